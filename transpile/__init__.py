@@ -1,0 +1,15 @@
+"""transpile: a symbolic tensor compiler in the line of Theano.
+
+    import transpile
+    import transpile.tensor as T
+    x, y = T.scalar("x"), T.scalar("y")
+    f = transpile.function([x, y], x + y)
+"""
+from transpile.configdefaults import config
+from transpile import graph, scalar, tensor  # noqa: F401
+from transpile.compile import Mode, function, shared
+from transpile.graph import clone_replace
+
+__version__ = "0.1.0"
+
+__all__ = ["Mode", "clone_replace", "config", "function", "graph", "scalar", "shared", "tensor"]

@@ -1,0 +1,230 @@
+"""Tensor variables: Python operators and methods that build graph nodes.
+
+`==` keeps Python's identity meaning (variables are dict keys); use `T.eq` for the elementwise
+comparison, as in Theano.
+"""
+import importlib
+
+from transpile.graph.basic import Constant, Variable
+
+
+def _T():
+    return importlib.import_module("transpile.tensor")
+
+
+class _TensorOperators:
+    # -- arithmetic ----------------------------------------------------------------------------
+    def __add__(self, other):
+        return _T().add(self, other)
+
+    def __radd__(self, other):
+        return _T().add(other, self)
+
+    def __sub__(self, other):
+        return _T().sub(self, other)
+
+    def __rsub__(self, other):
+        return _T().sub(other, self)
+
+    def __mul__(self, other):
+        return _T().mul(self, other)
+
+    def __rmul__(self, other):
+        return _T().mul(other, self)
+
+    def __truediv__(self, other):
+        return _T().true_div(self, other)
+
+    def __rtruediv__(self, other):
+        return _T().true_div(other, self)
+
+    def __floordiv__(self, other):
+        return _T().floor_div(self, other)
+
+    def __rfloordiv__(self, other):
+        return _T().floor_div(other, self)
+
+    def __mod__(self, other):
+        return _T().mod(self, other)
+
+    def __rmod__(self, other):
+        return _T().mod(other, self)
+
+    def __pow__(self, other):
+        return _T().pow(self, other)
+
+    def __rpow__(self, other):
+        return _T().pow(other, self)
+
+    def __neg__(self):
+        return _T().neg(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return _T().abs_(self)
+
+    # -- comparisons and logic -----------------------------------------------------------------
+    def __lt__(self, other):
+        return _T().lt(self, other)
+
+    def __le__(self, other):
+        return _T().le(self, other)
+
+    def __gt__(self, other):
+        return _T().gt(self, other)
+
+    def __ge__(self, other):
+        return _T().ge(self, other)
+
+    def __and__(self, other):
+        return _T().and_(self, other)
+
+    def __rand__(self, other):
+        return _T().and_(other, self)
+
+    def __or__(self, other):
+        return _T().or_(self, other)
+
+    def __ror__(self, other):
+        return _T().or_(other, self)
+
+    def __xor__(self, other):
+        return _T().xor(self, other)
+
+    def __rxor__(self, other):
+        return _T().xor(other, self)
+
+    def __invert__(self):
+        return _T().invert(self)
+
+    def __bool__(self):
+        raise TypeError(
+            f"the truth value of symbolic variable {self} is not known while building the graph; "
+            "use T.switch / T.eq, or compile it with function()")
+
+    def __iter__(self):
+        raise TypeError(f"symbolic variable {self} cannot be iterated: its length is not known until run time")
+
+    def __len__(self):
+        raise TypeError(f"symbolic variable {self} has no len(); use {self}.shape[0]")
+
+    def __setitem__(self, key, value):
+        raise TypeError("symbolic variables are immutable; use T.set_subtensor(x[key], value) "
+                        "or T.inc_subtensor(x[key], value)")
+
+    # -- structure -------------------------------------------------------------------------------
+    @property
+    def ndim(self):
+        return self.type.ndim
+
+    @property
+    def broadcastable(self):
+        return self.type.broadcastable
+
+    @property
+    def dtype(self):
+        return self.type.dtype
+
+    @property
+    def shape(self):
+        return _T().shape(self)
+
+    @property
+    def size(self):
+        return _T().prod(self.shape)
+
+    @property
+    def T(self):
+        return _T().transpose(self)
+
+    def transpose(self, *axes):
+        return _T().transpose(self, axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else (axes or None))
+
+    def dimshuffle(self, *pattern):
+        if len(pattern) == 1 and isinstance(pattern[0], (list, tuple)):
+            pattern = pattern[0]
+        return _T().DimShuffle(self.broadcastable, pattern)(self)
+
+    def reshape(self, shape, ndim=None):
+        return _T().reshape(self, shape, ndim=ndim)
+
+    def flatten(self, ndim=1):
+        return _T().flatten(self, ndim)
+
+    def __getitem__(self, key):
+        return _T().subtensor(self, key)
+
+    def astype(self, dtype):
+        return _T().cast(self, dtype)
+
+    def copy(self, name=None):
+        out = _T().tensor_copy(self)
+        out.name = name
+        return out
+
+    # -- reductions and friends --------------------------------------------------------------------
+    def sum(self, axis=None, dtype=None, keepdims=False, acc_dtype=None):
+        return _T().sum(self, axis=axis, dtype=dtype, keepdims=keepdims, acc_dtype=acc_dtype)
+
+    def prod(self, axis=None, dtype=None, keepdims=False, acc_dtype=None):
+        return _T().prod(self, axis=axis, dtype=dtype, keepdims=keepdims, acc_dtype=acc_dtype)
+
+    def max(self, axis=None, keepdims=False):
+        return _T().max(self, axis=axis, keepdims=keepdims)
+
+    def min(self, axis=None, keepdims=False):
+        return _T().min(self, axis=axis, keepdims=keepdims)
+
+    def mean(self, axis=None, dtype=None, keepdims=False, acc_dtype=None):
+        return _T().mean(self, axis=axis, dtype=dtype, keepdims=keepdims, acc_dtype=acc_dtype)
+
+    def var(self, axis=None, ddof=0, keepdims=False):
+        return _T().var(self, axis=axis, ddof=ddof, keepdims=keepdims)
+
+    def std(self, axis=None, ddof=0, keepdims=False):
+        return _T().std(self, axis=axis, ddof=ddof, keepdims=keepdims)
+
+    def argmax(self, axis=None, keepdims=False):
+        return _T().argmax(self, axis=axis, keepdims=keepdims)
+
+    def argmin(self, axis=None, keepdims=False):
+        return _T().argmin(self, axis=axis, keepdims=keepdims)
+
+    def all(self, axis=None, keepdims=False):
+        return _T().all(self, axis=axis, keepdims=keepdims)
+
+    def any(self, axis=None, keepdims=False):
+        return _T().any(self, axis=axis, keepdims=keepdims)
+
+    def dot(self, other):
+        return _T().dot(self, other)
+
+    def __matmul__(self, other):
+        return _T().dot(self, other)
+
+    def __rmatmul__(self, other):
+        return _T().dot(other, self)
+
+    def clip(self, a_min, a_max):
+        return _T().clip(self, a_min, a_max)
+
+    def round(self, mode="half_to_even"):
+        return _T().round(self, mode)
+
+    def norm(self, L, axis=None):
+        T = _T()
+        if L == 1:
+            return T.sum(T.abs_(self), axis=axis)
+        if L == 2:
+            return T.sqrt(T.sum(T.sqr(self), axis=axis))
+        return T.pow(T.sum(T.pow(T.abs_(self), L), axis=axis), 1.0 / L)
+
+
+class TensorVariable(_TensorOperators, Variable):
+    """A symbolic tensor: built by `T.matrix()`, operators and functions of `transpile.tensor`."""
+
+
+class TensorConstant(_TensorOperators, Constant):
+    """A tensor with a value known while building the graph."""

@@ -1,10 +1,27 @@
-"""The tensor language: `import transpile.tensor as T`."""
+"""The tensor language: `import transpile.tensor as T`.
+
+Each module below defines `__all__`; this file only gathers them.
+"""
 from transpile.tensor.type import TensorType
 from transpile.tensor.variable import TensorConstant, TensorVariable
-from transpile.tensor.basic import *  # noqa: F401,F403  constructors (matrix, fvector, ...), constant
+from transpile.tensor.basic import *  # noqa: F401,F403  constructors (matrix, fvector, ...)
 from transpile.tensor.basic import as_tensor_variable, constant, tensor
 from transpile.tensor.elemwise import DimShuffle, Elemwise
 from transpile.tensor.shape import Shape, Shape_i, shape, shape_i, unbroadcast
 from transpile.tensor.math import *  # noqa: F401,F403  elementwise functions
 from transpile.tensor.reduce import all, any, max, min, prod, sum  # noqa: A004
 from transpile.tensor.reduce import CAReduce, Max, Min, Prod, Sum
+from transpile.tensor.stats import *  # noqa: F401,F403  argmax, mean, var, std, ...
+from transpile.tensor.shape_ops import *  # noqa: F401,F403  reshape, flatten, transpose, ...
+from transpile.tensor.join import *  # noqa: F401,F403  concatenate, stack, ...
+from transpile.tensor.alloc import *  # noqa: F401,F403  alloc, zeros, ones, arange, ...
+from transpile.tensor.subtensor import *  # noqa: F401,F403  indexing, inc/set_subtensor
+from transpile.tensor.blas import *  # noqa: F401,F403  dot, tensordot, outer, batched_dot
+from transpile.tensor import nnet  # noqa: F401
+from transpile.tensor import random  # noqa: F401
+
+
+def grad(*args, **kwargs):
+    """Same as `transpile.grad` (see `transpile.gradient.grad`)."""
+    from transpile.gradient import grad as _grad
+    return _grad(*args, **kwargs)

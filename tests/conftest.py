@@ -9,7 +9,7 @@ import tempfile
 import numpy as np
 import pytest
 
-from transpile import config
+from transpile import config as tconfig
 
 MODES = ["FAST_COMPILE", "FAST_RUN"]
 
@@ -31,11 +31,11 @@ def pytest_generate_tests(metafunc):
 def mode(request):
     """The compilation mode this test runs under (also set as config.mode)."""
     name = getattr(request, "param", "FAST_RUN")
-    with config.change_flags(mode=name):
+    with tconfig.change_flags(mode=name):
         yield name
 
 
-def pytest_configure(config_):
+def pytest_configure(config):
     # Runs in the xdist controller before workers start, so they inherit the variable.
     if "TRANSPILE_TEST_COMPILEDIR" not in os.environ:
         os.environ["TRANSPILE_TEST_COMPILEDIR"] = tempfile.mkdtemp(prefix="transpile-test-cache-")
@@ -45,7 +45,7 @@ def pytest_configure(config_):
 def _session_compiledir():
     """One compile cache per test session, shared by all xdist workers."""
     root = os.environ["TRANSPILE_TEST_COMPILEDIR"]
-    with config.change_flags(compiledir=root):
+    with tconfig.change_flags(compiledir=root):
         yield root
 
 

@@ -25,3 +25,4 @@ def grad(*args, **kwargs):
     """Same as `transpile.grad` (see `transpile.gradient.grad`)."""
     from transpile.gradient import grad as _grad
     return _grad(*args, **kwargs)
+from transpile.tensor import rewriting  # noqa: F401,E402  registers the tensor rewrites

@@ -23,7 +23,7 @@ def normalize_axis(axis, ndim, what="axis"):
     for a in axis:
         if not -ndim <= a < ndim:
             raise ValueError(f"{what} {a} is out of range for a {ndim}-d tensor")
-        a %= max(ndim, 1)
+        a = a % ndim if ndim else 0
         if a in out:
             raise ValueError(f"{what} {a} repeated")
         out.append(a)

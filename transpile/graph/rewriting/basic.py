@@ -88,8 +88,11 @@ def rewrite_graph(fgraph, include, exclude=(), max_passes=50):
     include = set(include) | set(config.optimizer_including)
     exclude = set(exclude) | set(config.optimizer_excluding)
     selected = rewrite_db.query(include, exclude)
+    folding = [r for r in selected if r.phase == "constant_folding"]
     for phase in PHASES:
         rewrites = [r for r in selected if r.phase == phase]
+        if PHASES.index(phase) > PHASES.index("constant_folding") and phase != "inplace":
+            rewrites = folding + [r for r in rewrites if r not in folding]  # fold what rewrites expose
         graph_passes = [r for r in rewrites if r.kind == "graph"]
         node_rewrites = [r for r in rewrites if r.kind == "node"]
         for r in graph_passes:

@@ -1,0 +1,107 @@
+"""Gradients of indexing and of inc/set_subtensor (finite differences via verify_grad)."""
+import numpy as np
+import pytest
+
+import transpile
+import transpile.tensor as T
+from transpile.gradient import verify_grad
+
+
+@pytest.mark.parametrize("key", [
+    (1,), (slice(1, 3),), (slice(None, None, -2), 0), (Ellipsis, 1), (None, slice(-2, None)),
+    (0, 2), (slice(None), slice(1, 2)),
+], ids=str)
+def test_basic(key, rng):
+    verify_grad(lambda x: x[key], [rng.normal(size=(4, 3))], rng=rng)
+
+
+def test_basic_symbolic_bounds(rng):
+    a = T.lscalar("a")
+    s = transpile.shared(2)
+    # gradient flows to x only; integer bounds are closed over
+    verify_grad(lambda x: x[1:s, ::-1], [rng.normal(size=(4, 3))], rng=rng)
+    x = T.dmatrix("x")
+    g = T.grad(T.sum(x[a:] * 3), x)
+    got = transpile.function([x, a], g)(np.ones((4, 2)), 1)
+    np.testing.assert_array_equal(got, [[0, 0], [3, 3], [3, 3], [3, 3]])
+
+
+def test_advanced_rows_repeated(rng):
+    idx = np.array([0, 2, 2, -1, 0])
+    verify_grad(lambda x: x[idx], [rng.normal(size=(4, 3))], rng=rng)
+    x = T.dvector("x")
+    g = T.grad(T.sum(x[idx]), x)
+    np.testing.assert_array_equal(transpile.function([x], g)(np.zeros(4)), [2, 0, 2, 1])
+
+
+@pytest.mark.parametrize("key", [
+    (slice(None), np.array([1, 1, 0])),
+    (np.array([0, 3, 0]), np.array([[1], [2]])),
+    (np.array([1, 2]), slice(None, None, -1), np.array([0, 0])),
+    (0, slice(None), np.array([1, 1])),
+    (np.array([True, False, True, True]),),
+], ids=lambda k: str(len(k)))
+def test_advanced_general(key, rng):
+    verify_grad(lambda x: x[key], [rng.normal(size=(4, 3, 2))], rng=rng)
+
+
+def test_mask(rng):
+    value = rng.normal(size=(3, 4))
+    mask = value > 0
+    verify_grad(lambda x: x[mask], [value], rng=rng)
+
+
+@pytest.mark.parametrize("key", [
+    (slice(1, 3),), (1, slice(None, None, -1)), np.array([0, 2, 0]), (slice(None), np.array([1, 1])),
+    (np.array([0, 1]), np.array([2, 2])),
+], ids=str)
+@pytest.mark.parametrize("set_instead", [False, True])
+def test_inc_set(key, set_instead, rng):
+    value = rng.normal(size=(3, 4))
+    region = value[key]
+    fn = T.set_subtensor if set_instead else T.inc_subtensor
+    has_repeats = isinstance(key, np.ndarray) or any(
+        isinstance(k, np.ndarray) and len(np.unique(k)) < len(k) for k in key)
+    if set_instead and has_repeats:
+        # with repeated indices only the last write reaches the output: check x's gradient only
+        yv = rng.normal(size=region.shape)
+        verify_grad(lambda x: fn(x[key], T.constant(yv)), [value], rng=rng)
+        return
+    verify_grad(lambda x, y: fn(x[key], y), [value, rng.normal(size=region.shape)], rng=rng)
+
+
+def test_inc_set_broadcast_y(rng):
+    value = rng.normal(size=(4, 3))
+    # y of fewer dims, and with broadcastable dims (verify_grad makes length-1 dims broadcastable)
+    verify_grad(lambda x, y: T.inc_subtensor(x[1:], y), [value, rng.normal(size=3)], rng=rng)
+    verify_grad(lambda x, y: T.set_subtensor(x[:, :2], y), [value, rng.normal(size=(1, 2))], rng=rng)
+    verify_grad(lambda x, y: T.inc_subtensor(x[[0, 2, 2]], y), [value, rng.normal(size=(1, 3))], rng=rng)
+    verify_grad(lambda x, y: T.inc_subtensor(x[[0, 1], [2, 2]], y), [value, np.array([0.5])], rng=rng)
+    verify_grad(lambda x, y: T.set_subtensor(x[2, 1], y), [value, np.array(0.5)], rng=rng)
+
+
+def test_set_grad_values():
+    x, y = T.dvector("x"), T.dscalar("y")
+    out = T.set_subtensor(x[1:3], y)
+    gx, gy = T.grad(T.sum(out * np.arange(4.0)), [x, y])
+    got = transpile.function([x, y], [gx, gy])(np.zeros(4), 0.0)
+    np.testing.assert_array_equal(got[0], [0, 0, 0, 3])
+    assert got[1] == 3
+
+
+def test_int_index_inputs_are_not_differentiated(rng):
+    x = T.dmatrix("x")
+    i = T.lvector("i")
+    a = T.lscalar("a")
+    cost = T.sum(x[i]) + T.sum(x[a:]) + T.sum(T.inc_subtensor(x[:, i], 1.0))
+    g = T.grad(cost, x)
+    got = transpile.function([x, i, a], g)(np.zeros((3, 2)), np.array([1, 1]), 2)
+    # x[i] takes row 1 twice, x[a:] row 2, the inc_subtensor passes ones everywhere
+    np.testing.assert_array_equal(got, [[1, 1], [3, 3], [2, 2]])
+
+
+def test_float32_grads(rng):
+    value = rng.normal(size=(4, 3)).astype("float32")
+    verify_grad(lambda x: x[1:, [0, 2]] * 2, [value], rng=rng)
+    verify_grad(lambda x, y: T.inc_subtensor(x[::2], y), [value, rng.normal(size=(2, 3)).astype("float32")],
+                rng=rng)

@@ -1,5 +1,8 @@
 """Reductions along axes with a commutative-associative scalar op: `Sum`, `Prod`, `Max`, `Min`,
 `All`, `Any`. `keepdims` is a DimShuffle after the reduction, so the op itself stays simple."""
+import builtins
+import operator
+
 import numpy as np
 
 from transpile.graph.basic import Apply
@@ -16,7 +19,7 @@ def normalize_axis(axis, ndim, what="axis"):
     if isinstance(axis, (int, np.integer)):
         axis = [axis]
     try:
-        axis = [int(a) for a in axis]
+        axis = [operator.index(a) for a in axis]
     except TypeError:
         raise TypeError(f"{what} must be None, an int or a sequence of ints, got {axis!r}") from None
     out = []
@@ -134,7 +137,7 @@ class Max(CAReduce):
     name = "Max"
 
     def reduce(self, x, dtype):
-        if x.size == 0 and any(x.shape[a] == 0 for a in self.axis):
+        if x.size == 0 and builtins.any(x.shape[a] == 0 for a in self.axis):  # `any` is ours
             raise ValueError(f"{self}: cannot take the max of an empty axis (input shape {x.shape})")
         return np.max(x, axis=self.axis)
 
@@ -151,7 +154,7 @@ class Min(Max):
     name = "Min"
 
     def reduce(self, x, dtype):
-        if x.size == 0 and any(x.shape[a] == 0 for a in self.axis):
+        if x.size == 0 and builtins.any(x.shape[a] == 0 for a in self.axis):  # `any` is ours
             raise ValueError(f"{self}: cannot take the min of an empty axis (input shape {x.shape})")
         return np.min(x, axis=self.axis)
 

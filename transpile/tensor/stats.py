@@ -1,2 +1,144 @@
-"""(being written)"""
-__all__ = []
+"""Statistics reductions: `Argmax`/`Argmin` (ops with an int64 output and a zero gradient) and
+`mean`, `var`, `std`, built from sums and divisions by the symbolic number of elements, so their
+gradients come from those ops.
+
+Integer and bool inputs give floats of `config.floatX` for mean/var/std.
+"""
+import numpy as np
+
+from transpile.graph.basic import Apply
+from transpile.graph.op import Op
+from transpile.scalar import dtypes as D
+from transpile.tensor.basic import as_tensor_variable
+from transpile.tensor.reduce import _expand, max as _max, normalize_axis, sum as _sum
+from transpile.tensor.shape import shape_const, shape_i, static_int
+from transpile.tensor.type import TensorType
+
+__all__ = ["Argmax", "Argmin", "argmax", "argmin", "max_and_argmax", "mean", "std", "var"]
+
+
+class Argmax(Op):
+    """Index of the largest element over `axis` (a tuple; several axes are flattened together,
+    in C order, and the index is into that flattened block)."""
+
+    __props__ = ("axis",)
+    numpy_fn = staticmethod(np.argmax)
+    what = "argmax"
+
+    def __init__(self, axis):
+        self.axis = tuple(axis)
+
+    def make_node(self, x):
+        x = as_tensor_variable(x)
+        for a in self.axis:
+            if not 0 <= a < x.ndim:
+                raise ValueError(f"{self}: axis {a} out of range for {x.type}")
+        bcast = tuple(b for d, b in enumerate(x.broadcastable) if d not in self.axis)
+        return Apply(self, [x], [TensorType("int64", bcast)()])
+
+    def perform(self, node, inputs, output_storage):
+        (x,) = inputs
+        keep = [d for d in range(x.ndim) if d not in self.axis]
+        if any(x.shape[a] == 0 for a in self.axis):
+            raise ValueError(f"{self}: attempt to get the {self.what} of an empty axis (input shape {x.shape})")
+        moved = np.transpose(x, keep + list(self.axis))
+        block = int(np.prod([x.shape[a] for a in self.axis], dtype=np.int64))
+        moved = moved.reshape(moved.shape[:len(keep)] + (block,))
+        output_storage[0][0] = np.asarray(self.numpy_fn(moved, axis=-1), dtype="int64")
+
+    def infer_shape(self, node, input_shapes):
+        (shp,) = input_shapes
+        return [tuple(s for d, s in enumerate(shp) if d not in self.axis)]
+
+    def grad(self, inputs, output_grads):
+        import transpile.tensor as T
+        (x,) = inputs
+        return [T.zeros_like(x, dtype=D.config.floatX if D.is_discrete(x.dtype) else x.dtype)]
+
+    def __str__(self):
+        return f"{type(self).__name__}{{{','.join(map(str, self.axis))}}}"
+
+
+class Argmin(Argmax):
+    """Index of the smallest element over `axis` (see Argmax)."""
+
+    numpy_fn = staticmethod(np.argmin)
+    what = "argmin"
+
+
+def _arg_reduction(op_class, x, axis, keepdims):
+    x = as_tensor_variable(x)
+    axes = normalize_axis(axis, x.ndim)
+    out = op_class(axes)(x)
+    return _expand(out, x, axes) if keepdims else out
+
+
+def argmax(x, axis=None, keepdims=False):
+    """Index (int64) of the maximum along `axis` (None: of the flattened tensor)."""
+    return _arg_reduction(Argmax, x, axis, keepdims)
+
+
+def argmin(x, axis=None, keepdims=False):
+    """Index (int64) of the minimum along `axis` (None: of the flattened tensor)."""
+    return _arg_reduction(Argmin, x, axis, keepdims)
+
+
+def max_and_argmax(x, axis=None, keepdims=False):
+    """[max(x, axis), argmax(x, axis)]."""
+    return [_max(x, axis=axis, keepdims=keepdims), argmax(x, axis=axis, keepdims=keepdims)]
+
+
+def _count(x, axes):
+    """Number of elements of `x` over `axes`, an int64 scalar (a constant when known)."""
+    import transpile.tensor as T
+    lengths = [shape_i(x, d) for d in axes]
+    static = [static_int(n) for n in lengths]
+    if all(n is not None for n in static):
+        return shape_const(int(np.prod(static, dtype=np.int64)))
+    return T.mul(*lengths) if len(lengths) > 1 else lengths[0]
+
+
+def _float_dtype(x, dtype):
+    if dtype is not None:
+        return D.check_dtype(dtype)
+    return x.dtype if not D.is_discrete(x.dtype) else D.config.floatX
+
+
+def _divide(total, count, dtype):
+    """total / count computed in `dtype` (count cast first, so float32 stays float32)."""
+    import transpile.tensor as T
+    if D.is_discrete(dtype):
+        return T.cast(T.true_div(total, count), dtype)
+    return T.true_div(T.cast(total, dtype), T.cast(count, dtype))
+
+
+def mean(x, axis=None, dtype=None, keepdims=False, acc_dtype=None):
+    """Mean over `axis`. Integer inputs give floatX (unless `dtype` says otherwise); the sum is
+    accumulated in `acc_dtype` when given."""
+    x = as_tensor_variable(x)
+    axes = normalize_axis(axis, x.ndim)
+    out_dtype = _float_dtype(x, dtype)
+    total = _sum(x, axis=axes, keepdims=keepdims, acc_dtype=acc_dtype)
+    return _divide(total, _count(x, axes), out_dtype)
+
+
+def var(x, axis=None, ddof=0, keepdims=False, corrected=None):
+    """Variance over `axis`: mean squared deviation, divided by (n - ddof)."""
+    import transpile.tensor as T
+    x = as_tensor_variable(x)
+    axes = normalize_axis(axis, x.ndim)
+    if corrected is not None:
+        ddof = 1 if corrected else 0
+    out_dtype = _float_dtype(x, None)
+    centered = T.cast(x, out_dtype) - mean(x, axis=axes, keepdims=True)
+    total = _sum(centered * centered, axis=axes, keepdims=keepdims)
+    count = _count(x, axes)
+    if ddof:
+        count = count - shape_const(ddof) if static_int(count) is None else shape_const(static_int(count) - ddof)
+    return _divide(total, count, out_dtype)
+
+
+def std(x, axis=None, ddof=0, keepdims=False, corrected=None):
+    """Standard deviation over `axis`: sqrt(var)."""
+    import transpile.tensor as T
+    return T.sqrt(var(x, axis=axis, ddof=ddof, keepdims=keepdims, corrected=corrected))

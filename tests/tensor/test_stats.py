@@ -1,0 +1,202 @@
+"""argmax/argmin, max_and_argmax, mean, var, std against numpy: axes (several at once too),
+keepdims, dtype rules, errors, shape inference and gradients."""
+import warnings
+
+import numpy as np
+import pytest
+
+import transpile.tensor as T
+from transpile import config, function
+from transpile.gradient import verify_grad
+
+SHAPES = [(5,), (3, 4), (2, 3, 4)]
+
+
+def random_array(rng, shape, dtype):
+    if dtype == "bool":
+        return rng.random(shape) > 0.5
+    if dtype.startswith(("int", "uint")):
+        return rng.integers(0, 50, size=shape).astype(dtype)
+    return rng.standard_normal(shape).astype(dtype)
+
+
+def axes_for(ndim):
+    return [None, 0, -1] + ([(0, -1), (1, 0)] if ndim > 1 else [])
+
+
+def np_argreduce(fn, x, axis, keepdims=False):
+    """numpy arg-reduction over several axes: move them last, flatten them, reduce."""
+    axes = tuple(range(x.ndim)) if axis is None else tuple(a % x.ndim for a in np.atleast_1d(axis))
+    keep = [d for d in range(x.ndim) if d not in axes]
+    moved = np.transpose(x, keep + sorted(axes))
+    out = fn(moved.reshape(moved.shape[:len(keep)] + (-1,)), axis=-1)
+    if keepdims:
+        out = np.expand_dims(out, sorted(axes))
+    return out
+
+
+def check_infer_shape(out, inputs, values):
+    """The shapes `out.owner.op.infer_shape` predicts equal the shapes actually computed."""
+    node = out.owner
+    in_shapes = [tuple(T.shape_i(i, d) for d in range(i.ndim)) for i in node.inputs]
+    predicted = node.op.infer_shape(node, in_shapes)
+    flat = [s for shp in predicted for s in shp]
+    assert all(s.ndim == 0 and s.dtype == "int64" for s in flat), [s.type for s in flat]
+    results = function(inputs, list(node.outputs) + flat, on_unused_input="ignore")(*values)
+    outs, sizes = results[:len(node.outputs)], [int(s) for s in results[len(node.outputs):]]
+    for o, shp in zip(outs, predicted):
+        assert tuple(sizes[:len(shp)]) == o.shape
+        sizes = sizes[len(shp):]
+
+
+# -- argmax / argmin -------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["argmax", "argmin"])
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int32", "uint8", "bool"])
+def test_argmax_argmin_match_numpy(rng, name, shape, dtype):
+    x = T.TensorType(dtype, (False,) * len(shape))("x")
+    xv = random_array(rng, shape, dtype)
+    for axis in axes_for(len(shape)):
+        for keepdims in (False, True):
+            out = getattr(T, name)(x, axis=axis, keepdims=keepdims)
+            got = function([x], out)(xv)
+            expected = np_argreduce(getattr(np, name), xv, axis, keepdims)
+            assert got.dtype == out.dtype == "int64"
+            np.testing.assert_array_equal(got, expected)
+            if isinstance(axis, int) or axis is None:
+                np.testing.assert_array_equal(got, getattr(np, name)(xv, axis=axis, keepdims=keepdims))
+
+
+def test_argmax_methods_and_str(rng):
+    x = T.dmatrix("x")
+    xv = rng.standard_normal((3, 4))
+    got = function([x], [x.argmax(), x.argmin(axis=0), x.argmax(axis=-1, keepdims=True)])(xv)
+    np.testing.assert_array_equal(got[0], xv.argmax())
+    np.testing.assert_array_equal(got[1], xv.argmin(0))
+    np.testing.assert_array_equal(got[2], xv.argmax(-1, keepdims=True))
+    assert str(T.argmax(x, axis=1).owner.op) == "Argmax{1}"
+    assert str(T.argmin(x).owner.op) == "Argmin{0,1}"
+    assert T.argmax(T.drow(), axis=1).broadcastable == (True,)
+
+
+def test_argmax_errors(rng):
+    x = T.dmatrix("x")
+    with pytest.raises(ValueError, match="out of range"):
+        T.argmax(x, axis=2)
+    with pytest.raises(ValueError, match="repeated"):
+        T.argmin(x, axis=(1, -1))
+    with pytest.raises(ValueError, match="empty"):
+        function([x], T.argmax(x, axis=0))(np.zeros((0, 3)))
+    assert function([x], T.argmax(x, axis=1))(np.zeros((0, 3))).shape == (0,)
+
+
+def test_argmax_infer_shape(rng):
+    x = T.dtensor3("x")
+    xv = rng.standard_normal((2, 3, 4))
+    for axis in [None, 1, (0, 2)]:
+        check_infer_shape(T.argmax(x, axis=axis), [x], [xv])
+
+
+def test_argmax_grad_is_zero(rng):
+    x = T.dmatrix("x")
+    cost = T.sum(T.cast(T.argmax(x, axis=0), "float64") * 3) + T.sum(x)
+    g = function([x], T.grad(cost, x))(rng.standard_normal((2, 3)))
+    np.testing.assert_array_equal(g, np.ones((2, 3)))
+    node = T.argmax(x).owner
+    (gx,) = node.op.grad(node.inputs, [T.zeros_like(node.outputs[0], dtype="float64")])
+    assert gx.type == x.type
+
+
+def test_max_and_argmax(rng):
+    x = T.dmatrix("x")
+    xv = rng.standard_normal((3, 4))
+    m, a = T.max_and_argmax(x, axis=1)
+    got = function([x], [m, a])(xv)
+    np.testing.assert_array_equal(got[0], xv.max(1))
+    np.testing.assert_array_equal(got[1], xv.argmax(1))
+
+
+# -- mean, var, std --------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["mean", "var", "std"])
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int32", "int64", "bool"])
+def test_mean_var_std_match_numpy(rng, name, shape, dtype):
+    x = T.TensorType(dtype, (False,) * len(shape))("x")
+    xv = random_array(rng, shape, dtype)
+    expected_dtype = dtype if dtype.startswith("float") else config.floatX
+    for axis in axes_for(len(shape)):
+        for keepdims in (False, True):
+            out = getattr(T, name)(x, axis=axis, keepdims=keepdims)
+            got = function([x], out)(xv)
+            expected = getattr(np, name)(xv.astype("float64"), axis=axis, keepdims=keepdims)
+            assert got.dtype == out.dtype == expected_dtype, (name, dtype, axis)
+            assert got.shape == expected.shape
+            np.testing.assert_allclose(got, expected, rtol=1e-5 if expected_dtype == "float32" else 1e-12)
+
+
+def test_integer_mean_with_float32_floatx(rng):
+    with config.change_flags(floatX="float32"):
+        x = T.imatrix("x")
+        xv = rng.integers(0, 100, (3, 4)).astype("int32")
+        for out in (T.mean(x), T.var(x, axis=0), T.std(x, axis=1)):
+            assert out.dtype == "float32"
+        got = function([x], T.mean(x, axis=0))(xv)
+        assert got.dtype == "float32"
+        np.testing.assert_allclose(got, xv.mean(0), rtol=1e-6)
+        f = T.fvector("f")
+        assert T.mean(f).dtype == "float32" and T.var(f).dtype == "float32"
+
+
+def test_mean_dtype_and_acc_dtype(rng):
+    x = T.fvector("x")
+    xv = rng.random(7).astype("float32")
+    out = T.mean(x, dtype="float64")
+    assert out.dtype == "float64"
+    np.testing.assert_allclose(function([x], out)(xv), xv.astype("float64").mean())
+    out = T.mean(x, acc_dtype="float64")
+    assert out.dtype == "float32"
+    np.testing.assert_allclose(function([x], out)(xv), xv.mean(), rtol=1e-6)
+    assert T.mean(T.fvector()).dtype == "float32"
+    assert x.mean(axis=0).dtype == "float32"
+
+
+def test_var_ddof_and_symbolic_size(rng):
+    x = T.dmatrix("x")
+    for shape in [(3, 4), (1, 5), (6, 1)]:
+        xv = rng.standard_normal(shape)
+        got = function([x], [T.var(x, ddof=1), T.std(x, axis=0, ddof=1), x.var(axis=1), x.std()])(xv)
+        np.testing.assert_allclose(got[0], xv.var(ddof=1))
+        with warnings.catch_warnings():  # ddof=1 over a single row: nan, as numpy says
+            warnings.simplefilter("ignore", RuntimeWarning)
+            np.testing.assert_allclose(got[1], xv.std(axis=0, ddof=1))
+        np.testing.assert_allclose(got[2], xv.var(axis=1))
+        np.testing.assert_allclose(got[3], xv.std())
+    r = T.drow("r")
+    np.testing.assert_allclose(function([r], T.mean(r, axis=0))(np.array([[1.0, 2.0]])), [1.0, 2.0])
+
+
+def test_mean_of_empty_is_nan():
+    x = T.dvector("x")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        assert np.isnan(function([x], T.mean(x))(np.zeros(0)))
+
+
+def test_stats_bad_axis():
+    x = T.dmatrix("x")
+    for fn in (T.mean, T.var, T.std):
+        with pytest.raises(ValueError, match="out of range"):
+            fn(x, axis=2)
+
+
+@pytest.mark.parametrize("axis", [None, 0, -1, (0, 1)])
+def test_mean_var_std_grads(rng, axis):
+    xv = rng.standard_normal((3, 4))
+    verify_grad(lambda x: T.mean(x, axis=axis), [xv], rng=rng)
+    verify_grad(lambda x: T.var(x, axis=axis), [xv], rng=rng)
+    verify_grad(lambda x: T.std(x, axis=axis), [xv], rng=rng)
+    verify_grad(lambda x: T.var(x, axis=axis, ddof=1, keepdims=True), [xv], rng=rng)
+
+
+def test_mean_grad_float32(rng):
+    xv = rng.standard_normal((3, 4)).astype("float32")
+    verify_grad(lambda x: T.mean(x, axis=1), [xv], rng=rng)

@@ -1,1 +1,63 @@
-"""Neural-network ops: `T.nnet`."""
+"""Neural-network ops: `T.nnet`.
+
+`sigmoid`, `softplus`, `relu` (and their relatives) are the elementwise functions of
+`transpile.tensor.math`, re-exported here by name lookup so `T.nnet.sigmoid is T.sigmoid`.
+"""
+from transpile.tensor.nnet.activations import elu, selu, softsign
+from transpile.tensor.nnet.conv import (
+    Conv2d,
+    Conv2dGradInputs,
+    Conv2dGradWeights,
+    conv2d,
+    conv_output_shape,
+)
+from transpile.tensor.nnet.pool import (
+    AveragePoolGrad,
+    MaxPoolGrad,
+    MaxPoolGradGrad,
+    Pool,
+    pool_2d,
+    pool_output_shape,
+)
+from transpile.tensor.nnet.softmax import (
+    LogSoftmax,
+    Softmax,
+    log_softmax,
+    logsoftmax,
+    softmax,
+    softmax_graph,
+    softmax_with_bias,
+)
+from transpile.tensor.nnet.xent import (
+    CrossentropyCategorical1Hot,
+    CrossentropyCategorical1HotGrad,
+    binary_crossentropy,
+    categorical_crossentropy,
+    crossentropy_categorical_1hot,
+    sigmoid_binary_crossentropy,
+)
+from transpile.tensor.nnet import rewriting  # noqa: F401  registers the nnet rewrites
+
+#: elementwise functions defined in transpile.tensor.math, served from there
+_FROM_MATH = ("sigmoid", "softplus", "relu", "ultra_fast_sigmoid", "hard_sigmoid", "log1pexp")
+
+
+def __getattr__(name):
+    if name in _FROM_MATH:
+        from transpile.tensor import math
+        try:
+            return getattr(math, name)
+        except AttributeError:
+            pass
+    raise AttributeError(f"module 'transpile.tensor.nnet' has no attribute {name!r}")
+
+
+__all__ = [
+    "AveragePoolGrad", "Conv2d", "Conv2dGradInputs", "Conv2dGradWeights",
+    "CrossentropyCategorical1Hot", "CrossentropyCategorical1HotGrad", "LogSoftmax",
+    "MaxPoolGrad", "MaxPoolGradGrad", "Pool", "Softmax", "binary_crossentropy",
+    "categorical_crossentropy", "conv2d", "conv_output_shape", "crossentropy_categorical_1hot",
+    "elu", "log_softmax", "logsoftmax", "pool_2d", "pool_output_shape", "selu",
+    "relu", "sigmoid", "sigmoid_binary_crossentropy", "softmax", "softmax_graph", "softmax_with_bias",
+    "softplus", "softsign",
+]

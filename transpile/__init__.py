@@ -9,7 +9,11 @@ from transpile.configdefaults import config
 from transpile import graph, scalar, tensor  # noqa: F401
 from transpile.compile import Mode, function, shared
 from transpile.graph import clone_replace
+from transpile import gradient  # noqa: F401
+from transpile.gradient import grad, verify_grad
+from transpile import sparse  # noqa: F401  registers shared() for scipy.sparse values
 
 __version__ = "0.1.0"
 
-__all__ = ["Mode", "clone_replace", "config", "function", "graph", "scalar", "shared", "tensor"]
+__all__ = ["Mode", "clone_replace", "config", "function", "grad", "gradient", "graph", "scalar", "shared",
+           "tensor", "verify_grad"]

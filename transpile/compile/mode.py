@@ -72,7 +72,13 @@ class Mode:
 FAST_COMPILE = Mode("py", "fast_compile", name="FAST_COMPILE")
 FAST_RUN = Mode("py", "fast_run", name="FAST_RUN")
 
-PREDEFINED = {"FAST_COMPILE": lambda: FAST_COMPILE, "FAST_RUN": lambda: FAST_RUN}
+
+def _debug_mode():
+    from transpile.compile.debugmode import DebugMode  # imports this module
+    return DebugMode()
+
+
+PREDEFINED = {"FAST_COMPILE": lambda: FAST_COMPILE, "FAST_RUN": lambda: FAST_RUN, "DEBUG_MODE": _debug_mode}
 
 
 def get_mode(mode):

@@ -117,23 +117,18 @@ def clone_replace(output, replace=None):
 
 def _rebuild(var, memo):
     """Rebuild `var` bottom-up through `memo`; unchanged subgraphs are shared, not copied."""
-    order = ancestors([var])
-    for v in reversed(order):
-        if v in memo:
+    for node in io_toposort(memo.keys(), [var]):
+        if all(o in memo for o in node.outputs):
             continue
-        node = v.owner
-        if node is None:
-            memo[v] = v
-            continue
-        new_inputs = [memo[i] for i in node.inputs]
+        new_inputs = [memo.get(i, i) for i in node.inputs]
         if all(a is b for a, b in zip(new_inputs, node.inputs)):
-            for o in node.outputs:
-                memo[o] = o
+            new_outputs = node.outputs
         else:
-            new_node = node.clone_with_new_inputs(new_inputs, strict=False)
-            for o, n in zip(node.outputs, new_node.outputs):
+            new_outputs = node.clone_with_new_inputs(new_inputs, strict=False).outputs
+        for o, n in zip(node.outputs, new_outputs):
+            if o not in memo:  # an output replaced explicitly keeps its replacement
                 memo[o] = n
-    return memo[var]
+    return memo.get(var, var)
 
 
 class IdMap:

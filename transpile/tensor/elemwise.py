@@ -55,6 +55,9 @@ class Elemwise(Op):
                 arr = arr.astype(var.dtype)
             if arr.shape != out_shape:
                 arr = np.array(np.broadcast_to(arr, out_shape))
+            elif not self.inplace_pattern and (
+                    not arr.flags.writeable or any(np.may_share_memory(arr, i) for i in inputs)):
+                arr = arr.copy()  # identity-like impls return (views of) inputs: outputs are fresh
             storage[0] = arr
 
     def infer_shape(self, node, input_shapes):

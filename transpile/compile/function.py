@@ -127,8 +127,11 @@ def _as_updates(updates):
 
 
 def function(inputs, outputs=None, updates=None, givens=None, mode=None, name=None,
-             allow_input_downcast=None, on_unused_input="raise"):
-    """Compile `outputs` as a function of `inputs` (see the module docstring)."""
+             allow_input_downcast=None, on_unused_input="raise", no_default_updates=False):
+    """Compile `outputs` as a function of `inputs` (see the module docstring).
+
+    A shared variable read by the graph that has a `default_update` attribute (random states)
+    is updated with it unless `updates` names it or `no_default_updates` is True or lists it."""
     if isinstance(inputs, Variable):
         raise TypeError("function(inputs, ...): inputs must be a list of variables, e.g. function([x], y)")
     inputs = list(inputs)
@@ -160,6 +163,7 @@ def function(inputs, outputs=None, updates=None, givens=None, mode=None, name=No
         targets = clone_replace(targets, given_pairs) if targets else []
     else:
         given_pairs = []
+    targets, update_pairs = _add_default_updates(targets, update_pairs, given_pairs, inputs, no_default_updates)
 
     explicit = {id(v) for v in inputs}
     needed = ancestors(targets, blockers=inputs)
@@ -194,6 +198,24 @@ def function(inputs, outputs=None, updates=None, givens=None, mode=None, name=No
     executor = m.make_executor(fgraph)
     maker = FunctionMaker(inputs, outs, update_pairs, shared_inputs, fgraph, m)
     return Function(maker, executor, output_kind, allow_input_downcast, name)
+
+
+def _add_default_updates(targets, update_pairs, given_pairs, inputs, skip):
+    """Append (var, var.default_update) for each shared variable the targets read that has one
+    and no explicit update; repeated, since a default update may read more shared variables."""
+    if skip is True:
+        return targets, update_pairs
+    skip = {id(v) for v in (skip or ())} | {id(s) for s, _ in update_pairs}
+    targets, update_pairs = list(targets), list(update_pairs)
+    while True:
+        found = [v for v in graph_inputs(targets, blockers=inputs) if isinstance(v, SharedVariable)
+                 and id(v) not in skip and getattr(v, "default_update", None) is not None]
+        if not found:
+            return targets, update_pairs
+        for var, expr in _as_updates([(v, v.default_update) for v in found]):
+            skip.add(id(var))
+            update_pairs.append((var, expr))
+            targets.append(clone_replace(expr, given_pairs) if given_pairs else expr)
 
 
 def protect_outputs(fgraph):

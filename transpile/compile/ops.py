@@ -15,7 +15,9 @@ class DeepCopyOp(Op):
         return Apply(self, [x], [x.type()])
 
     def perform(self, node, inputs, output_storage):
-        output_storage[0][0] = np.array(inputs[0], copy=True)
+        value = inputs[0]
+        # scipy.sparse values (transpile.sparse) copy themselves; np.array would wrap them
+        output_storage[0][0] = value.copy() if hasattr(value, "tocsr") else np.array(value, copy=True)
 
     def infer_shape(self, node, input_shapes):
         return input_shapes

@@ -1,0 +1,115 @@
+"""Gradients of sparse ops: `verify_grad` for the dense operands, and a finite-difference check
+on the stored values for the sparse operand (gradients there are structured)."""
+import numpy as np
+import pytest
+
+sp = pytest.importorskip("scipy.sparse")
+
+import transpile  # noqa: E402
+import transpile.sparse as S  # noqa: E402
+import transpile.tensor as T  # noqa: E402
+from transpile import function, grad, verify_grad  # noqa: E402
+from transpile.sparse.basic import values_at  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _float64_default():
+    """These tests build float64 data: pin floatX whatever TRANSPILE_FLAGS says."""
+    with transpile.config.change_flags(floatX="float64"):
+        yield
+
+
+def rand(fmt="csr", shape=(5, 4), dtype="float64", seed=0):
+    m = sp.random(*shape, density=0.4, format=fmt, random_state=seed, dtype=dtype)
+    m.data += 0.2
+    return m
+
+
+def check_sparse_grad(build, a, *dense, eps=1e-6, rtol=1e-5, atol=1e-7):
+    """Compare T.grad(cost, x) at the stored entries of `a` with central differences, where
+    cost = build(x, *dense variables) is a scalar."""
+    x = S.matrix(a.format, "x", a.dtype.name)
+    dvars = [T.TensorType(d.dtype.name, (False,) * d.ndim)(f"d{i}") for i, d in enumerate(dense)]
+    cost = build(x, *dvars)
+    f = function([x, *dvars], cost)
+    g = function([x, *dvars], grad(cost, x))
+    ga = g(a, *dense)
+    assert sp.issparse(ga) and ga.format == a.format and ga.dtype == a.dtype
+    analytic = values_at(ga, a)
+    numeric = np.empty(a.nnz)
+    for k in range(a.nnz):
+        plus, minus = a.copy(), a.copy()
+        plus.data[k] += eps
+        minus.data[k] -= eps
+        numeric[k] = (f(plus, *dense) - f(minus, *dense)) / (2 * eps)
+    np.testing.assert_allclose(analytic, numeric, rtol=rtol, atol=atol)
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+def test_structured_dot_grads(fmt, rng):
+    a = rand(fmt)
+    b, v = rng.normal(size=(4, 3)), rng.normal(size=4)
+    verify_grad(lambda y: S.structured_dot(a, y), [b], rng=rng)
+    verify_grad(lambda y: S.dot(a, y), [v], rng=rng)
+    verify_grad(lambda y: S.dot(y, a.T.tocsr() if fmt == "csr" else a.T.tocsc()), [rng.normal(size=(2, 4))], rng=rng)
+    verify_grad(lambda y: S.dot(y, a), [rng.normal(size=5)], rng=rng)
+    check_sparse_grad(lambda x, y: T.sum(S.structured_dot(x, y) ** 2), a, b)
+    check_sparse_grad(lambda x, y: T.sum(S.dot(x, y) ** 2), a, v)
+    check_sparse_grad(lambda x, y: T.sum(S.dot(y, x) ** 2), a, rng.normal(size=(2, 5)))
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+def test_elementwise_grads(fmt, rng):
+    a, b = rand(fmt), rand(fmt, seed=3)
+    m, row = rng.normal(size=(5, 4)), rng.normal(size=4)
+    verify_grad(lambda y: S.dense_from_sparse(S.mul(a, y)), [m], rng=rng)
+    verify_grad(lambda y: S.dense_from_sparse(S.mul(a, y)), [row], rng=rng)
+    verify_grad(lambda s: S.sp_sum(S.mul(a, s), axis=0), [np.array(1.7)], rng=rng)
+    verify_grad(lambda y: S.add(a, y), [m], rng=rng)
+    verify_grad(lambda y: S.add(a, y), [row], rng=rng)
+    verify_grad(lambda y: S.dense_from_sparse(S.csr_from_dense(y)) * 2, [m], rng=rng)
+    verify_grad(lambda y: S.sp_sum(S.sqr(S.csc_from_dense(y)), axis=1), [m], rng=rng)
+    check_sparse_grad(lambda x, y: T.sum(S.dense_from_sparse(S.mul(x, y)) ** 2), a, m)
+    check_sparse_grad(lambda x: S.sp_sum(S.mul(x, x) * 3.0), a)
+    check_sparse_grad(lambda x: S.sp_sum(S.mul(x, S.as_sparse_variable(b))), a)
+    check_sparse_grad(lambda x, y: T.sum(S.add(x, y) ** 2), a, m)
+    check_sparse_grad(lambda x: S.sp_sum(S.sqr(S.add(x, S.as_sparse_variable(b)))), a)
+    check_sparse_grad(lambda x: S.sp_sum(S.sqr(x - x * 0.5)), a)
+    check_sparse_grad(lambda x: T.sum(S.dense_from_sparse(S.transpose(x)) ** 3), a)
+    check_sparse_grad(lambda x: T.sum(S.dense_from_sparse(S.as_format(x, "csr")) ** 3), a)
+
+
+@pytest.mark.parametrize("name,fn", [
+    ("neg", S.neg), ("sqr", S.sqr), ("sqrt", S.sqrt), ("abs", S.abs_), ("sin", S.sin), ("tanh", S.tanh),
+    ("expm1", S.expm1), ("log1p", S.log1p), ("sigmoid", S.structured_sigmoid), ("exp", S.structured_exp),
+    ("log", S.structured_log)])
+def test_unary_grads(name, fn, rng):
+    a = rand("csr")
+    w = rng.normal(size=5)
+    check_sparse_grad(lambda x, y: T.sum(S.sp_sum(fn(x), axis=1) * y), a, w)
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1])
+def test_sp_sum_grad(axis, rng):
+    a = rand("csc")
+    check_sparse_grad(lambda x: T.sum(S.sp_sum(x, axis) ** 2), a)
+
+
+def test_grad_dtypes_follow_inputs(rng):
+    a = rand("csr", dtype="float32")
+    x, y = S.matrix("csr", "x", "float32"), T.dmatrix("y")
+    cost = T.sum(S.structured_dot(x, y))
+    gx, gy = grad(cost, [x, y])
+    assert gx.type == x.type and gy.type == y.type
+    gxv, gyv = function([x, y], [gx, gy])(a, rng.normal(size=(4, 2)))
+    assert gxv.dtype == np.float32 and gyv.dtype == np.float64
+    s = T.fscalar("s")
+    assert grad(S.sp_sum(S.mul(S.csr_matrix("z"), s)), s).dtype == "float32"
+
+
+def test_disconnected_sparse_gets_a_sparse_zero():
+    x, y = S.csr_matrix("x"), T.matrix("y")
+    g = grad(T.sum(y), x, disconnected_inputs="ignore")
+    a = rand()
+    out = function([x], g)(a)
+    assert sp.issparse(out) and out.format == "csr" and abs(out).max() == 0

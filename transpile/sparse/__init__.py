@@ -1,0 +1,60 @@
+"""Sparse matrices (scipy.sparse csr/csc values): `import transpile.sparse as S`.
+
+    x = S.csr_matrix("x")
+    y = T.matrix("y")
+    f = transpile.function([x, y], S.dot(x, y))
+
+Values are scipy.sparse matrices (scipy is imported only when one is used). Gradients with
+respect to a sparse input are structured: they hold the derivative with respect to each stored
+value, at the stored positions.
+"""
+from transpile.sparse.type import SparseType
+from transpile.sparse.variable import SparseConstant, SparseSharedVariable, SparseVariable
+from transpile.sparse.basic import (
+    AsFormat,
+    DenseFromSparse,
+    SparseFromDense,
+    Transpose,
+    as_format,
+    as_sparse_variable,
+    csc_from_dense,
+    csc_matrix,
+    csr_from_dense,
+    csr_matrix,
+    dense_from_sparse,
+    matrix,
+    todense,
+    transpose,
+)
+from transpile.sparse.structured import (
+    StructuredUnary,
+    abs_,
+    expm1,
+    log1p,
+    neg,
+    sin,
+    sp_cast,
+    sp_ones_like,
+    sp_zeros_like,
+    sqr,
+    sqrt,
+    structured_exp,
+    structured_log,
+    structured_sigmoid,
+    tanh,
+)
+from transpile.sparse.arith import AddSD, AddSS, MulSD, MulSS, add, mul, sub
+from transpile.sparse.dot import StructuredDot, dot, structured_dot
+from transpile.sparse.reduce import SpSum, sp_sum
+
+as_sparse = as_sparse_variable
+
+__all__ = [
+    "AddSD", "AddSS", "AsFormat", "DenseFromSparse", "MulSD", "MulSS", "SparseConstant",
+    "SparseFromDense", "SparseSharedVariable", "SparseType", "SparseVariable", "SpSum", "StructuredDot",
+    "StructuredUnary", "Transpose", "abs_", "add", "as_format", "as_sparse", "as_sparse_variable",
+    "csc_from_dense", "csc_matrix", "csr_from_dense", "csr_matrix", "dense_from_sparse", "dot", "expm1",
+    "log1p", "matrix", "mul", "neg", "sin", "sp_cast", "sp_ones_like", "sp_sum", "sp_zeros_like", "sqr",
+    "sqrt", "structured_dot", "structured_exp", "structured_log", "structured_sigmoid", "sub", "tanh",
+    "todense", "transpose",
+]

@@ -6,53 +6,80 @@ comparison, as in Theano.
 import importlib
 
 from transpile.graph.basic import Constant, Variable
+from transpile.tensor.type import TensorType
 
 
 def _T():
     return importlib.import_module("transpile.tensor")
 
 
+def _defer_to_other_types(method):
+    """Binary operators return NotImplemented for variables of other types (sparse, ...), so
+    Python asks the other operand's reflected operator."""
+    def wrapper(self, other):
+        if isinstance(other, Variable) and not isinstance(other.type, TensorType):
+            return NotImplemented
+        return method(self, other)
+    wrapper.__name__ = method.__name__
+    wrapper.__doc__ = method.__doc__
+    return wrapper
+
+
 class _TensorOperators:
     # -- arithmetic ----------------------------------------------------------------------------
+    @_defer_to_other_types
     def __add__(self, other):
         return _T().add(self, other)
 
+    @_defer_to_other_types
     def __radd__(self, other):
         return _T().add(other, self)
 
+    @_defer_to_other_types
     def __sub__(self, other):
         return _T().sub(self, other)
 
+    @_defer_to_other_types
     def __rsub__(self, other):
         return _T().sub(other, self)
 
+    @_defer_to_other_types
     def __mul__(self, other):
         return _T().mul(self, other)
 
+    @_defer_to_other_types
     def __rmul__(self, other):
         return _T().mul(other, self)
 
+    @_defer_to_other_types
     def __truediv__(self, other):
         return _T().true_div(self, other)
 
+    @_defer_to_other_types
     def __rtruediv__(self, other):
         return _T().true_div(other, self)
 
+    @_defer_to_other_types
     def __floordiv__(self, other):
         return _T().floor_div(self, other)
 
+    @_defer_to_other_types
     def __rfloordiv__(self, other):
         return _T().floor_div(other, self)
 
+    @_defer_to_other_types
     def __mod__(self, other):
         return _T().mod(self, other)
 
+    @_defer_to_other_types
     def __rmod__(self, other):
         return _T().mod(other, self)
 
+    @_defer_to_other_types
     def __pow__(self, other):
         return _T().pow(self, other)
 
+    @_defer_to_other_types
     def __rpow__(self, other):
         return _T().pow(other, self)
 
@@ -66,33 +93,43 @@ class _TensorOperators:
         return _T().abs_(self)
 
     # -- comparisons and logic -----------------------------------------------------------------
+    @_defer_to_other_types
     def __lt__(self, other):
         return _T().lt(self, other)
 
+    @_defer_to_other_types
     def __le__(self, other):
         return _T().le(self, other)
 
+    @_defer_to_other_types
     def __gt__(self, other):
         return _T().gt(self, other)
 
+    @_defer_to_other_types
     def __ge__(self, other):
         return _T().ge(self, other)
 
+    @_defer_to_other_types
     def __and__(self, other):
         return _T().and_(self, other)
 
+    @_defer_to_other_types
     def __rand__(self, other):
         return _T().and_(other, self)
 
+    @_defer_to_other_types
     def __or__(self, other):
         return _T().or_(self, other)
 
+    @_defer_to_other_types
     def __ror__(self, other):
         return _T().or_(other, self)
 
+    @_defer_to_other_types
     def __xor__(self, other):
         return _T().xor(self, other)
 
+    @_defer_to_other_types
     def __rxor__(self, other):
         return _T().xor(other, self)
 
@@ -201,9 +238,11 @@ class _TensorOperators:
     def dot(self, other):
         return _T().dot(self, other)
 
+    @_defer_to_other_types
     def __matmul__(self, other):
         return _T().dot(self, other)
 
+    @_defer_to_other_types
     def __rmatmul__(self, other):
         return _T().dot(other, self)
 

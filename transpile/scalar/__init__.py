@@ -1,4 +1,19 @@
-"""Scalar operations: the elementwise vocabulary of `T.Elemwise`."""
+"""Scalar operations: the elementwise vocabulary of `T.Elemwise`.
+
+One module per theme; each op is a class (`Exp`) with a shared instance (`exp`). `ALL_OPS`
+lists the instances (parametrized ops such as `Cast(dtype)` excepted).
+"""
 from transpile.scalar.basic import ScalarOp, UnaryScalarOp, BinaryScalarOp  # noqa: F401
 from transpile.scalar.arith import *  # noqa: F401,F403
+from transpile.scalar.transcendental import *  # noqa: F401,F403
+from transpile.scalar.rounding import *  # noqa: F401,F403
+from transpile.scalar.compare import *  # noqa: F401,F403
+from transpile.scalar.logic import *  # noqa: F401,F403
+from transpile.scalar.special import *  # noqa: F401,F403
+from transpile.scalar.activation import *  # noqa: F401,F403
 from transpile.scalar.dtypes import upcast, upgrade_to_float  # noqa: F401
+from transpile.scalar import arith, transcendental, rounding, compare, logic, special, activation
+
+ALL_OPS = tuple(
+    op for module in (arith, transcendental, rounding, compare, logic, special, activation)
+    for op in vars(module).values() if isinstance(op, ScalarOp))

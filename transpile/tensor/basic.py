@@ -100,7 +100,7 @@ def _weak_dtype(value, base):
     if isinstance(value, numbers.Integral):
         if D.is_float(base) or D.is_complex(base):
             return base
-        if D.is_integer(base) and np.can_cast(np.min_scalar_type(value), base):
+        if D.is_integer(base) and np.iinfo(base).min <= value <= np.iinfo(base).max:
             return base
         return D.upcast(base, np.min_scalar_type(value).name) if base != "bool" else "int64"
     # python float

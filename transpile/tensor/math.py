@@ -1,9 +1,10 @@
 """Elementwise functions of the tensor language: one `Elemwise` per scalar op.
 
-`elemwise_function(scalar_op)` makes the user-facing function; the table at the bottom lists
-which scalar op each public name maps to.
+`elemwise_function(scalar_op, name)` makes the user-facing function (it broadcasts, and Python
+scalars among its arguments are weak: they take the tensors' dtype). The few functions with
+options (`round`, `relu`, `cast`, `logical_*`) are written out below.
 """
-from transpile.scalar import arith as S
+from transpile import scalar as S
 from transpile.scalar import dtypes as D
 from transpile.tensor.basic import as_tensor_variable, constant
 from transpile.tensor.elemwise import Elemwise
@@ -31,18 +32,154 @@ def elemwise_function(scalar_op, name, doc=None):
     return apply
 
 
-add = elemwise_function(S.add, "add", "Elementwise sum of any number of tensors.")
-mul = elemwise_function(S.mul, "mul", "Elementwise product of any number of tensors.")
-sub = elemwise_function(S.sub, "sub")
-true_div = elemwise_function(S.true_div, "true_div", "Elementwise division; integers give floats.")
-neg = elemwise_function(S.neg, "neg")
-exp = elemwise_function(S.exp, "exp")
-log = elemwise_function(S.log, "log")
-sqrt = elemwise_function(S.sqrt, "sqrt")
-pow = elemwise_function(S.pow, "pow")
-second = elemwise_function(S.second, "second", "second(x, y): y broadcast to the shape of x.")
+def _f(scalar_op, doc=None, name=None):
+    return elemwise_function(scalar_op, name or scalar_op.name, doc)
+
+
+# -- arithmetic ---------------------------------------------------------------------------------
+add = _f(S.add, "Elementwise sum of any number of tensors.")
+mul = _f(S.mul, "Elementwise product of any number of tensors.")
+sub = _f(S.sub)
+true_div = _f(S.true_div, "Elementwise division; integers give floats.")
+int_div = _f(S.int_div, "Floor division (x // y), rounding toward -inf as in Python.")
+floor_div = int_div
+mod = _f(S.mod, "x % y; the result has the sign of y, as in Python and numpy.")
+neg = _f(S.neg)
+pow = _f(S.pow, "x ** y.")  # noqa: A001
+abs_ = _f(S.abs_, "Absolute value.")
+abs = abs_  # noqa: A001
+sgn = _f(S.sgn, "Sign: -1, 0 or 1.")
+sqr = _f(S.sqr, "x * x.")
+sqrt = _f(S.sqrt)
+inv = _f(S.inv, "Reciprocal 1 / x.")
+reciprocal = inv
+
+# -- exponentials, logarithms, trigonometry -------------------------------------------------------
+exp = _f(S.exp)
+exp2 = _f(S.exp2)
+expm1 = _f(S.expm1, "exp(x) - 1, accurate for small x.")
+log = _f(S.log)
+log2 = _f(S.log2)
+log10 = _f(S.log10)
+log1p = _f(S.log1p, "log(1 + x), accurate for small x.")
+log1mexp = _f(S.log1mexp, "log(1 - exp(x)) for x <= 0, computed stably.")
+sin = _f(S.sin)
+cos = _f(S.cos)
+tan = _f(S.tan)
+arcsin = _f(S.arcsin)
+arccos = _f(S.arccos)
+arctan = _f(S.arctan)
+arctan2 = _f(S.arctan2, "arctan2(y, x): the angle of the point (x, y).")
+sinh = _f(S.sinh)
+cosh = _f(S.cosh)
+tanh = _f(S.tanh)
+arcsinh = _f(S.arcsinh)
+arccosh = _f(S.arccosh)
+arctanh = _f(S.arctanh)
+deg2rad = _f(S.deg2rad)
+rad2deg = _f(S.rad2deg)
+hypot = _f(S.hypot, "sqrt(x**2 + y**2) without intermediate overflow.")
+
+# -- rounding ---------------------------------------------------------------------------------------
+floor = _f(S.floor)
+ceil = _f(S.ceil)
+trunc = _f(S.trunc)
+round_half_to_even = _f(S.round_half_to_even)
+round_half_away_from_zero = _f(S.round_half_away_from_zero)
+
+_ROUND_MODES = {"half_to_even": round_half_to_even, "half_away_from_zero": round_half_away_from_zero}
+
+
+def round(x, mode="half_to_even"):  # noqa: A001
+    """Round to the nearest integer value; `mode` says where ties go ("half_to_even", numpy's
+    rule, or "half_away_from_zero", C's). Integers are returned unchanged."""
+    try:
+        return _ROUND_MODES[mode](x)
+    except KeyError:
+        raise ValueError(f"round: mode must be one of {', '.join(_ROUND_MODES)}, got {mode!r}") from None
+
+
+def iround(x, mode="half_to_even"):
+    """`round(x, mode)` as int64."""
+    return cast(round(x, mode), "int64")
+
+
+# -- special functions ------------------------------------------------------------------------------
+erf = _f(S.erf)
+erfc = _f(S.erfc)
+erfinv = _f(S.erfinv, "Inverse of erf on (-1, 1).")
+gamma = _f(S.gamma)
+gammaln = _f(S.gammaln, "log |gamma(x)|.")
+psi = _f(S.psi, "Digamma: the derivative of gammaln.")
+tri_gamma = _f(S.tri_gamma, "Trigamma: the derivative of psi.")
+sigmoid = _f(S.sigmoid, "1 / (1 + exp(-x)), computed stably.")
+softplus = _f(S.softplus, "log(1 + exp(x)), computed stably.")
+log1pexp = softplus
+#: Theano offered a cheaper approximation under this name; the exact, stable sigmoid serves here
+ultra_fast_sigmoid = sigmoid
+
+
+def hard_sigmoid(x):
+    """The piecewise-linear sigmoid: clip(0.2 * x + 0.5, 0, 1)."""
+    return clip(add(mul(x, 0.2), 0.5), 0, 1)
+
+
+def relu(x, alpha=0):
+    """max(x, 0), or x where x > 0 and alpha * x elsewhere (leaky) when `alpha` is given."""
+    if isinstance(alpha, (int, float)) and alpha == 0:
+        return maximum(x, 0)
+    x = as_tensor_variable(x)
+    return switch(gt(x, 0), x, mul(x, alpha))
+
+
+# -- comparisons, selection -------------------------------------------------------------------------
+eq = _f(S.eq)
+neq = _f(S.neq)
+lt = _f(S.lt)
+gt = _f(S.gt)
+le = _f(S.le)
+ge = _f(S.ge)
+isnan = _f(S.isnan)
+isinf = _f(S.isinf)
+maximum = _f(S.maximum, "Elementwise max of two tensors (nan if either is nan).")
+minimum = _f(S.minimum, "Elementwise min of two tensors (nan if either is nan).")
+clip = _f(S.clip, "clip(x, min, max): x limited to [min, max].")
+switch = _f(S.switch, "switch(cond, ift, iff): ift where cond is nonzero, else iff.")
+where = switch
+
+# -- logic -------------------------------------------------------------------------------------------
+and_ = _f(S.and_, "x & y: bitwise on integers, logical on booleans.")
+or_ = _f(S.or_, "x | y: bitwise on integers, logical on booleans.")
+xor = _f(S.xor, "x ^ y: bitwise on integers, logical on booleans.")
+invert = _f(S.invert, "~x: bitwise on integers, logical not on booleans.")
+bitwise_and, bitwise_or, bitwise_xor, bitwise_not = and_, or_, xor, invert
+
+
+def _as_bool(x):
+    x = as_tensor_variable(x)
+    return x if x.dtype == "bool" else neq(x, 0)
+
+
+def logical_and(x, y):
+    return and_(_as_bool(x), _as_bool(y))
+
+
+def logical_or(x, y):
+    return or_(_as_bool(x), _as_bool(y))
+
+
+def logical_xor(x, y):
+    return xor(_as_bool(x), _as_bool(y))
+
+
+def logical_not(x):
+    return invert(_as_bool(x))
+
+
+# -- structure: copies, casts, fills ------------------------------------------------------------------
+second = _f(S.second, "second(x, y): y broadcast to the shape of x.")
 fill = second
-identity = elemwise_function(S.identity, "identity")
+identity = _f(S.identity)
 tensor_copy = identity
 
 
@@ -64,3 +201,21 @@ def zeros_like(x, dtype=None):
 def ones_like(x, dtype=None):
     x = as_tensor_variable(x)
     return second(x, constant(1, dtype=D.check_dtype(dtype or x.dtype)))
+
+
+__all__ = [
+    "elemwise_op", "elemwise_function",
+    "add", "mul", "sub", "true_div", "int_div", "floor_div", "mod", "neg", "pow", "abs_", "abs",
+    "sgn", "sqr", "sqrt", "inv", "reciprocal",
+    "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "log1mexp", "sin", "cos", "tan",
+    "arcsin", "arccos", "arctan", "arctan2", "sinh", "cosh", "tanh", "arcsinh", "arccosh",
+    "arctanh", "deg2rad", "rad2deg", "hypot",
+    "floor", "ceil", "trunc", "round", "round_half_to_even", "round_half_away_from_zero", "iround",
+    "erf", "erfc", "erfinv", "gamma", "gammaln", "psi", "tri_gamma", "sigmoid", "softplus", "relu",
+    "log1pexp", "ultra_fast_sigmoid", "hard_sigmoid",
+    "eq", "neq", "lt", "gt", "le", "ge", "isnan", "isinf", "maximum", "minimum", "clip", "switch",
+    "where",
+    "and_", "or_", "xor", "invert", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
+    "logical_and", "logical_or", "logical_xor", "logical_not",
+    "second", "fill", "identity", "tensor_copy", "cast", "zeros_like", "ones_like",
+]

@@ -1,0 +1,334 @@
+"""Every elementwise function of `transpile.tensor` against numpy: shapes, dtypes, mixed dtypes,
+refused dtypes, and special values (nan, inf, ties)."""
+import numpy as np
+import pytest
+
+import transpile
+import transpile.tensor as T
+from tests.tensor.op_cases import CASES, DTYPES, FLOATS, GRAD_CASES, draw
+from transpile.gradient import verify_grad
+
+SHAPES = [(), (5,), (3, 4), (2, 3, 4)]
+MIXED = [("int32", "float32"), ("uint8", "int32"), ("bool", "float64"), ("int64", "float32"),
+         ("float32", "float64"), ("uint8", "float32"), ("bool", "int32")]
+RTOL = {"float32": 2e-5, "float64": 1e-9}
+
+
+def _ids(case):
+    return case.name
+
+
+def _var(dtype, ndim):
+    return T.tensor(dtype, (False,) * ndim)
+
+
+def reference(case, values):
+    """numpy's result; computed from float32 inputs where numpy would answer in float16
+    (transpile never makes float16: small integers become float32)."""
+    with np.errstate(all="ignore"):
+        expected = np.asarray(case.ref(*values))
+        if expected.dtype == np.float16:
+            expected = np.asarray(case.ref(*[v.astype("float32") for v in values]))
+            assert expected.dtype == np.float32
+    return expected
+
+
+def check(result, expected, dtype):
+    assert result.dtype == dtype
+    assert result.shape == expected.shape
+    if dtype in RTOL:
+        np.testing.assert_allclose(result, expected.astype(dtype), rtol=RTOL[dtype], atol=RTOL[dtype],
+                                   equal_nan=True)
+    else:
+        np.testing.assert_array_equal(result, expected.astype(dtype))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_values(case, dtype, rng):
+    if dtype not in case.dtypes:
+        with pytest.raises(TypeError):
+            case.fn(*[_var(dtype, 1) for _ in range(case.nin)])
+        return
+    try:
+        data = [draw(case, dtype, shape, rng) for shape in SHAPES]
+    except ValueError:
+        pytest.skip(f"the domain of {case.name} holds no {dtype} value")
+    inputs, outputs = [], []
+    for shape in SHAPES:
+        xs = [_var(dtype, len(shape)) for _ in range(case.nin)]
+        inputs += xs
+        outputs.append(case.fn(*xs))
+    f = transpile.function(inputs, outputs)
+    results = f(*[v for values in data for v in values])
+    for values, out, result in zip(data, outputs, results):
+        expected = reference(case, values)
+        check(result, expected, out.dtype)
+        if case.numpy_dtype:
+            assert out.dtype == expected.dtype.name
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.nin >= 2], ids=_ids)
+def test_mixed_dtypes(case, rng):
+    pairs = [p for p in MIXED if all(d in case.dtypes for d in p)]
+    inputs, outputs, values = [], [], []
+    for pair in pairs:
+        dtypes = (list(pair) * 2)[:case.nin]
+        try:
+            vals = draw(case, dtypes, (3, 4), rng)
+        except ValueError:
+            continue
+        xs = [_var(d, 2) for d in dtypes]
+        inputs += xs
+        outputs.append(case.fn(*xs))
+        values.append(vals)
+    f = transpile.function(inputs, outputs)
+    for vals, out, result in zip(values, outputs, f(*[v for vs in values for v in vs])):
+        expected = reference(case, vals)
+        check(result, expected, out.dtype)
+        if case.numpy_dtype:
+            assert out.dtype == expected.dtype.name
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.nin >= 2], ids=_ids)
+def test_broadcasting(case, rng):
+    """row op col, and a matrix op a vector (the vector gains a broadcastable dim on the left)."""
+    dtype = "float64" if "float64" in case.dtypes else case.dtypes[-1]
+    forms = [(T.row, (1, 4)), (T.col, (3, 1))] + [(T.matrix, (3, 4))] * 3
+    for layout in ([0, 1, 2], [2, 1, 0], [1, 2, 3]):
+        makers = [forms[i] for i in layout][:case.nin]
+        xs = [make(dtype=dtype) for make, _ in makers]
+        vals = [draw(case, dtype, shape, rng)[k] for k, (_, shape) in enumerate(makers)]
+        result = transpile.function(xs, case.fn(*xs))(*vals)
+        check(result, reference(case, vals), case.fn(*xs).dtype)
+    # matrix with a vector
+    x, v = _var(dtype, 2), _var(dtype, 1)
+    xs = ([x, v] + [_var(dtype, 1)])[:case.nin]
+    vals = [draw(case, dtype, (3, 4), rng)[0], draw(case, dtype, (4,), rng)[1]]
+    if case.nin == 3:
+        vals.append(draw(case, dtype, (4,), rng)[2])
+    result = transpile.function(xs, case.fn(*xs))(*vals)
+    check(result, reference(case, vals), case.fn(*xs).dtype)
+
+
+def test_dimshuffle_x_broadcasts(rng):
+    v = T.dvector()
+    m = T.dmatrix()
+    out = v.dimshuffle(0, "x") * m
+    a, b = rng.random(3), rng.random((3, 4))
+    np.testing.assert_allclose(transpile.function([v, m], out)(a, b), a[:, None] * b)
+
+
+@pytest.mark.parametrize("fn", [T.add, T.mul, T.sub, T.maximum, T.eq])
+def test_non_broadcastable_length_one_is_an_error(fn):
+    """Theano's rule: a length-1 dim not typed broadcastable is not broadcast."""
+    x, y = T.dmatrix("x"), T.dmatrix("y")
+    f = transpile.function([x, y], fn(x, y))
+    with pytest.raises(ValueError, match=r"\(1, 3\).*\(2, 3\)"):
+        f(np.ones((1, 3)), np.ones((2, 3)))
+
+
+def test_shape_mismatch_is_an_error():
+    x, y = T.dmatrix(), T.dmatrix()
+    f = transpile.function([x, y], x + y)
+    with pytest.raises(ValueError, match=r"\(2, 3\).*\(2, 4\)"):
+        f(np.ones((2, 3)), np.ones((2, 4)))
+    with pytest.raises(ValueError):
+        transpile.function([x, y], T.exp(x) * y)(np.ones((3, 3)), np.ones((2, 3)))
+
+
+def test_arity_errors():
+    x = T.dvector()
+    with pytest.raises(TypeError):
+        T.exp(x, x)
+    with pytest.raises(TypeError):
+        T.switch(x, x)
+    with pytest.raises(TypeError):
+        T.sub(x, x, x)
+
+
+# -- special values -------------------------------------------------------------------------------
+def _run(fn, *values):
+    xs = [T.tensor(np.asarray(v).dtype.name, (False,) * np.ndim(v)) for v in values]
+    return transpile.function(xs, fn(*xs))(*values)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_rounding_ties(dtype):
+    x = np.array([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 0.49999997, -0.49999997, np.nan, np.inf], dtype=dtype)
+    np.testing.assert_array_equal(_run(T.round, x), np.round(x))
+    np.testing.assert_array_equal(_run(T.round_half_away_from_zero, x),
+                                  np.array([-3, -2, -1, 1, 2, 3, 0, 0, np.nan, np.inf], dtype=dtype))
+    np.testing.assert_array_equal(_run(lambda v: T.round(v, "half_away_from_zero"), x),
+                                  _run(T.round_half_away_from_zero, x))
+    with pytest.raises(ValueError, match="mode"):
+        T.round(T.dvector(), "up")
+
+
+def test_round_half_away_exact_near_half():
+    x = np.array([0.49999999999999994, -0.49999999999999994, 2.5000000000000004])
+    np.testing.assert_array_equal(_run(T.round_half_away_from_zero, x), [0.0, -0.0, 3.0])
+
+
+def test_iround_is_int64():
+    assert T.iround(T.dvector()).dtype == "int64"
+    np.testing.assert_array_equal(_run(T.iround, np.array([0.5, 1.5, -2.7])), [0, 2, -3])
+
+
+def test_floor_div_and_mod_python_semantics():
+    a = np.array([7, -7, 7, -7, 0], dtype="int32")
+    b = np.array([2, 2, -2, -2, 3], dtype="int32")
+    np.testing.assert_array_equal(_run(T.floor_div, a, b), a // b)
+    np.testing.assert_array_equal(_run(T.mod, a, b), a % b)
+    fa, fb = a.astype("float64") + 0.5, b.astype("float64")
+    np.testing.assert_array_equal(_run(T.floor_div, fa, fb), fa // fb)
+    np.testing.assert_array_equal(_run(T.mod, fa, fb), fa % fb)
+    x = T.ivector()
+    assert (x // 2).dtype == "int32" and (x % 2).dtype == "int32"
+    np.testing.assert_array_equal(_run(lambda v: v // 0, a), np.zeros(5, "int32"))
+
+
+def test_nan_and_inf():
+    x = np.array([np.nan, np.inf, -np.inf, 0.0, 1.0])
+    np.testing.assert_array_equal(_run(T.isnan, x), np.isnan(x))
+    np.testing.assert_array_equal(_run(T.isinf, x), np.isinf(x))
+    np.testing.assert_array_equal(_run(T.maximum, x, np.zeros(5)), np.maximum(x, 0))
+    np.testing.assert_array_equal(_run(T.minimum, np.zeros(5), x), np.minimum(0, x))
+    np.testing.assert_array_equal(_run(T.clip, x, np.full(5, -1.0), np.full(5, 1.0)), np.clip(x, -1, 1))
+    np.testing.assert_array_equal(_run(T.sgn, x), np.sign(x))
+
+
+def test_stable_sigmoid_softplus_log1mexp():
+    x = np.array([-1000.0, -50.0, 0.0, 50.0, 1000.0])
+    np.testing.assert_allclose(_run(T.sigmoid, x), [0.0, np.exp(-50.0), 0.5, 1.0, 1.0], rtol=1e-12)
+    np.testing.assert_allclose(_run(T.softplus, x), [0.0, np.exp(-50.0), np.log(2), 50.0, 1000.0], rtol=1e-12)
+    y = np.array([-1e-20, -1e-5, -1.0, -50.0, -1000.0])
+    np.testing.assert_allclose(_run(T.log1mexp, y), [np.log(1e-20), np.log(-np.expm1(-1e-5)),
+                                                    np.log1p(-np.exp(-1.0)), -np.exp(-50.0), 0.0], rtol=1e-12)
+    f32 = np.array([-200.0, 200.0], dtype="float32")
+    assert np.all(np.isfinite(_run(T.sigmoid, f32)))
+    assert np.all(np.isfinite(_run(T.softplus, f32)))
+
+
+def test_erfinv_edges():
+    x = np.array([-1.0, 1.0, 1.5, 0.0, 1 - 1e-15])
+    out = _run(T.erfinv, x)
+    assert out[0] == -np.inf and out[1] == np.inf and np.isnan(out[2]) and out[3] == 0
+    np.testing.assert_allclose(_run(T.erf, out[4:]), x[4:], rtol=1e-15)
+
+
+def test_logic_on_bool_and_ints():
+    a = np.array([True, False, True, False])
+    b = np.array([True, True, False, False])
+    for fn, ref in [(T.and_, a & b), (T.or_, a | b), (T.xor, a ^ b)]:
+        np.testing.assert_array_equal(_run(fn, a, b), ref)
+    np.testing.assert_array_equal(_run(T.invert, a), ~a)
+    i = np.array([5, -3, 0, 12], dtype="int32")
+    np.testing.assert_array_equal(_run(T.invert, i), ~i)
+    u = np.array([0, 1, 255], dtype="uint8")
+    np.testing.assert_array_equal(_run(T.invert, u), ~u)
+    for fn in (T.and_, T.or_, T.xor):
+        with pytest.raises(TypeError):
+            fn(T.dvector(), T.ivector())
+    with pytest.raises(TypeError):
+        T.invert(T.fvector())
+
+
+def test_operators_use_these_functions():
+    x, y = T.ivector(), T.ivector()
+    a, b = np.array([7, -7, 3], "int32"), np.array([2, 3, -2], "int32")
+    f = transpile.function([x, y], [x // y, x % y, abs(x), x & y, x | y, x ^ y, ~x, x < y, x <= y,
+                                    x > y, x >= y, x ** 2, -x])
+    expected = [a // b, a % b, abs(a), a & b, a | b, a ^ b, ~a, a < b, a <= b, a > b, a >= b, a ** 2, -a]
+    for r, e in zip(f(a, b), expected):
+        np.testing.assert_array_equal(r, e)
+        assert r.dtype == e.dtype
+    d = T.dvector()
+    v = np.array([-1.5, 0.25, 2.5])
+    g = transpile.function([d], [d.clip(-1, 1), d.round(), d.round("half_away_from_zero"), d.norm(2)])
+    out = g(v)
+    np.testing.assert_allclose(out[0], np.clip(v, -1, 1))
+    np.testing.assert_allclose(out[1], np.round(v))
+    np.testing.assert_allclose(out[2], [-2.0, 0.0, 3.0])
+    np.testing.assert_allclose(out[3], np.linalg.norm(v))
+
+
+def test_aliases():
+    assert T.floor_div is T.int_div
+    assert T.abs is T.abs_
+    assert T.reciprocal is T.inv
+    assert T.where is T.switch
+    assert T.fill is T.second
+    assert T.tensor_copy is T.identity
+    assert (T.bitwise_and, T.bitwise_or, T.bitwise_xor, T.bitwise_not) == (T.and_, T.or_, T.xor, T.invert)
+
+
+def test_relu():
+    v = np.array([-2.0, -0.5, 0.0, 1.5])
+    np.testing.assert_allclose(_run(T.relu, v), np.maximum(v, 0))
+    np.testing.assert_allclose(_run(lambda x: T.relu(x, 0.2), v), np.where(v > 0, v, 0.2 * v))
+    alpha = T.dscalar()
+    x = T.dvector()
+    f = transpile.function([x, alpha], T.relu(x, alpha))
+    np.testing.assert_allclose(f(v, 0.3), np.where(v > 0, v, 0.3 * v))
+
+
+def test_cast_zeros_ones_like():
+    x = T.fmatrix()
+    assert T.cast(x, "float32") is x
+    assert T.cast(x, "int64").dtype == "int64"
+    with pytest.raises(TypeError):
+        T.cast(x, "float16x")
+    v = np.array([[1.7, -2.2]], dtype="float32")
+    z, o, oi = transpile.function([x], [T.zeros_like(x), T.ones_like(x), T.ones_like(x, dtype="int8")])(v)
+    assert z.dtype == "float32" and o.dtype == "float32" and oi.dtype == "int8"
+    np.testing.assert_array_equal(z, np.zeros((1, 2)))
+    np.testing.assert_array_equal(oi, np.ones((1, 2)))
+    np.testing.assert_array_equal(_run(lambda a: T.cast(a, "int32"), v), v.astype("int32"))
+
+
+def test_every_name_is_exported():
+    import transpile.tensor.math as M
+    for name in M.__all__:
+        assert getattr(T, name) is getattr(M, name), name
+
+
+# -- gradients ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("case", GRAD_CASES, ids=_ids)
+def test_grad(case, rng):
+    """The symbolic gradient against finite differences, in float64 on the case's domain."""
+    pt = draw(case, "float64", (2, 3), rng)
+    verify_grad(case.fn, pt, rng=rng)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if not c.grad and c.name != "tri_gamma"
+                                  and "float64" in c.dtypes], ids=_ids)
+def test_grad_of_piecewise_constant_is_zero(case, rng):
+    xs = [T.dmatrix() for _ in range(case.nin)]
+    out = case.fn(*xs)
+    if not out.dtype.startswith("float"):
+        out = T.cast(out, "float64")
+    grads = transpile.grad(T.sum(out), xs)
+    values = transpile.function(xs, grads)(*draw(case, "float64", (2, 3), rng))
+    for g in values:
+        np.testing.assert_array_equal(g, np.zeros((2, 3)))
+
+
+def test_grad_float32_keeps_dtype(rng):
+    x = T.fvector()
+    for fn in (T.exp, T.sigmoid, T.erf, T.sqr, T.tanh, lambda v: T.clip(v, -0.5, 0.5)):
+        g = transpile.grad(T.sum(fn(x)), x)
+        assert g.dtype == "float32"
+
+
+def test_tri_gamma_grad_not_implemented():
+    x = T.dvector()
+    with pytest.raises(NotImplementedError):
+        transpile.grad(T.sum(T.tri_gamma(x)), x)
+
+
+def test_grad_at_ties_goes_to_one_input():
+    x, y = T.dvector(), T.dvector()
+    gx, gy = transpile.grad(T.sum(T.maximum(x, y)), [x, y])
+    rx, ry = transpile.function([x, y], [gx, gy])(np.array([1.0, 2.0]), np.array([1.0, 3.0]))
+    np.testing.assert_array_equal(rx + ry, [1.0, 1.0])

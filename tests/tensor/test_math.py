@@ -43,17 +43,26 @@ def check(result, expected, dtype):
         np.testing.assert_array_equal(result, expected.astype(dtype))
 
 
-@pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("case", CASES, ids=_ids)
+def _domain_has_values(case, dtype):
+    """False where an accepted dtype has no value in the op's domain (log1mexp of bools)."""
+    try:
+        draw(case, dtype, (1,), np.random.default_rng(0))
+        return True
+    except ValueError:
+        return False
+
+
+VALUE_CASES = [pytest.param(case, dtype, id=f"{case.name}-{dtype}") for case in CASES for dtype in DTYPES
+               if dtype not in case.dtypes or _domain_has_values(case, dtype)]
+
+
+@pytest.mark.parametrize("case, dtype", VALUE_CASES)
 def test_values(case, dtype, rng):
     if dtype not in case.dtypes:
         with pytest.raises(TypeError):
             case.fn(*[_var(dtype, 1) for _ in range(case.nin)])
         return
-    try:
-        data = [draw(case, dtype, shape, rng) for shape in SHAPES]
-    except ValueError:
-        pytest.skip(f"the domain of {case.name} holds no {dtype} value")
+    data = [draw(case, dtype, shape, rng) for shape in SHAPES]
     inputs, outputs = [], []
     for shape in SHAPES:
         xs = [_var(dtype, len(shape)) for _ in range(case.nin)]

@@ -117,7 +117,22 @@ def _xent_grad_case(rng):
        U(rng, 3, 4))
 
 
+def _rewrite_made_grad_raises(build):
+    """Ops that FAST_RUN rewrites introduce after differentiation: their grad raises."""
+    def case(rng):
+        x, v, a = T.matrix("x"), T.vector("v"), T.scalar("a")
+        T.grad(T.sum(build(x, v, a)), x)
+    return case
+
+
+def _xent_softmax_case(rng):
+    from transpile.tensor.nnet.xent_softmax import CrossentropySoftmax1Hot
+    labels = T.constant(np.array([0, 2, 1], dtype="int32"))
+    vg(lambda p: CrossentropySoftmax1Hot()(p, labels), U(rng, 3, 4))
+
+
 OP_CASES = {
+    "transpile.tensor.nnet.xent_softmax.CrossentropySoftmax1Hot": _xent_softmax_case,
     "transpile.tensor.elemwise.Elemwise": lambda rng: vg(lambda a, b: T.exp(a) * b + a / (1 + b * b),
                                                          U(rng, 2, 3), U(rng, 3)),
     "transpile.tensor.elemwise.DimShuffle": lambda rng: vg(lambda a: a.dimshuffle(2, "x", 0, 1) * 1.0,
@@ -184,6 +199,18 @@ OP_CASES = {
 #: ops whose `grad` raises NotImplementedError for now: {name: a builder that must raise}. When
 #: one gets a gradient, this table's test fails: move it to OP_CASES / SCALAR_CASES.
 GRAD_NOT_IMPLEMENTED = {
+    "transpile.tensor.blas_gemm.Dot22": _rewrite_made_grad_raises(
+        lambda x, v, a: transpile.tensor.blas_gemm.Dot22()(x, x)),
+    "transpile.tensor.blas_gemm.Gemm": _rewrite_made_grad_raises(
+        lambda x, v, a: transpile.tensor.blas_gemm.Gemm()(x, a, x, x, a)),
+    "transpile.tensor.blas_gemm.Gemv": _rewrite_made_grad_raises(
+        lambda x, v, a: transpile.tensor.blas_gemm.Gemv()(v, a, x, v, a)),
+    "transpile.tensor.blas_gemm.Ger": _rewrite_made_grad_raises(
+        lambda x, v, a: transpile.tensor.blas_gemm.Ger()(x, a, v, v)),
+    "transpile.tensor.reduce_fused.FusedReduce": _rewrite_made_grad_raises(
+        lambda x, v, a: transpile.tensor.reduce_fused.FusedReduce(T.Sum((0, 1)), transpile.scalar.exp)(x)),
+    "transpile.tensor.nnet.xent_softmax.CrossentropySoftmax1HotDx": _rewrite_made_grad_raises(
+        lambda x, v, a: transpile.tensor.nnet.xent_softmax.CrossentropySoftmax1HotDx()(v, x, T.ivector())),
     "transpile.tensor.nnet.xent.CrossentropyCategorical1HotGrad": _xent_grad_case,
     "transpile.scalar.special.TriGamma": lambda rng: elem("tri_gamma", POS)(rng),
 }

@@ -14,6 +14,7 @@ from transpile.compile.debugmode import (
 from transpile.compile.monitormode import MonitorMode
 from transpile.compile.nanguardmode import NanGuardError, NanGuardMode
 from transpile.compile.sharedvalue import SharedVariable, TensorSharedVariable, shared, shared_constructor
+from transpile.compile import native  # noqa: F401,E402  registers the "native" linker and mode NATIVE
 
 DEBUG_MODE = DebugMode()
 

@@ -197,7 +197,8 @@ def function(inputs, outputs=None, updates=None, givens=None, mode=None, name=No
     protect_outputs(fgraph)
     executor = m.make_executor(fgraph)
     maker = FunctionMaker(inputs, outs, update_pairs, shared_inputs, fgraph, m)
-    return Function(maker, executor, output_kind, allow_input_downcast, name)
+    cls = getattr(executor, "function_class", Function)  # a linker may supply a faster Function
+    return cls(maker, executor, output_kind, allow_input_downcast, name)
 
 
 def _add_default_updates(targets, update_pairs, given_pairs, inputs, skip):

@@ -46,6 +46,8 @@ class Elemwise(Op):
 
     def perform(self, node, inputs, output_storage):
         out_shape = broadcast_shape(node, inputs)
+        if self.inplace_pattern and _perform_inplace(self, node, inputs, output_storage, out_shape):
+            return
         results = self.scalar_op.impl(*inputs)
         if self.scalar_op.nout == 1:
             results = (results,)
@@ -104,6 +106,25 @@ class Elemwise(Op):
             return self.name
         inplace = "inplace" if self.inplace_pattern else "no_inplace"
         return f"Elemwise{{{self.scalar_op},{inplace}}}"
+
+
+def _perform_inplace(op, node, inputs, output_storage, out_shape):
+    """Write output 0 into the input `inplace_pattern` names (ufuncs with `out=`); False when
+    that input cannot hold it (then perform allocates, which destroy_map also allows)."""
+    index = dict(op.inplace_pattern).get(0)
+    target = inputs[index] if index is not None and len(node.outputs) == 1 else None
+    if not (isinstance(target, np.ndarray) and target.flags.writeable and target.shape == out_shape
+            and target.dtype.name == node.outputs[0].dtype):
+        return False
+    from transpile.scalar.basic import ScalarOp
+    sop = op.scalar_op
+    if getattr(sop, "ufunc", None) is not None and type(sop).impl is ScalarOp.impl:
+        with np.errstate(all="ignore"):
+            sop.ufunc(*sop.prepare(inputs), out=target, casting="unsafe")
+    else:
+        np.copyto(target, sop.impl(*inputs), casting="unsafe")
+    output_storage[0][0] = target
+    return True
 
 
 def broadcast_shape(node, values):

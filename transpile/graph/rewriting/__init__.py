@@ -7,8 +7,9 @@ from transpile.graph.rewriting.basic import (
     node_rewriter,
     rewrite_db,
     rewrite_graph,
+    select,
 )
 from transpile.graph.rewriting.merge import constant_folding, merge, merge_graph
 
 __all__ = ["PHASES", "Rewrite", "constant_folding", "equilibrium", "graph_rewriter", "merge",
-           "merge_graph", "node_rewriter", "rewrite_db", "rewrite_graph"]
+           "merge_graph", "node_rewriter", "rewrite_db", "rewrite_graph", "select"]

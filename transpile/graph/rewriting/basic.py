@@ -83,12 +83,26 @@ def graph_rewriter(*tags, name=None):
     return register
 
 
-def rewrite_graph(fgraph, include, exclude=(), max_passes=50):
-    """Run the rewrites selected by tags on `fgraph`, phase by phase. Returns the fgraph."""
+def select(include, exclude=()):
+    """The rewrites `rewrite_graph` would run for these tags (config flags included), in
+    registration order."""
     include = set(include) | set(config.optimizer_including)
     exclude = set(exclude) | set(config.optimizer_excluding)
-    selected = rewrite_db.query(include, exclude)
+    return rewrite_db.query(include, exclude)
+
+
+def rewrite_graph(fgraph, include, exclude=(), max_passes=50):
+    """Run the rewrites selected by tags on `fgraph`, phase by phase. Returns the fgraph.
+
+    Nodes built by rewrites get no test values (`compute_test_value` is off meanwhile): their
+    inputs are the graph's clones, which carry none."""
+    with config.change_flags(compute_test_value="off"):
+        return _rewrite(fgraph, select(include, exclude), max_passes)
+
+
+def _rewrite(fgraph, selected, max_passes):
     folding = [r for r in selected if r.phase == "constant_folding"]
+    merging = any(r.phase == "merge" for r in selected)
     for phase in PHASES:
         rewrites = [r for r in selected if r.phase == phase]
         if PHASES.index(phase) > PHASES.index("constant_folding") and phase != "inplace":
@@ -98,7 +112,7 @@ def rewrite_graph(fgraph, include, exclude=(), max_passes=50):
         for r in graph_passes:
             r.fn(fgraph)
         if node_rewrites:
-            equilibrium(fgraph, node_rewrites, max_passes=max_passes, merge=phase != "inplace")
+            equilibrium(fgraph, node_rewrites, max_passes=max_passes, merge=merging and phase != "inplace")
     return fgraph
 
 

@@ -1,36 +1,38 @@
-"""Elementwise simplifications that keep shapes: x/x -> 1, useless fills.
+"""Shape-preserving simplifications that drop run-time error checks: x/x -> 1, x-x -> 0.
 
-These drop run-time error checks (x/x with x = 0 gives 1, not nan), which is why they are tagged
-`fast_run` only: FAST_COMPILE keeps the reference semantics (the seed's "optimizations discard
-error checking" slide).
+The seed's "Optimizations" slide warns: *sometimes optimizations discard error checking and
+produce incorrect output rather than an exception*:
+
+    >>> x = T.scalar()
+    >>> f = function([x], x/x)
+    >>> f(0.)
+    array(1.0)
+
+These rewrites do exactly that: x/x is 1 even where x is 0 (or inf, or nan), x-x is 0 even
+where x is inf or nan. The result keeps x's shape (`fill(x, 1)`), so only the values at those
+points change. They are tagged `fast_run` only: FAST_COMPILE keeps the reference semantics
+(x/x at 0 gives nan there), and DEBUG_MODE compares the two.
 """
 from transpile.graph.rewriting import node_rewriter
-from transpile.scalar.arith import Second, TrueDiv
+from transpile.scalar.arith import Sub, TrueDiv
 from transpile.tensor.basic import constant
 from transpile.tensor.elemwise import Elemwise
+from transpile.tensor.rewriting.utils import T, result, scalar_op_of
 
 
-def _scalar_op(node, cls):
-    return isinstance(node.op, Elemwise) and isinstance(node.op.scalar_op, cls)
-
-
-@node_rewriter("canonicalize", "fast_run", tracks=(Elemwise,))
+@node_rewriter("canonicalize", "fast_run", "drops_checks", tracks=(Elemwise,))
 def local_div_self(fgraph, node):
     """x / x -> fill(x, 1): the ones keep x's shape."""
-    if not _scalar_op(node, TrueDiv) or node.inputs[0] is not node.inputs[1]:
+    if scalar_op_of(node, TrueDiv) is None or node.inputs[0] is not node.inputs[1]:
         return None
-    import transpile.tensor as T
     out = node.outputs[0]
-    return [T.second(node.inputs[0], constant(1, dtype=out.dtype))]
+    return result(T().second(node.inputs[0], constant(1, dtype=out.dtype)), node)
 
 
-@node_rewriter("canonicalize", "fast_run", tracks=(Elemwise,))
-def local_useless_second(fgraph, node):
-    """fill(x, y) -> y when x cannot change the shape (all its dims broadcastable) and y
-    already has the output's type."""
-    if not _scalar_op(node, Second):
+@node_rewriter("canonicalize", "fast_run", "drops_checks", tracks=(Elemwise,))
+def local_sub_self(fgraph, node):
+    """x - x -> fill(x, 0): the zeros keep x's shape."""
+    if scalar_op_of(node, Sub) is None or node.inputs[0] is not node.inputs[1]:
         return None
-    x, y = node.inputs
-    if all(x.broadcastable) and y.type == node.outputs[0].type:
-        return [y]
-    return None
+    out = node.outputs[0]
+    return result(T().second(node.inputs[0], constant(0, dtype=out.dtype)), node)

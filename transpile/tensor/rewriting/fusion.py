@@ -1,8 +1,10 @@
 """Elementwise fusion: maximal chains of elementwise nodes become one `Elemwise(Composite)`,
 which the native backend prints as a single loop.
 
-A producer joins its consumer's group when it is elementwise, has the same rank, is used by
-nothing outside the group (so no intermediate must be materialised) and is not a graph output.
+A producer joins its consumer's group when it is elementwise, has the group's broadcastable
+pattern (a smaller operand, such as `exp(b)` of a bias row added to a matrix, stays a separate
+loop: fused, it would be recomputed for every row), is used by nothing outside the group (so
+no intermediate must be materialised) and is not a graph output.
 Small constants (one element) are inlined as literals. Groups are found from the outputs
 backwards over the deterministic toposort, so the result does not depend on hashing.
 """
@@ -33,8 +35,8 @@ def _grow(fgraph, root, claimed):
                 p = var.owner
                 if p is None or id(p) in members or id(p) in claimed or not _fusable(p):
                     continue
-                if var.ndim != root.outputs[0].ndim:
-                    continue
+                if var.broadcastable != root.outputs[0].broadcastable:
+                    continue  # fused, it would be recomputed along the dims it broadcasts over
                 clients = fgraph.clients(var)
                 if any(c == "output" or id(c) not in members for c, _ in clients):
                     continue

@@ -1,0 +1,120 @@
+"""Each FAST_RUN rewrite, one at a time: excluding it by name (Mode.excluding, the same
+mechanism as config.optimizer_excluding) changes the optimized graph of its example, and both
+graphs compute the reference (FAST_COMPILE) values. The table must name every rewrite."""
+import numpy as np
+import pytest
+
+import transpile.tensor as T
+from transpile import function
+from transpile.compile import Mode
+from transpile.graph.rewriting import rewrite_db
+from transpile.printing import debugprint
+from transpile.scalar import arith as S
+from transpile.tensor.blas_gemm import Gemm
+from transpile.tensor.elemwise import DimShuffle, Elemwise
+
+pytestmark = pytest.mark.single_mode
+
+
+def v(*shape, lo=-1.0, hi=1.0):
+    return np.random.default_rng(7).uniform(lo, hi, size=shape)
+
+
+def vec(*names):
+    return [T.vector(n) for n in names]
+
+
+def mat(*names):
+    return [T.matrix(n) for n in names]
+
+
+def _one(fn, *inputs):
+    return list(inputs), fn(*inputs)
+
+
+CASES = {
+    # name: () -> (inputs, outputs, values, extra excluded tags so the rewrite shows)
+    "local_shape_i_lift": lambda: (*_one(lambda m: (T.exp(m) + 1).shape[0], T.matrix()), [v(2, 3)], ()),
+    "local_shape_subtensor": lambda: (*_one(lambda m: m.shape[1], T.matrix()), [v(2, 3)], ()),
+    "local_shape_to_make_vector": lambda: (*_one(lambda m: T.exp(m).shape, T.matrix()), [v(2, 3)], ()),
+    "local_useless_second": lambda: (*_one(lambda m: T.second(m, T.exp(m)), T.matrix()), [v(2, 3)], ()),
+    "local_useless_cast": lambda: (*_one(lambda x: T.exp(Elemwise(S.Cast("float64"))(x)), T.vector()),
+                                   [v(3)], ("fusion",)),
+    "local_useless_identity": lambda: (*_one(lambda x: T.exp(T.identity(x)), T.vector()), [v(3)], ("fusion",)),
+    "local_dimshuffle_identity": lambda: (*_one(lambda m: T.exp(DimShuffle((False, False), (0, 1))(m)),
+                                                T.matrix()), [v(2, 3)], ()),
+    "local_dimshuffle_merge": lambda: (*_one(lambda m: T.exp(m.dimshuffle(1, "x", 0).dimshuffle(0, 2)),
+                                             T.matrix()), [v(2, 3)], ()),
+    "local_reduce_broadcastable": lambda: (*_one(lambda r: T.sum(r, axis=0) * 2, T.row()), [v(1, 3)], ()),
+    "local_fill_cut": lambda: (*_one(lambda x, w: T.second(T.sqr(x), 0.5) * w, *mat("x", "w")),
+                               [v(2, 3), v(2, 3)], ()),
+    "local_add_neutral": lambda: (*_one(lambda x: T.exp(x + 0), T.vector()), [v(3)], ()),
+    "local_mul_neutral": lambda: (*_one(lambda x: T.exp(x * 1), T.vector()), [v(3)], ()),
+    "local_sub_div_pow_neutral": lambda: (*_one(lambda x: T.exp(x / 1), T.vector()), [v(3)], ()),
+    "local_double_neg": lambda: (*_one(lambda x: T.exp(-(-x)), T.vector()), [v(3)], ()),
+    "local_collect_like_terms": lambda: (*_one(lambda x, y: (x + y) + (x + y), *vec("x", "y")), [v(3), v(3)], ()),
+    "local_add_flatten": lambda: (*_one(lambda x, y, z: (x + y) + z, *vec("x", "y", "z")),
+                                  [v(3), v(3), v(3)], ("fusion",)),
+    "local_mul_flatten": lambda: (*_one(lambda x, y, z: (x * y) * z, *vec("x", "y", "z")),
+                                  [v(3), v(3), v(3)], ("fusion",)),
+    "local_mul_constants": lambda: (*_one(lambda x: (2 * x) * 3, T.vector()), [v(3)], ()),
+    "local_add_constants": lambda: (*_one(lambda x: (1 + x) + 2, T.vector()), [v(3)], ()),
+    "local_div_self": lambda: (*_one(lambda x: x / x, T.vector()), [v(3, lo=0.5)], ()),
+    "local_sub_self": lambda: (*_one(lambda x: x - x, T.vector()), [v(3)], ()),
+    "local_one_minus_sigmoid": lambda: (*_one(lambda x: 1 - T.sigmoid(x), T.vector()), [v(3)], ()),
+    "local_log_sigmoid": lambda: (*_one(lambda x: T.log(T.sigmoid(x)), T.vector()), [v(3)], ()),
+    "local_log1p_neg_sigmoid": lambda: (*_one(lambda x: T.log1p(-T.sigmoid(x)), T.vector()), [v(3)], ()),
+    "local_log1p_exp": lambda: (*_one(lambda x: T.log1p(T.exp(x)), T.vector()), [v(3)], ()),
+    "local_pow_specialize": lambda: (*_one(lambda x: x ** 2, T.vector()), [v(3)], ()),
+    "local_log1p": lambda: (*_one(lambda x: T.log(1 + x), T.vector()), [v(3, lo=0)], ()),
+    "local_expm1": lambda: (*_one(lambda x: T.exp(x) - 1, T.vector()), [v(3)], ()),
+    "local_mul_minus_one": lambda: (*_one(lambda x: -1 * T.exp(x), T.vector()), [v(3)], ("fusion",)),
+    "local_exp_over_sum_softmax": lambda: (*_one(lambda a: T.exp(a) / T.exp(a).sum(), T.vector()), [v(4)], ()),
+    "local_softmax_drop_max": lambda: (*_one(lambda m: T.nnet.softmax(m - T.max(m, axis=1, keepdims=True)),
+                                             T.matrix()), [v(2, 3)], ()),
+    "local_log_softmax": lambda: (*_one(lambda m: T.log(T.nnet.softmax(m)), T.matrix()), [v(2, 3)], ()),
+    "local_log_indexed_softmax": lambda: (*_one(lambda m: T.log(T.nnet.softmax(m)[0]), T.matrix()), [v(2, 3)], ()),
+    "local_crossentropy_softmax": lambda: (
+        *_one(lambda m, y: T.nnet.categorical_crossentropy(T.nnet.softmax(m), y), T.matrix(), T.ivector()),
+        [v(2, 3), np.array([0, 2], dtype="int32")], ()),
+    "local_crossentropy_softmax_grad": lambda: (
+        *_one(lambda m, y: T.grad(T.sum(T.nnet.categorical_crossentropy(T.nnet.softmax(m), y)), m),
+              T.matrix(), T.ivector()),
+        [v(2, 3), np.array([0, 2], dtype="int32")], ()),
+    "local_dot_vector_transpose": lambda: (*_one(lambda a, x: T.dot(a.T, x), T.matrix(), T.vector()),
+                                           [v(3, 2), v(3)], ()),
+    "local_dot_to_dot22": lambda: (*_one(lambda a, b: T.dot(a, b), *mat("a", "b")), [v(2, 3), v(3, 2)], ()),
+    "local_gemm": lambda: (*_one(lambda z, a, b: z + 2 * T.dot(a, b), *mat("z", "a", "b")),
+                           [v(2, 2), v(2, 3), v(3, 2)], ()),
+    "elemwise_fusion": lambda: (*_one(lambda x: T.exp(x) * 2 + 1, T.vector()), [v(3)], ()),
+    "local_fuse_reduce": lambda: (*_one(lambda x: T.sum(T.exp(x) * 2), T.vector()), [v(3)], ()),
+    "local_elemwise_inplace": lambda: (*_one(lambda a: T.exp(T.dot(a, a)), T.matrix()), [v(2, 2)], ()),
+    "local_blas_inplace": lambda: (*_one(lambda z, a: T.exp(z) + T.dot(a, a), *mat("z", "a")),
+                                   [v(2, 2), v(2, 2)], ()),
+}
+
+
+def test_table_names_every_rewrite():
+    registered = {r.name for r in rewrite_db if "fast_run" in r.tags and "fast_compile" not in r.tags
+                  and not r.name.startswith(("graph_test", "debugmode_", "test_"))}
+    assert registered == set(CASES)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_rewrite_changes_graph_and_keeps_values(name):
+    inputs, outputs, values, extra = CASES[name]()
+    base = Mode(optimizer="fast_run").excluding(*extra)
+    with_it = function(inputs, outputs, mode=base, on_unused_input="ignore")
+    without = function(inputs, outputs, mode=base.excluding(name), on_unused_input="ignore")
+    assert debugprint(with_it.maker.fgraph, file="str") != debugprint(without.maker.fgraph, file="str")
+    reference = function(inputs, outputs, mode="FAST_COMPILE", on_unused_input="ignore")
+    expected = reference(*[np.copy(x) for x in values])
+    for f in (with_it, without):
+        got = f(*[np.copy(x) for x in values])
+        np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-12)
+
+
+def test_inplace_gemm_example_is_inplace():
+    inputs, outputs, values, _ = CASES["local_blas_inplace"]()
+    f = function(inputs, outputs, mode="FAST_RUN")
+    assert any(isinstance(n.op, Gemm) and n.op.inplace for n in f.maker.fgraph.toposort())

@@ -1,0 +1,211 @@
+"""The native linker: the optimized graph becomes a C++ library, built and cached out of process,
+called through one C extension compiled once per machine.
+
+    Mode(linker="native", optimizer="fast_run")   or   mode="NATIVE"
+
+`function()` then returns a `NativeFunction`: a `Function` whose call is implemented in C (the
+caller in transpile/templates/caller/), validating arguments like the reference path (anything
+unusual goes through `Function._bind`, so messages are the same), passing shared variables'
+values in and storing their updates, and returning numpy arrays that own the library's buffers.
+
+Nodes of ops declared host-only (`transpile.emit.registry.HOST_ONLY`, e.g. `Print`) run with
+their numpy `perform` between native segments; any other op without a lowering is an error.
+"""
+import importlib.util
+import os
+import sysconfig
+
+from transpile.compile import cache
+from transpile.compile.executor import raise_with_node
+from transpile.compile.function import Function
+from transpile.compile.mode import PREDEFINED, Mode, register_linker
+from transpile.configdefaults import config
+from transpile.emit import lower
+from transpile.emit.registry import is_host_only
+from transpile.emit.render import TEMPLATES, abi_types, render
+from transpile.graph.basic import Constant
+from transpile.graph.fg import FunctionGraph
+
+#: compile graph libraries for the CPU of this machine (the cache key includes its flags)
+NATIVE_ARCH = True
+
+NATIVE = Mode("native", "fast_run", name="NATIVE")
+PREDEFINED["NATIVE"] = lambda: NATIVE
+
+
+# -- the caller extension (once per machine) ---------------------------------------------------------
+_caller = None
+
+
+def caller_module():
+    """The loaded caller extension, built into the cache on first use."""
+    global _caller
+    if _caller is None:
+        import numpy
+        files = {
+            "CMakeLists.txt": (TEMPLATES / "caller" / "CMakeLists.txt").read_text(),
+            "transpile_abi.h": abi_types(),
+            "transpile_caller.c": (TEMPLATES / "caller" / "transpile_caller.c").read_text(),
+        }
+        suffix = sysconfig.get_config_var("EXT_SUFFIX")
+
+        def module(key):
+            return f"_transpile_caller_{key[:16]}"
+
+        def args(key):
+            return [f"-DTRANSPILE_CALLER_MODULE={module(key)}",
+                    f"-DTRANSPILE_PYTHON_INCLUDE={sysconfig.get_paths()['include']}",
+                    f"-DTRANSPILE_NUMPY_INCLUDE={numpy.get_include()}", f"-DTRANSPILE_EXT_SUFFIX={suffix}"]
+
+        # OpenMP threads of the graph libraries sleep when idle instead of spinning: spinning
+        # threads starve everything else on a busy machine (seen here: 2-20x slower steps).
+        # libgomp reads this once, when the first graph library loads it; a user's setting wins.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        entry = cache.get_or_build("caller", files, args, lambda key: module(key) + suffix,
+                                   "the transpile caller extension")
+        name = entry.artifact.name[: -len(suffix)]
+        spec = importlib.util.spec_from_file_location(name, entry.artifact)
+        module_ = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module_)
+        _caller = module_
+    return _caller
+
+
+_function_class = None
+
+
+def native_function_class():
+    """`NativeFunction`: Function with its call implemented by the caller extension."""
+    global _function_class
+    if _function_class is None:
+        base = caller_module().FastFunction
+
+        def __init__(self, maker, executor, output_kind, allow_downcast, name=None):
+            Function.__init__(self, maker, executor, output_kind, allow_downcast, name)
+            self._native_setup(executor.library, len(maker.inputs),
+                               tuple(s.container for s in maker.shared_inputs), tuple(self._update_cells),
+                               len(maker.outputs), output_kind == "single")
+
+        _function_class = type("NativeFunction", (base, Function), {
+            "__init__": __init__, "__module__": __name__,
+            "__doc__": "A compiled function whose graph runs as native code (see transpile.compile.native)."})
+    return _function_class
+
+
+# -- graph libraries --------------------------------------------------------------------------------
+def build_library(fgraph, input_names=None, output_names=None):
+    """Lower, render, build (or find in the cache) and load `fgraph`'s library."""
+    program = lower(fgraph, input_names, output_names)
+    project = render(program)
+    entry = cache.get_or_build("graphs", project.files, lambda key: _cmake_args(program), lambda key: f"lib{project.name}.so",
+                               f"graph {project.graph_hash} ({len(program.node_labels)} nodes)")
+    library = caller_module().Library(str(entry.artifact), project.name)
+    return library, entry
+
+
+def _cmake_args(program):
+    args = [f"-DTRANSPILE_OPENMP={'ON' if config.openmp == 'True' else 'OFF'}",
+            f"-DTRANSPILE_NATIVE_ARCH={'ON' if NATIVE_ARCH else 'OFF'}"]
+    if "blas" in program.features:
+        args.append(_blas_arg())
+    return args
+
+
+def _blas_arg():
+    """Where scipy-openblas32 keeps its OpenBLASConfig.cmake, if installed (else no CBLAS: the
+    generated code uses its own kernel)."""
+    try:
+        import scipy_openblas32
+    except ImportError:
+        return "-DTRANSPILE_BLAS=OFF"
+    return f"-DOpenBLAS_DIR={os.path.join(scipy_openblas32.get_lib_dir(), 'cmake', 'openblas')}"
+
+
+class NativeExecutor:
+    """The whole graph as one library: `executor(values) -> outputs` (strict dtypes)."""
+
+    def __init__(self, fgraph, library, entry):
+        self.fgraph, self.library, self.entry = fgraph, library, entry
+
+    @property
+    def function_class(self):
+        return native_function_class()
+
+    def __call__(self, values):
+        return self.library.run(values)
+
+
+class SegmentedExecutor:
+    """Native segments and host-only nodes in toposort order."""
+
+    def __init__(self, fgraph):
+        self.fgraph = fgraph
+        order = fgraph.toposort()
+        later_uses = _later_uses(fgraph, order)
+        self.plan, segment = [], []
+        for position, node in enumerate(order + [None]):
+            if node is not None and not is_host_only(node.op):
+                segment.append((position, node))
+                continue
+            if segment:
+                self.plan.append(("native", *_segment(segment, later_uses)))
+                segment = []
+            if node is not None:
+                self.plan.append(("host", node))
+
+    def __call__(self, values):
+        env = {id(v): x for v, x in zip(self.fgraph.inputs, values)}
+
+        def value(var):
+            return var.data if isinstance(var, Constant) else env[id(var)]
+
+        for item in self.plan:
+            if item[0] == "host":
+                node = item[1]
+                inputs = [value(v) for v in node.inputs]
+                storage = [[None] for _ in node.outputs]
+                try:
+                    node.op.perform(node, inputs, storage)
+                except Exception as err:
+                    raise_with_node(err, node, inputs)
+                for var, cell in zip(node.outputs, storage):
+                    env[id(var)] = cell[0]
+            else:
+                _, library, ins, outs = item
+                for var, result in zip(outs, library.run([value(v) for v in ins])):
+                    env[id(var)] = result
+        return [value(v) for v in self.fgraph.outputs]
+
+
+def _later_uses(fgraph, order):
+    """id(var) -> position of the last node reading it (len(order) for graph outputs)."""
+    last = {}
+    for position, node in enumerate(order):
+        for v in node.inputs:
+            last[id(v)] = position
+    for v in fgraph.outputs:
+        last[id(v)] = len(order)
+    return last
+
+
+def _segment(members, later_uses):
+    """(library, input vars, output vars) of consecutive native nodes."""
+    produced, inputs, outputs = set(), [], []
+    end = members[-1][0]
+    for _, node in members:
+        for v in node.inputs:
+            if id(v) not in produced and not isinstance(v, Constant) and all(v is not i for i in inputs):
+                inputs.append(v)
+        produced.update(id(o) for o in node.outputs)
+        outputs.extend(o for o in node.outputs if later_uses.get(id(o), -1) > end)
+    library, _ = build_library(FunctionGraph(inputs, outputs))
+    return library, inputs, outputs
+
+
+@register_linker("native")
+def make_native_executor(fgraph, mode):
+    if any(is_host_only(node.op) for node in fgraph.toposort()):
+        return SegmentedExecutor(fgraph)
+    names = [v.name or f"input{k}" for k, v in enumerate(fgraph.inputs)]
+    library, entry = build_library(fgraph, names)
+    return NativeExecutor(fgraph, library, entry)

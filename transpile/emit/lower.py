@@ -1,0 +1,245 @@
+"""Lowering a FunctionGraph to a `Program`: the driver and the context rules work through.
+
+The driver walks the graph's toposort, calls each node's rule (found in the registry), and
+takes care of what no rule should: binding inputs, turning graph outputs into caller-visible
+output buffers (copying when a rule produced a view), and freeing temporaries after their last
+use. Rules only say how one node computes, through `LoweringContext`:
+
+    lc.buffer(var) / lc.name(var)   the buffer holding a variable (constants are created lazily)
+    lc.alloc(var, shape)            give a node output fresh memory (an output buffer if it is one)
+    lc.view(var, base, shape, strides, offset)   make a node output alias another buffer
+    lc.temp(dtype, broadcastable, shape, hint)   scratch memory for the current node
+    lc.emit(*lines)                 C++ statements (status checks through TR_CHECK / lc.fail)
+"""
+from transpile.emit import cpp
+from transpile.emit.cpp_printer import cpp_printer
+from transpile.emit.program import MAX_NDIM, Buffer, Program, Step
+from transpile.emit.registry import LoweringError, find_lowering, missing_lowering_error
+from transpile.graph.basic import Constant
+from transpile.graph.traversal import IdMap
+
+STATUS = {"argument": "TRANSPILE_ERR_ARGUMENT", "dtype": "TRANSPILE_ERR_DTYPE", "rank": "TRANSPILE_ERR_RANK",
+          "shape": "TRANSPILE_ERR_SHAPE", "value": "TRANSPILE_ERR_VALUE", "alloc": "TRANSPILE_ERR_ALLOC",
+          "internal": "TRANSPILE_ERR_INTERNAL", "index": "TRANSPILE_ERR_INDEX"}
+
+
+class LoweringContext:
+    def __init__(self, printer=cpp_printer):
+        self.program = Program()
+        self.printer = printer
+        self.node = None
+        self.index = None
+        self._buffers = IdMap()
+        self._output_position = IdMap()
+        self._step = None
+        self._reads = []          # per step: buffers read
+        self._n_temps = 0
+
+    # -- for rules ---------------------------------------------------------------------------
+    def buffer(self, var):
+        buf = self._buffers.get(var)
+        if buf is None:
+            if not isinstance(var, Constant):
+                raise LoweringError(f"{var} is used before it is computed (internal lowering error)")
+            buf = self._add(var, Buffer(f"c{len(self.program.constants)}", var.dtype, var.broadcastable, "constant",
+                                        data=var.data, label=str(var)))
+        if self._step is not None:
+            self._reads[-1].append(buf)
+        return buf
+
+    def name(self, var):
+        return self.buffer(var).name
+
+    def emit(self, *lines):
+        self._step.lines.extend(lines)
+
+    def need(self, feature):
+        self.program.features.add(feature)
+
+    def fail(self, status, message, *args):
+        """A C++ statement returning error `status` ("shape", "value", ...) with a printf message."""
+        extra = "".join(", " + a for a in args)
+        return f"return tr::fail(ctx, {STATUS[status]}, {cpp.string_literal(message)}{extra});"
+
+    def alloc(self, var, shape):
+        """Fresh C-contiguous memory of `shape` (a C++ `const int64_t*`) for node output `var`."""
+        position = self._output_position.get(var)
+        if position is not None and position[1] is None:
+            buf = self._add(var, self._buffer_for(var, "output", index=position[0]))
+            buf.label = self.program.output_names[position[0]]
+            position[1] = buf
+        else:
+            buf = self._add(var, self._buffer_for(var, "temp"))
+        self._allocate(buf, shape)
+        return buf
+
+    def temp(self, dtype, broadcastable, shape, hint="tmp"):
+        """Scratch memory for the current node (freed after its last use)."""
+        self._n_temps += 1
+        buf = Buffer(f"t{self.index}_{hint}{self._n_temps}", dtype, tuple(broadcastable), "temp", label=hint)
+        self.program.buffers.append(buf)
+        self._allocate(buf, shape)
+        return buf
+
+    def view(self, var, base, shape, strides, offset="0", data=None, aliases=()):
+        """Node output `var` aliases `base`'s memory with the given per-dim shape and strides.
+        `data` overrides the start pointer; it may then point into one of `aliases` instead."""
+        base_buf = self.buffer(base) if not isinstance(base, Buffer) else base
+        buf = self._add(var, self._buffer_for(var, "view"))
+        buf.base, buf.aliases = base_buf, tuple(aliases)
+        data = (data or base_buf.name + ".data") + ("" if offset == "0" else f" + ({offset})")
+        dims = lambda xs: "{" + ", ".join(xs) + "}"  # noqa: E731
+        self.emit(f"{buf.name} = {{{data}, {dims(shape)}, {dims(strides)}}};")
+        return buf
+
+    def shape_of(self, var):
+        return f"{self.name(var)}.shape"
+
+    def scalar(self, var):
+        """A C++ expression of the value of 0-d `var` (a literal for a constant)."""
+        if isinstance(var, Constant):
+            return cpp.literal(var.data.reshape(()).item(), var.dtype)
+        return f"{self.name(var)}.data[0]"
+
+    def label(self):
+        return cpp.string_literal(str(self.node.op))
+
+    def copy(self, dst, src):
+        """Lines copying buffer `src` into `dst` (same shape), converting the dtype."""
+        return [f"tr::copy({dst.name}, {src.name});"]
+
+    # -- internals ---------------------------------------------------------------------------
+    def _buffer_for(self, var, role, index=None):
+        if var.ndim > MAX_NDIM:
+            raise LoweringError(f"{var} has {var.ndim} dims; the native backend supports at most {MAX_NDIM}")
+        suffix = "" if self.node is None or len(self.node.outputs) == 1 else f"_{var.index}"
+        name = f"t{self.index}{suffix}" if role != "output" or var.owner is not None else f"out{index}"
+        if role == "output" and any(b.name == name for b in self.program.buffers):
+            name = f"out{index}"
+        return Buffer(name, var.dtype, var.broadcastable, role, index=index, label=str(var))
+
+    def _add(self, var, buf):
+        self._buffers[var] = buf
+        self.program.buffers.append(buf)
+        return buf
+
+    def _allocate(self, buf, shape):
+        self._reads[-1].append(buf)  # creation counts as a use: a dead temp is freed right away
+        if buf.role == "output":
+            buf.slot = self._slot()
+            self.emit(f"TR_CHECK(tr::alloc_output(ctx, {buf.name}, {shape if buf.ndim else 'nullptr'}, out[{buf.index}], "
+                      f"{_dtype_const(buf.dtype)}, slots_[{buf.slot}], {cpp.string_literal(buf.label)}));")
+        elif buf.ndim == 0:
+            self.emit(f"{buf.name}.data = &{buf.name}_v;")
+        else:
+            buf.slot = self._slot()
+            self.emit(f"TR_CHECK(tr::alloc(ctx, {buf.name}, {shape}, slots_[{buf.slot}]));")
+
+    def _slot(self):
+        self.program.n_slots += 1
+        return self.program.n_slots - 1
+
+    def _begin(self, index, node, comment):
+        self.index, self.node = index, node
+        self._step = Step(index, cpp.comment(comment))
+        self.program.steps.append(self._step)
+        self._reads.append([])
+        if node is not None:
+            self.emit(f"ctx.node = {index};")
+
+    def _end(self):
+        self._step = None
+        self.node = None
+
+
+def _dtype_const(dtype):
+    return f"TRANSPILE_{dtype.upper()}"
+
+
+def lower(fgraph, input_names=None, output_names=None, printer=cpp_printer):
+    """The Program computing `fgraph.outputs` from `fgraph.inputs`."""
+    lc = LoweringContext(printer)
+    program = lc.program
+    program.input_names = list(input_names or [v.name or f"input{k}" for k, v in enumerate(fgraph.inputs)])
+    program.output_names = list(output_names or [v.name or f"output{k}" for k, v in enumerate(fgraph.outputs)])
+    _bind_inputs(lc, fgraph)
+    for k, var in enumerate(fgraph.outputs):
+        if var.owner is not None and var not in lc._output_position:
+            lc._output_position[var] = [k, None]
+    order = fgraph.toposort()
+    program.node_labels = [f"node {i}: {node}" for i, node in enumerate(order)]
+    for index, node in enumerate(order):
+        rule = find_lowering(node.op)
+        if rule is None:
+            raise missing_lowering_error(node, index)
+        outs = ", ".join(_out_name(lc, index, node, o) for o in node.outputs)
+        lc._begin(index, node, f"node {index}: {node} -> {outs}")
+        rule(lc, node)
+        for out in node.outputs:
+            if out not in lc._buffers:
+                raise LoweringError(f"the lowering of {node.op} did not produce output {out.index} of {node}")
+            position = lc._output_position.get(out)
+            if position is not None and position[1] is None:
+                _materialize(lc, position, lc._buffers[out])
+        lc._end()
+    _finish_outputs(lc, fgraph)
+    _free_temporaries(lc)
+    program.outputs = sorted((b for b in program.buffers if b.role == "output"), key=lambda b: b.index)
+    if any(b.dtype.startswith("complex") for b in program.buffers):
+        program.features.add("complex")
+    return program
+
+
+def _out_name(lc, index, node, var):
+    return f"t{index}" if len(node.outputs) == 1 else f"t{index}_{var.index}"
+
+
+def _bind_inputs(lc, fgraph):
+    lc._begin(-1, None, "bind the inputs (dtype, rank and broadcastable dims checked)")
+    for k, var in enumerate(fgraph.inputs):
+        if var.ndim > MAX_NDIM:
+            raise LoweringError(f"input {var} has {var.ndim} dims; the native backend supports at most {MAX_NDIM}")
+        buf = lc._add(var, Buffer(f"in{k}", var.dtype, var.broadcastable, "input", index=k, label=str(var)))
+        lc.program.inputs.append(buf)
+        bcast = "nullptr"
+        if buf.ndim:
+            lc.emit(f"static const unsigned char in{k}_bcast[] = {{{', '.join('1' if b else '0' for b in buf.broadcastable)}}};")
+            bcast = f"in{k}_bcast"
+        lc.emit(f"TR_CHECK(tr::bind_input(ctx, in{k}, in[{k}], {_dtype_const(buf.dtype)}, {bcast}, "
+                f"{cpp.string_literal(lc.program.input_names[k])}));")
+    lc._end()
+
+
+def _materialize(lc, position, src):
+    """Output `position` is a view or an input: copy it into its own output buffer."""
+    k = position[0]
+    dst = Buffer(f"out{k}", src.dtype, src.broadcastable, "output", index=k, label=lc.program.output_names[k])
+    lc.program.buffers.append(dst)
+    position[1] = dst
+    lc._reads[-1].append(src)
+    lc._allocate(dst, f"{src.name}.shape")
+    lc.emit(*lc.copy(dst, src))
+
+
+def _finish_outputs(lc, fgraph):
+    """Outputs that are inputs, constants or repeated get copied at the end."""
+    for k, var in enumerate(fgraph.outputs):
+        position = lc._output_position.get(var)
+        if position is not None and position[0] == k:
+            continue
+        lc._begin(len(lc.program.node_labels), None, f"output {k}: a copy of {var}")
+        _materialize(lc, [k, None], lc.buffer(var))
+        lc._end()
+
+
+def _free_temporaries(lc):
+    """Release each heap temporary after the last step reading it (or any view of it)."""
+    last = {}
+    for step_index, reads in enumerate(lc._reads):
+        for buf in reads:
+            for root in buf.roots():
+                last[id(root)] = step_index
+    for buf in lc.program.buffers:
+        if buf.role == "temp" and buf.slot is not None:
+            lc.program.steps[last[id(buf)]].lines.append(f"tr::release(slots_[{buf.slot}]);  // {buf.name} is dead")
+

@@ -1,0 +1,117 @@
+"""The program IR: what the lowering produces and the templates render.
+
+A `Program` is a list of `Buffer`s (typed n-d arrays, by role) and `Step`s (C++ lines for one
+graph node: computing the output shape at run time from input shapes, allocating, looping).
+Nothing here depends on the graph classes, so the IR can be built by hand in tests, and a CUDA
+renderer can consume the same structure later.
+
+Buffer roles:
+- ``input``: bound from the caller's tensor descriptor `in[index]` (read-only);
+- ``output``: written into `out[index]` (caller-provided or allocated by the library);
+- ``temp``: allocated by the program, freed after its last use (0-d temps live on the stack);
+- ``view``: aliases the memory of `base` with its own shape and strides (no copy);
+- ``constant``: a static array in the generated source (`data`).
+"""
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from transpile.scalar.dtypes import C_TYPES
+
+ROLES = ("input", "output", "temp", "view", "constant")
+
+#: the ABI's dtype codes (same numbers in every generated header and in the caller)
+DTYPE_CODES = {
+    "bool": 1, "int8": 2, "int16": 3, "int32": 4, "int64": 5, "uint8": 6, "uint16": 7,
+    "uint32": 8, "uint64": 9, "float32": 10, "float64": 11, "complex64": 12, "complex128": 13,
+}
+
+#: largest rank a tensor descriptor carries
+MAX_NDIM = 16
+
+
+@dataclass(eq=False)
+class Buffer:
+    name: str
+    dtype: str
+    broadcastable: tuple
+    role: str
+    index: int = None        # position among the program's inputs or outputs
+    base: "Buffer" = None    # views: the buffer whose memory this one aliases
+    aliases: tuple = ()      # views: other buffers it may alias, chosen at run time
+    slot: int = None         # owning heap buffers: their allocation slot
+    data: np.ndarray = None  # constants: the value
+    label: str = ""          # the graph variable, for comments and messages
+
+    @property
+    def ndim(self):
+        return len(self.broadcastable)
+
+    @property
+    def ctype(self):
+        return C_TYPES[self.dtype]
+
+    @property
+    def dtype_code(self):
+        return DTYPE_CODES[self.dtype]
+
+    @property
+    def decl(self):
+        """The C++ type of the array struct: `tr::Array<double, 2>`."""
+        return f"tr::Array<{self.ctype}, {self.ndim}>"
+
+    def roots(self):
+        """The buffers owning the memory this one may point into (itself unless a view)."""
+        if self.base is None:
+            return [self]
+        found = []
+        for b in (self.base, *self.aliases):
+            found.extend(r for r in b.roots() if all(r is not f for f in found))
+        return found
+
+
+@dataclass
+class Step:
+    index: int               # graph node index (toposort position) or -1 for glue code
+    comment: str             # one line naming the node: "node 3: Elemwise{mul}(x, y) -> t3"
+    lines: list = field(default_factory=list)
+
+
+@dataclass
+class Program:
+    buffers: list = field(default_factory=list)
+    inputs: list = field(default_factory=list)       # Buffers in call order
+    outputs: list = field(default_factory=list)      # Buffers in call order
+    input_names: list = field(default_factory=list)
+    output_names: list = field(default_factory=list)
+    steps: list = field(default_factory=list)
+    node_labels: list = field(default_factory=list)  # per graph node, for error messages
+    features: set = field(default_factory=set)        # "blas", "complex", ...
+    helpers: list = field(default_factory=list)      # C++ definitions shared by steps, in order
+    n_slots: int = 0
+
+    def add_helper(self, code):
+        if code not in self.helpers:
+            self.helpers.append(code)
+
+    @property
+    def constants(self):
+        return [b for b in self.buffers if b.role == "constant"]
+
+    @property
+    def locals(self):
+        """Buffers declared in the run function (everything but constants)."""
+        return [b for b in self.buffers if b.role != "constant"]
+
+    def summary(self):
+        """Canonical text of the program (what the graph hash is computed from)."""
+        parts = [f"in {b.name} {b.dtype} {b.broadcastable} {n!r}" for b, n in zip(self.inputs, self.input_names)]
+        parts += [f"out {b.name} {b.dtype} {b.broadcastable} {n!r}" for b, n in zip(self.outputs, self.output_names)]
+        for b in self.constants:
+            parts.append(f"const {b.name} {b.dtype} {b.data.shape} {b.data.tobytes().hex()}")
+        parts += self.helpers
+        for s in self.steps:
+            parts.append(s.comment)
+            parts.extend(s.lines)
+        parts.append(" ".join(sorted(self.features)))
+        return "\n".join(parts)

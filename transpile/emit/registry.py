@@ -1,0 +1,67 @@
+"""Lowering tables: which rule turns a node of a given op class into program steps.
+
+Rules are registered per op class (`@register_lowering(Elemwise)`) and found through the op's
+MRO, like JAX's per-primitive lowering tables: ops never carry backend code. A few op classes
+are declared *host-only* (they must run in Python, e.g. `Print`): the native linker runs them
+with their numpy `perform` between native segments. Any other op without a rule is a
+`LoweringError` naming it at build time: there is no silent fallback.
+"""
+
+#: op class -> rule(lc, node); see `transpile.emit.lower.LoweringContext` for what rules call
+LOWERINGS = {}
+
+#: "module.QualName" of op classes that run on the host (by name, so that declaring one does
+#: not import it) -> why
+HOST_ONLY = {
+    "transpile.printing.Print": "prints from Python while the function runs",
+}
+
+
+class LoweringError(Exception):
+    """A node that the native backend cannot compile (no lowering rule, unsupported types)."""
+
+
+def register_lowering(*op_classes):
+    """Decorator: `rule(lc, node)` lowers nodes whose op is an instance of `op_classes`."""
+    def register(rule):
+        for cls in op_classes:
+            LOWERINGS[cls] = rule
+        return rule
+    return register
+
+
+def register_host_only(op_class, reason):
+    """Declare that nodes of `op_class` (a class or its dotted name) run in Python."""
+    name = op_class if isinstance(op_class, str) else f"{op_class.__module__}.{op_class.__qualname__}"
+    HOST_ONLY[name] = reason
+
+
+def _load_rules():
+    import transpile.emit.rules  # noqa: F401  registers the built-in rules
+
+
+def find_lowering(op):
+    """The rule for `op` (nearest class in its MRO), or None."""
+    _load_rules()
+    for cls in type(op).__mro__:
+        rule = LOWERINGS.get(cls)
+        if rule is not None:
+            return rule
+    return None
+
+
+def is_host_only(op):
+    """True when `op` is declared to run in Python (and has no lowering of its own)."""
+    if find_lowering(op) is not None:
+        return False
+    return any(f"{c.__module__}.{c.__qualname__}" in HOST_ONLY for c in type(op).__mro__)
+
+
+def missing_lowering_error(node, index=None):
+    op = node.op
+    cls = type(op)
+    where = f"node {index}: " if index is not None else ""
+    return LoweringError(
+        f"no native lowering for op {op} (class {cls.__module__}.{cls.__qualname__}) at {where}{node}. "
+        f"Register one with @register_lowering({cls.__name__}) in transpile/emit/rules/ "
+        "(see transpile/emit/README.md), or compile this function with mode='FAST_COMPILE'.")

@@ -1,0 +1,152 @@
+"""Rendering a `Program` into the files of a CMake project (jinja2, StrictUndefined).
+
+Templates only loop over data prepared here; expressions and loops come from the printer and
+the rules. The output is a function of the program alone: the graph hash is computed from the
+program's canonical text, and nothing depends on dict/set/id order, so the same graph gives
+byte-identical files.
+"""
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from transpile.emit import cpp
+from transpile.emit.program import DTYPE_CODES, MAX_NDIM
+
+ABI_VERSION = 1
+STATUSES = [("OK", 0), ("ERR_ARGUMENT", 1), ("ERR_DTYPE", 2), ("ERR_RANK", 3), ("ERR_SHAPE", 4),
+            ("ERR_VALUE", 5), ("ERR_ALLOC", 6), ("ERR_INTERNAL", 7), ("ERR_INDEX", 8)]
+PARALLEL_MIN_WORK = 1 << 17
+SIMD_UNARY = ["exp", "log", "sin", "cos"]  # glibc >= 2.22
+SIMD_UNARY_235 = ["tan", "sinh", "cosh", "tanh", "asin", "acos", "atan", "asinh", "acosh", "atanh", "exp2",
+                  "expm1", "exp10", "log2", "log10", "log1p", "erf", "erfc", "cbrt"]
+SIMD_BINARY_235 = ["atan2", "hypot"]
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def cmake_modules_dir():
+    """The top-level cmake/ directory (modules copied into every project)."""
+    for candidate in (TEMPLATES.parent.parent / "cmake", TEMPLATES.parent / "cmake"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("transpile's cmake/ modules directory is missing")
+
+
+_ENV = None
+
+
+def environment():
+    global _ENV
+    if _ENV is None:
+        import jinja2
+        _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), undefined=jinja2.StrictUndefined,
+                                  trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                                  autoescape=False)
+    return _ENV
+
+
+def render_template(template, **data):
+    return environment().get_template(template).render(**data)
+
+
+@dataclass
+class Project:
+    """The files of one generated project: {relative path: text}, in sorted order."""
+    name: str
+    graph_hash: str
+    files: dict = field(default_factory=dict)
+
+    def write(self, directory):
+        directory = Path(directory)
+        for rel, text in self.files.items():
+            path = directory / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        return directory
+
+    def digest(self):
+        h = hashlib.sha256()
+        for rel, text in self.files.items():
+            h.update(rel.encode() + b"\0" + text.encode() + b"\0")
+        return h.hexdigest()
+
+
+def graph_hash(program):
+    return hashlib.sha256(program.summary().encode()).hexdigest()[:16]
+
+
+def abi_types():
+    return render_template("abi_types.h.j2", abi_version=ABI_VERSION, max_ndim=MAX_NDIM, statuses=STATUSES,
+                           dtypes=sorted(DTYPE_CODES.items(), key=lambda kv: kv[1]))
+
+
+def runtime_header(hash_):
+    return render_template("runtime.h.j2", hash=hash_, parallel_min_work=PARALLEL_MIN_WORK,
+                           simd_unary=SIMD_UNARY, simd_unary_235=SIMD_UNARY_235, simd_binary_235=SIMD_BINARY_235,
+                           dtypes=sorted(DTYPE_CODES.items(), key=lambda kv: kv[1]))
+
+
+def _port(buf, name):
+    mask = sum(1 << d for d, b in enumerate(buf.broadcastable) if b)
+    return {"name": cpp.string_literal(name), "dtype": f"TRANSPILE_{buf.dtype.upper()}", "ndim": buf.ndim,
+            "bcast": f"{mask}ull", "comment": cpp.comment(f"{name!r}: {buf.dtype}, {buf.ndim}-d, broadcastable {buf.broadcastable}")}
+
+
+def _declarations(program):
+    lines = []
+    for b in program.locals:
+        lines.append(f"{b.decl} {b.name};")
+        if b.role == "temp" and b.ndim == 0:
+            lines.append(f"{b.ctype} {b.name}_v;")
+    for b in program.constants:
+        shape, strides, step = list(b.data.shape) or [1], [], 1
+        for n in reversed(b.data.shape):
+            strides.insert(0, step)
+            step *= n
+        strides = strides or [0]
+        lines.append(f"{b.decl} {b.name} = {{const_cast<{b.ctype}*>({b.name}_data), "
+                     f"{{{', '.join(map(str, shape))}}}, {{{', '.join(map(str, strides))}}}}};")
+    return lines
+
+
+def render(program, name=None):
+    """The Project of `program` (its name defaults to one derived from the graph hash)."""
+    hash_ = graph_hash(program)
+    name = name or f"tg_{hash_}"
+    headers = []
+    if "complex" in program.features:
+        headers.append("<complex>")
+    if "blas" in program.features:
+        headers.append('"transpile_blas.h"')
+    if "nnet" in program.features:
+        headers.append('"transpile_nnet.h"')
+    inputs = [_port(b, n) for b, n in zip(program.inputs, program.input_names)]
+    outputs = [_port(b, n) for b, n in zip(program.outputs, program.output_names)]
+    constants = [{"name": b.name, "ctype": b.ctype, "comment": cpp.comment(f"constant {b.label}: {b.dtype}, shape {b.data.shape}"),
+                  "lines": cpp.array_initializer(b.data, b.dtype)} for b in program.constants]
+    files = {}
+    files["CMakeLists.txt"] = render_template(
+        "CMakeLists.txt.j2", hash=hash_, name=name,
+        packages=["TranspileBLAS"] if "blas" in program.features else [],
+        link=["Transpile::BLAS"] if "blas" in program.features else [])
+    modules = cmake_modules_dir()
+    for module in sorted(os.listdir(modules)):
+        if module.endswith(".cmake"):
+            files[f"cmake/{module}"] = (modules / module).read_text(encoding="utf-8")
+    files[f"include/{name}.h"] = render_template(
+        "graph.h.j2", hash=hash_, name=name, guard=f"TRANSPILE_{name.upper()}_H", abi_types=abi_types(),
+        inputs=inputs, outputs=outputs)
+    files[f"src/{name}.cpp"] = render_template(
+        "graph.cpp.j2", hash=hash_, name=name, headers=headers,
+        node_labels=[cpp.string_literal(label) for label in program.node_labels],
+        constants=constants, helpers=program.helpers, steps=program.steps,
+        declarations=_declarations(program), n_slots=program.n_slots, n_slots_decl=max(program.n_slots, 1),
+        output_slots=", ".join(str(b.slot) for b in program.outputs) or "0",
+        output_slots_decl=max(len(program.outputs), 1), inputs=inputs, outputs=outputs)
+    if "blas" in program.features:
+        files["src/transpile_blas.h"] = render_template("blas.h.j2", hash=hash_)
+    if "nnet" in program.features:
+        files["src/transpile_nnet.h"] = render_template("nnet.h.j2", hash=hash_)
+    files["src/transpile_runtime.h"] = runtime_header(hash_)
+    return Project(name, hash_, dict(sorted(files.items())))

@@ -1,0 +1,154 @@
+"""`Softmax` and `LogSoftmax` along any axis: one runtime template per (kind, dtype, rank).
+
+Each row (the elements along the axis, for one index of the other dims) is done in three
+sweeps: its maximum, exp(x - max) into the output and their sum, then the write. When the dims
+after a non-last axis are contiguous, blocks of columns are swept together instead (unit-stride
+inner loops rather than one strided row at a time); any other layout goes row by row through
+strides. As in the numpy `perform`, a maximum that is not finite is replaced by 0, so a row
+holding +inf gives nan/0 and a row of -inf gives nan, like the reference. Work is split across
+OpenMP threads above the runtime's threshold. The gradients are elementwise ops and sums
+(lowered elsewhere).
+"""
+from transpile.emit.registry import register_lowering
+from transpile.tensor.nnet.softmax import LogSoftmax, Softmax
+
+ROW_MAX_HELPER = r"""
+// Maximum of x[i * s] (n elements), NaN ignored: wherever it matters (a row holding a NaN) every
+// result of the row is NaN whatever the shift, so this agrees with the reference's NaN maximum.
+template <class T>
+inline T row_max(const T* __restrict x, int64_t s, int64_t n) {
+    constexpr int kLanes = 16;
+    T m = -std::numeric_limits<T>::infinity();
+    int64_t i = 0;
+    if (s == 1 && n >= kLanes) {
+        T lanes[kLanes];
+        for (int k = 0; k < kLanes; ++k) lanes[k] = m;
+        for (; i + kLanes <= n; i += kLanes) {
+            for (int k = 0; k < kLanes; ++k) lanes[k] = x[i + k] > lanes[k] ? x[i + k] : lanes[k];
+        }
+        for (int k = 0; k < kLanes; ++k) m = lanes[k] > m ? lanes[k] : m;
+    }
+    for (; i < n; ++i) m = x[i * s] > m ? x[i * s] : m;
+    return std::isfinite(m) ? m : T(0);  // like the reference: rows of -inf or with +inf are not shifted
+}
+""".strip("\n")
+
+SOFTMAX_HELPER = r"""
+// Softmax (Log false) or log-softmax (Log true) of one row x[i * sx] (n elements) into y[i * sy]:
+// the exponentials go to y first (simple vectorizable loops), then their sum, then the write.
+template <bool Log, class T>
+inline void softmax_row(const T* __restrict x, int64_t sx, T* __restrict y, int64_t sy, int64_t n) {
+    const T m = row_max(x, sx, n);
+    const bool unit = sx == 1 && sy == 1;
+    if (unit) {
+        for (int64_t j = 0; j < n; ++j) y[j] = std::exp(T(x[j] - m));
+    } else {
+        for (int64_t j = 0; j < n; ++j) y[j * sy] = std::exp(T(x[j * sx] - m));
+    }
+    const T sum = tr::fold(T(0), y, sy, n, tr::Add());
+    if (Log) {
+        const T log_sum = std::log(sum);
+        if (unit) {
+            for (int64_t j = 0; j < n; ++j) y[j] = T(x[j] - m) - log_sum;
+        } else {
+            for (int64_t j = 0; j < n; ++j) y[j * sy] = T(x[j * sx] - m) - log_sum;
+        }
+    } else if (sy == 1) {
+        for (int64_t j = 0; j < n; ++j) y[j] = y[j] / sum;
+    } else {
+        for (int64_t j = 0; j < n; ++j) y[j * sy] = y[j * sy] / sum;
+    }
+}
+
+// Offset in `a` of the flat index r over dims [0, N) other than `axis`.
+template <class T, int N>
+inline int64_t softmax_offset(const tr::Array<T, N>& a, int64_t r, int axis, int first, int last) {
+    int64_t off = 0;
+    for (int d = last - 1; d >= first; --d) {
+        if (d == axis) continue;
+        off += (r % a.shape[d]) * a.strides[d];
+        r /= a.shape[d];
+    }
+    return off;
+}
+
+// A non-last axis whose following dims flatten to unit stride (y is contiguous): blocks of
+// columns are done together, every sweep a unit-stride loop across the block.
+template <bool Log, class T, int N>
+void softmax_columns(const tr::Array<T, N>& x, const tr::Array<T, N>& y, int axis) {
+    constexpr int64_t kBlock = 256;
+    const int64_t n = x.shape[axis], sx = x.strides[axis];
+    const int64_t outer = tr::numel(x.shape, axis), inner = tr::numel(x.shape + axis + 1, N - axis - 1);
+    const int64_t blocks = (inner + kBlock - 1) / kBlock;
+    tr::parallel_for(outer * blocks, outer * n * inner, [&](int64_t lo, int64_t hi) TR_NOINLINE {
+        T m[kBlock], s[kBlock];
+        for (int64_t t = lo; t < hi; ++t) {
+            const int64_t o = t / blocks, j0 = (t % blocks) * kBlock, nb = std::min(kBlock, inner - j0);
+            const T* xb = x.data + softmax_offset(x, o, axis, 0, axis) + j0;
+            T* yb = y.data + o * n * inner + j0;
+            for (int64_t j = 0; j < nb; ++j) m[j] = -std::numeric_limits<T>::infinity();
+            for (int64_t i = 0; i < n; ++i) {
+                const T* xr = xb + i * sx;
+                for (int64_t j = 0; j < nb; ++j) m[j] = xr[j] > m[j] ? xr[j] : m[j];
+            }
+            for (int64_t j = 0; j < nb; ++j) {
+                m[j] = std::isfinite(m[j]) ? m[j] : T(0);
+                s[j] = T(0);
+            }
+            for (int64_t i = 0; i < n; ++i) {
+                const T* xr = xb + i * sx;
+                T* yr = yb + i * inner;
+                for (int64_t j = 0; j < nb; ++j) {
+                    const T e = std::exp(T(xr[j] - m[j]));
+                    if (!Log) yr[j] = e;
+                    s[j] += e;
+                }
+            }
+            if (Log) {
+                for (int64_t j = 0; j < nb; ++j) s[j] = std::log(s[j]);
+            }
+            for (int64_t i = 0; i < n; ++i) {
+                const T* xr = xb + i * sx;
+                T* yr = yb + i * inner;
+                for (int64_t j = 0; j < nb; ++j) yr[j] = Log ? T(T(xr[j] - m[j]) - s[j]) : T(yr[j] / s[j]);
+            }
+        }
+    });
+}
+
+// Every row of x along `axis` (rows: the index combinations of the other dims) into y.
+template <bool Log, class T, int N>
+TR_NOINLINE void softmax_rows(const tr::Array<T, N>& x, const tr::Array<T, N>& y, int axis) {
+    const int64_t n = x.shape[axis], sx = x.strides[axis], sy = y.strides[axis];
+    const int64_t rows = n ? tr::numel(x) / n : 0;
+    if (rows == 0 || n == 0) {
+        return;
+    }
+    bool flat_tail = axis < N - 1;
+    int64_t expect = 1;
+    for (int d = N - 1; d > axis; --d) {
+        flat_tail = flat_tail && (x.shape[d] == 1 || x.strides[d] == expect);
+        expect *= x.shape[d];
+    }
+    if (flat_tail) {
+        softmax_columns<Log>(x, y, axis);
+        return;
+    }
+    tr::parallel_for(rows, rows * n, [&](int64_t lo, int64_t hi) TR_NOINLINE {
+        for (int64_t r = lo; r < hi; ++r) {
+            softmax_row<Log>(x.data + softmax_offset(x, r, axis, 0, N), sx, y.data + softmax_offset(y, r, axis, 0, N), sy, n);
+        }
+    });
+}
+""".strip("\n")
+
+
+@register_lowering(Softmax, LogSoftmax)
+def lower_softmax(lc, node):
+    (x,), (out,) = node.inputs, node.outputs
+    src = lc.buffer(x)
+    lc.program.add_helper(ROW_MAX_HELPER)
+    lc.program.add_helper(SOFTMAX_HELPER)
+    dst = lc.alloc(out, f"{src.name}.shape")
+    log = "true" if isinstance(node.op, LogSoftmax) else "false"
+    lc.emit(f"softmax_rows<{log}>({src.name}, {dst.name}, {node.op.axis});")

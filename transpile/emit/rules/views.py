@@ -1,0 +1,36 @@
+"""Nodes that are views: a new shape and strides over the input's memory, no copy
+(`DimShuffle`, `Unbroadcast`, and the broadcastable-pattern ops of the shape module)."""
+from transpile.emit.registry import register_lowering
+from transpile.tensor.elemwise import DimShuffle
+from transpile.tensor.shape import AddBroadcast, Unbroadcast
+
+
+@register_lowering(DimShuffle)
+def lower_dimshuffle(lc, node):
+    (x,), (out,) = node.inputs, node.outputs
+    src = lc.name(x)
+    order = node.op.new_order
+    shape = ["1" if d == "x" else f"{src}.shape[{d}]" for d in order]
+    strides = ["0" if d == "x" else f"{src}.strides[{d}]" for d in order]
+    lc.view(out, x, shape, strides)
+
+
+@register_lowering(Unbroadcast)
+def lower_unbroadcast(lc, node):
+    (x,), (out,) = node.inputs, node.outputs
+    src = lc.name(x)
+    lc.view(out, x, [f"{src}.shape[{d}]" for d in range(x.ndim)], [f"{src}.strides[{d}]" for d in range(x.ndim)])
+
+
+@register_lowering(AddBroadcast)
+def lower_addbroadcast(lc, node):
+    """Checked view: the dims made broadcastable must have length 1."""
+    (x,), (out,) = node.inputs, node.outputs
+    src = lc.name(x)
+    for d in node.op.axes:
+        if not x.broadcastable[d]:
+            lc.emit(f"if ({src}.shape[{d}] != 1) "
+                    + lc.fail("shape", f"%s: dimension {d} was declared broadcastable and must have length 1, "
+                              "got an input of shape %s", lc.label(), f"tr::shape_text({src}.shape, {x.ndim}).text"))
+    lc.view(out, x, [f"{src}.shape[{d}]" for d in range(x.ndim)],
+            ["0" if out.broadcastable[d] else f"{src}.strides[{d}]" for d in range(x.ndim)])

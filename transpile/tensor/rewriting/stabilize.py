@@ -1,0 +1,68 @@
+"""Stable forms of sigmoid/softplus expressions (FAST_RUN, phase `stabilize`).
+
+log(sigmoid(x)) underflows to -inf once sigmoid(x) rounds to 0 (x < -750 in float64, -104 in
+float32), and 1 - sigmoid(x) rounds to 0 for x > 37: the rewrites below give the same values
+where the naive forms are accurate and finite values where they are not.
+
+- 1 - sigmoid(x)       -> sigmoid(-x)
+- log(sigmoid(x))      -> -softplus(-x)
+- log(1 - sigmoid(x))  -> -softplus(x)   (through the two above, or from log1p(-sigmoid(x)))
+- log1p(exp(x))        -> softplus(x)    (log(1 + exp(x)) arrives here through local_log1p)
+"""
+from transpile.graph.rewriting import node_rewriter
+from transpile.scalar.activation import Sigmoid
+from transpile.scalar.arith import Exp, Log, Neg, Sub
+from transpile.scalar.transcendental import Log1p
+from transpile.tensor.elemwise import Elemwise
+from transpile.tensor.rewriting.utils import T, is_scalar_constant, result, scalar_op_of
+
+
+def _sigmoid_arg(var):
+    """x when `var` is sigmoid(x) of a float x (negating an integer may wrap around)."""
+    if scalar_op_of(var, Sigmoid) is None:
+        return None
+    x = var.owner.inputs[0]
+    return x if x.dtype.startswith("float") else None
+
+
+@node_rewriter("stabilize", "fast_run", "sigmoid", tracks=(Elemwise,))
+def local_one_minus_sigmoid(fgraph, node):
+    """1 - sigmoid(x) -> sigmoid(-x)."""
+    if scalar_op_of(node, Sub) is None or not is_scalar_constant(node.inputs[0], 1):
+        return None
+    x = _sigmoid_arg(node.inputs[1])
+    if x is None:
+        return None
+    return result(T().sigmoid(T().neg(x)), node)
+
+
+@node_rewriter("stabilize", "fast_run", "sigmoid", tracks=(Elemwise,))
+def local_log_sigmoid(fgraph, node):
+    """log(sigmoid(x)) -> -softplus(-x)."""
+    if scalar_op_of(node, Log) is None:
+        return None
+    x = _sigmoid_arg(node.inputs[0])
+    if x is None:
+        return None
+    tensor = T()
+    return result(tensor.neg(tensor.softplus(tensor.neg(x))), node)
+
+
+@node_rewriter("stabilize", "fast_run", "sigmoid", tracks=(Elemwise,))
+def local_log1p_neg_sigmoid(fgraph, node):
+    """log1p(-sigmoid(x)) -> -softplus(x)."""
+    if scalar_op_of(node, Log1p) is None or scalar_op_of(node.inputs[0], Neg) is None:
+        return None
+    x = _sigmoid_arg(node.inputs[0].owner.inputs[0])
+    if x is None:
+        return None
+    tensor = T()
+    return result(tensor.neg(tensor.softplus(x)), node)
+
+
+@node_rewriter("stabilize", "fast_run", "sigmoid", tracks=(Elemwise,))
+def local_log1p_exp(fgraph, node):
+    """log1p(exp(x)) -> softplus(x)."""
+    if scalar_op_of(node, Log1p) is None or scalar_op_of(node.inputs[0], Exp) is None:
+        return None
+    return result(T().softplus(node.inputs[0].owner.inputs[0]), node)

@@ -1,4 +1,4 @@
 """The built-in lowering rules, one module per op family (importing registers them)."""
-from transpile.emit.rules import alloc, blas, blas_gemm, elemwise, join, nnet, reduce, shape, subtensor, views  # noqa: F401
+from transpile.emit.rules import alloc, blas, blas_gemm, elemwise, join, reduce, shape, subtensor, views  # noqa: F401
 from transpile.emit.rules import conv, pool, softmax, xent  # noqa: F401  (nnet)
 from transpile.emit.rules import stats, subtensor_advanced, subtensor_inc, tensordot  # noqa: F401

@@ -93,7 +93,9 @@ inline void walk(const Dim* dims, int nd, int64_t lo, int64_t hi, F&& f) {
             xo += at_x(dims[d], idx[d]);
             yo += at_y(dims[d], idx[d]);
         }
-        if (last.xt == nullptr && last.yt == nullptr) {
+        if (last.xt == nullptr && last.yt == nullptr && last.xs == 1 && last.ys == 1) {
+            for (int64_t i = first; i < end; ++i) f(xo + i, yo + i);  // unit strides: vectorizable
+        } else if (last.xt == nullptr && last.yt == nullptr) {
             for (int64_t i = first; i < end; ++i) f(xo + i * last.xs, yo + i * last.ys);
         } else {
             for (int64_t i = first; i < end; ++i) f(xo + at_x(last, i), yo + at_y(last, i));

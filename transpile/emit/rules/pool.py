@@ -4,6 +4,7 @@ for a window larger than the padded input with ignore_border=True, and for gradi
 the wrong shape). The kernels are runtime templates (pool_runtime.py) over the planes."""
 import numpy as np
 
+from transpile.emit import cpp
 from transpile.emit.registry import LoweringError, register_lowering
 from transpile.emit.rules.pool_runtime import POOL_HELPER
 from transpile.scalar.dtypes import C_TYPES
@@ -24,9 +25,10 @@ def _start(lc, node, x):
     lc.emit(f"const PoolGeom g_ = pool_geometry({x.name}.shape, {n}, {wh}, {ww}, {sh}, {sw}, {ph}, {pw}, "
             f"{'true' if op.ignore_border else 'false'});")
     if op.ignore_border:
+        who = cpp.string_literal("pool_2d") if type(op) is Pool else lc.label()  # the reference's wording
         lc.emit(f"if ({wh} > g_.h + {2 * ph} || {ww} > g_.w + {2 * pw}) "
                 + lc.fail("value", f"%s: ws {op.ws} is larger than the input's last two dims (shape %s, padding "
-                          f"{op.pad}) with ignore_border=True", lc.label(), f"tr::shape_text({x.name}.shape, {n}).text"))
+                          f"{op.pad}) with ignore_border=True", who, f"tr::shape_text({x.name}.shape, {n}).text"))
     dims = ", ".join([f"{x.name}.shape[{d}]" for d in range(n - 2)] + ["g_.oh", "g_.ow"])
     lc.emit(f"const int64_t pooled_[{n}] = {{{dims}}};")
     return "pooled_"

@@ -93,8 +93,9 @@ def _count_mask(lc, target, ndim, k, d, var):
     for j in range(var.ndim):
         lc.emit(f"if ({m}.shape[{j}] != {target}.shape[{d + j}]) "
                 + lc.fail("index", f"boolean index did not match indexed array along dim {d + j}; size of dim is %lld "
-                          "but size of corresponding boolean dim is %lld", f"(long long){target}.shape[{d + j}]",
-                          f"(long long){m}.shape[{j}]"))
+                          "but size of corresponding boolean dim is %lld (indexing an array of shape %s)",
+                          f"(long long){target}.shape[{d + j}]", f"(long long){m}.shape[{j}]",
+                          f"tr::shape_text({target}.shape, {ndim}).text"))
     lc.emit(f"int64_t cnt{k}_ = 0;")
     lc.emit(*_mask_loops(m, var.ndim, f"++cnt{k}_;"))
     lc.emit(f"const int64_t mshape{k}_[1] = {{cnt{k}_}};")
@@ -123,6 +124,7 @@ def _broadcast(lc, region):
     shapes = [_fancy_shape(lc, kind, k, var) for kind, k, _, var in region.fancy]
     nd = region.nd = max(r for r, _ in shapes)
     texts = [f"tr::shape_text({s}, {r}).text" for r, s in shapes]
+    target = f"tr::shape_text({region.target}.shape, {region.ndim}).text"
     lc.emit(f"int64_t bshape_[{nd}] = {{{', '.join(['1'] * nd)}}};")
     for r, s in shapes:
         for j in range(r):
@@ -131,7 +133,7 @@ def _broadcast(lc, region):
                     f"  if (bshape_[{b}] == 1) bshape_[{b}] = {s}[{j}];",
                     f"  else if (bshape_[{b}] != {s}[{j}]) "
                     + lc.fail("index", "shape mismatch: indexing arrays could not be broadcast together with shapes "
-                              + " ".join(["%s"] * len(texts)), *texts),
+                              + " ".join(["%s"] * len(texts)) + " (indexing an array of shape %s)", *texts, target),
                     "}")
     lc.emit(f"const int64_t bsize_[1] = {{tr::numel(bshape_, {nd})}};")
 

@@ -61,3 +61,17 @@ def test_fused_reductions(rng):
     X, Y, R = rng.normal(size=(5, 6)), rng.normal(size=(5, 6)), rng.normal(size=(1, 6))
     f = compare([x, y, r], outputs, [[X, Y, R], [strided(X), Y.T.copy().T, strided(R)], [X[:, :0], Y[:, :0], R[:, :0]]])
     assert "FusedReduce" in _ops(f) or "Sum" in _ops(f)
+
+
+def test_builtin_kernel_without_a_cblas(monkeypatch, rng):
+    """With no CBLAS (TRANSPILE_BLAS=OFF), products go through the generated project's blocked
+    kernel, with the same results."""
+    from transpile.compile import native
+    monkeypatch.setattr(native, "_blas_arg", lambda: "-DTRANSPILE_BLAS=OFF")
+    x, y, z, u = T.matrix("x"), T.matrix("y"), T.matrix("z"), T.vector("u")
+    outputs = [T.dot(x, y), z * 2 + T.dot(x, y) * 0.5, T.dot(x, u), T.dot(u, u), T.dot(y.T, x.T)]
+    X, Y, Z, U = rng.normal(size=(40, 300)), rng.normal(size=(300, 30)), rng.normal(size=(40, 30)), rng.normal(size=300)
+    f = compare([x, y, z, u], outputs, [[X, Y, Z, U], [strided(X), np.asfortranarray(Y), Z, U[::-1]]])
+    source = next((f.executor.entry.project / "src").glob("tg_*.cpp")).read_text()
+    assert "transpile_blas.h" in source
+    assert "-DTRANSPILE_BLAS=OFF" in (f.executor.entry.path / "build.log").read_text()

@@ -14,6 +14,7 @@ their numpy `perform` between native segments; any other op without a lowering i
 import importlib.util
 import os
 import sysconfig
+import threading
 
 from transpile.compile import cache
 from transpile.compile.executor import raise_with_node
@@ -35,40 +36,57 @@ PREDEFINED["NATIVE"] = lambda: NATIVE
 
 # -- the caller extension (once per machine) ---------------------------------------------------------
 _caller = None
+_caller_lock = threading.Lock()
+
+
+def prefetch_caller():
+    """Start making the caller extension available in the background (a first build then
+    overlaps with the graph's own build)."""
+    if _caller is None:
+        threading.Thread(target=_prefetch, name="transpile-caller", daemon=True).start()
+
+
+def _prefetch():
+    try:
+        caller_module()
+    except Exception:  # noqa: BLE001  reported by the foreground call that needs the module
+        pass
 
 
 def caller_module():
     """The loaded caller extension, built into the cache on first use."""
     global _caller
-    if _caller is None:
-        import numpy
-        files = {
-            "CMakeLists.txt": (TEMPLATES / "caller" / "CMakeLists.txt").read_text(),
-            "transpile_abi.h": abi_types(),
-            "transpile_caller.c": (TEMPLATES / "caller" / "transpile_caller.c").read_text(),
-        }
-        suffix = sysconfig.get_config_var("EXT_SUFFIX")
-
-        def module(key):
-            return f"_transpile_caller_{key[:16]}"
-
-        def args(key):
-            return [f"-DTRANSPILE_CALLER_MODULE={module(key)}",
-                    f"-DTRANSPILE_PYTHON_INCLUDE={sysconfig.get_paths()['include']}",
-                    f"-DTRANSPILE_NUMPY_INCLUDE={numpy.get_include()}", f"-DTRANSPILE_EXT_SUFFIX={suffix}"]
-
-        # OpenMP threads of the graph libraries sleep when idle instead of spinning: spinning
-        # threads starve everything else on a busy machine (seen here: 2-20x slower steps).
-        # libgomp reads this once, when the first graph library loads it; a user's setting wins.
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-        entry = cache.get_or_build("caller", files, args, lambda key: module(key) + suffix,
-                                   "the transpile caller extension")
-        name = entry.artifact.name[: -len(suffix)]
-        spec = importlib.util.spec_from_file_location(name, entry.artifact)
-        module_ = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module_)
-        _caller = module_
+    with _caller_lock:
+        if _caller is None:
+            _caller = _load_caller()
     return _caller
+
+
+def _load_caller():
+    """Build (or find) the caller extension in the cache and import it."""
+    import numpy
+    files = {
+        "CMakeLists.txt": (TEMPLATES / "caller" / "CMakeLists.txt").read_text(),
+        "transpile_abi.h": abi_types(),
+        "transpile_caller.c": (TEMPLATES / "caller" / "transpile_caller.c").read_text(),
+    }
+    suffix = sysconfig.get_config_var("EXT_SUFFIX")
+
+    def module(key):
+        return f"_transpile_caller_{key[:16]}"
+
+    def args(key):
+        return [f"-DTRANSPILE_CALLER_MODULE={module(key)}",
+                f"-DTRANSPILE_PYTHON_INCLUDE={sysconfig.get_paths()['include']}",
+                f"-DTRANSPILE_NUMPY_INCLUDE={numpy.get_include()}", f"-DTRANSPILE_EXT_SUFFIX={suffix}"]
+
+    entry = cache.get_or_build("caller", files, args, lambda key: module(key) + suffix,
+                               "the transpile caller extension")
+    name = entry.artifact.name[: -len(suffix)]
+    spec = importlib.util.spec_from_file_location(name, entry.artifact)
+    module_ = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module_)
+    return module_
 
 
 _function_class = None
@@ -95,6 +113,11 @@ def native_function_class():
 # -- graph libraries --------------------------------------------------------------------------------
 def build_library(fgraph, input_names=None, output_names=None):
     """Lower, render, build (or find in the cache) and load `fgraph`'s library."""
+    # OpenMP threads of the graph libraries sleep when idle instead of spinning: spinning
+    # threads starve everything else on a busy machine (seen here: 2-20x slower steps).
+    # libgomp reads this once, when the first graph library loads it; a user's setting wins.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    prefetch_caller()
     program = lower(fgraph, input_names, output_names)
     project = render(program)
     entry = cache.get_or_build("graphs", project.files, lambda key: _cmake_args(program), lambda key: f"lib{project.name}.so",

@@ -12,6 +12,7 @@ array it steps along (None: broadcast there).
 """
 from dataclasses import dataclass
 
+
 @dataclass
 class Operand:
     array: str            # C++ name of the tr::Array, or None for a literal

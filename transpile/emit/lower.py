@@ -112,11 +112,8 @@ class LoweringContext:
     def _buffer_for(self, var, role, index=None):
         if var.ndim > MAX_NDIM:
             raise LoweringError(f"{var} has {var.ndim} dims; the native backend supports at most {MAX_NDIM}")
-        suffix = "" if self.node is None or len(self.node.outputs) == 1 else f"_{var.index}"
-        name = f"t{self.index}{suffix}" if role != "output" or var.owner is not None else f"out{index}"
-        if role == "output" and any(b.name == name for b in self.program.buffers):
-            name = f"out{index}"
-        return Buffer(name, var.dtype, var.broadcastable, role, index=index, label=str(var))
+        return Buffer(_node_output_name(self.index, self.node, var), var.dtype, var.broadcastable, role, index=index,
+                      label=str(var))
 
     def _add(self, var, buf):
         self._buffers[var] = buf
@@ -172,7 +169,7 @@ def lower(fgraph, input_names=None, output_names=None, printer=cpp_printer):
         rule = find_lowering(node.op)
         if rule is None:
             raise missing_lowering_error(node, index)
-        outs = ", ".join(_out_name(lc, index, node, o) for o in node.outputs)
+        outs = ", ".join(_node_output_name(index, node, o) for o in node.outputs)
         lc._begin(index, node, f"node {index}: {node} -> {outs}")
         rule(lc, node)
         for out in node.outputs:
@@ -190,7 +187,8 @@ def lower(fgraph, input_names=None, output_names=None, printer=cpp_printer):
     return program
 
 
-def _out_name(lc, index, node, var):
+def _node_output_name(index, node, var):
+    """`t3` for the output of node 3 (`t3_1` for its second output when it has several)."""
     return f"t{index}" if len(node.outputs) == 1 else f"t{index}_{var.index}"
 
 

@@ -119,8 +119,6 @@ def render(program, name=None):
         headers.append("<complex>")
     if "blas" in program.features:
         headers.append('"transpile_blas.h"')
-    if "nnet" in program.features:
-        headers.append('"transpile_nnet.h"')
     inputs = [_port(b, n) for b, n in zip(program.inputs, program.input_names)]
     outputs = [_port(b, n) for b, n in zip(program.outputs, program.output_names)]
     constants = [{"name": b.name, "ctype": b.ctype, "comment": cpp.comment(f"constant {b.label}: {b.dtype}, shape {b.data.shape}"),
@@ -146,7 +144,5 @@ def render(program, name=None):
         output_slots_decl=max(len(program.outputs), 1), inputs=inputs, outputs=outputs)
     if "blas" in program.features:
         files["src/transpile_blas.h"] = render_template("blas.h.j2", hash=hash_)
-    if "nnet" in program.features:
-        files["src/transpile_nnet.h"] = render_template("nnet.h.j2", hash=hash_)
     files["src/transpile_runtime.h"] = runtime_header(hash_)
     return Project(name, hash_, dict(sorted(files.items())))

@@ -25,7 +25,8 @@ class FusedReduce(Op):
 
     def __init__(self, reduce_op, scalar_op):
         if scalar_op.nout != 1:
-            raise TypeError(f"FusedReduce: the scalar op must have one output, {scalar_op} has {scalar_op.nout}")
+            raise TypeError(f"FusedReduce: the scalar op must have one output, "
+                            f"{scalar_op} has {scalar_op.nout}")
         self.reduce_op = reduce_op
         self.scalar_op = scalar_op
 
@@ -33,7 +34,8 @@ class FusedReduce(Op):
         """The type of the elementwise result the reduction reads."""
         ndim = inputs[0].ndim
         if any(i.ndim != ndim for i in inputs):
-            raise TypeError(f"{self}: inputs must have the same rank, got {', '.join(str(i.type) for i in inputs)}")
+            types = ", ".join(str(i.type) for i in inputs)
+            raise TypeError(f"{self}: inputs must have the same rank, got {types}")
         (dtype,) = self.scalar_op.output_dtypes(*[i.dtype for i in inputs])
         bcast = tuple(all(i.broadcastable[d] for i in inputs) for d in range(ndim))
         return TensorType(dtype, bcast)

@@ -89,6 +89,8 @@ CASES = {
     "elemwise_fusion": lambda: (*_one(lambda x: T.exp(x) * 2 + 1, T.vector()), [v(3)], ()),
     "local_fuse_reduce": lambda: (*_one(lambda x: T.sum(T.exp(x) * 2), T.vector()), [v(3)], ()),
     "local_elemwise_inplace": lambda: (*_one(lambda a: T.exp(T.dot(a, a)), T.matrix()), [v(2, 2)], ()),
+    "local_incsubtensor_inplace": lambda: (*_one(lambda x: T.inc_subtensor(T.exp(x)[1:], 1.0), T.vector()),
+                                           [v(3)], ()),
     "local_blas_inplace": lambda: (*_one(lambda z, a: T.exp(z) + T.dot(a, a), *mat("z", "a")),
                                    [v(2, 2), v(2, 2)], ()),
 }

@@ -155,3 +155,31 @@ def test_fused_reduce_op_directly(rng):
         empty_max(np.zeros((0, 2)))
     with pytest.raises(NotImplementedError, match="after differentiation"):
         T.grad(T.sum(op(x, y)), x)
+
+
+class _Halved(Elemwise):
+    """An Elemwise subclass with its own perform: rewrites must not replace it."""
+
+    def perform(self, node, inputs, output_storage):
+        super().perform(node, inputs, output_storage)
+        output_storage[0][0] = output_storage[0][0] / 2
+
+
+class _OwnGrad(Elemwise):
+    """An Elemwise subclass overriding only grad: it computes what its scalar op says."""
+
+    def grad(self, inputs, output_grads):
+        return [output_grads[0] * 0]
+
+
+def test_elemwise_subclasses(mode, rng):
+    from transpile.scalar import arith as S
+    x = T.vector("x")
+    xv = rng.normal(size=3)
+    f = compile_fn([x], T.exp(_Halved(S.exp)(x) * 2))
+    assert_close(f(xv), np.exp(np.exp(xv)))
+    assert any(isinstance(n.op, _Halved) for n in nodes(f))
+    g = compile_fn([x], T.exp(_OwnGrad(S.exp)(x) * 2))
+    assert_close(g(xv), np.exp(np.exp(xv) * 2))
+    if fast_run(mode):
+        assert len(nodes(g)) == 1

@@ -135,3 +135,34 @@ def test_elemwise_perform_writes_into_input(rng):
 def test_inplace_is_its_own_phase():
     assert rewrite_db["local_elemwise_inplace"].phase == "inplace"
     assert "fast_compile" not in rewrite_db["local_elemwise_inplace"].tags
+
+
+def test_gradient_of_indexing_writes_into_fresh_zeros(mode, rng):
+    from transpile.tensor.subtensor_inc import AdvancedIncSubtensor1, IncSubtensor
+    x, idx = T.matrix("x"), T.ivector("idx")
+    cost = T.sum(T.exp(x[1:3])) + T.sum(x[idx] ** 2)
+    g = T.grad(cost, x)
+    f = compile_fn([x, idx], g)
+    xv = rng.normal(size=(4, 3))
+    iv = np.array([0, 0, 3], dtype="int32")
+    expected = np.zeros((4, 3))
+    expected[1:3] += np.exp(xv[1:3])
+    np.add.at(expected, iv, 2 * xv[iv])
+    before = xv.copy()
+    assert_close(f(xv, iv), expected)
+    np.testing.assert_array_equal(xv, before)
+    incs = [n.op for n in nodes(f) if isinstance(n.op, (IncSubtensor, AdvancedIncSubtensor1))]
+    assert incs and all(op.inplace for op in incs) == fast_run(mode)
+
+
+def test_operand_read_twice_is_not_overwritten(mode, rng):
+    """z + dot(z, y) with z computed: Gemm must not accumulate into z while reading it as x."""
+    from transpile.tensor.blas_gemm import Gemm
+    x, y = T.matrix("x"), T.matrix("y")
+    z = x - y
+    f = compile_fn([x, y], z + T.dot(z, y))
+    xv, yv = rng.normal(size=(3, 3)), rng.normal(size=(3, 3))
+    assert_close(f(xv, yv), (xv - yv) + (xv - yv) @ yv)
+    assert not any(isinstance(n.op, Gemm) and n.op.inplace for n in nodes(f))
+    g = compile_fn([x, y], [T.maximum(x, y) * T.maximum(x, y)], mode=DebugMode())
+    g(xv, yv)

@@ -50,3 +50,10 @@ def test_float32(mode):
     assert out.dtype == np.float32
     if fast_run(mode):
         assert_close(out, -_softplus(-np.array([-200.0, 0.0, 3.0])), np.float32)
+
+
+def test_log_one_minus_sigmoid_has_no_double_negation(mode):
+    x = T.vector("x")
+    f = unfused([x], T.log(1 - T.sigmoid(x)))
+    if fast_run(mode):
+        assert scalar_names(f) == ["Softplus", "Neg"]

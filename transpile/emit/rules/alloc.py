@@ -49,7 +49,7 @@ def lower_eye(lc, node):
             + lc.fail("value", "eye: negative dimensions (%lld, %lld)", "(long long)shape_[0]", "(long long)shape_[1]"),
             f"const int64_t k_ = {_int(lc, k)};")
     dst = lc.alloc(out, "shape_")
-    lc.emit(f"for (int64_t i = 0; i < shape_[0]; ++i)",
+    lc.emit("for (int64_t i = 0; i < shape_[0]; ++i)",
             f"  for (int64_t j = 0; j < shape_[1]; ++j) {dst.name}.data[i * shape_[1] + j] = "
             f"static_cast<{dst.ctype}>(j - i == k_ ? 1 : 0);")
 

@@ -48,7 +48,7 @@ def lower_split(lc, node):
     lc.emit(f"const int64_t sizes_[{len(sizes)}] = {{{', '.join(f'static_cast<int64_t>({lc.scalar(s)})' for s in sizes)}}};",
             "int64_t total_ = 0;",
             "bool bad_ = false;",
-            f"for (int64_t s : sizes_) {{ bad_ = bad_ || s < 0; total_ += s; }}",
+            "for (int64_t s : sizes_) { bad_ = bad_ || s < 0; total_ += s; }",
             f"if (bad_ || total_ != {src}.shape[{axis}]) "
             + lc.fail("value", f"%s: sizes %s do not add up to the length %lld of axis {axis} of an input of shape %s",
                       lc.label(), f"tr::shape_text(sizes_, {len(sizes)}).text", f"(long long){src}.shape[{axis}]",

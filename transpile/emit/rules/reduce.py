@@ -30,7 +30,7 @@ def _functor(op):
 def _start(lc, op, out, shape_of, n):
     """Checks, the output shape and the initialized accumulator of reducing a tensor whose
     shape is `shape_of` (a C++ array) with `op`. Returns (accumulator buffer, its loop operand,
-    functor, output shape)."""
+    functor, output shape); the accumulator is the output itself unless it is wider."""
     functor = _functor(op)
     if isinstance(op, (Max, Min)) and out.dtype.startswith("complex"):
         raise LoweringError(f"{op}: max/min of complex values is not lowered")
@@ -55,7 +55,7 @@ def _start(lc, op, out, shape_of, n):
 
 def _finish(lc, out, acc, shape):
     """Copy the accumulator into the output when it is a wider temporary."""
-    if acc.label == "acc":
+    if acc.dtype != out.dtype:
         dst = lc.alloc(out, shape)
         lc.emit(*lc.copy(dst, acc))
 

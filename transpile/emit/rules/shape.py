@@ -57,7 +57,7 @@ def lower_reshape(lc, node):
             "} else {",
             "  bad_ = bad_ || known_ != size_;",
             "}")
-    lc.emit(f"if (bad_) {{",
+    lc.emit("if (bad_) {",
             f"  for (int d = 0; d < {n}; ++d) shape_[d] = static_cast<int64_t>({target}.data[d * {target}.strides[0]]);",
             "  " + lc.fail("value", "Reshape: cannot reshape an array of shape %s (size %lld) into shape %s",
                            f"tr::shape_text({src}.shape, {m}).text", "(long long)size_",

@@ -117,31 +117,40 @@ def _rewrite(fgraph, selected, max_passes):
 
 
 def equilibrium(fgraph, rewrites, max_passes=50, merge=True):
-    """Apply node rewrites until none changes the graph (or `max_passes` sweeps)."""
+    """Apply node rewrites until none changes the graph (or `max_passes` sweeps). Within a
+    sweep, a node that a rewrite replaced is left (the nodes that replaced it are visited in
+    the next sweep)."""
     from transpile.graph.rewriting.merge import merge_graph
     for _ in range(max_passes):
         changed = False
         for node in fgraph.toposort():
+            if not _still_in(fgraph, node):
+                continue
             for r in rewrites:
-                if not r.wants(node) or not _still_in(fgraph, node):
-                    continue
-                result = r.fn(fgraph, node)
-                if result is None or result is False:
-                    continue
-                pairs = list(result.items()) if isinstance(result, dict) else list(zip(node.outputs, result))
-                pairs = [(old, new) for old, new in pairs if new is not None and old is not new]
-                if not pairs:
-                    continue
-                for old, new in pairs:
-                    if new.name is None and old.name is not None:
-                        new.name = old.name
-                    fgraph.replace(old, new, reason=r.name)
-                r.applied += 1
-                changed = True
+                if r.wants(node) and _apply(fgraph, node, r):
+                    changed = True
+                    break
         if merge:
             changed = merge_graph(fgraph) or changed
         if not changed:
             return
+
+
+def _apply(fgraph, node, r):
+    """Run rewrite `r` on `node`; True when it replaced something."""
+    result = r.fn(fgraph, node)
+    if result is None or result is False:
+        return False
+    pairs = list(result.items()) if isinstance(result, dict) else list(zip(node.outputs, result))
+    pairs = [(old, new) for old, new in pairs if new is not None and old is not new]
+    if not pairs:
+        return False
+    for old, new in pairs:
+        if new.name is None and old.name is not None:
+            new.name = old.name
+        fgraph.replace(old, new, reason=r.name)
+    r.applied += 1
+    return True
 
 
 def _still_in(fgraph, node):

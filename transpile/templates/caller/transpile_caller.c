@@ -28,6 +28,9 @@
 #define STR(a) STR2(a)
 
 #define STACK_TENSORS 8
+/* Calls on at least this many input elements release the GIL. A graph's run keeps everything
+   on its own stack and heap, so concurrent calls compute correctly; only the error message
+   lives in the shared state, and two calls failing at once may see each other's message. */
 #define RELEASE_GIL_ELEMENTS (1 << 16)
 
 typedef int32_t (*create_fn)(void**);

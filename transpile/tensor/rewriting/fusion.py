@@ -12,11 +12,12 @@ from transpile.graph.basic import Constant
 from transpile.graph.rewriting import graph_rewriter
 from transpile.scalar.composite import Composite
 from transpile.tensor.elemwise import Elemwise
+from transpile.tensor.rewriting.utils import plain_elemwise
 
 
 def _fusable(node):
     op = node.op
-    return (isinstance(op, Elemwise) and not op.inplace_pattern and len(node.outputs) == 1
+    return (plain_elemwise(op) and not op.inplace_pattern and len(node.outputs) == 1
             and getattr(op.scalar_op, "fusable", True))
 
 

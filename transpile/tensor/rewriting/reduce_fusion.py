@@ -7,10 +7,9 @@ It runs after `elemwise_fusion` (a graph pass of the same phase), so the element
 already one maximal Composite; any reduction (Sum, Prod, Max, Min, All, Any) qualifies.
 """
 from transpile.graph.rewriting import node_rewriter
-from transpile.tensor.elemwise import Elemwise
 from transpile.tensor.reduce import CAReduce
 from transpile.tensor.reduce_fused import FusedReduce
-from transpile.tensor.rewriting.utils import single_client
+from transpile.tensor.rewriting.utils import plain_elemwise, single_client
 
 
 @node_rewriter("fusion", "fast_run", "reduce_fusion", tracks=(CAReduce,))
@@ -18,7 +17,7 @@ def local_fuse_reduce(fgraph, node):
     """CAReduce(Elemwise(op)(inputs)) -> FusedReduce(CAReduce, op)(inputs)."""
     (x,) = node.inputs
     producer = x.owner
-    if producer is None or not isinstance(producer.op, Elemwise) or producer.op.inplace_pattern:
+    if producer is None or not plain_elemwise(producer.op) or producer.op.inplace_pattern:
         return None
     scalar_op = producer.op.scalar_op
     if scalar_op.nout != 1 or not getattr(scalar_op, "fusable", True) or not single_client(fgraph, x):

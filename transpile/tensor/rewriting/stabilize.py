@@ -17,6 +17,13 @@ from transpile.tensor.elemwise import Elemwise
 from transpile.tensor.rewriting.utils import T, is_scalar_constant, result, scalar_op_of
 
 
+def _neg(x):
+    """-x, without a double negation (canonicalize, which removes them, has already run)."""
+    if scalar_op_of(x, Neg) is not None and x.owner.inputs[0].type == x.type:
+        return x.owner.inputs[0]
+    return T().neg(x)
+
+
 def _sigmoid_arg(var):
     """x when `var` is sigmoid(x) of a float x (negating an integer may wrap around)."""
     if scalar_op_of(var, Sigmoid) is None:
@@ -33,7 +40,7 @@ def local_one_minus_sigmoid(fgraph, node):
     x = _sigmoid_arg(node.inputs[1])
     if x is None:
         return None
-    return result(T().sigmoid(T().neg(x)), node)
+    return result(T().sigmoid(_neg(x)), node)
 
 
 @node_rewriter("stabilize", "fast_run", "sigmoid", tracks=(Elemwise,))
@@ -45,7 +52,7 @@ def local_log_sigmoid(fgraph, node):
     if x is None:
         return None
     tensor = T()
-    return result(tensor.neg(tensor.softplus(tensor.neg(x))), node)
+    return result(tensor.neg(tensor.softplus(_neg(x))), node)
 
 
 @node_rewriter("stabilize", "fast_run", "sigmoid", tracks=(Elemwise,))

@@ -3,7 +3,8 @@
 fill(x, y) where y already has the output's shape, Cast to the dtype the value already has,
 Elemwise{identity}, DimShuffle{0,1,...} (identity), a DimShuffle of a DimShuffle (one is
 enough), a reduction over dims of length 1 (a DimShuffle), and a fill whose shape the other
-operands of its reader already give (`second(x, 0.01) * 2 * W` -> `0.01 * 2 * W`). `x + zeros_like(y) -> x` lives with the neutral elements in canonicalize.py.
+operands of its reader already give (`second(x, 0.01) * 2 * W` -> `0.01 * 2 * W`).
+`x + zeros_like(y) -> x` lives with the neutral elements in canonicalize.py.
 
 Removing a fill drops the check that x's shape agrees with y's; that is why these run in
 FAST_RUN only.

@@ -81,6 +81,8 @@ def test_scalar_fast_paths_and_output_ownership():
     assert not np.shares_memory(r[0], r[1])
     r[3][0] = 100.0
     assert g(value)[3][0] == 0.0  # constants are copied out
+    # IEEE semantics kept: no -ffast-math, so loading a library did not flush denormals to zero
+    assert np.array([5e-324]) * np.array([1.0]) > 0 and f(5e-324, 0)[1] == 1e-323
 
 
 def test_missing_lowering_is_an_error_naming_the_op():

@@ -11,7 +11,9 @@ For each call:
    inputs unless declared (`view_map`/`destroy_map`);
 4. the final outputs of both runs must agree within the dtype's tolerance. When they do not,
    the rewrites applied while optimizing are replayed: the first one whose replacement computes
-   a different value than the variable it replaced is named.
+   a different value than the variable it replaced is named;
+5. the optimized graph also runs as native code (`native_check.py`), and every node's native
+   result must agree with its reference result: the first node that differs is named.
 
 Every error is a `DebugModeError` (a ValueError) naming the node and showing its debugprint.
 """
@@ -209,6 +211,13 @@ class DebugExecutor:
         self.mode = mode
         self.checker = NodeChecker(mode.check_isfinite, mode.check_shapes, mode.check_memory)
         self.optimized = PerformExecutor(fgraph, pre_func=self.checker.before, checker=self.checker.after)
+        self.recorded = {}
+        self.native = None
+        if mode.check_native:
+            from transpile.compile.mode import Mode
+            from transpile.compile.native_check import NativeProbe
+            self.native = NativeProbe(fgraph, Mode("native", None))
+            self.optimized.post_func = self._record
         self.original = getattr(fgraph, "unoptimized", None)
         self.reference = None
         if self.original is not None and mode.check_optimizations:
@@ -230,7 +239,18 @@ class DebugExecutor:
             for k, (var, a, b) in enumerate(zip(self.fgraph.outputs, results, expected)):
                 if not var.type.values_eq_approx(a, b):
                     self._blame(k, var, a, b, kept)
+        if self.native is not None:
+            try:
+                self.native.compare(kept, self.recorded)
+            finally:
+                self.recorded = {}
         return results
+
+    def _record(self, i, node, thunk):
+        """Keep a copy of each node's reference outputs for the native comparison (later
+        in-place nodes may overwrite the originals)."""
+        for var, cell in zip(node.outputs, thunk.outputs):
+            self.recorded[id(var)] = copy.deepcopy(cell[0])
 
     def _blame(self, k, var, got, expected, values):
         history = getattr(self.fgraph, "replacement_history", None)
@@ -262,8 +282,10 @@ class DebugMode(Mode):
     """Check every node of every call (see the module docstring). Slow; for tests."""
 
     def __init__(self, optimizer="fast_run", including=(), excluding=(), check_isfinite=True,
-                 check_shapes=True, check_optimizations=True, check_memory=True, name="DEBUG_MODE"):
+                 check_shapes=True, check_optimizations=True, check_memory=True, check_native=True,
+                 name="DEBUG_MODE"):
         super().__init__("py", optimizer, including, excluding, name=name)
+        self.check_native = check_native
         self.check_isfinite = check_isfinite
         self.check_shapes = check_shapes
         self.check_optimizations = check_optimizations

@@ -51,3 +51,25 @@ def test_debug_mode_accepts_agreeing_native_code(rng):
     xv, wv = rng.normal(size=(3, 3)), rng.normal(size=3)
     ref = transpile.function([x, w], y, mode="FAST_COMPILE")(xv, wv)
     np.testing.assert_allclose(f(xv, wv), ref)
+
+
+class NumpyOnly(Op):
+    """A user op with no native lowering."""
+
+    def make_node(self, x):
+        x = T.as_tensor_variable(x)
+        return Apply(self, [x], [x.type()])
+
+    def perform(self, node, inputs, output_storage):
+        output_storage[0][0] = inputs[0] + 1
+
+    def infer_shape(self, node, input_shapes):
+        return input_shapes
+
+
+@pytest.mark.single_mode
+def test_debug_mode_skips_the_native_check_with_a_warning_for_numpy_only_ops():
+    x = T.vector("x")
+    with pytest.warns(UserWarning, match="native check skipped.*NumpyOnly"):
+        f = transpile.function([x], NumpyOnly()(x) * 2, mode="DEBUG_MODE")
+    np.testing.assert_allclose(f(np.array([1.0, 2.0])), [4.0, 6.0])

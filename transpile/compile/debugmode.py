@@ -214,10 +214,9 @@ class DebugExecutor:
         self.recorded = {}
         self.native = None
         if mode.check_native:
-            from transpile.compile.mode import Mode
-            from transpile.compile.native_check import NativeProbe
-            self.native = NativeProbe(fgraph, Mode("native", None))
-            self.optimized.post_func = self._record
+            self.native = _native_probe(fgraph)
+            if self.native is not None:
+                self.optimized.post_func = self._record
         self.original = getattr(fgraph, "unoptimized", None)
         self.reference = None
         if self.original is not None and mode.check_optimizations:
@@ -271,6 +270,21 @@ class DebugExecutor:
         raise BadOptimizationError(
             f"DebugMode: output {k} of the optimized graph differs from the unoptimized graph: got "
             f"{_short(got)}, expected {_short(expected)}{culprit}\nOptimized output:\n{describe(var)}")
+
+
+def _native_probe(fgraph):
+    """The native build used by the native check, or None (with a warning naming the op) when
+    the graph holds an op that has no native lowering, e.g. a user op defined for numpy only."""
+    import warnings
+
+    from transpile.compile.mode import Mode
+    from transpile.compile.native_check import NativeProbe
+    from transpile.emit.registry import LoweringError
+    try:
+        return NativeProbe(fgraph, Mode("native", None))
+    except LoweringError as err:
+        warnings.warn(f"DebugMode: native check skipped: {err}", stacklevel=4)
+        return None
 
 
 def _short(value):

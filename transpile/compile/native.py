@@ -21,7 +21,7 @@ from transpile.compile.executor import raise_with_node
 from transpile.compile.function import Function
 from transpile.compile.mode import PREDEFINED, Mode, register_linker
 from transpile.configdefaults import config
-from transpile.emit import lower
+from transpile.emit import lower, sparse_abi
 from transpile.emit.registry import is_host_only
 from transpile.emit.render import TEMPLATES, abi_types, render
 from transpile.graph.basic import Constant
@@ -123,7 +123,20 @@ def build_library(fgraph, input_names=None, output_names=None):
     entry = cache.get_or_build("graphs", project.files, lambda key: _cmake_args(program), lambda key: f"lib{project.name}.so",
                                f"graph {project.graph_hash} ({len(program.node_labels)} nodes)")
     library = caller_module().Library(str(entry.artifact), project.name)
+    if program.sparse_inputs or program.sparse_outputs:
+        library = SparseLibrary(library, program.sparse_inputs, program.sparse_outputs)
     return library, entry
+
+
+class SparseLibrary:
+    """A graph library with sparse inputs or outputs: its C ABI carries each sparse value as
+    four dense parts (`transpile.emit.sparse_abi`); `run` splits and reassembles them."""
+
+    def __init__(self, library, inputs, outputs):
+        self.library, self.inputs, self.outputs = library, inputs, outputs
+
+    def run(self, values):
+        return sparse_abi.join(self.library.run(sparse_abi.split(values, self.inputs)), self.outputs)
 
 
 def _cmake_args(program):
@@ -152,7 +165,8 @@ class NativeExecutor:
 
     @property
     def function_class(self):
-        return native_function_class()
+        # the C caller passes dense arrays only: sparse values go through Function's Python call
+        return Function if isinstance(self.library, SparseLibrary) else native_function_class()
 
     def __call__(self, values):
         return self.library.run(values)

@@ -10,10 +10,14 @@ use. Rules only say how one node computes, through `LoweringContext`:
     lc.view(var, base, shape, strides, offset)   make a node output alias another buffer
     lc.temp(dtype, broadcastable, shape, hint)   scratch memory for the current node
     lc.emit(*lines)                 C++ statements (status checks through TR_CHECK / lc.fail)
+    lc.sparse(var) / lc.bind_sparse(var, ...) / lc.part_view(...)   sparse values (four parts)
+
+Sparse inputs and outputs are first expanded into their dense parts (`sparse_abi.expand`), so
+the program's inputs and outputs are always dense.
 """
-from transpile.emit import cpp
+from transpile.emit import cpp, sparse_abi
 from transpile.emit.cpp_printer import cpp_printer
-from transpile.emit.program import MAX_NDIM, Buffer, Program, Step
+from transpile.emit.program import MAX_NDIM, Buffer, Program, SparseBuffers, Step
 from transpile.emit.registry import LoweringError, find_lowering, missing_lowering_error
 from transpile.graph.basic import Constant
 from transpile.graph.traversal import IdMap
@@ -38,6 +42,8 @@ class LoweringContext:
     # -- for rules ---------------------------------------------------------------------------
     def buffer(self, var):
         buf = self._buffers.get(var)
+        if isinstance(buf, SparseBuffers) or sparse_abi.is_sparse(var):
+            raise LoweringError(f"{var} is sparse: rules read it with lc.sparse(var)")
         if buf is None:
             if not isinstance(var, Constant):
                 raise LoweringError(f"{var} is used before it is computed (internal lowering error)")
@@ -86,10 +92,38 @@ class LoweringContext:
         `data` overrides the start pointer; it may then point into one of `aliases` instead."""
         base_buf = self.buffer(base) if not isinstance(base, Buffer) else base
         buf = self._add(var, self._buffer_for(var, "view"))
+        self._set_view(buf, base_buf, shape, strides, offset, data, aliases)
+        return buf
+
+    def _set_view(self, buf, base_buf, shape, strides, offset, data, aliases):
         buf.base, buf.aliases = base_buf, tuple(aliases)
         data = (data or base_buf.name + ".data") + ("" if offset == "0" else f" + ({offset})")
         dims = lambda xs: "{" + ", ".join(xs) + "}"  # noqa: E731
         self.emit(f"{buf.name} = {{{data}, {dims(shape)}, {dims(strides)}}};")
+
+    # -- sparse values: four 1-d parts each (see program.SparseBuffers) ---------------------------
+    def sparse(self, var):
+        """The `SparseBuffers` of sparse `var` (every part counts as read)."""
+        value = self._buffers.get(var)
+        if not isinstance(value, SparseBuffers):
+            raise LoweringError(f"{var} is not a sparse value computed before (internal lowering error)")
+        if self._step is not None:
+            self._reads[-1].extend(value.parts())
+        return value
+
+    def bind_sparse(self, var, data, indices, indptr, shape):
+        """Node output `var` (sparse, of its type's format) is held by these part buffers."""
+        value = SparseBuffers(var.type.format, data, indices, indptr, shape)
+        self._buffers[var] = value
+        return value
+
+    def part_view(self, base, length, stride="1", data=None, aliases=(), hint="part"):
+        """A 1-d view of buffer `base` bound to no variable (a part of a sparse value)."""
+        self._n_temps += 1
+        buf = Buffer(f"t{self.index}_{hint}{self._n_temps}", base.dtype, (False,), "view", label=hint)
+        self.program.buffers.append(buf)
+        self._reads[-1].append(base)
+        self._set_view(buf, base, [length], [stride], "0", data, aliases)
         return buf
 
     def shape_of(self, var):
@@ -157,8 +191,11 @@ def lower(fgraph, input_names=None, output_names=None, printer=cpp_printer):
     """The Program computing `fgraph.outputs` from `fgraph.inputs`."""
     lc = LoweringContext(printer)
     program = lc.program
-    program.input_names = list(input_names or [v.name or f"input{k}" for k, v in enumerate(fgraph.inputs)])
-    program.output_names = list(output_names or [v.name or f"output{k}" for k, v in enumerate(fgraph.outputs)])
+    input_names = list(input_names or [v.name or f"input{k}" for k, v in enumerate(fgraph.inputs)])
+    output_names = list(output_names or [v.name or f"output{k}" for k, v in enumerate(fgraph.outputs)])
+    fgraph, layout = sparse_abi.expand(fgraph, input_names, output_names)
+    program.input_names, program.output_names = layout.input_names, layout.output_names
+    program.sparse_inputs, program.sparse_outputs = layout.sparse_inputs, layout.sparse_outputs
     _bind_inputs(lc, fgraph)
     for k, var in enumerate(fgraph.outputs):
         if var.owner is not None and var not in lc._output_position:

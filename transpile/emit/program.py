@@ -11,6 +11,8 @@ Buffer roles:
 - ``temp``: allocated by the program, freed after its last use (0-d temps live on the stack);
 - ``view``: aliases the memory of `base` with its own shape and strides (no copy);
 - ``constant``: a static array in the generated source (`data`).
+
+A sparse value is a `SparseBuffers`: four such buffers (its parts).
 """
 from dataclasses import dataclass, field
 
@@ -70,6 +72,27 @@ class Buffer:
         return found
 
 
+@dataclass(eq=False)
+class SparseBuffers:
+    """A csr/csc matrix in the program: four 1-d `Buffer`s (the parts of
+    `transpile.sparse.csm`): `data`, int32 `indices` and `indptr`, and the int64 `shape`
+    (two entries, read through its stride). Parts are shared freely between values (a
+    transpose shares all but the shape): nothing writes into a part after creating it."""
+    format: str
+    data: Buffer
+    indices: Buffer
+    indptr: Buffer
+    shape: Buffer
+
+    def parts(self):
+        return [self.data, self.indices, self.indptr, self.shape]
+
+    def dims(self):
+        """C++ expressions of (rows, cols)."""
+        s = self.shape.name
+        return f"{s}.data[0]", f"{s}.data[{s}.strides[0]]"
+
+
 @dataclass
 class Step:
     index: int               # graph node index (toposort position) or -1 for glue code
@@ -88,6 +111,8 @@ class Program:
     node_labels: list = field(default_factory=list)  # per graph node, for error messages
     features: set = field(default_factory=set)        # "blas", "complex", ...
     helpers: list = field(default_factory=list)      # C++ definitions shared by steps, in order
+    sparse_inputs: list = field(default_factory=list)   # sparse_abi.SparsePort per sparse graph input
+    sparse_outputs: list = field(default_factory=list)  # ... and per sparse graph output
     n_slots: int = 0
 
     def add_helper(self, code):

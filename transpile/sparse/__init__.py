@@ -46,14 +46,15 @@ from transpile.sparse.structured import (
 from transpile.sparse.arith import AddSD, AddSS, MulSD, MulSS, add, mul, sub
 from transpile.sparse.dot import StructuredDot, dot, structured_dot
 from transpile.sparse.reduce import SpSum, sp_sum
+from transpile.sparse.csm import CSM, CSMProperties, csm_properties
 
 as_sparse = as_sparse_variable
 
 __all__ = [
-    "AddSD", "AddSS", "AsFormat", "DenseFromSparse", "MulSD", "MulSS", "SparseConstant",
+    "AddSD", "AddSS", "AsFormat", "CSM", "CSMProperties", "DenseFromSparse", "MulSD", "MulSS", "SparseConstant",
     "SparseFromDense", "SparseSharedVariable", "SparseType", "SparseVariable", "SpSum", "StructuredDot",
     "StructuredUnary", "Transpose", "abs_", "add", "as_format", "as_sparse", "as_sparse_variable",
-    "csc_from_dense", "csc_matrix", "csr_from_dense", "csr_matrix", "dense_from_sparse", "dot", "expm1",
+    "csc_from_dense", "csc_matrix", "csm_properties", "csr_from_dense", "csr_matrix", "dense_from_sparse", "dot", "expm1",
     "log1p", "matrix", "mul", "neg", "sin", "sp_cast", "sp_ones_like", "sp_sum", "sp_zeros_like", "sqr",
     "sqrt", "structured_dot", "structured_exp", "structured_log", "structured_sigmoid", "sub", "tanh",
     "todense", "transpose",

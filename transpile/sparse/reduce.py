@@ -30,6 +30,8 @@ class SpSum(Op):
 
     def perform(self, node, inputs, output_storage):
         (x,) = inputs
+        if not x.has_canonical_format:
+            x = x.copy()  # scipy's sum() may sum duplicates in place: inputs are never modified
         dtype = node.outputs[0].dtype
         out = np.asarray(x.sum(axis=self.axis, dtype=dtype))
         output_storage[0][0] = out.reshape(() if self.axis is None else (-1,)).astype(dtype, copy=False)

@@ -7,6 +7,7 @@ import pytest
 import transpile.tensor as T
 from transpile import function
 from transpile.compile import Mode
+from transpile.gradient import disconnected_grad, zero_grad
 from transpile.graph.rewriting import rewrite_db
 from transpile.printing import debugprint
 from transpile.scalar import arith as S
@@ -48,6 +49,8 @@ CASES = {
     "local_reduce_broadcastable": lambda: (*_one(lambda r: T.sum(r, axis=0) * 2, T.row()), [v(1, 3)], ()),
     "local_fill_cut": lambda: (*_one(lambda x, w: T.second(T.sqr(x), 0.5) * w, *mat("x", "w")),
                                [v(2, 3), v(2, 3)], ()),
+    "local_remove_gradient_barrier": lambda: (*_one(lambda x: T.exp(zero_grad(x)) + disconnected_grad(x), T.vector()),
+                                              [v(3)], ("fusion",)),
     "local_add_neutral": lambda: (*_one(lambda x: T.exp(x + 0), T.vector()), [v(3)], ()),
     "local_mul_neutral": lambda: (*_one(lambda x: T.exp(x * 1), T.vector()), [v(3)], ()),
     "local_sub_div_pow_neutral": lambda: (*_one(lambda x: T.exp(x / 1), T.vector()), [v(3)], ()),

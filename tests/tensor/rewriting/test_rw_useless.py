@@ -104,3 +104,18 @@ def test_fill_that_gives_the_shape_is_kept(mode):
     f = unfused([x, c], T.second(x, 0.5) * c)
     out = f(np.zeros((2, 3)), 4.0)
     assert out.shape == (2, 3) and np.all(out == 2.0)
+
+
+def test_gradient_barriers_removed(mode, rng):
+    """zero_grad / disconnected_grad only matter to grad(): FAST_RUN drops them (an output that
+    was one is still a fresh copy)."""
+    from transpile.gradient import _GradientBarrier, disconnected_grad, zero_grad
+    x = T.vector("x")
+    f = unfused([x], [T.exp(zero_grad(x)) * disconnected_grad(x), disconnected_grad(x)])
+    xv = rng.normal(size=3)
+    got, same = f(xv)
+    assert_close(got, np.exp(xv) * xv)
+    assert_close(same, xv)
+    assert same is not xv
+    has_barrier = any(isinstance(n.op, _GradientBarrier) for n in nodes(f))
+    assert has_barrier != fast_run(mode)

@@ -2,13 +2,15 @@
 
 fill(x, y) where y already has the output's shape, Cast to the dtype the value already has,
 Elemwise{identity}, DimShuffle{0,1,...} (identity), a DimShuffle of a DimShuffle (one is
-enough), a reduction over dims of length 1 (a DimShuffle), and a fill whose shape the other
-operands of its reader already give (`second(x, 0.01) * 2 * W` -> `0.01 * 2 * W`).
+enough), a reduction over dims of length 1 (a DimShuffle), a fill whose shape the other
+operands of its reader already give (`second(x, 0.01) * 2 * W` -> `0.01 * 2 * W`), and the
+gradient-only identities `zero_grad` / `disconnected_grad`.
 `x + zeros_like(y) -> x` lives with the neutral elements in canonicalize.py.
 
 Removing a fill drops the check that x's shape agrees with y's; that is why these run in
 FAST_RUN only.
 """
+from transpile.gradient import _GradientBarrier
 from transpile.graph.rewriting import node_rewriter
 from transpile.scalar.arith import Cast, Identity, Second
 from transpile.tensor.elemwise import DimShuffle, Elemwise
@@ -102,3 +104,10 @@ def local_fill_cut(fgraph, node):
         return None
     new = node.op(*inputs)
     return [new] if new.type == out.type else None
+
+
+@node_rewriter("canonicalize", "fast_run", "useless", tracks=(_GradientBarrier,))
+def local_remove_gradient_barrier(fgraph, node):
+    """zero_grad(x), disconnected_grad(x) -> x: they only matter to `grad`, which has run."""
+    x = node.inputs[0]
+    return [x] if x.type == node.outputs[0].type else None

@@ -75,6 +75,8 @@ def main():
     building_expressions(rng)
     compiling_and_running()
     logistic_regression(rng)
+    from transpile.export import demo as export_demo
+    export_demo.run(section)
 
 
 if __name__ == "__main__":

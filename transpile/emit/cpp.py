@@ -65,8 +65,10 @@ def string_literal(text):
 
 
 def comment(text, limit=160):
-    """`text` made safe for a `//` comment: one line of printable ASCII, no backslash."""
+    """`text` made safe for a `//` or `/* */` comment: one line of printable ASCII, no backslash,
+    no comment delimiter."""
     clean = "".join(ch if 0x20 <= ord(ch) < 0x7F and ch != "\\" else "?" for ch in str(text))
+    clean = clean.replace("*/", "* /").replace("/*", "/ *")
     if len(clean) > limit:
         clean = clean[:limit - 3] + "..."
     return clean

@@ -1,0 +1,70 @@
+"""The generated C++ of an export: the graph and its shape query, through the native backend's
+own lowering (`transpile.emit.lower`) and rendering (`transpile.emit.render`).
+
+Two per-graph programs, each with the per-graph C ABI of templates/graph.h.j2 (explicit inputs,
+then shared values, in; outputs, then updates, out):
+
+- `NAME_impl`: the exported graph itself;
+- `NAME_impl_shapes`: one int64 vector per output of rank > 0 holding its shape, rewritten with
+  FAST_RUN's shape feature so it usually reads only input shapes (`NAME_output_shapes`).
+
+Their files go under src/ (the per-graph headers too: they are internal; the public header is
+the wrapper's). Their entry points are compiled with TRANSPILE_EXPORT empty (see the
+`impl_unit.cpp.j2` template), so the library exports only the wrapper's C ABI.
+"""
+from dataclasses import dataclass
+
+from transpile.compile.mode import Mode
+from transpile.emit import lower
+from transpile.emit.render import render
+from transpile.graph.fg import FunctionGraph
+
+_SHAPE_MODE = Mode("py", "fast_run")
+
+
+@dataclass
+class Programs:
+    graph_hash: str
+    files: dict              # src/... -> text
+    units: list              # the translation units to compile (src/...)
+    has_shapes: bool         # a shape program exists (some output has rank > 0)
+    shape_outputs: list      # output index per shape-program output
+    features: set            # "blas", ...
+    n_nodes: int
+
+
+def build(source, name):
+    in_names = [p.ident for p in source.inputs] + [p.ident for p in source.shared]
+    out_names = [p.ident for p in source.outputs]
+    out_names += [f"{source.shared[t].ident} (update)" for t in source.update_targets]
+    program = lower(source.fgraph, in_names, out_names)
+    main = render(program, name=f"{name}_impl")
+    files, units = {}, []
+    _take(main, f"{name}_impl", files, units, runtime=True)
+    features = set(program.features)
+    shape_outputs = [k for k, p in enumerate(source.outputs) if p.ndim > 0]
+    if shape_outputs:
+        shapes = _shape_program(source, shape_outputs, in_names)
+        features |= shapes.features
+        _take(render(shapes, name=f"{name}_impl_shapes"), f"{name}_impl_shapes", files, units, runtime=False,
+              blas="blas" in shapes.features and "blas" not in program.features)
+    return Programs(main.graph_hash, files, units, bool(shape_outputs), shape_outputs, features,
+                    len(program.node_labels))
+
+
+def _take(project, impl, files, units, runtime, blas=False):
+    files[f"src/{impl}.h"] = project.files[f"include/{impl}.h"]
+    files[f"src/{impl}.cpp"] = project.files[f"src/{impl}.cpp"]
+    if runtime:
+        files["src/transpile_runtime.h"] = project.files["src/transpile_runtime.h"]
+    if (runtime or blas) and "src/transpile_blas.h" in project.files:
+        files["src/transpile_blas.h"] = project.files["src/transpile_blas.h"]
+    units.append(impl)
+
+
+def _shape_program(source, shape_outputs, in_names):
+    fg = source.fgraph
+    targets = [fg.outputs[k].shape for k in shape_outputs]
+    shapes = FunctionGraph(fg.inputs, targets, clone=True)
+    _SHAPE_MODE.optimize(shapes)
+    return lower(shapes, in_names, [f"shape of {source.outputs[k].ident}" for k in shape_outputs])

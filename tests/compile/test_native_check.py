@@ -67,9 +67,22 @@ class NumpyOnly(Op):
         return input_shapes
 
 
-@pytest.mark.single_mode
-def test_debug_mode_skips_the_native_check_with_a_warning_for_numpy_only_ops():
+def test_user_ops_without_a_lowering_run_on_the_host(mode):
+    """A Theano-style user op with only `perform` runs in Python between native segments (in
+    FAST_RUN and in DEBUG_MODE's native check); it cannot be exported."""
     x = T.vector("x")
-    with pytest.warns(UserWarning, match="native check skipped.*NumpyOnly"):
-        f = transpile.function([x], NumpyOnly()(x) * 2, mode="DEBUG_MODE")
-    np.testing.assert_allclose(f(np.array([1.0, 2.0])), [4.0, 6.0])
+    y = T.exp(NumpyOnly()(x * 2)) * 3
+    for m in (mode, "DEBUG_MODE"):
+        f = transpile.function([x], y, mode=m)
+        np.testing.assert_allclose(f(np.array([1.0, 2.0])), np.exp(np.array([3.0, 5.0])) * 3)
+
+
+def test_an_elemwise_subclass_with_its_own_perform_keeps_its_semantics(mode):
+    class Halve(T.Elemwise):
+        def perform(self, node, inputs, output_storage):
+            output_storage[0][0] = np.asarray(inputs[0] / 2, dtype=node.outputs[0].dtype)
+
+    from transpile.scalar.arith import identity
+    x = T.vector("x")
+    f = transpile.function([x], Halve(identity)(x) + 1)
+    np.testing.assert_allclose(f(np.array([2.0, 4.0])), [2.0, 3.0])

@@ -38,9 +38,14 @@ def test_missing_lowering_names_the_op_and_the_node():
     assert "test_lowering.Opaque" in message and "FAST_COMPILE" in message
 
 
-def test_host_only_declarations():
+def test_host_only_declarations(monkeypatch):
     from transpile.printing import Print
-    assert is_host_only(Print("hi")) and not is_host_only(Opaque())
+    assert is_host_only(Print("hi"))
+    # a user op (defined outside transpile) without a lowering runs on the host
+    assert is_host_only(Opaque())
+    # an op of transpile itself without a lowering is host-only only when declared
+    monkeypatch.setattr(Opaque, "__module__", "transpile.fake")
+    assert not is_host_only(Opaque())
     register_host_only(Opaque, "a test op that only Python can run")
     try:
         assert is_host_only(Opaque())

@@ -70,7 +70,7 @@ class Mode:
 
 
 FAST_COMPILE = Mode("py", "fast_compile", name="FAST_COMPILE")
-FAST_RUN = Mode("py", "fast_run", name="FAST_RUN")
+FAST_RUN = Mode("native", "fast_run", name="FAST_RUN")
 
 
 def _debug_mode():

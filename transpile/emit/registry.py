@@ -3,8 +3,15 @@
 Rules are registered per op class (`@register_lowering(Elemwise)`) and found through the op's
 MRO, like JAX's per-primitive lowering tables: ops never carry backend code. A few op classes
 are declared *host-only* (they must run in Python, e.g. `Print`): the native linker runs them
-with their numpy `perform` between native segments. Any other op without a rule is a
-`LoweringError` naming it at build time: there is no silent fallback.
+with their numpy `perform` between native segments. Ops that users define outside transpile
+(a Theano-style `Op` with only `perform`) are host-only too until someone registers a lowering
+for them, so user code keeps working in FAST_RUN; they cannot be exported (export needs every
+node in C++ and raises `LoweringError` naming the op). Any op of transpile itself without a rule
+is a `LoweringError` naming it at build time (tests/emit/test_lowering_coverage.py keeps that
+list empty): there is no silent fallback.
+
+A rule registered for a class describes that class's `perform`; a subclass that overrides
+`perform` changed the semantics, so it does not inherit the rule.
 """
 
 #: op class -> rule(lc, node); see `transpile.emit.lower.LoweringContext` for what rules call
@@ -41,19 +48,25 @@ def _load_rules():
 
 
 def find_lowering(op):
-    """The rule for `op` (nearest class in its MRO), or None."""
+    """The rule for `op` (nearest class in its MRO that has one), or None. The search stops at
+    a class that defines its own `perform` without a rule."""
     _load_rules()
     for cls in type(op).__mro__:
         rule = LOWERINGS.get(cls)
         if rule is not None:
             return rule
+        if "perform" in vars(cls):
+            return None
     return None
 
 
 def is_host_only(op):
-    """True when `op` is declared to run in Python (and has no lowering of its own)."""
+    """True when `op` runs in Python: declared host-only, or a user-defined op (outside the
+    transpile package) that has no lowering."""
     if find_lowering(op) is not None:
         return False
+    if not type(op).__module__.startswith("transpile."):
+        return True
     return any(f"{c.__module__}.{c.__qualname__}" in HOST_ONLY for c in type(op).__mro__)
 
 

@@ -1,0 +1,76 @@
+"""PyTorch on the CPU: eager, and torch.compile (inductor) of the same functions. The training
+step is functional (torch.func.grad_and_value) so that torch.compile sees it whole."""
+import os
+
+import numpy as np
+
+from engines import NotApplicable, installed
+from workloads import LR, PARAMS
+
+NAMES = ("torch", "torch.compile")
+LIBRARY = "torch"
+
+
+def available(name):
+    return installed("torch")
+
+
+def configure(name, cachedir):
+    if cachedir:
+        os.environ["TORCHINDUCTOR_CACHE_DIR"] = cachedir
+
+
+def make(name, workload, d):
+    import torch
+    import torch.nn.functional as F
+    compiled = name == "torch.compile"
+    jit = torch.compile if compiled else (lambda f: f)
+    if workload == "fused":
+        f = jit(lambda x: torch.exp(-x * x) * torch.sin(x) + torch.tanh(0.5 * x) * torch.sqrt(torch.abs(x) + 1))
+        x = torch.from_numpy(d["x"])
+        return (lambda: f(x)), (lambda out: [out.numpy()])
+    if workload == "softmax":
+        f = jit(lambda x: torch.softmax(x, dim=1))
+        x = torch.from_numpy(d["x"])
+        return (lambda: f(x)), (lambda out: [out.numpy()])
+    if workload in ("mlp", "cold"):
+        X, Y = torch.from_numpy(d["X"]), torch.from_numpy(d["Y"].astype(np.int64))
+        if compiled:
+            def loss(params, X, Y):
+                W1, b1, W2, b2 = params
+                return F.cross_entropy(torch.tanh(X @ W1 + b1) @ W2 + b2, Y)
+
+            @torch.compile
+            def step(params, X, Y):
+                grads, cost = torch.func.grad_and_value(loss)(params, X, Y)
+                return cost, tuple(p - float(LR) * g for p, g in zip(params, grads))
+
+            state = {"params": tuple(torch.from_numpy(d[k].copy()) for k in PARAMS)}
+
+            def run():
+                cost, state["params"] = step(state["params"], X, Y)
+                return cost
+
+            return run, (lambda out: [out.detach().numpy()] + [p.numpy() for p in state["params"]])
+        params = [torch.from_numpy(d[k].copy()).requires_grad_() for k in PARAMS]
+        W1, b1, W2, b2 = params
+
+        def run():
+            cost = F.cross_entropy(torch.tanh(X @ W1 + b1) @ W2 + b2, Y)
+            cost.backward()
+            with torch.no_grad():
+                for p in params:
+                    p.sub_(float(LR) * p.grad)
+                    p.grad = None
+            return cost.detach()
+
+        return run, (lambda out: [out.numpy()] + [p.detach().numpy().copy() for p in params])
+    if workload == "sgemm":
+        f = jit(torch.mm)
+        a, b = torch.from_numpy(d["a"]), torch.from_numpy(d["b"])
+        return (lambda: f(a, b)), (lambda out: [out.numpy()])
+    if workload == "overhead":
+        f = jit(lambda x, y: x + y)
+        x, y = torch.tensor(float(d["x"]), dtype=torch.float64), torch.tensor(float(d["y"]), dtype=torch.float64)
+        return (lambda: f(x, y)), (lambda out: [out.numpy()])
+    raise NotApplicable(workload)

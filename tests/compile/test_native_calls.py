@@ -86,6 +86,8 @@ def test_scalar_fast_paths_and_output_ownership():
 
 
 def test_missing_lowering_is_an_error_naming_the_op():
+    """An op of transpile itself without a lowering is a build-time error (a user's op would
+    run on the host instead: see test_native_check.py)."""
     from transpile.emit import LoweringError
     from transpile.graph import Apply, Op
 
@@ -97,6 +99,7 @@ def test_missing_lowering_is_an_error_naming_the_op():
         def perform(self, node, inputs, output_storage):
             output_storage[0][0] = inputs[0] * 2
 
+    Twice.__module__ = "transpile.tensor.fake"
     x = T.vector("x")
     with pytest.raises(LoweringError, match=r"no native lowering for op Twice .*register_lowering\(Twice\)"):
         transpile.function([x], Twice()(x) + 1, mode="NATIVE")

@@ -11,6 +11,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -170,14 +173,95 @@ inline bool contiguous(const Array<T, N>& a) {
 }
 
 // -- memory -----------------------------------------------------------------------------------
+// Blocks above glibc's largest mmap threshold (32 MiB: every such malloc is a fresh mapping) are
+// 2 MiB-aligned and advised as transparent huge pages: a fresh 40 MB output otherwise costs ten
+// thousand page faults, twice the time of computing a fused elementwise loop into it. Smaller
+// blocks stay plain: once one is freed, glibc serves that size from memory already mapped, which
+// beats even huge pages (those are cleared on every first touch).
+constexpr size_t kHugeBytes = size_t(32) << 20;
+constexpr size_t kHugePage = size_t(2) << 20;
+
+// Memory for an array the caller may own (freed with std::free).
 inline void* alloc_bytes(size_t n) {
     void* p = nullptr;
+    if (n >= kHugeBytes) {
+        if (posix_memalign(&p, kHugePage, n) != 0) {
+            return nullptr;
+        }
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+        madvise(p, (n + kHugePage - 1) / kHugePage * kHugePage, MADV_HUGEPAGE);
+#endif
+        return p;
+    }
     return posix_memalign(&p, 64, n ? n : 64) == 0 ? p : nullptr;
 }
 
+// Temporaries (never seen by the caller) carry their capacity in a 64-byte header and, when
+// released, wait in a small per-thread pool (per graph library) for the next call: repeated calls
+// of a graph allocate nothing once warm. What does not fit the pool goes back to malloc.
+constexpr size_t kTempHeader = 64;
+constexpr size_t kPoolMaxBytes = size_t(256) << 20;
+constexpr int kPoolBlocks = 32;
+
+struct TempPool {
+    void* blocks[kPoolBlocks];  // header addresses
+    size_t bytes[kPoolBlocks];  // capacities (after the header)
+    int count;
+    size_t total;
+    ~TempPool() {
+        for (int i = 0; i < count; ++i) {
+            std::free(blocks[i]);
+        }
+    }
+};
+
+inline TempPool& temp_pool() {
+    static thread_local TempPool pool{};
+    return pool;
+}
+
+inline void* temp_bytes(size_t n) {
+    n = n ? (n + 63) / 64 * 64 : 64;
+    TempPool& pool = temp_pool();
+    int best = -1;
+    for (int i = 0; i < pool.count; ++i) {  // the smallest block that fits, at most twice too big
+        if (pool.bytes[i] >= n && pool.bytes[i] / 2 <= n && (best < 0 || pool.bytes[i] < pool.bytes[best])) {
+            best = i;
+        }
+    }
+    if (best >= 0) {
+        char* h = static_cast<char*>(pool.blocks[best]);
+        pool.total -= pool.bytes[best];
+        --pool.count;
+        pool.blocks[best] = pool.blocks[pool.count];
+        pool.bytes[best] = pool.bytes[pool.count];
+        return h + kTempHeader;
+    }
+    char* h = static_cast<char*>(alloc_bytes(n + kTempHeader));
+    if (h == nullptr) {
+        return nullptr;
+    }
+    *reinterpret_cast<size_t*>(h) = n;
+    return h + kTempHeader;
+}
+
+// Release a temporary of temp_bytes (nullptr is ignored).
 inline void release(void*& slot) {
-    std::free(slot);
+    if (slot == nullptr) {
+        return;
+    }
+    char* h = static_cast<char*>(slot) - kTempHeader;
     slot = nullptr;
+    const size_t n = *reinterpret_cast<size_t*>(h);
+    TempPool& pool = temp_pool();
+    if (pool.count < kPoolBlocks && pool.total + n <= kPoolMaxBytes) {
+        pool.blocks[pool.count] = h;
+        pool.bytes[pool.count] = n;
+        ++pool.count;
+        pool.total += n;
+        return;
+    }
+    std::free(h);
 }
 
 // Owns the program's heap allocations; frees what is left on every return path. On failure it
@@ -207,7 +291,18 @@ struct Slots {
             }
         }
         for (int i = 0; i < count; ++i) {
-            std::free(slots[i]);
+            if (slots[i] == nullptr) {
+                continue;
+            }
+            bool output = false;
+            for (int k = 0; k < n_outputs; ++k) {
+                output = output || output_slot[k] == i;
+            }
+            if (output) {
+                std::free(slots[i]);  // an output not handed over (the call failed)
+            } else {
+                release(slots[i]);
+            }
         }
     }
 };
@@ -245,12 +340,13 @@ inline int checked_size(Context& ctx, const int64_t* shape, int ndim, size_t ite
     return TRANSPILE_OK;
 }
 
-// A fresh C-contiguous array of `shape` in `slot`.
+// A fresh C-contiguous array of `shape` in `slot`: a temporary (released with tr::release), or
+// with `output` memory the caller will own.
 template <class T, int N>
-inline int alloc(Context& ctx, Array<T, N>& a, const int64_t* shape, void*& slot) {
+inline int alloc(Context& ctx, Array<T, N>& a, const int64_t* shape, void*& slot, bool output = false) {
     size_t bytes = 0;
     TR_CHECK(checked_size(ctx, shape, N, sizeof(T), &bytes));
-    void* p = alloc_bytes(bytes);
+    void* p = output ? alloc_bytes(bytes) : temp_bytes(bytes);
     if (p == nullptr) {
         return fail(ctx, TRANSPILE_ERR_ALLOC, "cannot allocate %llu bytes for an array of shape %s",
                     (unsigned long long)bytes, shape_text(shape, N).text);
@@ -280,7 +376,7 @@ inline int alloc_output(Context& ctx, Array<T, N>& a, const int64_t* shape, tran
         }
         return TRANSPILE_OK;
     }
-    TR_CHECK(alloc(ctx, a, shape, slot));
+    TR_CHECK(alloc(ctx, a, shape, slot, true));
     out.data = a.data;
     out.dtype = dtype;
     out.ndim = N;
@@ -405,6 +501,38 @@ inline void parallel_for(int64_t n, int64_t work, F&& f) {
     f(int64_t(0), n);
 }
 
+// dst = src over the last two dims in square tiles, dst's last dim unit-strided (a transpose):
+// the destination is written in
+// runs along its rows while the tile's source lines stay in cache, instead of every read striding
+// through memory (with strides of a power of two, evicting each other's cache lines as well).
+template <class T, class S, int N>
+void copy_transposed(const Array<T, N>& dst, const Array<S, N>& src) {
+    constexpr int64_t kTile = 32;
+    const int64_t rows = dst.shape[N - 2], cols = dst.shape[N - 1], n = numel(dst);
+    const int64_t dr = dst.strides[N - 2], sr = src.strides[N - 2], sc = src.strides[N - 1];  // dst.strides[N - 1] is 1
+    const int64_t row_tiles = (rows + kTile - 1) / kTile;
+    parallel_for(n / (rows * cols) * row_tiles, n, [&](int64_t lo, int64_t hi) {
+        for (int64_t t = lo; t < hi; ++t) {
+            int64_t rest = t / row_tiles, od = 0, os = 0;
+            for (int d = N - 3; d >= 0; --d) {
+                const int64_t i = rest % dst.shape[d];
+                rest /= dst.shape[d];
+                od += i * dst.strides[d];
+                os += i * src.strides[d];
+            }
+            const int64_t r0 = (t % row_tiles) * kTile, r1 = std::min(rows, r0 + kTile);
+            for (int64_t c0 = 0; c0 < cols; c0 += kTile) {
+                const int64_t nc = std::min(cols - c0, kTile);
+                for (int64_t r = r0; r < r1; ++r) {
+                    T* __restrict o = dst.data + od + r * dr + c0;
+                    const S* __restrict p = src.data + os + r * sr + c0 * sc;
+                    for (int64_t c = 0; c < nc; ++c) o[c] = static_cast<T>(p[c * sc]);
+                }
+            }
+        }
+    });
+}
+
 // dst = src (same shape, any strides), converting each element. One copy of the loop per
 // (types, rank) serves every node.
 template <class T, class S, int N>
@@ -423,6 +551,17 @@ TR_NOINLINE void copy(const Array<T, N>& dst, const Array<S, N>& src) {
             return;
         }
         const int64_t m = dst.shape[N - 1], so = dst.strides[N - 1], sp = src.strides[N - 1];
+        if constexpr (N >= 2) {
+            // Tiles when the source's rows run down the destination's columns and one row's source
+            // lines do not stay cached until the next row (many of them, or a stride that maps them
+            // to the same few cache sets); the plain loop below is faster otherwise.
+            const int64_t sr = src.strides[N - 2], asp = sp < 0 ? -sp : sp;
+            if (so == 1 && (sr < 0 ? -sr : sr) < asp && m >= 16 && dst.shape[N - 2] >= 16 &&
+                (m > 512 || asp * int64_t(sizeof(S)) % 2048 == 0)) {
+                copy_transposed(dst, src);
+                return;
+            }
+        }
         parallel_for(n / m, n, [&](int64_t lo, int64_t hi) {
             for (int64_t r = lo; r < hi; ++r) {
                 int64_t rest = r, od = 0, os = 0;

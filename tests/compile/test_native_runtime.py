@@ -74,6 +74,22 @@ def test_large_output_is_an_ordinary_array(rng):
         del out
 
 
+def test_large_outputs_alive_together_are_distinct(rng):
+    """Freed blocks of 32 MiB and more wait in a cache for the next call: a block still owned by
+    the caller is never handed out again, and a reused one is overwritten entirely."""
+    x = T.fvector("x")
+    f = transpile.function([x], T.sin(x) * 2, mode="NATIVE")
+    X = rng.normal(size=9 * 2**20).astype("float32")
+    first = f(X)
+    second = f(X + 1)  # `out = f(x)` in a loop: the previous result is freed after the next call
+    assert first.ctypes.data != second.ctypes.data
+    del first
+    third = f(X - 1)
+    assert third.ctypes.data != second.ctypes.data
+    np.testing.assert_allclose(second, np.sin(X + 1) * 2, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(third, np.sin(X - 1) * 2, rtol=1e-5, atol=1e-6)
+
+
 @pytest.mark.parametrize("shape, dtype", [((600, 700), "float64"), ((40, 512), "float32"), ((17, 16), "int32"),
                                           ((3, 1000, 530), "float32"), ((2, 3, 64, 48), "float64")])
 def test_transposed_copies(rng, shape, dtype):

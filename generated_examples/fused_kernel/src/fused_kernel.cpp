@@ -123,10 +123,9 @@ int keep(fused_kernel_state* s, int status, const char* message) {
     return status;
 }
 
-void* alloc_bytes(size_t n) {
-    void* p = nullptr;
-    return posix_memalign(&p, 64, n != 0 ? n : 64) == 0 ? p : nullptr;
-}
+// Arrays are allocated and freed by the graph library: shared values are replaced by its outputs.
+void* alloc_bytes(size_t n) { return fused_kernel_impl_alloc(n); }
+void free_bytes(void* p) { fused_kernel_impl_free(p); }
 
 int64_t numel(const int64_t* shape, int32_t ndim) {
     int64_t n = 1;
@@ -226,7 +225,7 @@ int load_initial(fused_kernel_state* s) {
         transpile_tensor fresh;
         const int status = copy_in(s, k, init, fresh);
         if (status != TRANSPILE_OK) return status;
-        std::free(s->shared[k].data);
+        free_bytes(s->shared[k].data);
         s->shared[k] = fresh;
     }
     return TRANSPILE_OK;
@@ -271,7 +270,7 @@ int32_t fused_kernel_create(fused_kernel_state** state) {
 
 void fused_kernel_destroy(fused_kernel_state* state) {
     if (state == nullptr) return;
-    for (int32_t k = 0; k < kNumShared; ++k) std::free(state->shared[k].data);
+    for (int32_t k = 0; k < kNumShared; ++k) free_bytes(state->shared[k].data);
     fused_kernel_impl_destroy(state->graph);
     fused_kernel_impl_shapes_destroy(state->shapes);
     std::free(state);
@@ -298,7 +297,7 @@ int32_t fused_kernel_run(fused_kernel_state* state, const transpile_tensor* inpu
     if (status != TRANSPILE_OK) return keep(state, status, fused_kernel_impl_last_error(state->graph));
     for (int32_t k = 0; k < kNumUpdates; ++k) {
         transpile_tensor& target = state->shared[kUpdateTarget[k]];
-        std::free(target.data);
+        free_bytes(target.data);
         target = out[kNumOutputs + k];
     }
     return TRANSPILE_OK;
@@ -324,7 +323,7 @@ int32_t fused_kernel_output_shapes(fused_kernel_state* state, const transpile_te
         transpile_tensor& t = outputs[kShapeOf[j]];
         const int64_t* lengths = static_cast<const int64_t*>(shapes[j].data);
         for (int32_t d = 0; d < t.ndim; ++d) t.shape[d] = lengths[d];
-        std::free(shapes[j].data);
+        free_bytes(shapes[j].data);
     }
     for (int32_t k = 0; k < kNumOutputs; ++k) set_contiguous(outputs[k]);
     return TRANSPILE_OK;
@@ -334,7 +333,7 @@ const char* fused_kernel_last_error(const fused_kernel_state* state) {
     return state != nullptr ? state->message : "no state (NULL)";
 }
 
-void fused_kernel_free(void* data) { std::free(data); }
+void fused_kernel_free(void* data) { free_bytes(data); }
 
 int32_t fused_kernel_shared_shape(fused_kernel_state* state, const char* name, transpile_tensor* out) {
     if (state == nullptr) return TRANSPILE_ERR_ARGUMENT;
@@ -386,7 +385,7 @@ int32_t fused_kernel_set_shared(fused_kernel_state* state, const char* name, con
     if (value == nullptr) return fail(state, TRANSPILE_ERR_ARGUMENT, "fused_kernel_set_shared: value is NULL");
     transpile_tensor fresh;
     TR_EXPORT_CHECK(copy_in(state, k, *value, fresh));
-    std::free(state->shared[k].data);
+    free_bytes(state->shared[k].data);
     state->shared[k] = fresh;
     return TRANSPILE_OK;
 }

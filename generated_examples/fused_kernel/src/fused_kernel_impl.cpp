@@ -130,7 +130,11 @@ TRANSPILE_EXPORT const char* fused_kernel_impl_last_error(const fused_kernel_imp
 }
 
 TRANSPILE_EXPORT void fused_kernel_impl_free(void* data) {
-    std::free(data);
+    tr::free_bytes(data);
+}
+
+TRANSPILE_EXPORT void* fused_kernel_impl_alloc(size_t bytes) {
+    return tr::alloc_bytes(bytes);
 }
 
 TRANSPILE_EXPORT int32_t fused_kernel_impl_abi_version(void) { return TRANSPILE_ABI_VERSION; }

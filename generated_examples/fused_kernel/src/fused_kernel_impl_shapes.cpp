@@ -108,7 +108,11 @@ TRANSPILE_EXPORT const char* fused_kernel_impl_shapes_last_error(const fused_ker
 }
 
 TRANSPILE_EXPORT void fused_kernel_impl_shapes_free(void* data) {
-    std::free(data);
+    tr::free_bytes(data);
+}
+
+TRANSPILE_EXPORT void* fused_kernel_impl_shapes_alloc(size_t bytes) {
+    return tr::alloc_bytes(bytes);
 }
 
 TRANSPILE_EXPORT int32_t fused_kernel_impl_shapes_abi_version(void) { return TRANSPILE_ABI_VERSION; }

@@ -45,6 +45,7 @@
 #ifndef TRANSPILE_ABI_TYPES
 #define TRANSPILE_ABI_TYPES 1
 /* Types shared by every transpile C ABI (identical in every generated header). */
+#include <stddef.h>
 #include <stdint.h>
 
 #define TRANSPILE_ABI_VERSION 1

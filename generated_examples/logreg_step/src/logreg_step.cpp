@@ -138,10 +138,9 @@ int keep(logreg_step_state* s, int status, const char* message) {
     return status;
 }
 
-void* alloc_bytes(size_t n) {
-    void* p = nullptr;
-    return posix_memalign(&p, 64, n != 0 ? n : 64) == 0 ? p : nullptr;
-}
+// Arrays are allocated and freed by the graph library: shared values are replaced by its outputs.
+void* alloc_bytes(size_t n) { return logreg_step_impl_alloc(n); }
+void free_bytes(void* p) { logreg_step_impl_free(p); }
 
 int64_t numel(const int64_t* shape, int32_t ndim) {
     int64_t n = 1;
@@ -241,7 +240,7 @@ int load_initial(logreg_step_state* s) {
         transpile_tensor fresh;
         const int status = copy_in(s, k, init, fresh);
         if (status != TRANSPILE_OK) return status;
-        std::free(s->shared[k].data);
+        free_bytes(s->shared[k].data);
         s->shared[k] = fresh;
     }
     return TRANSPILE_OK;
@@ -285,7 +284,7 @@ int32_t logreg_step_create(logreg_step_state** state) {
 
 void logreg_step_destroy(logreg_step_state* state) {
     if (state == nullptr) return;
-    for (int32_t k = 0; k < kNumShared; ++k) std::free(state->shared[k].data);
+    for (int32_t k = 0; k < kNumShared; ++k) free_bytes(state->shared[k].data);
     logreg_step_impl_destroy(state->graph);
     std::free(state);
 }
@@ -311,7 +310,7 @@ int32_t logreg_step_run(logreg_step_state* state, const transpile_tensor* inputs
     if (status != TRANSPILE_OK) return keep(state, status, logreg_step_impl_last_error(state->graph));
     for (int32_t k = 0; k < kNumUpdates; ++k) {
         transpile_tensor& target = state->shared[kUpdateTarget[k]];
-        std::free(target.data);
+        free_bytes(target.data);
         target = out[kNumOutputs + k];
     }
     return TRANSPILE_OK;
@@ -335,7 +334,7 @@ const char* logreg_step_last_error(const logreg_step_state* state) {
     return state != nullptr ? state->message : "no state (NULL)";
 }
 
-void logreg_step_free(void* data) { std::free(data); }
+void logreg_step_free(void* data) { free_bytes(data); }
 
 int32_t logreg_step_shared_shape(logreg_step_state* state, const char* name, transpile_tensor* out) {
     if (state == nullptr) return TRANSPILE_ERR_ARGUMENT;
@@ -387,7 +386,7 @@ int32_t logreg_step_set_shared(logreg_step_state* state, const char* name, const
     if (value == nullptr) return fail(state, TRANSPILE_ERR_ARGUMENT, "logreg_step_set_shared: value is NULL");
     transpile_tensor fresh;
     TR_EXPORT_CHECK(copy_in(state, k, *value, fresh));
-    std::free(state->shared[k].data);
+    free_bytes(state->shared[k].data);
     state->shared[k] = fresh;
     return TRANSPILE_OK;
 }

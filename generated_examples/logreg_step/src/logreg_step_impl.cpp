@@ -532,7 +532,11 @@ TRANSPILE_EXPORT const char* logreg_step_impl_last_error(const logreg_step_impl_
 }
 
 TRANSPILE_EXPORT void logreg_step_impl_free(void* data) {
-    std::free(data);
+    tr::free_bytes(data);
+}
+
+TRANSPILE_EXPORT void* logreg_step_impl_alloc(size_t bytes) {
+    return tr::alloc_bytes(bytes);
 }
 
 TRANSPILE_EXPORT int32_t logreg_step_impl_abi_version(void) { return TRANSPILE_ABI_VERSION; }

@@ -30,6 +30,7 @@
 #ifndef TRANSPILE_ABI_TYPES
 #define TRANSPILE_ABI_TYPES 1
 /* Types shared by every transpile C ABI (identical in every generated header). */
+#include <stddef.h>
 #include <stdint.h>
 
 #define TRANSPILE_ABI_VERSION 1
@@ -112,6 +113,9 @@ TRANSPILE_EXPORT int32_t logreg_step_impl_run(logreg_step_impl_state* state, con
 TRANSPILE_EXPORT const char* logreg_step_impl_last_error(const logreg_step_impl_state* state);
 /* Free an output array the library allocated. */
 TRANSPILE_EXPORT void logreg_step_impl_free(void* data);
+/* Memory that logreg_step_impl_free releases (64-byte aligned; NULL when out of memory): for a wrapper
+   that stores arrays next to the library's outputs (an export's shared variables). */
+TRANSPILE_EXPORT void* logreg_step_impl_alloc(size_t bytes);
 
 /* Introspection (index out of range: NULL or -1). Broadcastable dims are a bit mask. */
 TRANSPILE_EXPORT int32_t logreg_step_impl_abi_version(void);

@@ -141,7 +141,11 @@ TRANSPILE_EXPORT const char* mlp_classifier_impl_shapes_last_error(const mlp_cla
 }
 
 TRANSPILE_EXPORT void mlp_classifier_impl_shapes_free(void* data) {
-    std::free(data);
+    tr::free_bytes(data);
+}
+
+TRANSPILE_EXPORT void* mlp_classifier_impl_shapes_alloc(size_t bytes) {
+    return tr::alloc_bytes(bytes);
 }
 
 TRANSPILE_EXPORT int32_t mlp_classifier_impl_shapes_abi_version(void) { return TRANSPILE_ABI_VERSION; }

@@ -29,6 +29,7 @@
 #ifndef TRANSPILE_ABI_TYPES
 #define TRANSPILE_ABI_TYPES 1
 /* Types shared by every transpile C ABI (identical in every generated header). */
+#include <stddef.h>
 #include <stdint.h>
 
 #define TRANSPILE_ABI_VERSION 1
@@ -111,6 +112,9 @@ TRANSPILE_EXPORT int32_t mlp_classifier_impl_shapes_run(mlp_classifier_impl_shap
 TRANSPILE_EXPORT const char* mlp_classifier_impl_shapes_last_error(const mlp_classifier_impl_shapes_state* state);
 /* Free an output array the library allocated. */
 TRANSPILE_EXPORT void mlp_classifier_impl_shapes_free(void* data);
+/* Memory that mlp_classifier_impl_shapes_free releases (64-byte aligned; NULL when out of memory): for a wrapper
+   that stores arrays next to the library's outputs (an export's shared variables). */
+TRANSPILE_EXPORT void* mlp_classifier_impl_shapes_alloc(size_t bytes);
 
 /* Introspection (index out of range: NULL or -1). Broadcastable dims are a bit mask. */
 TRANSPILE_EXPORT int32_t mlp_classifier_impl_shapes_abi_version(void);

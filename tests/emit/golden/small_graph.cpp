@@ -240,7 +240,11 @@ TRANSPILE_EXPORT const char* tg_dad8fd4afea4ad84_last_error(const tg_dad8fd4afea
 }
 
 TRANSPILE_EXPORT void tg_dad8fd4afea4ad84_free(void* data) {
-    std::free(data);
+    tr::free_bytes(data);
+}
+
+TRANSPILE_EXPORT void* tg_dad8fd4afea4ad84_alloc(size_t bytes) {
+    return tr::alloc_bytes(bytes);
 }
 
 TRANSPILE_EXPORT int32_t tg_dad8fd4afea4ad84_abi_version(void) { return TRANSPILE_ABI_VERSION; }

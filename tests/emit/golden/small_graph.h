@@ -28,6 +28,7 @@
 #ifndef TRANSPILE_ABI_TYPES
 #define TRANSPILE_ABI_TYPES 1
 /* Types shared by every transpile C ABI (identical in every generated header). */
+#include <stddef.h>
 #include <stdint.h>
 
 #define TRANSPILE_ABI_VERSION 1
@@ -110,6 +111,9 @@ TRANSPILE_EXPORT int32_t tg_dad8fd4afea4ad84_run(tg_dad8fd4afea4ad84_state* stat
 TRANSPILE_EXPORT const char* tg_dad8fd4afea4ad84_last_error(const tg_dad8fd4afea4ad84_state* state);
 /* Free an output array the library allocated. */
 TRANSPILE_EXPORT void tg_dad8fd4afea4ad84_free(void* data);
+/* Memory that tg_dad8fd4afea4ad84_free releases (64-byte aligned; NULL when out of memory): for a wrapper
+   that stores arrays next to the library's outputs (an export's shared variables). */
+TRANSPILE_EXPORT void* tg_dad8fd4afea4ad84_alloc(size_t bytes);
 
 /* Introspection (index out of range: NULL or -1). Broadcastable dims are a bit mask. */
 TRANSPILE_EXPORT int32_t tg_dad8fd4afea4ad84_abi_version(void);

@@ -36,6 +36,10 @@ class GradientError(ValueError):
                 f"{self.rel_err:.3g} (tolerance {self.rel_tol:g}), at flat position {self.err_pos}{at}")
 
 
+#: points with at most this many elements in all are checked with one compiled function
+SMALL_POINT_SIZE = 4096
+
+
 def numeric_grad(f, pt, eps=None):
     """Central-difference gradient of the scalar function `f(*pt)` at `pt` (list of arrays).
 
@@ -119,17 +123,23 @@ def verify_grad(fn, pt, n_tests=2, rng=None, eps=None, out_type=None, abs_tol=No
     if D.is_discrete(out.dtype):
         raise TypeError(f"verify_grad: the output {out} has integer type {out.type}; it has no gradient")
 
-    out_fn = function(tensor_pt, out, mode=mode, on_unused_input="ignore")
-    out_shape = np.shape(out_fn(*pt))
-    for _ in range(n_tests):
-        projection = rng.random(out_shape) + 0.5
-        if cast_to_output_type:
-            projection = projection.astype(out.dtype)
-        r = shared(np.asarray(projection), name="random_projection", broadcastable=out.broadcastable)
-        cost = T.sum(r * out)
+    # The output's shape from the reference executor: no native build just for a shape.
+    out_shape = np.shape(function(tensor_pt, out, mode="FAST_COMPILE", on_unused_input="ignore")(*pt))
+    projection_dtype = out.dtype if cast_to_output_type else "float64"
+    r = shared(np.zeros(out_shape, dtype=projection_dtype), name="random_projection",
+               broadcastable=out.broadcastable)
+    cost = T.sum(r * out)
+    symbolic = grad(cost, tensor_pt, disconnected_inputs="ignore")
+    if sum(p.size for p in pt) <= SMALL_POINT_SIZE:
+        # One compiled function gives the cost and the gradients (one native build instead of
+        # two); computing the gradients on every perturbed call costs nothing at this size.
+        both = function(tensor_pt, [cost] + symbolic, mode=mode, on_unused_input="ignore")
+        cost_fn, grad_fn = (lambda *a: both(*a)[0]), (lambda *a: both(*a)[1:])
+    else:
         cost_fn = function(tensor_pt, cost, mode=mode, on_unused_input="ignore")
-        symbolic = grad(cost, tensor_pt, disconnected_inputs="ignore")
         grad_fn = function(tensor_pt, symbolic, mode=mode, on_unused_input="ignore")
+    for _ in range(n_tests):
+        r.set_value(np.asarray(rng.random(out_shape) + 0.5, dtype=projection_dtype))
         analytic = grad_fn(*pt)
         numeric = numeric_grad(cost_fn, pt, eps)
         for i, (a, n) in enumerate(zip(analytic, numeric)):

@@ -56,15 +56,15 @@ def check_infer_shape(out, inputs, values):
 def test_argmax_argmin_match_numpy(rng, name, shape, dtype):
     x = T.TensorType(dtype, (False,) * len(shape))("x")
     xv = random_array(rng, shape, dtype)
-    for axis in axes_for(len(shape)):
-        for keepdims in (False, True):
-            out = getattr(T, name)(x, axis=axis, keepdims=keepdims)
-            got = function([x], out)(xv)
-            expected = np_argreduce(getattr(np, name), xv, axis, keepdims)
-            assert got.dtype == out.dtype == "int64"
-            np.testing.assert_array_equal(got, expected)
-            if isinstance(axis, int) or axis is None:
-                np.testing.assert_array_equal(got, getattr(np, name)(xv, axis=axis, keepdims=keepdims))
+    cases = [(axis, keepdims) for axis in axes_for(len(shape)) for keepdims in (False, True)]
+    outs = [getattr(T, name)(x, axis=axis, keepdims=keepdims) for axis, keepdims in cases]
+    results = function([x], outs)(xv)  # one compiled function for every case (one native build)
+    for (axis, keepdims), out, got in zip(cases, outs, results):
+        expected = np_argreduce(getattr(np, name), xv, axis, keepdims)
+        assert got.dtype == out.dtype == "int64"
+        np.testing.assert_array_equal(got, expected)
+        if isinstance(axis, int) or axis is None:
+            np.testing.assert_array_equal(got, getattr(np, name)(xv, axis=axis, keepdims=keepdims))
 
 
 def test_argmax_methods_and_str(rng):
@@ -124,14 +124,14 @@ def test_mean_var_std_match_numpy(rng, name, shape, dtype):
     x = T.TensorType(dtype, (False,) * len(shape))("x")
     xv = random_array(rng, shape, dtype)
     expected_dtype = dtype if dtype.startswith("float") else config.floatX
-    for axis in axes_for(len(shape)):
-        for keepdims in (False, True):
-            out = getattr(T, name)(x, axis=axis, keepdims=keepdims)
-            got = function([x], out)(xv)
-            expected = getattr(np, name)(xv.astype("float64"), axis=axis, keepdims=keepdims)
-            assert got.dtype == out.dtype == expected_dtype, (name, dtype, axis)
-            assert got.shape == expected.shape
-            np.testing.assert_allclose(got, expected, rtol=1e-5 if expected_dtype == "float32" else 1e-12)
+    cases = [(axis, keepdims) for axis in axes_for(len(shape)) for keepdims in (False, True)]
+    outs = [getattr(T, name)(x, axis=axis, keepdims=keepdims) for axis, keepdims in cases]
+    results = function([x], outs)(xv)  # one compiled function for every case (one native build)
+    for (axis, keepdims), out, got in zip(cases, outs, results):
+        expected = getattr(np, name)(xv.astype("float64"), axis=axis, keepdims=keepdims)
+        assert got.dtype == out.dtype == expected_dtype, (name, dtype, axis)
+        assert got.shape == expected.shape
+        np.testing.assert_allclose(got, expected, rtol=1e-5 if expected_dtype == "float32" else 1e-12)
 
 
 def test_integer_mean_with_float32_floatx(rng):

@@ -98,7 +98,8 @@ def main():
     p.add_argument("variants", nargs="+")
     p.add_argument("--calls", type=int, default=40)
     args = p.parse_args()
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    from transpile.compile.native import set_openmp_environment
+    set_openmp_environment()  # as in FAST_RUN, before the first library loads libgomp
     f, values = compiled(args.workload)
     with tempfile.TemporaryDirectory(prefix="transpile-ab-") as tmp:
         libs = [build_variant(f.executor.entry.project, f"{tmp}/v{i}", v) for i, v in enumerate(args.variants)]

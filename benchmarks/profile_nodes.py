@@ -11,6 +11,7 @@ optimize, not a benchmark: the timers cost about 20 ns per node.
 """
 import argparse
 import ctypes
+import os
 import re
 import shutil
 import statistics
@@ -82,11 +83,10 @@ def main():
     p.add_argument("workload", choices=["fused", "softmax", "mlp", "sgemm", "overhead"])
     p.add_argument("--calls", type=int, default=30)
     args = p.parse_args()
-    import os
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     import workloads
     from engines.transpile_engine import build
-    from transpile.compile.native import caller_module
+    from transpile.compile.native import caller_module, set_openmp_environment
+    set_openmp_environment()  # as in FAST_RUN, before the first library loads libgomp
     d = workloads.data(args.workload)
     f, inputs, _ = build(args.workload, d, "NATIVE")
     entry = f.executor.entry

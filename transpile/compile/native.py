@@ -111,16 +111,20 @@ def native_function_class():
 
 
 # -- graph libraries --------------------------------------------------------------------------------
-def build_library(fgraph, input_names=None, output_names=None):
-    """Lower, render, build (or find in the cache) and load `fgraph`'s library."""
-    # Idle OpenMP threads of the graph libraries spin briefly (GOMP_SPINCOUNT: a few ms, none
-    # when threads outnumber the cores), then sleep (PASSIVE). Waking a sleeping thread costs
-    # 20-50 us per parallel region here (an MLP step: about 2.55 -> 2.25 ms with the spin), while
-    # spinning without end (ACTIVE) starves everything else on a busy machine (2-20x slower
-    # steps). libgomp reads these once, when the first graph library loads it; a user's wins.
+def set_openmp_environment():
+    """Idle OpenMP threads of the graph libraries spin briefly (GOMP_SPINCOUNT: a few ms, none
+    when threads outnumber the cores), then sleep (PASSIVE). Waking a sleeping thread costs
+    20-50 us per parallel region here (an MLP step: about 2.55 -> 2.25 ms with the spin), while
+    spinning without end (ACTIVE) starves everything else on a busy machine (2-20x slower
+    steps). libgomp reads these once, when the first graph library loads it; a user's wins."""
     if "OMP_WAIT_POLICY" not in os.environ:
         os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
         os.environ.setdefault("GOMP_SPINCOUNT", "100000")
+
+
+def build_library(fgraph, input_names=None, output_names=None):
+    """Lower, render, build (or find in the cache) and load `fgraph`'s library."""
+    set_openmp_environment()
     prefetch_caller()
     program = lower(fgraph, input_names, output_names)
     project = render(program)

@@ -2,7 +2,6 @@
 the committed projects are up to date, one builds with no Python on PATH (cmake by absolute
 path, `env -i PATH=/usr/bin:/bin`) and runs, and `pip install` builds its module."""
 import filecmp
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -80,7 +79,6 @@ def test_build_with_no_python_on_path(fresh_example, tmp_path):
     assert_same(np.load(tmp_path / "out" / "y.npy"), fresh_example("fused_kernel").function(x))
 
 
-@pytest.mark.skipif(importlib.util.find_spec("scikit_build_core") is None, reason="needs scikit-build-core")
 def test_pip_install_builds_the_module(fresh_example, tmp_path):
     source = tmp_path / "fused_kernel"
     shutil.copytree(COMMITTED / "fused_kernel", source, ignore=shutil.ignore_patterns("build"))

@@ -6,7 +6,6 @@ C type, and the value is cast to the output type. One shared library holds every
 """
 import ctypes
 import itertools
-import shutil
 import subprocess
 
 import numpy as np
@@ -16,8 +15,7 @@ import transpile.scalar as S
 from transpile.scalar.dtypes import C_TYPES
 from tests.tensor.op_cases import CASES, draw
 
-pytestmark = [pytest.mark.single_mode,
-              pytest.mark.skipif(shutil.which("g++") is None, reason="needs g++")]
+pytestmark = pytest.mark.single_mode
 
 MIXED = [("int32", "float32"), ("uint8", "int32"), ("bool", "float64"), ("int64", "float32"),
          ("float32", "float64"), ("uint8", "int8"), ("int32", "uint32")]

@@ -1,10 +1,10 @@
 """The numpy fallbacks of the special functions (used when scipy is missing) against scipy."""
 import numpy as np
 import pytest
+import scipy.special as sp
 
 from transpile.scalar import special_numpy as N
 
-sp = pytest.importorskip("scipy.special")
 pytestmark = pytest.mark.single_mode
 
 X = np.concatenate([np.linspace(-9.9, 20, 2001), np.logspace(-12, 2, 200), -np.logspace(-6, 1, 100)])

@@ -2,14 +2,13 @@
 on the stored values for the sparse operand (gradients there are structured)."""
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
-sp = pytest.importorskip("scipy.sparse")
-
-import transpile  # noqa: E402
-import transpile.sparse as S  # noqa: E402
-import transpile.tensor as T  # noqa: E402
-from transpile import function, grad, verify_grad  # noqa: E402
-from transpile.sparse.basic import values_at  # noqa: E402
+import transpile
+import transpile.sparse as S
+import transpile.tensor as T
+from transpile import function, grad, verify_grad
+from transpile.sparse.basic import values_at
 
 
 @pytest.fixture(autouse=True)

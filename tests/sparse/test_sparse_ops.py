@@ -1,13 +1,12 @@
 """Sparse ops against scipy/numpy on random sparse matrices."""
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
-sp = pytest.importorskip("scipy.sparse")
-
-import transpile  # noqa: E402
-import transpile.sparse as S  # noqa: E402
-import transpile.tensor as T  # noqa: E402
-from transpile import function  # noqa: E402
+import transpile
+import transpile.sparse as S
+import transpile.tensor as T
+from transpile import function
 
 
 @pytest.fixture(autouse=True)

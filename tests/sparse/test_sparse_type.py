@@ -1,13 +1,12 @@
 """SparseType, sparse variables, constants and shared variables: checking values and errors."""
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
-sp = pytest.importorskip("scipy.sparse")
-
-import transpile  # noqa: E402
-import transpile.sparse as S  # noqa: E402
-import transpile.tensor as T  # noqa: E402
-from transpile import function  # noqa: E402
+import transpile
+import transpile.sparse as S
+import transpile.tensor as T
+from transpile import function
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from transpile.graph import clone_replace
 from transpile import gradient  # noqa: F401
 from transpile.gradient import grad, verify_grad
 from transpile import sparse  # noqa: F401  registers shared() for scipy.sparse values
-from transpile import export  # noqa: E402  callable: transpile.export(f, directory, name)
+from transpile import export  # callable: transpile.export(f, directory, name)
 
 __version__ = "0.1.0"
 

@@ -29,8 +29,9 @@
 
 #define STACK_TENSORS 8
 /* Calls on at least this many input elements release the GIL. A graph's run keeps everything
-   on its own stack and heap, so concurrent calls compute correctly; only the error message
-   lives in the shared state, and two calls failing at once may see each other's message. */
+   on its own stack and heap; the only thing a state holds is the last error message, so a call
+   that releases the GIL runs on a state of its own (concurrent calls, failing or not, each
+   report their own error). */
 #define RELEASE_GIL_ELEMENTS (1 << 16)
 
 typedef int32_t (*create_fn)(void**);
@@ -64,7 +65,8 @@ static int dtype_code(PyArrayObject* a) {
 typedef struct {
     PyObject_HEAD
     void* handle;
-    void* state;
+    void* state; /* used by calls that hold the GIL */
+    create_fn create;
     run_fn run;
     error_fn last_error;
     free_fn free_data;
@@ -98,7 +100,7 @@ static int Library_init(Library* self, PyObject* args, PyObject* kwargs) {
         return -1;
     }
     count_fn abi = (count_fn)symbol(self->handle, prefix, "abi_version");
-    create_fn create = (create_fn)symbol(self->handle, prefix, "create");
+    create_fn create = self->create = (create_fn)symbol(self->handle, prefix, "create");
     count_fn n_in = (count_fn)symbol(self->handle, prefix, "num_inputs");
     count_fn n_out = (count_fn)symbol(self->handle, prefix, "num_outputs");
     int_fn in_dtype = (int_fn)symbol(self->handle, prefix, "input_dtype");
@@ -206,7 +208,7 @@ static void capsule_free(PyObject* capsule) {
     }
 }
 
-static PyObject* raise_status(Library* lib, int status) {
+static PyObject* raise_status(Library* lib, void* state, int status) {
     PyObject* kind = PyExc_RuntimeError;
     switch (status) {
     case TRANSPILE_ERR_ARGUMENT:
@@ -218,7 +220,7 @@ static PyObject* raise_status(Library* lib, int status) {
     case TRANSPILE_ERR_INDEX: kind = PyExc_IndexError; break;
     default: break;
     }
-    PyErr_SetString(kind, lib->last_error(lib->state));
+    PyErr_SetString(kind, lib->last_error(state));
     return NULL;
 }
 
@@ -233,16 +235,23 @@ static PyObject* invoke(Library* lib, transpile_tensor* in, int64_t work) {
         out[k].data = NULL;
     }
     int status;
+    void* state = lib->state;
     if (work >= RELEASE_GIL_ELEMENTS) {
+        if (lib->create(&state) != TRANSPILE_OK) {
+            if (out != stack_out) {
+                PyMem_Free(out);
+            }
+            return PyErr_NoMemory();
+        }
         Py_BEGIN_ALLOW_THREADS
-        status = lib->run(lib->state, in, lib->n_in, out, lib->n_out);
+        status = lib->run(state, in, lib->n_in, out, lib->n_out);
         Py_END_ALLOW_THREADS
     } else {
-        status = lib->run(lib->state, in, lib->n_in, out, lib->n_out);
+        status = lib->run(state, in, lib->n_in, out, lib->n_out);
     }
     PyObject* result = NULL;
     if (status != TRANSPILE_OK) {
-        raise_status(lib, status);
+        raise_status(lib, state, status);
         goto done;
     }
     result = PyList_New(lib->n_out);
@@ -274,6 +283,9 @@ static PyObject* invoke(Library* lib, transpile_tensor* in, int64_t work) {
         PyList_SET_ITEM(result, k, arr);
     }
 done:
+    if (state != lib->state) {
+        lib->destroy(state);
+    }
     if (out != stack_out) {
         PyMem_Free(out);
     }

@@ -90,6 +90,19 @@ class Function:
     def copy(self):
         return self
 
+    def __reduce__(self):
+        """Pickle what was compiled (the optimized graph, its shared variables, the mode), not
+        the executor: unpickling builds the executor again, which finds a native library in
+        the compile cache or rebuilds it, in any process. Shared variables come along with
+        their values, so a deep copy (which goes through here too) has its own state."""
+        return _make_function, (self.maker, self.output_kind, self.allow_downcast, self.name)
+
+
+def _make_function(maker, output_kind, allow_downcast, name):
+    executor = maker.mode.make_executor(maker.fgraph)
+    cls = getattr(executor, "function_class", Function)
+    return cls(maker, executor, output_kind, allow_downcast, name)
+
 
 _MISSING = object()
 
@@ -195,10 +208,8 @@ def function(inputs, outputs=None, updates=None, givens=None, mode=None, name=No
     fgraph = FunctionGraph(inputs + shared_inputs, targets, clone=True)
     m.optimize(fgraph)
     protect_outputs(fgraph)
-    executor = m.make_executor(fgraph)
     maker = FunctionMaker(inputs, outs, update_pairs, shared_inputs, fgraph, m)
-    cls = getattr(executor, "function_class", Function)  # a linker may supply a faster Function
-    return cls(maker, executor, output_kind, allow_input_downcast, name)
+    return _make_function(maker, output_kind, allow_input_downcast, name)
 
 
 def _add_default_updates(targets, update_pairs, given_pairs, inputs, skip):

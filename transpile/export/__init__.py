@@ -43,11 +43,12 @@ def render_files(function_or_outputs, name, target="cpu", inputs=None, updates=N
     else:
         src = source.from_outputs(function_or_outputs, inputs, updates)
     generated = programs.build(src, name)
-    values = golden.example_values(src, example_inputs)
-    outputs, shared_after = golden.reference(src, values)
+    values, guessed = golden.example_values(src, example_inputs)
+    vectors = golden.reference(src, values, guessed)
     from transpile.printing import debugprint
     graph_text = debugprint(src.function, file="str")
-    return project.files(src, name, generated, (values, outputs, shared_after), graph_text), generated.graph_hash
+    vectors = None if vectors is None else (values, *vectors)
+    return project.files(src, name, generated, vectors, graph_text), generated.graph_hash
 
 
 def export(function_or_outputs, directory, name, target="cpu", inputs=None, updates=None, example_inputs=None):
@@ -56,7 +57,8 @@ def export(function_or_outputs, directory, name, target="cpu", inputs=None, upda
     `function_or_outputs`: a compiled `Function` (its optimized graph, inputs, outputs and
     updates) or outputs (a variable or a list) with `inputs=` and `updates=` as for `function`.
     `example_inputs`: values for the golden vectors (a list in input order or a dict by name);
-    by default test values or random values with dims of length 3. `directory` must be empty or
+    by default test values, else random values of the shapes the graph implies (without golden
+    vectors, and a warning, when the graph rejects those). `directory` must be empty or
     absent (or hold an earlier export, which is replaced). Returns an `ExportedProject`."""
     files, hash_ = render_files(function_or_outputs, name, target, inputs, updates, example_inputs)
     directory = Path(directory)

@@ -75,7 +75,7 @@ def files(source, name, programs, golden, graph_text):
     shared = [_shared_port(p, k in updated) for k, p in enumerate(source.shared)]
     structure = f"a list of {len(outputs)} arrays" if outputs else "[]"
     structure = "one array" if source.output_kind == "single" else structure
-    common = dict(hash=hash_, name=name, inputs=inputs, outputs=outputs, shared=shared,
+    common = dict(hash=hash_, name=name, inputs=inputs, outputs=outputs, shared=shared, has_golden=golden is not None,
                   update_targets=list(source.update_targets), output_structure=structure, n_nodes=programs.n_nodes)
     codes = sorted(DTYPE_CODES.items(), key=lambda kv: kv[1])
     out = {}
@@ -116,7 +116,7 @@ def files(source, name, programs, golden, graph_text):
     add("pyproject.toml", "pyproject.toml.j2")
     add(".gitignore", "gitignore.j2")
     add("README.md", "README.md.j2", graph_text=graph_text, fence=_fence(graph_text))
-    golden_inputs, golden_outputs, golden_shared = golden
+    golden_inputs, golden_outputs, golden_shared = golden or ([], [], [])
     for p, value in zip(source.inputs, golden_inputs):
         out[f"tests/inputs/{p.ident}.npy"] = npy_bytes(value)
     for p, value in zip(source.outputs, golden_outputs):

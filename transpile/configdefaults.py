@@ -17,6 +17,15 @@ def _choice(*allowed):
     return check
 
 
+def _device(value):
+    """cpu, or a GPU: cuda, cudaN, and Theano's gpu, gpuN (read as cuda, cudaN)."""
+    value = str(value)
+    name = "cuda" + value[3:] if value.startswith("gpu") else value
+    if name == "cpu" or (name.startswith("cuda") and (name[4:] == "" or name[4:].isdigit())):
+        return name
+    raise ValueError(f"expected cpu, cuda or cudaN (gpu and gpuN are read as cuda), got {value!r}")
+
+
 def _path(value):
     return os.path.abspath(os.path.expanduser(str(value)))
 
@@ -31,7 +40,7 @@ _FLAGS = {
     # name: (default, validator, doc)
     "floatX": ("float64", _choice("float64", "float32"), "dtype of T.scalar/vector/... and of python floats"),
     "mode": ("FAST_RUN", _choice(*MODES), "default compilation mode of function()"),
-    "device": ("cpu", _choice("cpu", "cuda"), "where compiled functions run"),
+    "device": ("cpu", _device, "where compiled functions run (cuda: see transpile.compile.cuda_device)"),
     "compiledir": (os.path.join("~", ".cache", "transpile"), _path, "root of the build cache"),
     "compute_test_value": ("off", _choice("off", "raise", "warn"), "evaluate tag.test_value as graphs are built"),
     "optimizer_excluding": ((), _csv, "rewrite names or tags to skip"),

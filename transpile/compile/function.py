@@ -8,9 +8,11 @@ that would alias internal storage, and hand it to the mode's linker.
 import warnings
 from collections import OrderedDict
 
+from transpile.compile.cuda_device import require_cuda
 from transpile.compile.mode import get_mode
 from transpile.compile.ops import deep_copy_op
 from transpile.compile.sharedvalue import SharedVariable
+from transpile.configdefaults import config
 from transpile.graph.basic import Constant, Variable
 from transpile.graph.fg import FunctionGraph
 from transpile.graph.traversal import ancestors, clone_replace, graph_inputs
@@ -204,6 +206,8 @@ def function(inputs, outputs=None, updates=None, givens=None, mode=None, name=No
         if s not in shared_inputs and not any(s is x for x in shared_inputs):
             shared_inputs.append(s)
 
+    if config.device != "cpu":
+        require_cuda(config.device)
     m = get_mode(mode)
     fgraph = FunctionGraph(inputs + shared_inputs, targets, clone=True)
     m.optimize(fgraph)

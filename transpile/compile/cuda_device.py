@@ -1,0 +1,64 @@
+"""What `device=cuda` finds on this machine, asked of the CUDA runtime through ctypes.
+
+`function()` calls `require_cuda()` when config.device asks for a GPU, so a machine without a
+usable one (no CUDA runtime library, no driver, no device) gets a RuntimeError that says what
+was asked, what CUDA answered (the error name, e.g. `cudaErrorNoDevice`) and how to run on the
+CPU, never a silent CPU run. The CUDA code generator is not part of this version: where a GPU
+is present the error says so too, rather than running elsewhere than asked.
+"""
+import ctypes
+import ctypes.util
+import glob
+import os
+import sys
+
+CPU_HINT = "To run on the CPU, set device=cpu (TRANSPILE_FLAGS=device=cpu, or transpile.config.device = 'cpu')."
+
+
+def _runtime_candidates():
+    found = ctypes.util.find_library("cudart")
+    if found:
+        yield found
+    for root in [os.environ.get("CUDA_HOME"), os.environ.get("CUDA_PATH"), "/usr/local/cuda"]:
+        if root:
+            yield from sorted(glob.glob(os.path.join(root, "lib64", "libcudart.so*")), reverse=True)
+    for site in sys.path:  # the PyPI package nvidia-cuda-runtime
+        yield from sorted(glob.glob(os.path.join(site, "nvidia", "*", "lib", "libcudart.so*")), reverse=True)
+
+
+def load_runtime():
+    """The CUDA runtime library (ctypes.CDLL), or None when none can be loaded."""
+    for path in _runtime_candidates():
+        try:
+            return ctypes.CDLL(path)
+        except OSError:
+            continue
+    return None
+
+
+def device_count():
+    """(number of devices, None) or (0, (error name, error text)) as the CUDA runtime answers."""
+    runtime = load_runtime()
+    if runtime is None:
+        return 0, ("no CUDA runtime", "libcudart could not be found or loaded (looked in the linker's path, "
+                                      "$CUDA_HOME/lib64, /usr/local/cuda/lib64 and the nvidia-cuda-runtime package)")
+    count = ctypes.c_int(0)
+    status = runtime.cudaGetDeviceCount(ctypes.byref(count))
+    if status != 0:
+        runtime.cudaGetErrorName.restype = ctypes.c_char_p
+        runtime.cudaGetErrorString.restype = ctypes.c_char_p
+        return 0, (runtime.cudaGetErrorName(status).decode(), runtime.cudaGetErrorString(status).decode())
+    if count.value == 0:
+        return 0, ("cudaErrorNoDevice", "no CUDA-capable device is detected")
+    return count.value, None
+
+
+def require_cuda(device):
+    """Raise the RuntimeError `function()` gives for `device` (a config.device naming a GPU)."""
+    count, error = device_count()
+    if error is not None:
+        name, text = error
+        raise RuntimeError(f"device={device} was asked, but there is no usable GPU: the CUDA runtime answered "
+                           f"{name} ({text}) to cudaGetDeviceCount. {CPU_HINT}")
+    raise RuntimeError(f"device={device} was asked and CUDA sees {count} device(s), but this version of transpile "
+                       f"does not generate CUDA code yet, and will not run elsewhere than asked. {CPU_HINT}")

@@ -5,9 +5,11 @@ Layout under `config.compiledir`:
     <kind>/<key>/manifest.json   written last: the artifact's path, size and sha256, and what it is
     <kind>/<key>/project/        the generated sources (kept for reading and re-building by hand)
     <kind>/<key>/lib/<artifact>  the built library (never overwritten once loaded)
-    <kind>/<key>/build.log       cmake's output
+    <kind>/<key>/build.log       the build's commands and output
     locks/<key>.lock             fcntl lock: one process builds a key, the others wait and reuse
     tmp/                         builds in progress (a fresh directory each, renamed into place)
+    recipes/<key>/               the compile and link commands CMake chose, learned once per kind of
+                                 graph project, and a precompiled header (recipe.py)
     failed/<key>/                the project and log of the last failed build of a key
 
 `key` hashes the project files, the cmake arguments and the toolchain (compiler, cmake, Python,
@@ -30,6 +32,7 @@ import time
 import uuid
 from pathlib import Path
 
+from transpile.compile import recipe
 from transpile.configdefaults import config
 
 KINDS = ("graphs", "caller")
@@ -237,9 +240,11 @@ def _build(kind, key, files, args, artifact, description, entry_path):
     log = []
     ok = False
     try:
-        ok = _run(log, [cmake_program(), "-S", str(project), "-B", str(build), "-G", "Ninja",
-                        f"-DCMAKE_MAKE_PROGRAM={ninja_program()}", "-DCMAKE_BUILD_TYPE=Release", *args])
-        ok = ok and _run(log, [cmake_program(), "--build", str(build)])
+        if kind == "graphs" and recipe.usable(files, (root(), work)):
+            ok = _replay(log, files, project, build, args)
+        else:
+            ok = _run(log, _configure_command(project, build, args))
+            ok = ok and _run(log, [cmake_program(), "--build", str(build)])
     finally:
         progress.finish(ok)
     text = "\n".join(log)
@@ -264,6 +269,32 @@ def _build(kind, key, files, args, artifact, description, entry_path):
     entry_path.parent.mkdir(parents=True, exist_ok=True)
     os.rename(work, entry_path)
     return Entry(entry_path, manifest)
+
+
+def _configure_command(source, build, args):
+    return [cmake_program(), "-S", str(source), "-B", str(build), "-G", "Ninja", f"-DCMAKE_MAKE_PROGRAM={ninja_program()}",
+            "-DCMAKE_BUILD_TYPE=Release", *args]
+
+
+def _replay(log, files, project, build, args):
+    """Build a graph project with the commands CMake chose for its recipe (see recipe.py)."""
+    def run(command, cwd):
+        try:
+            out = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=cwd)
+        except OSError as err:
+            return False, str(err)
+        return out.returncode == 0, out.stdout
+
+    try:
+        learned = recipe.load_or_learn(root() / "recipes", files, args, toolchain_fingerprint(),
+                                       lambda source, build_dir: _configure_command(source, build_dir, args), run)
+    except RuntimeError as err:
+        log.append(str(err))
+        return False
+    build.mkdir(parents=True, exist_ok=True)
+    ok, out = recipe.replay(learned, project, build, recipe.project_name(files), run)
+    log.append(out)
+    return ok
 
 
 def _run(log, command):
@@ -317,6 +348,6 @@ def clear():
     for sub in KINDS:
         if (root() / sub).exists():
             _discard(root() / sub)
-    for sub in ("tmp", "failed", "trash", "locks"):
+    for sub in ("tmp", "failed", "trash", "locks", "recipes"):
         shutil.rmtree(root() / sub, ignore_errors=True)
     return count

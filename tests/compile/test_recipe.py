@@ -1,0 +1,75 @@
+"""Graph libraries are built by replaying the commands CMake chose for a probe of their project
+(learned once per recipe, with a precompiled header of the standard headers): every graph of
+the same kind shares one recipe, the replayed build gives the right numbers, a missing
+precompiled header only costs speed, and the project on disk still builds with CMake alone."""
+import json
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+
+import transpile
+import transpile.tensor as T
+from transpile import config
+from transpile.compile import cache, recipe
+
+pytestmark = pytest.mark.single_mode
+
+
+def _recipes(root):
+    return sorted(p for p in (root / "recipes").iterdir() if (p / "recipe.json").exists())
+
+
+def test_graphs_share_one_recipe_and_use_the_precompiled_header(tmp_path):
+    with config.change_flags(compiledir=str(tmp_path)):
+        x = T.vector("x")
+        fs = [transpile.function([x], T.exp(x) * k + 0.5, mode="NATIVE") for k in (2.0, 3.0)]
+        for f, k in zip(fs, (2.0, 3.0)):
+            np.testing.assert_allclose(f(np.arange(3.0)), np.exp(np.arange(3.0)) * k + 0.5)
+        (home,) = _recipes(tmp_path)
+        learned = json.loads((home / "recipe.json").read_text())
+        assert all("@NAME@" in c for c in learned["commands"]) and len(learned["commands"]) == 2
+        assert (home / "pch" / "transpile_std.h.gch").is_file()
+        for f in fs:
+            log = (f.executor.entry.path / "build.log").read_text()
+            assert f"-include {learned['pch']}" in log
+
+        m = T.matrix("m")  # a product: the project links a BLAS, another recipe
+        g = transpile.function([m], T.dot(m, m), mode="NATIVE")
+        np.testing.assert_allclose(g(np.eye(3) * 2), np.eye(3) * 4)
+        assert len(_recipes(tmp_path)) == 2
+
+
+def test_a_missing_precompiled_header_only_costs_time(tmp_path):
+    with config.change_flags(compiledir=str(tmp_path)):
+        x = T.vector("x")
+        transpile.function([x], x + 1, mode="NATIVE")
+        (home,) = _recipes(tmp_path)
+        (home / "pch" / "transpile_std.h.gch").unlink()
+        f = transpile.function([x], x * 7 - 1, mode="NATIVE")
+        np.testing.assert_allclose(f(np.arange(4.0)), np.arange(4.0) * 7 - 1)
+        assert "-include" not in (f.executor.entry.path / "build.log").read_text()
+
+
+def test_the_cached_project_still_builds_with_cmake(tmp_path):
+    with config.change_flags(compiledir=str(tmp_path / "cache")):
+        x = T.vector("x")
+        f = transpile.function([x], T.sqrt(x) + 2, mode="NATIVE")
+        project = f.executor.entry.project
+        build = tmp_path / "by-hand"
+        for command in (cache._configure_command(project, build, []), [cache.cmake_program(), "--build", str(build)]):
+            out = subprocess.run(command, capture_output=True, text=True)
+            assert out.returncode == 0, out.stdout + out.stderr
+        assert list(build.glob("libtg_*.so"))
+
+
+def test_paths_with_spaces_are_built_by_cmake_itself(tmp_path):
+    assert not recipe.usable({"CMakeLists.txt": "project(x LANGUAGES CXX)\n"}, [tmp_path / "a b"])
+    spaced = tmp_path / "with space"
+    with config.change_flags(compiledir=str(spaced)):
+        x = T.vector("x")
+        f = transpile.function([x], x * 3, mode="NATIVE")
+        np.testing.assert_allclose(f(np.ones(2)), [3.0, 3.0])
+        assert not (spaced / "recipes").exists()
+    shutil.rmtree(spaced)

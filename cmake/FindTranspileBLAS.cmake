@@ -49,4 +49,10 @@ if(TRANSPILE_BLAS OR NOT DEFINED TRANSPILE_BLAS)
     endif()
   endif()
 endif()
-message(STATUS "transpile: matrix products use ${TRANSPILE_BLAS_KIND}")
+if(TRANSPILE_BLAS_KIND MATCHES "built-in" AND (TRANSPILE_BLAS OR NOT DEFINED TRANSPILE_BLAS))
+  message(WARNING "transpile: no CBLAS found: matrix products use the built-in blocked kernel, several "
+                  "times slower than OpenBLAS. Install one (pip install scipy-openblas32) and pass "
+                  "-DOpenBLAS_DIR=<site-packages>/scipy_openblas32/lib/cmake/openblas, or a system CBLAS.")
+else()
+  message(STATUS "transpile: matrix products use ${TRANSPILE_BLAS_KIND}")
+endif()

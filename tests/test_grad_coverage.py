@@ -174,9 +174,9 @@ OP_CASES = {
     "transpile.tensor.nnet.softmax.Softmax": lambda rng: vg(lambda a: T.nnet.softmax(a), U(rng, 2, 3)),
     "transpile.tensor.nnet.softmax.LogSoftmax": lambda rng: vg(lambda a: T.nnet.log_softmax(a), U(rng, 2, 3)),
     "transpile.tensor.nnet.xent.CrossentropyCategorical1Hot": _xent_case,
-    "transpile.compile.ops.DeepCopyOp": lambda rng: vg(lambda a: transpile.compile.deep_copy_op(a) * 1.0, U(rng, 3)),
-    "transpile.gradient.ZeroGrad": lambda rng: zero_grad_check(lambda a: transpile.gradient.zero_grad(a), U(rng, 3)),
-    "transpile.gradient.DisconnectedGrad": lambda rng: zero_grad_check(
+    "transpile.graph.deepcopy.DeepCopyOp": lambda rng: vg(lambda a: transpile.compile.deep_copy_op(a) * 1.0, U(rng, 3)),
+    "transpile.tensor.gradient_ops.ZeroGrad": lambda rng: zero_grad_check(lambda a: transpile.gradient.zero_grad(a), U(rng, 3)),
+    "transpile.tensor.gradient_ops.DisconnectedGrad": lambda rng: zero_grad_check(
         lambda a: transpile.gradient.disconnected_grad(a) + a * 0, U(rng, 3)),
     "transpile.sparse.basic.DenseFromSparse": lambda rng: vg(lambda a: _dense(_csr(a)) * 2.0, U(rng, 3, 2)),
     "transpile.sparse.basic.SparseFromDense": lambda rng: vg(lambda a: _dense(_sparse().csc_from_dense(a)), U(rng, 3, 2)),

@@ -10,6 +10,7 @@ from transpile import graph, scalar, tensor  # noqa: F401
 from transpile.compile import Mode, function, shared
 from transpile.graph import clone_replace
 from transpile import gradient  # noqa: F401
+from transpile import gradcheck, jacobian_op  # noqa: F401  add verify_grad, jacobian, hessian to gradient
 from transpile.gradient import grad, verify_grad
 from transpile import sparse  # noqa: F401  registers shared() for scipy.sparse values
 from transpile import export  # callable: transpile.export(f, directory, name)

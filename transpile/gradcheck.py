@@ -7,6 +7,11 @@ passes when its absolute error is within `abs_tol` or its relative error
 """
 import numpy as np
 
+import transpile.gradient
+import transpile.tensor as T
+from transpile.compile.function import function
+from transpile.gradient import grad
+from transpile.graph.shared import shared
 from transpile.scalar import dtypes as D
 
 #: finite-difference step per dtype (central differences: about the cube root of the epsilon)
@@ -95,10 +100,6 @@ def verify_grad(fn, pt, n_tests=2, rng=None, eps=None, out_type=None, abs_tol=No
     default per dtype (see TYPE_EPS, TYPE_TOL). `mode` is the compilation mode (config.mode by
     default). With `cast_to_output_type`, the random projection has the output's dtype (else
     float64)."""
-    import transpile.tensor as T
-    from transpile.compile.function import function
-    from transpile.compile.sharedvalue import shared
-    from transpile.gradient import grad
 
     if isinstance(pt, np.ndarray) or np.isscalar(pt):
         pt = [pt]
@@ -152,3 +153,8 @@ def verify_grad(fn, pt, n_tests=2, rng=None, eps=None, out_type=None, abs_tol=No
 
 # Theano spelling of the error class
 verify_grad.E_grad = GradientError
+
+
+# offered where Theano had them
+transpile.gradient.verify_grad, transpile.gradient.numeric_grad = verify_grad, numeric_grad
+transpile.gradient.GradientError = GradientError

@@ -1,6 +1,7 @@
 """Symbolic differentiation: `grad` (reverse mode), `Lop`, `disconnected_grad`/`zero_grad`, and
-`jacobian`/`hessian` (from `transpile.jacobian_op`) and `verify_grad` (finite differences,
-from `transpile.gradcheck`), re-exported here.
+`jacobian`/`hessian` and `verify_grad` (finite differences). The last two compile functions, so
+they are defined above the compiler (`transpile.jacobian_op`, `transpile.gradcheck`) and add
+themselves to this module when imported (`import transpile` imports them).
 
 `grad` walks the graph between `wrt` and the cost backwards in toposort order, calling each
 node's `op.grad(inputs, output_grads)` (always the op's own method, so user subclasses are
@@ -10,11 +11,24 @@ the variable's type (dtype, broadcastable dims). Integer-valued variables stop g
 import warnings
 
 from transpile.configdefaults import config
-from transpile.graph.basic import Apply, Variable
-from transpile.graph.op import Op
+import transpile.tensor as T
+from transpile.graph.basic import Variable
 from transpile.graph.traversal import IdMap, io_toposort
-from transpile.graph.type import Type
 from transpile.scalar import dtypes as D
+from transpile.tensor.gradient_ops import (  # noqa: F401  undefined gradients and barriers, re-exported
+    DisconnectedGrad,
+    NullType,
+    ZeroGrad,
+    _GradientBarrier,
+    _is_null,
+    disconnected_grad,
+    disconnected_grad_,
+    grad_not_implemented,
+    grad_undefined,
+    zero_grad,
+    zero_grad_,
+)
+from transpile.tensor.type import TensorType
 
 
 class DisconnectedInputError(ValueError):
@@ -25,107 +39,15 @@ class NullTypeGradError(TypeError):
     """A gradient needed for `wrt` is mathematically undefined or not implemented."""
 
 
-# -- undefined gradients ---------------------------------------------------------------------------
-class NullType(Type):
-    """Type of a gradient that cannot be computed; `why` says which op and input."""
-
-    def __init__(self, why):
-        self.why = why
-
-    def filter(self, value, strict=False, allow_downcast=None):
-        raise TypeError(f"no value can be given to an undefined gradient ({self.why})")
-
-    def __eq__(self, other):
-        return type(other) is NullType and other.why == self.why
-
-    def __hash__(self):
-        return hash((NullType, self.why))
-
-    def __str__(self):
-        return f"NullType({self.why})"
-
-
-NullType.variable_type = Variable
-
-
-def grad_undefined(op, x_pos, x, comment=""):
-    """Return from `op.grad` for input `x_pos` where the gradient does not exist mathematically;
-    `grad` raises only if that gradient is actually needed."""
-    return NullType(f"the gradient of {op} with respect to its input {x_pos} ({x}) is undefined"
-                    + (f": {comment}" if comment else ""))()
-
-
-def grad_not_implemented(op, x_pos, x, comment=""):
-    """Return from `op.grad` for input `x_pos` where nobody wrote the gradient yet."""
-    return NullType(f"the gradient of {op} with respect to its input {x_pos} ({x}) is not implemented"
-                    + (f": {comment}" if comment else ""))()
-
-
-def _is_null(v):
-    return v is not None and isinstance(v.type, NullType)
-
-
-# -- identity ops that cut or zero the gradient ----------------------------------------------------
-class _GradientBarrier(Op):
-    view_map = {0: [0]}
-
-    def make_node(self, x):
-        x = _T().as_tensor_variable(x)
-        return Apply(self, [x], [x.type()])
-
-    def perform(self, node, inputs, output_storage):
-        output_storage[0][0] = inputs[0]
-
-    def infer_shape(self, node, input_shapes):
-        return input_shapes
-
-
-class ZeroGrad(_GradientBarrier):
-    """Identity whose gradient is zero (the input stays connected)."""
-
-    def grad(self, inputs, output_grads):
-        return [_T().zeros_like(inputs[0])]
-
-
-class DisconnectedGrad(_GradientBarrier):
-    """Identity through which no gradient flows: the input counts as disconnected."""
-
-    def grad(self, inputs, output_grads):
-        return [None]
-
-    def connection_pattern(self, node):
-        return [[False]]
-
-
-zero_grad_ = ZeroGrad()
-disconnected_grad_ = DisconnectedGrad()
-
-
-def zero_grad(x):
-    """`x`, with a gradient of zero with respect to anything below it."""
-    return zero_grad_(x)
-
-
-def disconnected_grad(x):
-    """`x`, treated as a constant by `grad` (like `consider_constant=[x]`)."""
-    return disconnected_grad_(x)
-
-
 # -- grad ------------------------------------------------------------------------------------------
-def _T():
-    import transpile.tensor as T
-    return T
-
-
 def _is_tensor(v):
-    from transpile.tensor.type import TensorType
     return isinstance(v.type, TensorType)
 
 
 def _zeros_like(v):
     if _is_tensor(v):
         dtype = config.floatX if D.is_discrete(v.dtype) else v.dtype
-        return _T().zeros_like(v, dtype=dtype)
+        return T.zeros_like(v, dtype=dtype)
     if hasattr(v, "zeros_like"):
         return v.zeros_like()
     raise TypeError(f"grad: cannot make a zero gradient for {v} of type {v.type}")
@@ -135,7 +57,6 @@ def _fit(g, var, where):
     """`g` as a gradient of `var`: same ndim, dtype and broadcastable pattern."""
     if not (_is_tensor(var) and _is_tensor(g)):
         return g
-    T = _T()
     if g.ndim != var.ndim:
         raise ValueError(f"{where}: the gradient has {g.ndim} dimension(s) ({g.type}) but {var} has "
                          f"{var.ndim} ({var.type})")
@@ -156,7 +77,7 @@ def _total(contributions):
     if len(contributions) == 1:
         return contributions[0]
     if all(_is_tensor(g) for g in contributions):
-        return _T().add(*contributions)
+        return T.add(*contributions)
     total = contributions[0]
     for g in contributions[1:]:
         total = total + g
@@ -192,7 +113,6 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", known_g
       with `cost=None` they are the only ones (backprop from a hidden layer).
     - `null_gradients`: 'raise' (NullTypeGradError) or 'return' the undefined-gradient variable.
     """
-    T = _T()
     if disconnected_inputs not in ("raise", "warn", "ignore"):
         raise ValueError(f"disconnected_inputs must be 'raise', 'warn' or 'ignore', got {disconnected_inputs!r}")
     if str(return_disconnected).lower() not in ("zero", "none", "disconnected"):
@@ -265,7 +185,6 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", known_g
 
 def _seeds(cost, known_grads):
     """{variable: [gradient]} where backpropagation starts: ones for the cost, known_grads."""
-    T = _T()
     seeds = IdMap()
     if cost is not None:
         if not isinstance(cost, Variable):
@@ -337,6 +256,9 @@ def _call_op_grad(node, out_grads):
     return list(result)
 
 
+T.grad = grad  # the language offers grad as Theano's T.grad did
+
+
 def Lop(f, wrt, eval_points, consider_constant=None, disconnected_inputs="raise"):
     """Vector-Jacobian product: the gradient with respect to `wrt` of sum(f * eval_points)
     (`f` and `eval_points` may be lists)."""
@@ -347,7 +269,3 @@ def Lop(f, wrt, eval_points, consider_constant=None, disconnected_inputs="raise"
     return grad(None, wrt, consider_constant=consider_constant, disconnected_inputs=disconnected_inputs,
                 known_grads=list(zip(fs, points)))
 
-
-# jacobian/hessian and verify_grad live in their own modules; they import this one lazily.
-from transpile.gradcheck import GradientError, numeric_grad, verify_grad  # noqa: E402,F401
-from transpile.jacobian_op import hessian, jacobian  # noqa: E402,F401

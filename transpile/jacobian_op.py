@@ -16,6 +16,10 @@ inner function with the numpy executor.
 """
 import numpy as np
 
+import transpile.gradient
+import transpile.tensor as T
+from transpile.compile.function import function
+from transpile.gradient import grad
 from transpile.graph.basic import Apply, Constant, Variable
 from transpile.graph.op import Op
 from transpile.graph.traversal import clone_replace, graph_inputs
@@ -30,7 +34,6 @@ class JacobianOp(Op):
     __hash__ = object.__hash__
 
     def __init__(self, expression, wrt, consider_constant=None, disconnected_inputs="raise"):
-        from transpile.gradient import grad
         self.cotangent = expression.type("cotangent")
         vjp = grad(None, wrt, consider_constant=consider_constant, disconnected_inputs=disconnected_inputs,
                    known_grads={expression: self.cotangent})
@@ -45,7 +48,6 @@ class JacobianOp(Op):
 
     def inner_function(self):
         if self._fn is None:
-            from transpile.compile.function import function
             self._fn = function([self.cotangent] + self.inner_inputs, self.inner_output,
                                 on_unused_input="ignore")
         return self._fn
@@ -71,8 +73,6 @@ class JacobianOp(Op):
 
 
 def _jacobian_one(expression, wrt, consider_constant, disconnected_inputs):
-    import transpile.tensor as T
-    from transpile.gradient import grad
     if expression.ndim == 0:
         return grad(expression, wrt, consider_constant=consider_constant,
                     disconnected_inputs=disconnected_inputs)
@@ -87,7 +87,6 @@ def _jacobian_one(expression, wrt, consider_constant, disconnected_inputs):
 def jacobian(expression, wrt, consider_constant=None, disconnected_inputs="raise"):
     """d expression / d wrt, of shape `expression.shape + wrt.shape` (`wrt` a variable or a
     list: the result has the same structure). A 0-d expression gives `grad`."""
-    import transpile.tensor as T
     if not isinstance(expression, Variable):
         expression = T.as_tensor_variable(expression)
     single = not isinstance(wrt, (list, tuple))
@@ -99,8 +98,6 @@ def jacobian(expression, wrt, consider_constant=None, disconnected_inputs="raise
 def hessian(cost, wrt, consider_constant=None, disconnected_inputs="raise"):
     """Matrix of second derivatives of the scalar `cost`: the Jacobian of `grad(cost, wrt)` with
     respect to `wrt`, of shape `wrt.shape + wrt.shape` (one per `wrt` given as a list)."""
-    import transpile.tensor as T
-    from transpile.gradient import grad
     cost = cost if isinstance(cost, Variable) else T.as_tensor_variable(cost)
     if cost.ndim != 0:
         raise TypeError(f"hessian: the cost must be a scalar (0-d tensor), got {cost} of type {cost.type}")
@@ -111,3 +108,6 @@ def hessian(cost, wrt, consider_constant=None, disconnected_inputs="raise"):
         g = grad(cost, w, consider_constant=consider_constant, disconnected_inputs=disconnected_inputs)
         result.append(_jacobian_one(g, w, consider_constant, disconnected_inputs))
     return result[0] if single else result
+
+
+transpile.gradient.jacobian, transpile.gradient.hessian = jacobian, hessian  # offered where Theano had them

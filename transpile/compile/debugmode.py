@@ -25,6 +25,7 @@ from transpile.compile.executor import PerformExecutor
 from transpile.compile.mode import Mode
 from transpile.graph.basic import Constant
 from transpile.graph.traversal import io_toposort
+from transpile.printing import debugprint
 
 
 class DebugModeError(ValueError):
@@ -56,7 +57,6 @@ def describe(node_or_var):
     """The debugprint of a node's outputs (or a variable), falling back to str()."""
     target = node_or_var.outputs if hasattr(node_or_var, "outputs") else node_or_var
     try:
-        from transpile.printing import debugprint
         return debugprint(target, file="str")
     except Exception:
         return str(node_or_var)

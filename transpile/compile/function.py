@@ -216,6 +216,9 @@ def function(inputs, outputs=None, updates=None, givens=None, mode=None, name=No
     return _make_function(maker, output_kind, allow_input_downcast, name)
 
 
+Variable.compile_function = staticmethod(function)  # Variable.eval compiles through here
+
+
 def _add_default_updates(targets, update_pairs, given_pairs, inputs, skip):
     """Append (var, var.default_update) for each shared variable the targets read that has one
     and no explicit update; repeated, since a default update may read more shared variables."""

@@ -14,7 +14,7 @@ the four arrays of a scipy-style matrix directly.
 """
 from dataclasses import dataclass, field
 
-from transpile.compile.ops import DeepCopyOp
+from transpile.graph.deepcopy import DeepCopyOp
 from transpile.graph.basic import Constant
 from transpile.graph.fg import FunctionGraph
 from transpile.graph.traversal import IdMap, clone_replace, io_toposort

@@ -121,10 +121,12 @@ class Variable:
     def __repr__(self):
         return str(self)
 
+    #: `transpile.compile.function.function`, set by that module (the compiler is above the IR)
+    compile_function = None
+
     def eval(self, givens=None):
         """Compile and run this variable (cached per set of given variables)."""
-        from transpile.compile.function import function
-
+        function = Variable.compile_function
         givens = dict(givens or {})
         inputs = list(givens)
         key = tuple(id(v) for v in inputs)

@@ -103,8 +103,8 @@ def clone_replace(output, replace=None):
     outputs = [output] if single else list(output)
     memo = IdMap()
     for old, new in pairs:
-        from transpile.tensor.basic import as_tensor_variable  # replacement may be a python value
-        new = new if isinstance(new, Variable) else as_tensor_variable(new)
+        if not isinstance(new, Variable):  # a python or numpy value: a constant of the replaced type
+            new = old.type.constant_type(old.type, old.type.filter(new, allow_downcast=True))
         if new.type != old.type:
             converted = old.type.convert_variable(new)
             if converted is None:

@@ -99,11 +99,21 @@ def float_out(*dtypes):
     return (D.config.floatX,)
 
 
+_GRADIENT_LANGUAGE = []
+
+
+def register_gradient_language(namespace):
+    """Called by `transpile.tensor` once it is built: the namespace whose functions (cos, sqrt,
+    zeros_like, ...) scalar ops write their gradients with. Gradients are tensor graphs, and the
+    tensor language is built on scalar ops, so the language registers itself from above."""
+    _GRADIENT_LANGUAGE[:] = [namespace]
+
+
 def tensor():
-    """`transpile.tensor`, imported late: gradients are tensor graphs, and the tensor package
-    itself is built on scalar ops."""
-    import transpile.tensor as T
-    return T
+    """The tensor language registered by `register_gradient_language` (for `grad` methods)."""
+    if not _GRADIENT_LANGUAGE:
+        raise RuntimeError("scalar gradients need the tensor language: import transpile.tensor first")
+    return _GRADIENT_LANGUAGE[0]
 
 
 # -- C++ helpers ---------------------------------------------------------------------------------

@@ -1,12 +1,12 @@
 """Sparse variables, constants and shared variables, with the operators that build sparse ops.
 
 `shared(scipy_matrix)` makes a `SparseSharedVariable` (the constructor is registered with
-`transpile.compile.sharedvalue.shared_constructor` when `transpile.sparse` is imported).
+`transpile.graph.shared.shared_constructor` when `transpile.sparse` is imported).
 """
 import copy
 import importlib
 
-from transpile.compile.sharedvalue import SharedVariable, shared_constructor
+from transpile.graph.shared import SharedVariable, shared_constructor
 from transpile.graph.basic import Constant, Variable
 from transpile.sparse.type import FORMATS, SparseType, is_sparse_value
 

@@ -2,8 +2,12 @@
 
 Each module below defines `__all__`; this file only gathers them.
 """
+import sys
+
+from transpile.scalar.basic import register_gradient_language
 from transpile.tensor.type import TensorType
 from transpile.tensor.variable import TensorConstant, TensorVariable
+from transpile.tensor.sharedvar import TensorSharedVariable  # registers shared() for arrays and numbers
 from transpile.tensor.basic import *  # noqa: F401,F403  constructors (matrix, fvector, ...)
 from transpile.tensor.basic import as_tensor_variable, constant, tensor
 from transpile.tensor.elemwise import DimShuffle, Elemwise
@@ -19,10 +23,7 @@ from transpile.tensor.subtensor import *  # noqa: F401,F403  indexing, inc/set_s
 from transpile.tensor.blas import *  # noqa: F401,F403  dot, tensordot, outer, batched_dot
 from transpile.tensor import nnet  # noqa: F401
 from transpile.tensor import random  # noqa: F401
-
-
-def grad(*args, **kwargs):
-    """Same as `transpile.grad` (see `transpile.gradient.grad`)."""
-    from transpile.gradient import grad as _grad
-    return _grad(*args, **kwargs)
 from transpile.tensor import rewriting  # noqa: F401,E402  registers the tensor rewrites
+
+register_gradient_language(sys.modules[__name__])  # scalar ops write their gradients in this language
+# T.grad is transpile.gradient.grad, set by that module (differentiation is a layer above).

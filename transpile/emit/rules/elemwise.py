@@ -1,6 +1,6 @@
 """Elementwise nodes: `Elemwise` (any scalar op the printer knows, Composite included) and the
 copies the compiler inserts (`DeepCopyOp`)."""
-from transpile.compile.ops import DeepCopyOp
+from transpile.graph.deepcopy import DeepCopyOp
 from transpile.emit import cpp
 from transpile.emit.loops import Operand, map_loop
 from transpile.emit.registry import register_lowering

@@ -2,7 +2,7 @@
 rewrite removes them; this view keeps a graph compiled without rewrites working). `JacobianOp`
 loops over an inner compiled function in Python: it runs on the host, between native segments."""
 from transpile.emit.registry import register_host_only, register_lowering
-from transpile.gradient import _GradientBarrier
+from transpile.tensor.gradient_ops import _GradientBarrier
 
 register_host_only("transpile.jacobian_op.JacobianOp",
                    "evaluates its inner function once per row of the Jacobian from Python (the row count is "

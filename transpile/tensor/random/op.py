@@ -12,6 +12,8 @@ from transpile.graph.basic import Apply, Constant
 from transpile.graph.op import Op
 from transpile.scalar import dtypes as D
 from transpile.tensor.basic import as_tensor_variable
+from transpile.tensor.gradient_ops import grad_undefined
+from transpile.tensor.math import zeros_like
 from transpile.tensor.random import distributions, philox
 from transpile.tensor.type import TensorType
 
@@ -94,9 +96,7 @@ class RandomDraw(Op):
         return [(shape_const(STATE_LEN),), dims]
 
     def grad(self, inputs, output_grads):
-        import transpile.tensor as T
-        from transpile.gradient import grad_undefined
-        grads = [T.zeros_like(inputs[0], dtype=D.config.floatX), T.zeros_like(inputs[1], dtype=D.config.floatX)]
+        grads = [zeros_like(inputs[0], dtype=D.config.floatX), zeros_like(inputs[1], dtype=D.config.floatX)]
         for i, p in enumerate(inputs[2:], start=2):
             grads.append(grad_undefined(self, i, p, "random draws are not differentiable in their parameters"))
         return grads

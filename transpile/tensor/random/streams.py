@@ -9,6 +9,7 @@ import numbers
 import numpy as np
 
 from transpile.graph.basic import Constant, Variable
+from transpile.graph.shared import shared
 from transpile.scalar import dtypes as D
 from transpile.tensor.basic import as_tensor_like, as_tensor_variable, constant
 from transpile.tensor.random import philox
@@ -70,7 +71,6 @@ class RandomStreams:
         return self._draw(BinomialDraw(nd, dtype, n), size, [p])
 
     def _draw(self, op, size, params):
-        from transpile.compile.sharedvalue import shared
         j = len(self.state_updates)
         state = shared(philox.initial_state(self.seed_value, j), name=f"random_state_{j}")
         new_state, sample = op.make_node(state, size, *params).outputs

@@ -10,7 +10,7 @@ gradient-only identities `zero_grad` / `disconnected_grad`.
 Removing a fill drops the check that x's shape agrees with y's; that is why these run in
 FAST_RUN only.
 """
-from transpile.gradient import _GradientBarrier
+from transpile.tensor.gradient_ops import _GradientBarrier
 from transpile.graph.rewriting import node_rewriter
 from transpile.scalar.arith import Cast, Identity, Second
 from transpile.tensor.elemwise import DimShuffle, Elemwise

@@ -1,0 +1,77 @@
+"""Shared variables: graph inputs whose value lives in a container between calls, read by every
+function that uses them and written by their `updates`.
+
+`shared(value)` asks the constructors registered with `shared_constructor` (newest first: the
+tensor language registers dense arrays and numbers, `transpile.sparse` scipy matrices) for a
+variable of the right kind. `transpile.compile.sharedvalue` re-exports all of this, as Theano
+spelled it.
+"""
+import copy
+
+import numpy as np
+
+from transpile.graph.basic import Variable
+
+
+class Container:
+    """One mutable cell holding a value of `type` (shared by all functions using the variable)."""
+
+    def __init__(self, type, value):
+        self.type = type
+        self.value = value
+
+
+class SharedVariable(Variable):
+    def __init__(self, type, value, name=None, strict=False, allow_downcast=None, container=None):
+        super().__init__(type, None, None, name)
+        if container is not None:
+            self.container = container
+        else:
+            self.container = Container(type, type.filter(value, strict=strict, allow_downcast=allow_downcast))
+
+    def get_value(self, borrow=False, return_internal_type=False):
+        """The current value (a copy unless `borrow`)."""
+        value = self.container.value
+        return value if borrow else copy.deepcopy(value)
+
+    def set_value(self, value, borrow=False):
+        """Replace the value; it is converted to the variable's type (a copy unless `borrow`)."""
+        value = self.type.filter(value, allow_downcast=True if np.ndim(value) == 0 else None)
+        self.container.value = value if borrow else copy.deepcopy(value)
+
+    @property
+    def value(self):
+        return self.get_value()
+
+    def clone(self):
+        new = type(self)(self.type, None, self.name, container=self.container)
+        new.tag.__dict__.update(self.tag.__dict__)
+        return new
+
+    def __str__(self):
+        return self.name if self.name is not None else f"<{self.type}>"
+
+
+_constructors = []
+
+
+def shared_constructor(constructor):
+    """Register a constructor tried (newest first) by `shared()`; it returns None for values it
+    does not take."""
+    _constructors.insert(0, constructor)
+    return constructor
+
+
+def shared(value, name=None, strict=False, allow_downcast=None, broadcastable=None, **kwargs):
+    """A shared variable initialised with (a copy of) `value`.
+
+    Its dims are not broadcastable unless `broadcastable` says so: a later `set_value` may change
+    lengths, as in Theano."""
+    if isinstance(value, Variable):
+        raise TypeError("shared() takes a value (numpy array or number), not a symbolic variable")
+    for constructor in _constructors:
+        result = constructor(value, name=name, strict=strict, allow_downcast=allow_downcast,
+                             broadcastable=broadcastable, **kwargs)
+        if result is not None:
+            return result
+    raise TypeError(f"shared(): cannot store a {type(value).__name__}")

@@ -111,9 +111,16 @@ class Program:
     node_labels: list = field(default_factory=list)  # per graph node, for error messages
     features: set = field(default_factory=set)        # "blas", "complex", ...
     helpers: list = field(default_factory=list)      # C++ definitions shared by steps, in order
+    runtimes: list = field(default_factory=list)     # runtime header families asked for (emit/runtime.py)
     sparse_inputs: list = field(default_factory=list)   # sparse_abi.SparsePort per sparse graph input
     sparse_outputs: list = field(default_factory=list)  # ... and per sparse graph output
     n_slots: int = 0
+
+    def add_runtime(self, family, text):
+        """Record that steps use runtime family `family`, whose header text is `text`."""
+        if family not in self.runtimes:
+            self.runtimes.append(family)
+            self.add_helper(text.rstrip("\n"))
 
     def add_helper(self, code):
         if code not in self.helpers:

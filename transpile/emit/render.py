@@ -12,6 +12,7 @@ from pathlib import Path
 
 from transpile.emit import cpp
 from transpile.emit.program import DTYPE_CODES, MAX_NDIM
+from transpile.emit.templates import TEMPLATES, render_template
 
 ABI_VERSION = 1
 STATUSES = [("OK", 0), ("ERR_ARGUMENT", 1), ("ERR_DTYPE", 2), ("ERR_RANK", 3), ("ERR_SHAPE", 4),
@@ -22,8 +23,6 @@ SIMD_UNARY_235 = ["tan", "sinh", "cosh", "tanh", "asin", "acos", "atan", "asinh"
                   "expm1", "exp10", "log2", "log10", "log1p", "erf", "erfc", "cbrt"]
 SIMD_BINARY_235 = ["atan2", "hypot"]
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-
 
 def cmake_modules_dir():
     """The top-level cmake/ directory (modules copied into every project)."""
@@ -31,23 +30,6 @@ def cmake_modules_dir():
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError("transpile's cmake/ modules directory is missing")
-
-
-_ENV = None
-
-
-def environment():
-    global _ENV
-    if _ENV is None:
-        import jinja2
-        _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), undefined=jinja2.StrictUndefined,
-                                  trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                                  autoescape=False)
-    return _ENV
-
-
-def render_template(template, **data):
-    return environment().get_template(template).render(**data)
 
 
 @dataclass

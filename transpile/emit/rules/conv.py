@@ -1,5 +1,5 @@
 """2-d convolution: `Conv2d`, `Conv2dGradInputs`, `Conv2dGradWeights` as im2col + GEMM
-(conv_runtime.py), every border mode, subsample, filter_flip and dilation.
+(templates/runtime/conv.h), every border mode, subsample, filter_flip and dilation.
 
 Shapes are checked at entry like the reference's `_ConvBase.check` (the shape hints, the
 channels, a filter larger than the padded input, the topgrad's shape; all ValueError). Operands
@@ -8,7 +8,6 @@ matrix view needs it) are first copied into contiguous temporaries of the output
 """
 from transpile.emit import cpp
 from transpile.emit.registry import LoweringError, register_lowering
-from transpile.emit.rules.conv_runtime import CONV_HELPER
 from transpile.scalar.dtypes import C_TYPES
 from transpile.tensor.nnet.conv import Conv2d, Conv2dGradInputs, Conv2dGradWeights
 
@@ -22,7 +21,7 @@ def _geometry(lc, node, img_shape, kern_shape):
     for var in node.inputs + node.outputs:
         if var.dtype.startswith("complex") or var.dtype == "bool":
             raise LoweringError(f"{op}: convolution of {var.dtype} values ({var}) is not lowered")
-    lc.program.add_helper(CONV_HELPER)
+    lc.use_runtime("conv")
     who = cpp.string_literal(_WHO[type(op)])
     for hint, shape, what in ((op.imshp, img_shape, "input"), (op.kshp, kern_shape, "filter")):
         if hint is None:

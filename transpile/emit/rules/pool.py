@@ -1,12 +1,11 @@
 """2-d pooling: `Pool` (max, sum, average_inc_pad, average_exc_pad) and its gradients
 `MaxPoolGrad`, `AveragePoolGrad`, `MaxPoolGradGrad`, with the reference's checks (ValueError
 for a window larger than the padded input with ignore_border=True, and for gradient operands of
-the wrong shape). The kernels are runtime templates (pool_runtime.py) over the planes."""
+the wrong shape). The kernels are runtime templates (templates/runtime/pool.h) over the planes."""
 import numpy as np
 
 from transpile.emit import cpp
 from transpile.emit.registry import LoweringError, register_lowering
-from transpile.emit.rules.pool_runtime import POOL_HELPER
 from transpile.scalar.dtypes import C_TYPES
 from transpile.tensor.nnet.pool import AveragePoolGrad, MaxPoolGrad, MaxPoolGradGrad, Pool
 
@@ -19,7 +18,7 @@ def _start(lc, node, x):
     for var in node.inputs:
         if var.dtype.startswith("complex"):
             raise LoweringError(f"{op}: pooling complex values ({var}) is not lowered")
-    lc.program.add_helper(POOL_HELPER)
+    lc.use_runtime("pool")
     (wh, ww), (sh, sw), (ph, pw) = op.ws, op.stride, op.pad
     n = x.ndim
     lc.emit(f"const PoolGeom g_ = pool_geometry({x.name}.shape, {n}, {wh}, {ww}, {sh}, {sw}, {ph}, {pw}, "

@@ -1,13 +1,25 @@
 """Random draws (`UniformDraw`, `NormalDraw`, `BinomialDraw`): (state, size, *params) ->
 (new_state, sample), bit-identical to the numpy reference (the samplers are in
-random_runtime.py). The state [key, counter] is read, the new state is [key, counter + 1], and
+templates/runtime/random.h.j2). The state [key, counter] is read, the new state is [key, counter + 1], and
 the sample is filled by element ranges split across threads (the generator is counter-based,
 so every element's words are known without running the ones before)."""
 from transpile.emit.registry import LoweringError, register_lowering
-from transpile.emit.rules.random_runtime import random_helper
+from transpile.tensor.random import distributions as dist
+from transpile.tensor.random import philox
 from transpile.tensor.random.op import STATE_LEN, BinomialDraw, NormalDraw, RandomDraw, UniformDraw
 
 _SAMPLERS = {UniformDraw: "uniform", NormalDraw: "normal", BinomialDraw: "binomial"}
+
+
+def random_constants():
+    """The data of templates/runtime/random.h.j2: Philox's constants and the reference's
+    polynomial coefficients (`distributions.py`), as exact C++ literals (hexadecimal floats)."""
+    def coefs(values):
+        return [float(v).hex() for v in values]
+    return {"rounds": philox.ROUNDS, "m0": f"{philox.PHILOX_M0:#x}", "m1": f"{philox.PHILOX_M1:#x}",
+            "w0": f"{philox.PHILOX_W0:#x}", "w1": f"{philox.PHILOX_W1:#x}", "ln2": dist.LN2.hex(),
+            "sqrt_half": dist.SQRT_HALF.hex(), "half_pi": dist.HALF_PI.hex(), "log_coefs": coefs(dist.LOG_COEFS),
+            "cos_coefs": coefs(dist.COS_COEFS), "sin_coefs": coefs(dist.SIN_COEFS)}
 
 
 @register_lowering(RandomDraw)
@@ -19,7 +31,7 @@ def lower_random_draw(lc, node):
                             f"(lowered: {', '.join(c.__name__ for c in _SAMPLERS)})")
     state, size, *params = node.inputs
     new_state, sample = node.outputs
-    lc.program.add_helper(random_helper())
+    lc.use_runtime("random", **random_constants())
     nd = op.ndim
     st, sz = lc.name(state), lc.name(size)
     lc.emit(f"if ({st}.shape[0] != {STATE_LEN}) "

@@ -2,7 +2,6 @@
 lines as C++ locals, broadcasting a dense operand, reorienting a matrix, loops over parts."""
 from transpile.emit.loops import Operand, map_loop
 from transpile.emit.registry import LoweringError
-from transpile.emit.rules.sparse_runtime import SPARSE_HELPER
 from transpile.scalar.dtypes import C_TYPES
 
 
@@ -10,7 +9,7 @@ def setup(lc, node):
     for var in node.inputs + node.outputs:
         if var.dtype.startswith("complex"):
             raise LoweringError(f"{node.op}: complex sparse values ({var}) are not lowered")
-    lc.program.add_helper(SPARSE_HELPER)
+    lc.use_runtime("sparse")
 
 
 def vector(lc, dtype, length, hint):

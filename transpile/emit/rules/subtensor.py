@@ -4,7 +4,7 @@ Python's slice rules, ValueError for a zero step and IndexError for an integer o
 
 `basic_region` is shared with `IncSubtensor` (subtensor_inc.py), which writes into the region."""
 from transpile.emit.registry import register_lowering
-from transpile.emit.rules.index_runtime import int_format, need_index_helpers
+from transpile.emit.rules.index_common import int_format
 from transpile.tensor.subtensor_basic import Subtensor
 from transpile.tensor.subtensor_key import SliceEntry, Sym
 
@@ -58,7 +58,7 @@ def basic_region(lc, target, ndim, idx_list, index_vars):
     indices are checked first (IndexError), then slices (ValueError for a zero step). Returns
     (shape, strides) of the region as C++ expressions per dim; its start is `target.data +
     offset_`."""
-    need_index_helpers(lc)
+    lc.use_runtime("index")
     entries = bind_symbols(idx_list, index_vars)
     lc.emit("int64_t offset_ = 0;")
     d = 0

@@ -13,7 +13,7 @@ broadcast is not empty; a mask must have the shape of the dims it covers; everyt
 IndexError, except a zero slice step (ValueError)."""
 from dataclasses import dataclass, field
 
-from transpile.emit.rules.index_runtime import int_format, need_index_helpers
+from transpile.emit.rules.index_common import int_format
 from transpile.emit.rules.subtensor import bind_symbols, index_position, slice_dim
 from transpile.graph.basic import Variable
 from transpile.tensor.subtensor_key import SliceEntry, dims_consumed, fancy_layout
@@ -50,7 +50,7 @@ class Region:
 def locate(lc, target, ndim, idx_list, index_vars):
     """Emit the checks and shapes of `target[idx_list]`; returns its `Region` (the table itself
     comes from `build_table`). Locals: offset_ (scalars and slice starts), bshape_, bsize_."""
-    need_index_helpers(lc)
+    lc.use_runtime("index")
     entries = bind_symbols(idx_list, index_vars)
     entries += [SliceEntry()] * (ndim - sum(dims_consumed(e) for e in idx_list))
     region = Region(target, ndim)

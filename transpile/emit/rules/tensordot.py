@@ -8,39 +8,6 @@ from transpile.emit.registry import register_lowering
 from transpile.tensor.blas_batched import BatchedDot
 from transpile.tensor.blas_tensordot import TensorDot
 
-MERGE_HELPER = r"""
-namespace ix {
-
-// The stride of dims [lo, hi) of an array taken together as one dim (C order; lengths 1 do
-// not matter); false when their strides do not allow it.
-inline bool merge(const int64_t* shape, const int64_t* strides, int lo, int hi, int64_t* stride) {
-    bool found = false;
-    int64_t first = 0, expect = 0;
-    for (int d = lo; d < hi; ++d) {
-        if (shape[d] == 0) {
-            *stride = 0;
-            return true;
-        }
-    }
-    for (int d = hi - 1; d >= lo; --d) {
-        if (shape[d] == 1) continue;
-        if (!found) {
-            first = strides[d];
-            expect = strides[d] * shape[d];
-            found = true;
-        } else if (strides[d] != expect) {
-            return false;
-        } else {
-            expect *= shape[d];
-        }
-    }
-    *stride = first;
-    return true;
-}
-
-}  // namespace ix
-"""
-
 
 def _matrix(lc, var, name, dims, split, batch):
     """Emit `name`: a permuted view of `var` (batch dim first, then `dims`) with the merged
@@ -65,7 +32,7 @@ def contract(lc, node, a_rows, a_cols, b_rows, b_cols, batch):
     """out[batch?, a_rows..., b_cols...] = sum over the paired a_cols/b_rows of a * b."""
     (a, b), (out,) = node.inputs, node.outputs
     A, B = lc.name(a), lc.name(b)
-    lc.program.add_helper(MERGE_HELPER.strip("\n"))
+    lc.use_runtime("merge")
     lc.need("blas")
     pairs = [(f"{A}.shape[{i}]", f"{B}.shape[{j}]") for i, j in zip(a_cols, b_rows)]
     if batch:

@@ -9,24 +9,9 @@ dtypes are combined in numpy's result type before the store converts to the outp
 import numpy as np
 
 from transpile.emit.registry import register_lowering
-from transpile.emit.rules.softmax import ROW_MAX_HELPER
 from transpile.scalar.dtypes import C_TYPES
 from transpile.tensor.nnet.xent import CrossentropyCategorical1Hot, CrossentropyCategorical1HotGrad
 from transpile.tensor.nnet.xent_softmax import CrossentropySoftmax1Hot, CrossentropySoftmax1HotDx
-
-LSE_HELPER = r"""
-// log(sum(exp(x[j * s]))) of a row of n > 0 elements, shifted by its maximum (0 when that is not
-// finite) the way the reference computes it.
-template <class T>
-inline T row_logsumexp(const T* x, int64_t s, int64_t n) {
-    const T m = row_max(x, s, n);
-    T sum = T(0);
-    for (int64_t j = 0; j < n; ++j) {
-        sum += std::exp(T(x[j * s] - m));
-    }
-    return T(std::log(sum) + m);
-}
-""".strip("\n")
 
 
 def _wide(*dtypes):
@@ -97,8 +82,8 @@ def lower_xent_softmax(lc, node):
     """out[i] = logsumexp(x[i]) - x[i, y[i]]."""
     (x, labels), (out,) = node.inputs, node.outputs
     X, Y = lc.buffer(x), lc.buffer(labels)
-    lc.program.add_helper(ROW_MAX_HELPER)
-    lc.program.add_helper(LSE_HELPER)
+    lc.use_runtime("row_max")
+    lc.use_runtime("logsumexp")
     check_labels(lc, X, Y)
     dst = lc.alloc(out, _rows_shape(lc, X))
     t = dst.ctype

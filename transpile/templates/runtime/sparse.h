@@ -1,13 +1,3 @@
-"""The C++ of the sparse ops (a program helper added by the rules in sparse_*.py).
-
-A compressed matrix is seen along its *lines*: line i (a row of a csr matrix, a column of a csc
-one) stores minor indices `indices[indptr[i]:indptr[i+1]]` and values `data[...]`; `major` is
-the number of lines, `minor` their length. Parts are contiguous (CSM copies strided inputs);
-dense operands are read through strides (element counts, 0 where broadcast). Helpers run in the
-output's C type `T`, converting each operand value first.
-"""
-
-SPARSE_HELPER = r"""
 namespace sp {
 
 constexpr int64_t kIndexMax = 2147483647;
@@ -282,4 +272,3 @@ struct Times {
 };
 
 }  // namespace sp
-""".strip("\n")

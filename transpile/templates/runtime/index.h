@@ -1,13 +1,3 @@
-"""C++ helpers shared by the indexing rules (subtensor*.py), added to a program once through
-`need_index_helpers(lc)`: index positions with numpy's range rule, Python's slice rule, and
-`walk`, the loop over an indexed region that gathers and scatters go through.
-
-A region is a list of `ix::Dim`s in C order. A dim steps two arrays at once (the indexed
-tensor x and the other side: the gathered output, or the y being scattered); it either has
-strides, or tables of offsets (the dim that stands for all the broadcast index arrays, whose
-positions in x are arbitrary)."""
-
-INDEX_HELPERS = r"""
 namespace ix {
 
 // The position of index `v` on a dim of length n (negative counts from the end); false when
@@ -82,7 +72,7 @@ inline void walk(const Dim* dims, int nd, int64_t lo, int64_t hi, F&& f) {
         if (dims[d].n == 0) return;
     }
     if (lo >= hi) return;
-    int64_t idx[tr_ix_max_dims];
+    int64_t idx[17];
     idx[0] = lo;
     for (int d = 1; d < nd; ++d) idx[d] = 0;
     const Dim& last = dims[nd - 1];
@@ -110,15 +100,3 @@ inline void walk(const Dim* dims, int nd, int64_t lo, int64_t hi, F&& f) {
 }
 
 }  // namespace ix
-""".replace("tr_ix_max_dims", "17")
-
-
-def need_index_helpers(lc):
-    lc.program.add_helper(INDEX_HELPERS.strip("\n"))
-
-
-def int_format(dtype):
-    """printf conversion and cast for an index value of `dtype`."""
-    if dtype.startswith("uint"):
-        return "%llu", "(unsigned long long)"
-    return "%lld", "(long long)"

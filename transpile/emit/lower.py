@@ -20,7 +20,7 @@ from transpile.emit import cpp, sparse_abi
 from transpile.emit.cpp_printer import cpp_printer
 from transpile.emit.program import MAX_NDIM, Buffer, Program, SparseBuffers, Step
 from transpile.emit.registry import LoweringError, find_lowering, missing_lowering_error
-from transpile.emit.runtime import runtime_source
+from transpile.emit.runtime import REQUIRES, runtime_source
 from transpile.graph.basic import Constant
 from transpile.graph.traversal import IdMap
 
@@ -67,6 +67,8 @@ class LoweringContext:
     def use_runtime(self, family, **data):
         """Make runtime family `family` (templates/runtime/<family>.h, or .h.j2 rendered with
         `data`) available to the steps; asking again is free."""
+        for required in REQUIRES.get(family, ()):
+            self.use_runtime(required)
         self.program.add_runtime(family, runtime_source(family, **data))
 
     def fail(self, status, message, *args):

@@ -2,9 +2,16 @@
 `transpile/templates/runtime/` (`conv.h`, `sparse.h`, ...; `<family>.h.j2` when a few constants
 come from Python, rendered with the data the rule passes).
 
-A rule asks for a family with `lc.use_runtime("conv")` (or `program.add_runtime(...)`); the
-program records it once, and the renderer puts it into the project. `FAMILIES` is the fixed
-order in which families appear in the generated source, whatever order rules asked in.
+A rule asks for a family with `lc.use_runtime("conv")` (the families it `REQUIRES` come with
+it); the program records each once, and the renderer writes it into the project as
+`src/transpile_<family>.h`, included by the graph's source in the fixed order of `FAMILIES`,
+whatever order rules asked in. Each header is self-contained (`#pragma once`, the std headers
+it uses, `transpile_runtime.h`, the headers of the families it requires), so it compiles on its
+own (tests/emit/test_runtime_headers.py).
+
+Adding a family: write `templates/runtime/<family>.h` (the header comment says what it is, for
+which rules), add the name to `FAMILIES` after the families it uses, and to `REQUIRES` if it
+includes another family's header.
 """
 import functools
 
@@ -16,6 +23,19 @@ RUNTIME_DIR = TEMPLATES / "runtime"
 #: families listed before it)
 FAMILIES = ("index", "merge", "argmax", "complex_order", "row_max", "softmax", "logsumexp", "conv", "pool",
             "random", "sparse")
+
+#: family -> the families whose headers it includes
+REQUIRES = {"softmax": ("row_max",), "logsumexp": ("row_max",), "complex_order": ("argmax",)}
+
+
+def header_name(family):
+    """The file name of a family's header in a generated project."""
+    return f"transpile_{family}.h"
+
+
+def ordered(families):
+    """`families` in include order."""
+    return sorted(families, key=FAMILIES.index)
 
 
 @functools.lru_cache(maxsize=None)

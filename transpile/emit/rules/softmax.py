@@ -17,7 +17,6 @@ from transpile.tensor.nnet.softmax import LogSoftmax, Softmax
 def lower_softmax(lc, node):
     (x,), (out,) = node.inputs, node.outputs
     src = lc.buffer(x)
-    lc.use_runtime("row_max")
     lc.use_runtime("softmax")
     dst = lc.alloc(out, f"{src.name}.shape")
     log = "true" if isinstance(node.op, LogSoftmax) else "false"

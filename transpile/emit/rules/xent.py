@@ -82,7 +82,6 @@ def lower_xent_softmax(lc, node):
     """out[i] = logsumexp(x[i]) - x[i, y[i]]."""
     (x, labels), (out,) = node.inputs, node.outputs
     X, Y = lc.buffer(x), lc.buffer(labels)
-    lc.use_runtime("row_max")
     lc.use_runtime("logsumexp")
     check_labels(lc, X, Y)
     dst = lc.alloc(out, _rows_shape(lc, X))

@@ -1,3 +1,11 @@
+// transpile_argmax.h: Argmax / Argmin over a block of dims (emit/rules/stats.py):
+// `ix::Order` says which value is better, the first NaN wins.
+// Copied into generated projects from transpile/templates/runtime/argmax.h; do not edit.
+#pragma once
+#include <cstdint>
+
+#include "transpile_runtime.h"
+
 namespace ix {
 
 template <class T>

@@ -1,3 +1,12 @@
+// transpile_complex_order.h: `ix::Order` of complex values for Argmax / Argmin
+// (emit/rules/stats.py): real part first, then imaginary part, like numpy.
+// Copied into generated projects from transpile/templates/runtime/complex_order.h; do not edit.
+#pragma once
+#include <complex>
+
+#include "transpile_runtime.h"
+#include "transpile_argmax.h"
+
 namespace ix {
 
 template <class R>

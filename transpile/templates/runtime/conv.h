@@ -1,3 +1,21 @@
+// transpile_conv.h: 2-d convolution for the rules in emit/rules/conv.py.
+//
+// Every op is im2col + GEMM (`tr::product`: a CBLAS when there is one). For image b, the column
+// matrix `cols` (taps = C*kh*kw rows, pixels = OH*OW columns) holds in row (c, u, v) the input
+// values that kernel element [., c, u, v] multiplies, zero where the window is in the padding:
+// with filter_flip the element (u, v) reads tap (kh-1-u, kw-1-v), so the stored kernel is used as
+// it is (no flipped copy), and the filter gradient comes out flipped for free.
+//
+//     forward:        out[b] (O x pixels) = K (O x taps) . cols
+//     filter grad:    gk (O x taps)      += topgrad[b] (O x pixels) . cols^T
+//     input grad:     cols = K^T . topgrad[b], then scattered back (col2im) into gx[b]
+// Copied into generated projects from transpile/templates/runtime/conv.h; do not edit.
+#pragma once
+#include <algorithm>
+#include <cstdint>
+
+#include "transpile_runtime.h"
+
 inline int64_t conv_floordiv(int64_t a, int64_t b) {
     const int64_t q = a / b;
     return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;

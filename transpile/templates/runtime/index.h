@@ -1,3 +1,18 @@
+// transpile_index.h: what the indexing rules (emit/rules/subtensor*.py) share: index positions
+// with numpy's range rule, Python's slice rule, and `walk`, the loop over an indexed region that
+// gathers and scatters go through.
+//
+// A region is a list of `ix::Dim`s in C order. A dim steps two arrays at once (the indexed
+// tensor x and the other side: the gathered output, or the y being scattered); it either has
+// strides, or tables of offsets (the dim that stands for all the broadcast index arrays, whose
+// positions in x are arbitrary).
+// Copied into generated projects from transpile/templates/runtime/index.h; do not edit.
+#pragma once
+#include <cstdint>
+#include <limits>
+
+#include "transpile_runtime.h"
+
 namespace ix {
 
 // The position of index `v` on a dim of length n (negative counts from the end); false when

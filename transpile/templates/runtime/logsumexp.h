@@ -1,3 +1,13 @@
+// transpile_logsumexp.h: log(sum(exp(row))) of a strided row, for the softmax cross-entropy
+// (emit/rules/xent.py).
+// Copied into generated projects from transpile/templates/runtime/logsumexp.h; do not edit.
+#pragma once
+#include <cmath>
+#include <cstdint>
+
+#include "transpile_runtime.h"
+#include "transpile_row_max.h"
+
 // log(sum(exp(x[j * s]))) of a row of n > 0 elements, shifted by its maximum (0 when that is not
 // finite) the way the reference computes it.
 template <class T>

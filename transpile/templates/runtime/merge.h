@@ -1,3 +1,11 @@
+// transpile_merge.h: `ix::merge`, whether a run of dims can be read as one strided dim
+// (emit/rules/tensordot.py).
+// Copied into generated projects from transpile/templates/runtime/merge.h; do not edit.
+#pragma once
+#include <cstdint>
+
+#include "transpile_runtime.h"
+
 namespace ix {
 
 // The stride of dims [lo, hi) of an array taken together as one dim (C order; lengths 1 do

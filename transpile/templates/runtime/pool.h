@@ -1,3 +1,17 @@
+// transpile_pool.h: 2-d pooling for the rules in emit/rules/pool.py.
+//
+// Windows follow `tensor/nnet/pool_kernels.py`: window (i, j) starts at (i*sh, j*sw) in the
+// zero-padded image and is clipped to it; only its intersection with the real image matters
+// (padding never wins a max and adds 0 to sums; the gradients scatter there and are cropped),
+// except for the average_inc_pad divisor, which counts the clipped window, padding included.
+// Each kernel runs over the planes (every index of the leading dims), in parallel.
+// Copied into generated projects from transpile/templates/runtime/pool.h; do not edit.
+#pragma once
+#include <algorithm>
+#include <cstdint>
+
+#include "transpile_runtime.h"
+
 inline int64_t pool_floordiv(int64_t a, int64_t b) {
     const int64_t q = a / b;
     return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;

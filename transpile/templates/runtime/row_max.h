@@ -1,3 +1,13 @@
+// transpile_row_max.h: the maximum of a strided row, shared by softmax and the cross-entropies
+// (emit/rules/softmax.py, xent.py).
+// Copied into generated projects from transpile/templates/runtime/row_max.h; do not edit.
+#pragma once
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+#include "transpile_runtime.h"
+
 // Maximum of x[i * s] (n elements), NaN ignored: wherever it matters (a row holding a NaN) every
 // result of the row is NaN whatever the shift, so this agrees with the reference's NaN maximum.
 template <class T>

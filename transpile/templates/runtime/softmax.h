@@ -1,3 +1,16 @@
+// transpile_softmax.h: Softmax and LogSoftmax along any axis (emit/rules/softmax.py): a row's
+// maximum, exp(x - max) and their sum, then the write; blocks of contiguous columns are swept
+// together when the axis is not the last.
+// Copied into generated projects from transpile/templates/runtime/softmax.h; do not edit.
+#pragma once
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+#include "transpile_runtime.h"
+#include "transpile_row_max.h"
+
 // The sum of exp(x[j] - m) over a contiguous row, each also stored to y[j] when Store: one pass,
 // 16 independent partial sums (vectorized with libmvec's exp, no reassociation that the standard
 // forbids; 13% faster than exponentials then a separate sum).

@@ -1,3 +1,17 @@
+// transpile_sparse.h: the sparse ops of emit/rules/sparse_*.py.
+//
+// A compressed matrix is seen along its *lines*: line i (a row of a csr matrix, a column of a csc
+// one) stores minor indices `indices[indptr[i]:indptr[i+1]]` and values `data[...]`; `major` is
+// the number of lines, `minor` their length. Parts are contiguous (CSM copies strided inputs);
+// dense operands are read through strides (element counts, 0 where broadcast). Helpers run in the
+// output's C type `T`, converting each operand value first.
+// Copied into generated projects from transpile/templates/runtime/sparse.h; do not edit.
+#pragma once
+#include <algorithm>
+#include <cstdint>
+
+#include "transpile_runtime.h"
+
 namespace sp {
 
 constexpr int64_t kIndexMax = 2147483647;

@@ -9,7 +9,7 @@ import transpile.tensor as T
 from transpile.emit import lower
 from transpile.emit.render import render, runtime_header
 from transpile.emit.runtime import FAMILIES, REQUIRES, RUNTIME_DIR, header_name, runtime_source
-from transpile.emit.rules.random import random_constants
+from transpile.emit.cpp.rules.random import random_constants
 from transpile.graph.fg import FunctionGraph
 
 pytestmark = pytest.mark.single_mode

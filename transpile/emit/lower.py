@@ -17,7 +17,7 @@ Sparse inputs and outputs are first expanded into their dense parts (`sparse_abi
 the program's inputs and outputs are always dense.
 """
 from transpile.emit import cpp, sparse_abi
-from transpile.emit.cpp_printer import cpp_printer
+from transpile.emit.cpp.printer import cpp_printer
 from transpile.emit.program import MAX_NDIM, Buffer, Program, SparseBuffers, Step
 from transpile.emit.registry import LoweringError, find_lowering, missing_lowering_error
 from transpile.emit.runtime import REQUIRES, runtime_source

@@ -1,6 +1,6 @@
 """What the sparse rules share: the runtime helper, fresh part vectors, a matrix's dims and
 lines as C++ locals, broadcasting a dense operand, reorienting a matrix, loops over parts."""
-from transpile.emit.loops import Operand, map_loop
+from transpile.emit.cpp.loops import Operand, map_loop
 from transpile.emit.registry import LoweringError
 from transpile.scalar.dtypes import C_TYPES
 

@@ -2,7 +2,7 @@
 copies the compiler inserts (`DeepCopyOp`)."""
 from transpile.compile.ops import DeepCopyOp
 from transpile.emit import cpp
-from transpile.emit.loops import Operand, map_loop
+from transpile.emit.cpp.loops import Operand, map_loop
 from transpile.emit.registry import register_lowering
 from transpile.graph.basic import Constant
 from transpile.scalar.dtypes import C_TYPES

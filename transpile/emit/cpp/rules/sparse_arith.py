@@ -2,7 +2,7 @@
 (dense: y broadcast, then x added), `AddSS` / `MulSS` (scipy's binop: the union of the
 structures, zeros dropped, lines sorted; the result in x's format)."""
 from transpile.emit.registry import register_lowering
-from transpile.emit.rules.sparse_common import (
+from transpile.emit.cpp.rules.sparse_common import (
     cast,
     csr_flag,
     declare_dims,

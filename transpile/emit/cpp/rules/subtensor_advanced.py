@@ -3,7 +3,7 @@
 region is located by subtensor_region.py; each element of the C-contiguous output is read
 from x through the region's walk, split across threads along the region's first dim."""
 from transpile.emit.registry import register_lowering
-from transpile.emit.rules.subtensor_region import build_table, dims_array, locate
+from transpile.emit.cpp.rules.subtensor_region import build_table, dims_array, locate
 from transpile.tensor.subtensor_advanced import AdvancedSubtensor, AdvancedSubtensor1
 from transpile.tensor.subtensor_key import Sym
 

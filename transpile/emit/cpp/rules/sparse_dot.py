@@ -2,7 +2,7 @@
 threads; csc: each line scattered, threads split the output columns), `StructuredDotGradA`
 (one dot product per stored entry), `SpSum` (per line, scattered, or everything)."""
 from transpile.emit.registry import register_lowering
-from transpile.emit.rules.sparse_common import csr_flag, declare_dims, setup, vector
+from transpile.emit.cpp.rules.sparse_common import csr_flag, declare_dims, setup, vector
 from transpile.sparse.dot import StructuredDot, StructuredDotGradA
 from transpile.sparse.reduce import SpSum
 

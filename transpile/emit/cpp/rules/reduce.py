@@ -1,9 +1,9 @@
 """Reductions (`Sum`, `Prod`, `Max`, `Min`, `All`, `Any` over any axes): the output, viewed with
 stride 0 on the reduced dims, accumulates the input in its memory order. float32 sums and
 products accumulate in double (more accurate than numpy's pairwise float32, never less)."""
-from transpile.emit.loops import Operand, map_loop, reduce_loop
+from transpile.emit.cpp.loops import Operand, map_loop, reduce_loop
 from transpile.emit.registry import LoweringError, register_lowering
-from transpile.emit.rules.elemwise import elementwise_operands
+from transpile.emit.cpp.rules.elemwise import elementwise_operands
 from transpile.scalar.dtypes import C_TYPES
 from transpile.tensor.reduce import All, Any, CAReduce, Max, Min, Prod, Sum
 from transpile.tensor.reduce_fused import FusedReduce

@@ -4,7 +4,7 @@ Python's slice rules, ValueError for a zero step and IndexError for an integer o
 
 `basic_region` is shared with `IncSubtensor` (subtensor_inc.py), which writes into the region."""
 from transpile.emit.registry import register_lowering
-from transpile.emit.rules.index_common import int_format
+from transpile.emit.cpp.rules.index_common import int_format
 from transpile.tensor.subtensor_basic import Subtensor
 from transpile.tensor.subtensor_key import SliceEntry, Sym
 

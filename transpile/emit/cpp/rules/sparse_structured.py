@@ -2,7 +2,7 @@
 through the scalar op's own C++ form) and `StructuredUnaryGrad` (f'(x) times the gradient's
 values at x's positions, gathered from a dense or a sparse gradient)."""
 from transpile.emit.registry import LoweringError, register_lowering
-from transpile.emit.rules.sparse_common import (
+from transpile.emit.cpp.rules.sparse_common import (
     cast,
     csr_flag,
     declare_dims,

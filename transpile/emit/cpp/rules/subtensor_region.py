@@ -13,8 +13,8 @@ broadcast is not empty; a mask must have the shape of the dims it covers; everyt
 IndexError, except a zero slice step (ValueError)."""
 from dataclasses import dataclass, field
 
-from transpile.emit.rules.index_common import int_format
-from transpile.emit.rules.subtensor import bind_symbols, index_position, slice_dim
+from transpile.emit.cpp.rules.index_common import int_format
+from transpile.emit.cpp.rules.subtensor import bind_symbols, index_position, slice_dim
 from transpile.graph.basic import Variable
 from transpile.tensor.subtensor_key import SliceEntry, dims_consumed, fancy_layout
 

@@ -4,12 +4,12 @@ region, so repeated positions accumulate for inc, like np.add.at, and the last w
 set). The output is a copy of x, or x itself when the op is in place and x's memory is a
 temporary of this program. y broadcasts to the region by Theano's rule (fewer dims align on
 the right; only broadcastable dims broadcast): ValueError otherwise, after the index checks."""
-from transpile.emit.loops import Operand, map_loop
+from transpile.emit.cpp.loops import Operand, map_loop
 from transpile.emit.registry import register_lowering
-from transpile.emit.rules.elemwise import overwritable
-from transpile.emit.rules.subtensor import basic_region
-from transpile.emit.rules.subtensor_advanced import rows_key
-from transpile.emit.rules.subtensor_region import build_table, dims_array, locate
+from transpile.emit.cpp.rules.elemwise import overwritable
+from transpile.emit.cpp.rules.subtensor import basic_region
+from transpile.emit.cpp.rules.subtensor_advanced import rows_key
+from transpile.emit.cpp.rules.subtensor_region import build_table, dims_array, locate
 from transpile.tensor.subtensor_inc import AdvancedIncSubtensor, AdvancedIncSubtensor1, IncSubtensor
 
 

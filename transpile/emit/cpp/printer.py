@@ -1,9 +1,10 @@
 """Scalar ops as C++ expressions.
 
 A printer is one table {scalar op class: template function} merged over the scalar ops' own
-`c_code(input_dtypes, output_dtype)` (the convention is in `transpile.scalar.basic`). A backend
-that spells some ops differently (CUDA's `expf`, `__fdividef`, ...) subclasses the printer and
-merges its entries over `CppPrinter.table`, tinygrad-style:
+`c_code(input_dtypes, output_dtype)` (the convention is in `transpile.scalar.basic`), and a
+`literal(value, dtype)` for constants. A target that spells some ops differently (CUDA's
+`expf`, ...) subclasses the printer and merges its entries over `CppPrinter.table`,
+tinygrad-style (see `transpile/emit/cuda/printer.py`):
 
     class CudaPrinter(CppPrinter):
         table = {**CppPrinter.table, Exp: lambda op, ins, out: "expf({0})" if out == "float32" else None}
@@ -14,7 +15,7 @@ subexpressions are computed once.
 """
 import re
 
-from transpile.emit.cpp import literal
+from transpile.emit.cpp.syntax import literal
 from transpile.emit.registry import LoweringError
 from transpile.scalar.composite import Composite
 from transpile.scalar.dtypes import C_TYPES
@@ -22,6 +23,10 @@ from transpile.scalar.dtypes import C_TYPES
 
 class CppPrinter:
     table = {}
+
+    def literal(self, value, dtype):
+        """A constant of `dtype` (Composite's constants)."""
+        return literal(value, dtype)
 
     def template(self, op, input_dtypes, output_dtype):
         """The format template of `op` for these dtypes."""
@@ -66,7 +71,7 @@ class CppPrinter:
                     operands.append(names[a[1]])
                     operand_dtypes.append(dtypes[a[1]])
                 else:
-                    operands.append(literal(a[1], a[2]))
+                    operands.append(self.literal(a[1], a[2]))
                     operand_dtypes.append(a[2])
             name = f"{prefix}{k}"
             lines.append(f"const {C_TYPES[dtype]} {name} = {self.expr(sop, operands, operand_dtypes, dtype)};")

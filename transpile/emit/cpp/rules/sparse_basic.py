@@ -3,7 +3,7 @@ come from the caller), `CSMProperties` (views of the parts), `Transpose` (shares
 swaps the shape), `AsFormat` (a counting sort, like scipy), `DenseFromSparse`, `SparseFromDense`.
 """
 from transpile.emit.registry import register_lowering
-from transpile.emit.rules.sparse_common import csr_flag, declare_dims, oriented, setup, vector
+from transpile.emit.cpp.rules.sparse_common import csr_flag, declare_dims, oriented, setup, vector
 from transpile.sparse.basic import AsFormat, DenseFromSparse, SparseFromDense, Transpose
 from transpile.sparse.csm import CSM, CSMProperties
 from transpile.graph.basic import Constant

@@ -4,9 +4,9 @@
 z (or a) is first broadcast into the output (or, in place, the output is z itself), then the
 product accumulates into it. When the product is broadcast along a dim where z is not (a
 1-row product against a full z), it goes to a temporary and an elementwise pass adds it."""
-from transpile.emit.loops import Operand, map_loop
+from transpile.emit.cpp.loops import Operand, map_loop
 from transpile.emit.registry import register_lowering
-from transpile.emit.rules.elemwise import overwritable
+from transpile.emit.cpp.rules.elemwise import overwritable
 from transpile.tensor.blas_gemm import Dot22, Gemm, Gemv, Ger
 
 

@@ -1,6 +1,6 @@
 """New tensors of run-time shapes: `Alloc` (a value broadcast to a shape), `Eye`, `ARange`."""
 from transpile.emit import cpp
-from transpile.emit.loops import Operand, map_loop
+from transpile.emit.cpp.loops import Operand, map_loop
 from transpile.emit.registry import register_lowering
 from transpile.graph.basic import Constant
 from transpile.scalar import dtypes as D

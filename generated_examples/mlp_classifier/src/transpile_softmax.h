@@ -1,4 +1,4 @@
-// transpile_softmax.h: Softmax and LogSoftmax along any axis (emit/rules/softmax.py): a row's
+// transpile_softmax.h: Softmax and LogSoftmax along any axis (emit/cpp/rules/softmax.py): a row's
 // maximum, exp(x - max) and their sum, then the write; blocks of contiguous columns are swept
 // together when the axis is not the last.
 // Copied into generated projects from transpile/templates/runtime/softmax.h; do not edit.

@@ -1,4 +1,4 @@
-// transpile_argmax.h: Argmax / Argmin over a block of dims (emit/rules/stats.py):
+// transpile_argmax.h: Argmax / Argmin over a block of dims (emit/cpp/rules/stats.py):
 // `ix::Order` says which value is better, the first NaN wins.
 // Copied into generated projects from transpile/templates/runtime/argmax.h; do not edit.
 #pragma once

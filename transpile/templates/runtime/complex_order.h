@@ -1,5 +1,5 @@
 // transpile_complex_order.h: `ix::Order` of complex values for Argmax / Argmin
-// (emit/rules/stats.py): real part first, then imaginary part, like numpy.
+// (emit/cpp/rules/stats.py): real part first, then imaginary part, like numpy.
 // Copied into generated projects from transpile/templates/runtime/complex_order.h; do not edit.
 #pragma once
 #include <complex>

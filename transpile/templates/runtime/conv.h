@@ -1,4 +1,4 @@
-// transpile_conv.h: 2-d convolution for the rules in emit/rules/conv.py.
+// transpile_conv.h: 2-d convolution for the rules in emit/cpp/rules/conv.py.
 //
 // Every op is im2col + GEMM (`tr::product`: a CBLAS when there is one). For image b, the column
 // matrix `cols` (taps = C*kh*kw rows, pixels = OH*OW columns) holds in row (c, u, v) the input

@@ -1,4 +1,4 @@
-// transpile_index.h: what the indexing rules (emit/rules/subtensor*.py) share: index positions
+// transpile_index.h: what the indexing rules (emit/cpp/rules/subtensor*.py) share: index positions
 // with numpy's range rule, Python's slice rule, and `walk`, the loop over an indexed region that
 // gathers and scatters go through.
 //

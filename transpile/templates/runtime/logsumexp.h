@@ -1,5 +1,5 @@
 // transpile_logsumexp.h: log(sum(exp(row))) of a strided row, for the softmax cross-entropy
-// (emit/rules/xent.py).
+// (emit/cpp/rules/xent.py).
 // Copied into generated projects from transpile/templates/runtime/logsumexp.h; do not edit.
 #pragma once
 #include <cmath>

@@ -1,5 +1,5 @@
 // transpile_merge.h: `ix::merge`, whether a run of dims can be read as one strided dim
-// (emit/rules/tensordot.py).
+// (emit/cpp/rules/tensordot.py).
 // Copied into generated projects from transpile/templates/runtime/merge.h; do not edit.
 #pragma once
 #include <cstdint>

@@ -1,4 +1,4 @@
-// transpile_pool.h: 2-d pooling for the rules in emit/rules/pool.py.
+// transpile_pool.h: 2-d pooling for the rules in emit/cpp/rules/pool.py.
 //
 // Windows follow `tensor/nnet/pool_kernels.py`: window (i, j) starts at (i*sh, j*sw) in the
 // zero-padded image and is clipped to it; only its intersection with the real image matters

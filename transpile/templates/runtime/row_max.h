@@ -1,5 +1,5 @@
 // transpile_row_max.h: the maximum of a strided row, shared by softmax and the cross-entropies
-// (emit/rules/softmax.py, xent.py).
+// (emit/cpp/rules/softmax.py, xent.py).
 // Copied into generated projects from transpile/templates/runtime/row_max.h; do not edit.
 #pragma once
 #include <cmath>

@@ -1,4 +1,4 @@
-// transpile_sparse.h: the sparse ops of emit/rules/sparse_*.py.
+// transpile_sparse.h: the sparse ops of emit/cpp/rules/sparse_*.py.
 //
 // A compressed matrix is seen along its *lines*: line i (a row of a csr matrix, a column of a csc
 // one) stores minor indices `indices[indptr[i]:indptr[i+1]]` and values `data[...]`; `major` is

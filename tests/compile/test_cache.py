@@ -111,7 +111,7 @@ def test_a_failing_build_reports_the_compiler_and_the_project(capsys, monkeypatc
         with pytest.raises(BuildError) as info:
             transpile.function([x], BrokenCode()(x), mode="NATIVE")
     finally:
-        del LOWERINGS[BrokenCode]
+        del LOWERINGS["cpp"][BrokenCode]
     message = str(info.value)
     assert "this_is_not_cpp" in message and "error" in message
     project = info.value.project_path

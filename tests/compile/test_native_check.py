@@ -5,7 +5,7 @@ import pytest
 import transpile
 import transpile.tensor as T
 from transpile.compile.native_check import NativeMismatchError
-from transpile.emit.loops import Operand, map_loop
+from transpile.emit.cpp.loops import Operand, map_loop
 from transpile.emit.registry import register_lowering
 from transpile.graph import Apply, Op
 

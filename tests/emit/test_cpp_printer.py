@@ -7,7 +7,7 @@ import pytest
 import transpile.scalar as S
 from transpile.emit import LoweringError
 from transpile.emit.cpp import array_initializer, comment, literal, string_literal
-from transpile.emit.cpp_printer import CppPrinter, cpp_printer
+from transpile.emit.cpp.printer import CppPrinter, cpp_printer
 from transpile.scalar.composite import Composite
 
 pytestmark = pytest.mark.single_mode

@@ -4,7 +4,7 @@ import pytest
 
 import transpile.tensor as T
 from transpile.emit import LoweringError, find_lowering, is_host_only, lower, register_host_only
-from transpile.emit.registry import HOST_ONLY
+from transpile.emit.registry import HOST_ONLY, LOWERINGS, register_lowering
 from transpile.graph import Apply, Op
 from transpile.graph.fg import FunctionGraph
 from transpile.tensor.elemwise import Elemwise
@@ -27,6 +27,22 @@ def test_rules_are_found_through_the_mro():
 
     assert find_lowering(MyElemwise(T.exp.op.scalar_op)) is find_lowering(T.exp.op)
     assert find_lowering(Opaque()) is None
+
+
+def test_each_target_has_its_own_table(monkeypatch):
+    """A rule is registered for one target (C++ by default); the CUDA table is empty for now."""
+    monkeypatch.setitem(LOWERINGS, "cuda", {})
+
+    def rule(lc, node):
+        raise AssertionError("never called")
+
+    assert register_lowering(Opaque, target="cuda")(rule) is rule
+    assert find_lowering(Opaque(), target="cuda") is rule
+    assert find_lowering(Opaque()) is None and find_lowering(Opaque(), target="cpp") is None
+    assert find_lowering(T.exp.op, target="cuda") is None and find_lowering(T.exp.op) is not None
+    for bad in (lambda: find_lowering(T.exp.op, target="metal"), lambda: register_lowering(Opaque, target="gpu")):
+        with pytest.raises(ValueError, match="unknown lowering target"):
+            bad()
 
 
 def test_missing_lowering_names_the_op_and_the_node():

@@ -1,13 +1,15 @@
-"""The native backend's front half: graph -> program IR -> C++ sources of a CMake project.
+"""The native backend's front half: graph -> program IR -> sources of a CMake project.
 
-- `registry`: lowering rules per op class, host-only ops, `LoweringError`;
-- `program`: the IR (buffers, steps);
-- `lower`: the driver and the context rules use; `rules/`: the rules, one file per op family;
-- `cpp_printer`: scalar ops as C++ expressions; `loops`: loop nests; `cpp`: literals, strings;
-- `render`: the IR through the jinja2 templates into a project's files.
+Target-independent (this directory):
+- `registry`: lowering rules per target and op class, host-only ops, `LoweringError`;
+- `program`: the IR (buffers, steps, runtime families); `lower`: the driver and the context
+  rules use; `runtime`: the runtime headers of `transpile/templates/runtime/` rules ask for;
+- `render`, `templates`: the IR through the jinja2 templates into a project's files.
+One package per target: `cpp/` (printer, loops, literals, rules: the C++ host target) and
+`cuda/` (the CUDA printer; no rules yet).
 See README.md in this directory for how to add a lowering.
 """
-from transpile.emit.cpp_printer import CppPrinter, cpp_printer
+from transpile.emit.cpp.printer import CppPrinter, cpp_printer
 from transpile.emit.lower import LoweringContext, lower
 from transpile.emit.program import Buffer, Program, Step
 from transpile.emit.registry import (

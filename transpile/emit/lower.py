@@ -10,15 +10,17 @@ use. Rules only say how one node computes, through `LoweringContext`:
     lc.view(var, base, shape, strides, offset)   make a node output alias another buffer
     lc.temp(dtype, broadcastable, shape, hint)   scratch memory for the current node
     lc.emit(*lines)                 C++ statements (status checks through TR_CHECK / lc.fail)
+    lc.use_runtime(family)          include templates/runtime/<family>.h (static C++ the steps call)
     lc.sparse(var) / lc.bind_sparse(var, ...) / lc.part_view(...)   sparse values (four parts)
 
 Sparse inputs and outputs are first expanded into their dense parts (`sparse_abi.expand`), so
 the program's inputs and outputs are always dense.
 """
 from transpile.emit import cpp, sparse_abi
-from transpile.emit.cpp_printer import cpp_printer
+from transpile.emit.cpp.printer import cpp_printer
 from transpile.emit.program import MAX_NDIM, Buffer, Program, SparseBuffers, Step
 from transpile.emit.registry import LoweringError, find_lowering, missing_lowering_error
+from transpile.emit.runtime import REQUIRES, runtime_source
 from transpile.graph.basic import Constant
 from transpile.graph.traversal import IdMap
 
@@ -61,6 +63,13 @@ class LoweringContext:
 
     def need(self, feature):
         self.program.features.add(feature)
+
+    def use_runtime(self, family, **data):
+        """Make runtime family `family` (templates/runtime/<family>.h, or .h.j2 rendered with
+        `data`) available to the steps; asking again is free."""
+        for required in REQUIRES.get(family, ()):
+            self.use_runtime(required)
+        self.program.add_runtime(family, runtime_source(family, **data))
 
     def fail(self, status, message, *args):
         """A C++ statement returning error `status` ("shape", "value", ...) with a printf message."""

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from transpile.emit.runtime import ordered
 from transpile.scalar.dtypes import C_TYPES
 
 ROLES = ("input", "output", "temp", "view", "constant")
@@ -110,14 +111,19 @@ class Program:
     steps: list = field(default_factory=list)
     node_labels: list = field(default_factory=list)  # per graph node, for error messages
     features: set = field(default_factory=set)        # "blas", "complex", ...
-    helpers: list = field(default_factory=list)      # C++ definitions shared by steps, in order
+    runtimes: dict = field(default_factory=dict)     # runtime family -> its header text (emit/runtime.py)
     sparse_inputs: list = field(default_factory=list)   # sparse_abi.SparsePort per sparse graph input
     sparse_outputs: list = field(default_factory=list)  # ... and per sparse graph output
     n_slots: int = 0
 
-    def add_helper(self, code):
-        if code not in self.helpers:
-            self.helpers.append(code)
+    def add_runtime(self, family, text):
+        """Record that steps use runtime family `family`, whose header text is `text`."""
+        if self.runtimes.setdefault(family, text) != text:
+            raise ValueError(f"runtime family {family!r} asked for with two different texts")
+
+    def runtime_headers(self):
+        """[(family, text)] in include order."""
+        return [(f, self.runtimes[f]) for f in ordered(self.runtimes)]
 
     @property
     def constants(self):
@@ -134,7 +140,8 @@ class Program:
         parts += [f"out {b.name} {b.dtype} {b.broadcastable} {n!r}" for b, n in zip(self.outputs, self.output_names)]
         for b in self.constants:
             parts.append(f"const {b.name} {b.dtype} {b.data.shape} {b.data.tobytes().hex()}")
-        parts += self.helpers
+        for family, text in self.runtime_headers():
+            parts += [f"runtime {family}", text]
         for s in self.steps:
             parts.append(s.comment)
             parts.extend(s.lines)

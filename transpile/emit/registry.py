@@ -12,10 +12,22 @@ list empty): there is no silent fallback.
 
 A rule registered for a class describes that class's `perform`; a subclass that overrides
 `perform` changed the semantics, so it does not inherit the rule.
-"""
 
-#: op class -> rule(lc, node); see `transpile.emit.lower.LoweringContext` for what rules call
-LOWERINGS = {}
+Each target has its own table: `register_lowering(Op, target="cpp")` (the default) fills the
+C++ table, whose rules are in `transpile/emit/cpp/rules/`; `target="cuda"` fills the CUDA
+one, empty for now (a node without a CUDA rule will run on the host with explicit transfers,
+decided with the CUDA backend).
+"""
+import importlib
+
+#: the targets a rule can be registered for
+TARGETS = ("cpp", "cuda")
+
+#: target -> the package whose modules register its built-in rules (imported on first lookup)
+RULE_PACKAGES = {"cpp": "transpile.emit.cpp.rules"}
+
+#: target -> {op class: rule(lc, node)}; see `transpile.emit.lower.LoweringContext` for what rules call
+LOWERINGS = {target: {} for target in TARGETS}
 
 #: "module.QualName" of op classes that run on the host (by name, so that declaring one does
 #: not import it) -> why
@@ -28,11 +40,20 @@ class LoweringError(Exception):
     """A node that the native backend cannot compile (no lowering rule, unsupported types)."""
 
 
-def register_lowering(*op_classes):
-    """Decorator: `rule(lc, node)` lowers nodes whose op is an instance of `op_classes`."""
+def _table(target):
+    if target not in TARGETS:
+        raise ValueError(f"unknown lowering target {target!r}; expected one of {', '.join(map(repr, TARGETS))}")
+    return LOWERINGS[target]
+
+
+def register_lowering(*op_classes, target="cpp"):
+    """Decorator: `rule(lc, node)` lowers, for `target`, nodes whose op is an instance of
+    `op_classes`."""
+    table = _table(target)
+
     def register(rule):
         for cls in op_classes:
-            LOWERINGS[cls] = rule
+            table[cls] = rule
         return rule
     return register
 
@@ -43,16 +64,14 @@ def register_host_only(op_class, reason):
     HOST_ONLY[name] = reason
 
 
-def _load_rules():
-    import transpile.emit.rules  # noqa: F401  registers the built-in rules
-
-
-def find_lowering(op):
-    """The rule for `op` (nearest class in its MRO that has one), or None. The search stops at
-    a class that defines its own `perform` without a rule."""
-    _load_rules()
+def find_lowering(op, target="cpp"):
+    """The `target` rule for `op` (nearest class in its MRO that has one), or None. The search
+    stops at a class that defines its own `perform` without a rule."""
+    table = _table(target)
+    if target in RULE_PACKAGES:
+        importlib.import_module(RULE_PACKAGES[target])  # registers the built-in rules once
     for cls in type(op).__mro__:
-        rule = LOWERINGS.get(cls)
+        rule = table.get(cls)
         if rule is not None:
             return rule
         if "perform" in vars(cls):
@@ -76,5 +95,5 @@ def missing_lowering_error(node, index=None):
     where = f"node {index}: " if index is not None else ""
     return LoweringError(
         f"no native lowering for op {op} (class {cls.__module__}.{cls.__qualname__}) at {where}{node}. "
-        f"Register one with @register_lowering({cls.__name__}) in transpile/emit/rules/ "
+        f"Register one with @register_lowering({cls.__name__}) in transpile/emit/cpp/rules/ "
         "(see transpile/emit/README.md), or compile this function with mode='FAST_COMPILE'.")

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from transpile.emit import cpp
 from transpile.emit.program import DTYPE_CODES, MAX_NDIM
+from transpile.emit.runtime import header_name
+from transpile.emit.templates import TEMPLATES, render_template
 
 ABI_VERSION = 1
 STATUSES = [("OK", 0), ("ERR_ARGUMENT", 1), ("ERR_DTYPE", 2), ("ERR_RANK", 3), ("ERR_SHAPE", 4),
@@ -22,8 +24,6 @@ SIMD_UNARY_235 = ["tan", "sinh", "cosh", "tanh", "asin", "acos", "atan", "asinh"
                   "expm1", "exp10", "log2", "log10", "log1p", "erf", "erfc", "cbrt"]
 SIMD_BINARY_235 = ["atan2", "hypot"]
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-
 
 def cmake_modules_dir():
     """The top-level cmake/ directory (modules copied into every project)."""
@@ -31,23 +31,6 @@ def cmake_modules_dir():
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError("transpile's cmake/ modules directory is missing")
-
-
-_ENV = None
-
-
-def environment():
-    global _ENV
-    if _ENV is None:
-        import jinja2
-        _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), undefined=jinja2.StrictUndefined,
-                                  trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                                  autoescape=False)
-    return _ENV
-
-
-def render_template(template, **data):
-    return environment().get_template(template).render(**data)
 
 
 @dataclass
@@ -82,7 +65,7 @@ def abi_types():
 
 
 def runtime_header(hash_):
-    return render_template("runtime.h.j2", hash=hash_, parallel_min_work=PARALLEL_MIN_WORK,
+    return render_template("runtime.h.j2", hash=hash_, abi_types=abi_types(), parallel_min_work=PARALLEL_MIN_WORK,
                            simd_unary=SIMD_UNARY, simd_unary_235=SIMD_UNARY_235, simd_binary_235=SIMD_BINARY_235,
                            dtypes=sorted(DTYPE_CODES.items(), key=lambda kv: kv[1]))
 
@@ -119,6 +102,7 @@ def render(program, name=None):
         headers.append("<complex>")
     if "blas" in program.features:
         headers.append('"transpile_blas.h"')
+    headers += [f'"{header_name(family)}"' for family, _ in program.runtime_headers()]
     inputs = [_port(b, n) for b, n in zip(program.inputs, program.input_names)]
     outputs = [_port(b, n) for b, n in zip(program.outputs, program.output_names)]
     constants = [{"name": b.name, "ctype": b.ctype, "comment": cpp.comment(f"constant {b.label}: {b.dtype}, shape {b.data.shape}"),
@@ -138,11 +122,13 @@ def render(program, name=None):
     files[f"src/{name}.cpp"] = render_template(
         "graph.cpp.j2", hash=hash_, name=name, headers=headers,
         node_labels=[cpp.string_literal(label) for label in program.node_labels],
-        constants=constants, helpers=program.helpers, steps=program.steps,
+        constants=constants, steps=program.steps,
         declarations=_declarations(program), n_slots=program.n_slots, n_slots_decl=max(program.n_slots, 1),
         output_slots=", ".join(str(b.slot) for b in program.outputs) or "0",
         output_slots_decl=max(len(program.outputs), 1), inputs=inputs, outputs=outputs)
     if "blas" in program.features:
         files["src/transpile_blas.h"] = render_template("blas.h.j2", hash=hash_)
     files["src/transpile_runtime.h"] = runtime_header(hash_)
+    for family, text in program.runtime_headers():
+        files[f"src/{header_name(family)}"] = text
     return Project(name, hash_, dict(sorted(files.items())))

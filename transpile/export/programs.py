@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from transpile.compile.mode import Mode
 from transpile.emit import lower
 from transpile.emit.render import render
+from transpile.emit.runtime import FAMILIES, header_name
 from transpile.graph.fg import FunctionGraph
 
 _SHAPE_MODE = Mode("py", "fast_run")
@@ -59,6 +60,10 @@ def _take(project, impl, files, units, runtime, blas=False):
         files["src/transpile_runtime.h"] = project.files["src/transpile_runtime.h"]
     if (runtime or blas) and "src/transpile_blas.h" in project.files:
         files["src/transpile_blas.h"] = project.files["src/transpile_blas.h"]
+    for family in FAMILIES:  # the same text in every program that uses the family
+        path = f"src/{header_name(family)}"
+        if path in project.files:
+            files[path] = project.files[path]
     units.append(impl)
 
 

@@ -19,6 +19,75 @@
 #include <omp.h>
 #endif
 
+// The ABI's types (also in the graph's header; guarded), so that this header stands alone.
+#ifndef TRANSPILE_ABI_TYPES
+#define TRANSPILE_ABI_TYPES 1
+/* Types shared by every transpile C ABI (identical in every generated header). */
+#include <stddef.h>
+#include <stdint.h>
+
+#define TRANSPILE_ABI_VERSION 1
+#define TRANSPILE_MAX_NDIM 16
+
+/* Status codes: every entry point returns one; the message is NAME_last_error(state). */
+enum {
+    TRANSPILE_OK = 0,
+    TRANSPILE_ERR_ARGUMENT = 1,
+    TRANSPILE_ERR_DTYPE = 2,
+    TRANSPILE_ERR_RANK = 3,
+    TRANSPILE_ERR_SHAPE = 4,
+    TRANSPILE_ERR_VALUE = 5,
+    TRANSPILE_ERR_ALLOC = 6,
+    TRANSPILE_ERR_INTERNAL = 7,
+    TRANSPILE_ERR_INDEX = 8
+};
+
+/* Element types. */
+enum {
+    TRANSPILE_BOOL = 1,
+    TRANSPILE_INT8 = 2,
+    TRANSPILE_INT16 = 3,
+    TRANSPILE_INT32 = 4,
+    TRANSPILE_INT64 = 5,
+    TRANSPILE_UINT8 = 6,
+    TRANSPILE_UINT16 = 7,
+    TRANSPILE_UINT32 = 8,
+    TRANSPILE_UINT64 = 9,
+    TRANSPILE_FLOAT32 = 10,
+    TRANSPILE_FLOAT64 = 11,
+    TRANSPILE_COMPLEX64 = 12,
+    TRANSPILE_COMPLEX128 = 13
+};
+
+/* An n-d array. `data` points at element [0, ..., 0]; `shape` and `strides` use the first
+   `ndim` entries; strides are counted in ELEMENTS (not bytes) and may be 0 or negative.
+   Inputs may be strided. Outputs: set `data` to NULL and the library allocates a C-contiguous
+   array (free it with NAME_free), or point `data` at a C-contiguous array of the right dtype
+   and shape (not overlapping any input) for the library to fill. */
+typedef struct transpile_tensor {
+    void* data;
+    int32_t dtype;
+    int32_t ndim;
+    int64_t shape[TRANSPILE_MAX_NDIM];
+    int64_t strides[TRANSPILE_MAX_NDIM];
+} transpile_tensor;
+
+/* Set the strides of `t` for a C-contiguous (row-major) layout of its shape. */
+static inline void transpile_set_contiguous(transpile_tensor* t) {
+    int64_t step = 1;
+    for (int32_t d = t->ndim - 1; d >= 0; --d) {
+        t->strides[d] = step;
+        step *= t->shape[d];
+    }
+}
+
+#if defined(_WIN32)
+#define TRANSPILE_EXPORT __declspec(dllexport)
+#else
+#define TRANSPILE_EXPORT __attribute__((visibility("default")))
+#endif
+#endif /* TRANSPILE_ABI_TYPES */
+
 // Vectorized libm with IEEE semantics: declaring these `simd` lets the compiler call glibc's
 // libmvec from vectorized loops (with -fno-math-errno), which -ffast-math would otherwise be
 // needed for (and -ffast-math is never used: it breaks isnan and flushes denormals process-wide).

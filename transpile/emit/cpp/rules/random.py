@@ -1,0 +1,78 @@
+"""Random draws (`UniformDraw`, `NormalDraw`, `BinomialDraw`): (state, size, *params) ->
+(new_state, sample), bit-identical to the numpy reference (the samplers are in
+templates/runtime/random.h.j2). The state [key, counter] is read, the new state is [key, counter + 1], and
+the sample is filled by element ranges split across threads (the generator is counter-based,
+so every element's words are known without running the ones before)."""
+from transpile.emit.registry import LoweringError, register_lowering
+from transpile.tensor.random import distributions as dist
+from transpile.tensor.random import philox
+from transpile.tensor.random.op import STATE_LEN, BinomialDraw, NormalDraw, RandomDraw, UniformDraw
+
+_SAMPLERS = {UniformDraw: "uniform", NormalDraw: "normal", BinomialDraw: "binomial"}
+
+
+def random_constants():
+    """The data of templates/runtime/random.h.j2: Philox's constants and the reference's
+    polynomial coefficients (`distributions.py`), as exact C++ literals (hexadecimal floats)."""
+    def coefs(values):
+        return [float(v).hex() for v in values]
+    return {"rounds": philox.ROUNDS, "m0": f"{philox.PHILOX_M0:#x}", "m1": f"{philox.PHILOX_M1:#x}",
+            "w0": f"{philox.PHILOX_W0:#x}", "w1": f"{philox.PHILOX_W1:#x}", "ln2": dist.LN2.hex(),
+            "sqrt_half": dist.SQRT_HALF.hex(), "half_pi": dist.HALF_PI.hex(), "log_coefs": coefs(dist.LOG_COEFS),
+            "cos_coefs": coefs(dist.COS_COEFS), "sin_coefs": coefs(dist.SIN_COEFS)}
+
+
+@register_lowering(RandomDraw)
+def lower_random_draw(lc, node):
+    op = node.op
+    kind = _SAMPLERS.get(type(op))
+    if kind is None:
+        raise LoweringError(f"{op}: no native sampler for random draws of class {type(op).__qualname__} "
+                            f"(lowered: {', '.join(c.__name__ for c in _SAMPLERS)})")
+    state, size, *params = node.inputs
+    new_state, sample = node.outputs
+    lc.use_runtime("random", **random_constants())
+    nd = op.ndim
+    st, sz = lc.name(state), lc.name(size)
+    lc.emit(f"if ({st}.shape[0] != {STATE_LEN}) "
+            + lc.fail("value", f"%s: the random state must be a uint64 vector of length {STATE_LEN} [key, counter], "
+                      "got shape %s", lc.label(), f"tr::shape_text({st}.shape, 1).text"),
+            f"const uint64_t key_ = {st}.data[0], counter_ = {st}.data[{st}.strides[0]];",
+            f"if ({sz}.shape[0] != {nd}) "
+            + lc.fail("value", f"%s: size has %lld entries, expected {nd}", lc.label(), f"(long long){sz}.shape[0]"))
+    shape = "nullptr"
+    if nd:
+        lc.emit(f"int64_t size_[{nd}];",
+                f"for (int d = 0; d < {nd}; ++d) size_[d] = static_cast<int64_t>({sz}.data[d * {sz}.strides[0]]);",
+                f"for (int d = 0; d < {nd}; ++d) if (size_[d] < 0) "
+                + lc.fail("value", "%s: size must be non-negative, got %s", lc.label(), f"tr::shape_text(size_, {nd}).text"))
+        shape = "size_"
+    if kind == "binomial":
+        _broadcast_p(lc, params[0], nd)
+    lc.emit(f"const int64_t state_shape_[1] = {{{STATE_LEN}}};")
+    ns = lc.alloc(new_state, "state_shape_")
+    lc.emit(f"{ns.name}.data[0] = key_;", f"{ns.name}.data[1] = counter_ + 1;")
+    out = lc.alloc(sample, shape)
+    n = f"tr::numel({out.name}.shape, {nd})" if nd else "int64_t(1)"
+    if kind == "binomial":
+        call = (f"rnd::binomial({out.name}.data, lo_, hi_, {nd}, {out.name}.shape, {lc.name(params[0])}.data, ps_, "
+                f"int64_t({op.n}), key_, counter_);")
+        work = f"n_ * {max(op.n, 1)}"
+    else:
+        call = f"rnd::{kind}({out.name}.data, lo_, hi_, key_, counter_);"
+        work = "n_"
+    lc.emit(f"const int64_t n_ = {n};",
+            f"if (n_ > 0) tr::parallel_for(n_, {work}, [&](int64_t lo_, int64_t hi_) TR_NOINLINE {{ {call} }});")
+
+
+def _broadcast_p(lc, p, nd):
+    """`ps_`: p's strides over the sample's dims (numpy broadcasting: right-aligned, a length-1
+    dim is read with stride 0), after checking that p broadcasts to the size."""
+    src = lc.name(p)
+    lead = nd - p.ndim
+    lc.emit(f"int64_t ps_[{max(nd, 1)}] = {{0}};")
+    for d in range(p.ndim):
+        lc.emit(f"if ({src}.shape[{d}] != 1 && {src}.shape[{d}] != size_[{lead + d}]) "
+                + lc.fail("value", "%s: parameter of shape %s cannot be broadcast to size %s", lc.label(),
+                          f"tr::shape_text({src}.shape, {p.ndim}).text", f"tr::shape_text(size_, {nd}).text"),
+                f"ps_[{lead + d}] = {src}.shape[{d}] == 1 ? 0 : {src}.strides[{d}];")

@@ -1,0 +1,56 @@
+"""Runtime headers: the static C++ that rules share, one file per family under
+`transpile/templates/runtime/` (`conv.h`, `sparse.h`, ...; `<family>.h.j2` when a few constants
+come from Python, rendered with the data the rule passes).
+
+A rule asks for a family with `lc.use_runtime("conv")` (the families it `REQUIRES` come with
+it); the program records each once, and the renderer writes it into the project as
+`src/transpile_<family>.h`, included by the graph's source in the fixed order of `FAMILIES`,
+whatever order rules asked in. Each header is self-contained (`#pragma once`, the std headers
+it uses, `transpile_runtime.h`, the headers of the families it requires), so it compiles on its
+own (tests/emit/test_runtime_headers.py).
+
+Adding a family: write `templates/runtime/<family>.h` (the header comment says what it is, for
+which rules), add the name to `FAMILIES` after the families it uses, and to `REQUIRES` if it
+includes another family's header.
+"""
+import functools
+
+from transpile.emit.templates import TEMPLATES, render_template
+
+RUNTIME_DIR = TEMPLATES / "runtime"
+
+#: every family, in the order the generated source includes them (a family may only use the
+#: families listed before it)
+FAMILIES = ("index", "merge", "argmax", "complex_order", "row_max", "softmax", "logsumexp", "conv", "pool",
+            "random", "sparse")
+
+#: family -> the families whose headers it includes
+REQUIRES = {"softmax": ("row_max",), "logsumexp": ("row_max",), "complex_order": ("argmax",)}
+
+
+def header_name(family):
+    """The file name of a family's header in a generated project."""
+    return f"transpile_{family}.h"
+
+
+def ordered(families):
+    """`families` in include order."""
+    return sorted(families, key=FAMILIES.index)
+
+
+@functools.lru_cache(maxsize=None)
+def _read(name):
+    return (RUNTIME_DIR / name).read_text(encoding="utf-8")
+
+
+def runtime_source(family, **data):
+    """The text of a family's header: `<family>.h` as it is, or `<family>.h.j2` rendered with
+    `data` (the constants the rule passes; loops over data only, no logic)."""
+    if family not in FAMILIES:
+        raise ValueError(f"unknown runtime family {family!r}; expected one of {', '.join(FAMILIES)} "
+                         f"(files in {RUNTIME_DIR})")
+    if (RUNTIME_DIR / f"{family}.h").is_file():
+        if data:
+            raise ValueError(f"runtime family {family!r} is a plain header and takes no data, got {sorted(data)}")
+        return _read(f"{family}.h")
+    return render_template(f"runtime/{family}.h.j2", **data)

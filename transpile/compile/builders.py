@@ -127,7 +127,8 @@ class OpFromGraph(Op):
     # -- gradient --------------------------------------------------------------------------------
     def grad(self, inputs, output_grads):
         op = self.grad_op()
-        results = op(*inputs, *output_grads)
+        cotangents = [g for o, g in zip(self.inner_outputs, output_grads) if _differentiable(o)]
+        results = op(*inputs, *cotangents)
         results = results if isinstance(results, list) else [results]
         grads, it = [], iter(results)
         for var in inputs:
@@ -138,12 +139,13 @@ class OpFromGraph(Op):
         return grads
 
     def grad_op(self):
-        """OpFromGraph(inner inputs + output gradients) -> gradients of the differentiable
-        inner inputs (built once)."""
+        """OpFromGraph(inner inputs + gradients of the differentiable outputs) -> gradients
+        of the differentiable inner inputs (built once)."""
         if self._grad_op is None:
-            cotangents = [o.type(f"d{o.name}" if o.name else None) for o in self.inner_outputs]
+            outputs = [o for o in self.inner_outputs if _differentiable(o)]
+            cotangents = [o.type(f"d{o.name}" if o.name else None) for o in outputs]
             wrt = [v for v in self.inner_inputs if _differentiable(v)]
-            known = [(o, g) for o, g in zip(self.inner_outputs, cotangents) if _differentiable(o)]
+            known = list(zip(outputs, cotangents))
             if not wrt:
                 raise TypeError(f"{self}: no input is differentiable (all are integer)")
             if known:

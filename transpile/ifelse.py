@@ -23,7 +23,7 @@ from transpile.compile.inner import InnerFunction, store
 from transpile.configdefaults import config
 from transpile.graph.basic import Apply, Constant, Variable
 from transpile.graph.op import Op
-from transpile.graph.rewriting import graph_rewriter
+from transpile.graph.rewriting import graph_rewriter, node_rewriter
 from transpile.graph.traversal import clone_replace
 from transpile.scalar import dtypes
 from transpile.tensor.type import TensorType
@@ -167,6 +167,18 @@ def ifelse(condition, then_branch, else_branch, name=None):
         raise TypeError("ifelse: the branches are empty lists")
     outputs = _as_list(IfElse(len(thens), name)(condition, *thens, *elses))
     return outputs if several else outputs[0]
+
+
+@node_rewriter("canonicalize", "fast_compile", "fast_run", "useless_ifelse", tracks=(IfElse,))
+def useless_ifelse(fgraph, node):
+    """A constant condition picks its branch; an output whose two branches are the same
+    variable is that variable (e.g. the lengths the branches agree on, once merged)."""
+    n = node.op.n_outs
+    cond, thens, elses = node.inputs[0], node.inputs[1:1 + n], node.inputs[1 + n:]
+    if isinstance(cond, Constant):
+        return list(thens) if _truth(cond.data) else list(elses)
+    same = {out: t for out, t, e in zip(node.outputs, thens, elses) if t is e and fgraph.clients(out)}
+    return same or None
 
 
 # -- the lazy form ---------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ import transpile
 import transpile.tensor as T
 from transpile import function
 from transpile.compile.builders import OpFromGraph
-from transpile.gradient import verify_grad
+from transpile.gradient import DisconnectedInputError, verify_grad
+from transpile.ifelse import ifelse
 from transpile.printing import debugprint
 
 
@@ -68,6 +69,22 @@ def test_gradients(rng, mode):
         with_shared = OpFromGraph([x], [T.tanh(x * w)])
         _vg(lambda a: with_shared(a) ** 2, rng.standard_normal(3))
         _vg(lambda a: T.grad(T.sum(op(a, a)[0] ** 2), a), rng.standard_normal(3))
+
+
+def test_disconnected_inputs_follow_the_inner_graph():
+    x, y, c = T.vector("x"), T.vector("y"), T.scalar("c")
+    op = OpFromGraph([x, y, c], [x * 2.0, ifelse(c, y, x)])
+    assert op.connection_pattern(None) == [[True, True], [False, True], [False, False]]
+    a, b, d = T.vector("a"), T.vector("b"), T.scalar("d")
+    first, second = op(a, b, d)
+    with pytest.raises(DisconnectedInputError):
+        T.grad(T.sum(first), b)
+    with pytest.raises(DisconnectedInputError):
+        T.grad(T.sum(second), d)
+    gb = T.grad(T.sum(second * 3.0), b)
+    f = function([a, b, d], gb, on_unused_input="ignore")
+    np.testing.assert_allclose(f(np.ones(2), np.ones(2), 1.0), [3.0, 3.0])
+    np.testing.assert_allclose(f(np.ones(2), np.ones(2), 0.0), [0.0, 0.0])
 
 
 def test_inline_replaces_the_node_in_fast_run(rng, mode):

@@ -21,7 +21,7 @@ from transpile.graph.basic import Apply, Constant, Variable
 from transpile.graph.fg import FunctionGraph
 from transpile.graph.op import Op
 from transpile.graph.rewriting import node_rewriter, rewrite_graph
-from transpile.graph.traversal import clone_replace, graph_inputs
+from transpile.graph.traversal import IdMap, clone_replace, graph_inputs, io_toposort
 from transpile.scalar import dtypes
 from transpile.tensor.join import make_vector
 from transpile.tensor.shape import Shape, Shape_i, shape_i
@@ -80,6 +80,7 @@ class OpFromGraph(Op):
         self.fn = InnerFunction(inner_inputs, inner_outputs, name=name)
         self._grad_op = None
         self._shape_graph = None
+        self._connections = None
 
     @property
     def inner_inputs(self):
@@ -125,6 +126,24 @@ class OpFromGraph(Op):
         store(node, output_storage, self.fn.run(inputs, mode))
 
     # -- gradient --------------------------------------------------------------------------------
+    def connection_pattern(self, node):
+        """[input][output]: whether the inner output depends on the inner input, through the
+        inner nodes' own connection patterns (computed once)."""
+        if self._connections is None:
+            reach = IdMap((v, [k == i for k in range(len(self.inner_inputs))])
+                          for i, v in enumerate(self.inner_inputs))
+            for inner in io_toposort(self.inner_inputs, self.inner_outputs):
+                pattern = getattr(inner.op, "connection_pattern", None)
+                pattern = pattern(inner) if pattern is not None else None
+                for j, out in enumerate(inner.outputs):
+                    sources = [reach[v] for i, v in enumerate(inner.inputs)
+                               if v in reach and (pattern is None or pattern[i][j])]
+                    reach[out] = [any(col) for col in zip(*sources)] if sources else [False] * len(self.inner_inputs)
+            none = [False] * len(self.inner_inputs)
+            columns = [reach.get(o, none) for o in self.inner_outputs]
+            self._connections = [[col[i] for col in columns] for i in range(len(self.inner_inputs))]
+        return [list(row) for row in self._connections]
+
     def grad(self, inputs, output_grads):
         op = self.grad_op()
         cotangents = [g for o, g in zip(self.inner_outputs, output_grads) if _differentiable(o)]

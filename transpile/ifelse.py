@@ -216,6 +216,10 @@ class LazyIfElse(Op):
     def perform(self, node, inputs, output_storage):
         self.run_host(node, inputs, output_storage, None)
 
+    def prepare_host(self, mode):
+        self.then_fn.prepare(mode)
+        self.else_fn.prepare(mode)
+
     def run_host(self, node, inputs, output_storage, mode):
         n_then = len(self.then_fn.inputs)
         if _truth(inputs[0]):

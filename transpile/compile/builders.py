@@ -121,6 +121,9 @@ class OpFromGraph(Op):
     def perform(self, node, inputs, output_storage):
         store(node, output_storage, self.fn.run(inputs))
 
+    def prepare_host(self, mode):
+        self.fn.prepare(mode)
+
     def run_host(self, node, inputs, output_storage, mode):
         """Run the inner graph compiled with `mode` (the native linker's call)."""
         store(node, output_storage, self.fn.run(inputs, mode))

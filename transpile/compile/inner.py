@@ -3,6 +3,7 @@
 An op that owns an inner graph keeps an `InnerFunction`. Its `perform` (the reference
 semantics) calls `run(values)`, which compiles the inner graph with the reference executor
 (FAST_COMPILE: numpy `perform`, the cheap rewrites). The native linker instead calls the op's
+`prepare_host(mode)` while it compiles the outer function, then the op's
 `run_host(node, inputs, output_storage, mode)`, which runs the same inner graph compiled once
 with the outer function's mode (FAST_RUN: a native library of its own, called from the host).
 This is the one place where an inner graph is compiled and called; lowering inner graphs to
@@ -46,6 +47,12 @@ class InnerFunction:
             fn = self._compiled[key] = function(self.inputs, list(self.outputs), mode=mode,
                                                 on_unused_input="ignore", name=self.name)
         return fn
+
+    def prepare(self, mode=None):
+        """Compile now (the native linker calls it while compiling the outer function, so a
+        branch's build errors surface then, not at its first run)."""
+        if self._passthrough is None:
+            self.compiled(mode)
 
     def run(self, values, mode=None):
         if self._passthrough is not None:

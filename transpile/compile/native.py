@@ -182,8 +182,9 @@ class NativeExecutor:
 
 class SegmentedExecutor:
     """Native segments and host-only nodes in toposort order. A host node whose op owns inner
-    graphs (OpFromGraph, ifelse) runs them compiled with this executor's `mode`, through the
-    op's `run_host(node, inputs, output_storage, mode)`."""
+    graphs (OpFromGraph, ifelse) has them compiled with this executor's `mode` now
+    (`op.prepare_host(mode)`) and runs them through `op.run_host(node, inputs, output_storage,
+    mode)`."""
 
     def __init__(self, fgraph, mode=None):
         self.fgraph = fgraph
@@ -200,6 +201,9 @@ class SegmentedExecutor:
                 segment = []
             if node is not None:
                 self.plan.append(("host", node))
+                prepare = getattr(node.op, "prepare_host", None)
+                if prepare is not None:
+                    prepare(self.mode)
 
     def __call__(self, values):
         env = {id(v): x for v, x in zip(self.fgraph.inputs, values)}

@@ -169,7 +169,7 @@ def ifelse(condition, then_branch, else_branch, name=None):
     return outputs if several else outputs[0]
 
 
-@node_rewriter("canonicalize", "fast_compile", "fast_run", "useless_ifelse", tracks=(IfElse,))
+@node_rewriter("canonicalize", "fast_run", "useless_ifelse", tracks=(IfElse,))
 def useless_ifelse(fgraph, node):
     """A constant condition picks its branch; an output whose two branches are the same
     variable is that variable (e.g. the lengths the branches agree on, once merged)."""

@@ -109,7 +109,7 @@ class IfElse(Op):
         n = self.n_outs
         cond = inputs[0]
         thens, elses = inputs[1:1 + n], inputs[1 + n:]
-        keep = [k for k in range(n) if not dtypes.is_discrete(node_dtype(thens[k]))]
+        keep = [k for k in range(n) if not dtypes.is_discrete(_dtype(thens[k]))]
         then_grads = [T.zeros_like(v, dtype=config.floatX) for v in thens]
         else_grads = [T.zeros_like(v, dtype=config.floatX) for v in elses]
         if keep:
@@ -138,7 +138,7 @@ class IfElse(Op):
         return shapes
 
 
-def node_dtype(var):
+def _dtype(var):
     return getattr(var.type, "dtype", "float64")
 
 

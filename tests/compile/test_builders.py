@@ -44,6 +44,9 @@ def test_values_several_outputs_nested_and_shared(rng):
         assert g.dtype == np.float64
     w.set_value(np.ones(3))
     np.testing.assert_allclose(f(av, bv, cv)[3], cv + 3.0)
+    again = function([b], pair(b, b)[1])  # the inner graph is compiled once per op and mode
+    np.testing.assert_allclose(again(bv), np.exp(bv) * bv)
+    assert len(pair.fn._compiled) == 1
 
 
 def test_integer_and_float32_inputs(rng):

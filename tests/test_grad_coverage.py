@@ -193,6 +193,11 @@ OP_CASES = {
     "transpile.sparse.dot.StructuredDot": lambda rng: vg(lambda a, b: _sparse().structured_dot(_csr(a), b),
                                                          U(rng, 3, 2, lo=0.2), U(rng, 2, 2)),
     "transpile.sparse.reduce.SpSum": lambda rng: vg(lambda a: _sparse().sp_sum(_csr(a), axis=0), U(rng, 3, 2, lo=0.2)),
+    "transpile.compile.builders.OpFromGraph": lambda rng: vg(
+        lambda a, b: transpile.OpFromGraph([a, b], [T.exp(a) * b])(a, b * 2.0), U(rng, 3), U(rng, 3)),
+    "transpile.ifelse.IfElse": lambda rng: vg(
+        lambda a, b: transpile.ifelse.ifelse(T.gt(T.sum(a), 0), [a * b, b], [b, a])[0] * 2.0, U(rng, 3, lo=0.1),
+        U(rng, 3)),
     "transpile.printing.Print": lambda rng: vg(lambda a: transpile.printing.Print("")(a) * 2.0, U(rng, 2)),
 }
 

@@ -12,10 +12,12 @@ from transpile.graph import clone_replace
 from transpile import gradient  # noqa: F401
 from transpile import gradcheck, jacobian_op  # noqa: F401  add verify_grad, jacobian, hessian to gradient
 from transpile.gradient import grad, verify_grad
+from transpile.compile.builders import OpFromGraph
+from transpile import ifelse  # noqa: F401  the module (from transpile.ifelse import ifelse)
 from transpile import sparse  # noqa: F401  registers shared() for scipy.sparse values
 from transpile import export  # callable: transpile.export(f, directory, name)
 
 __version__ = "0.1.0"
 
-__all__ = ["Mode", "clone_replace", "config", "export", "function", "grad", "gradient", "graph", "scalar", "shared",
+__all__ = ["Mode", "OpFromGraph", "clone_replace", "config", "export", "function", "grad", "gradient", "graph", "ifelse", "scalar", "shared",
            "tensor", "verify_grad"]

@@ -48,13 +48,14 @@ def debugprint(obj, file=None, depth=-1, print_type=False, ids="CHAR", stop_on_n
     roots, order, updates = _debugprint_roots(obj)
     done = {} if done is None else done
     position = {node: i for i, node in enumerate(order)} if order is not None else None
-    lines = []
+    lines, inner = [], []
     for var in roots:
-        _print_tree(var, lines, depth, print_type, ids, stop_on_name, done, position)
+        _print_tree(var, lines, depth, print_type, ids, stop_on_name, done, position, inner)
     if updates:
         lines.append("Updates:")
         for shared, expr in updates:
             lines.append(f" {_leaf_text(shared, ids, done)} <- {_short(expr, ids, done)}")
+    _print_inner_graphs(inner, lines, depth, print_type, ids, stop_on_name, done)
     text = "".join(line.rstrip() + "\n" for line in lines)
     if file == "str":
         return text
@@ -119,8 +120,28 @@ def _short(var, ids, done):
     return _join(f"{node.op}{idx}", _id_str(node, ids, done))
 
 
-def _print_tree(root, lines, depth, print_type, ids, stop_on_name, done, position):
-    stack = [(root, "", "", depth)]
+def _print_inner_graphs(inner, lines, depth, print_type, ids, stop_on_name, done):
+    """Theano's `Inner graphs:` section: each node whose op owns graphs (`op.inner_graphs()`:
+    [(label or None, outputs)], e.g. OpFromGraph, ifelse) again, its graphs under it marked
+    ` >`. Inner graphs found on the way are printed after, in order of first visit."""
+    if not inner:
+        return
+    lines.extend(["", "Inner graphs:"])
+    k = 0
+    while k < len(inner):
+        node = inner[k]
+        k += 1
+        lines.append("")
+        lines.append(_join(str(node.op), _id_str(node, ids, done)))
+        for label, outputs in node.op.inner_graphs():
+            if label:
+                lines.append(f" >{label}:")
+            for out in outputs:
+                _print_tree(out, lines, depth, print_type, ids, stop_on_name, done, None, inner, base=" >")
+
+
+def _print_tree(root, lines, depth, print_type, ids, stop_on_name, done, position, inner=None, base=""):
+    stack = [(root, base, base, depth)]
     while stack:
         var, prefix, child_prefix, d = stack.pop()
         if d == 0:
@@ -131,6 +152,8 @@ def _print_tree(root, lines, depth, print_type, ids, stop_on_name, done, positio
             lines.append(prefix + _join(str(var), _id_str(var, ids, done), type_str))
             continue
         seen = node in done
+        if inner is not None and not seen and hasattr(node.op, "inner_graphs"):
+            inner.append(node)
         idx = f".{var.index}" if len(node.outputs) > 1 else ""
         line = prefix + _join(f"{node.op}{idx}", _id_str(node, ids, done), type_str, f"'{var.name or ''}'")
         if position is not None and node in position:

@@ -24,9 +24,14 @@ def _has_div(f):
     return any(isinstance(getattr(n.op, "scalar_op", None), S.TrueDiv) for n in f.maker.fgraph.toposort())
 
 
+#: structural passes every mode runs (they drop no check): making ifelse lazy
+STRUCTURAL = {"lazy_ifelse"}
+
+
 def test_fast_compile_selects_only_merge_and_constant_folding():
-    chosen = select(["fast_compile"])
+    chosen = [r for r in select(["fast_compile"]) if r.name not in STRUCTURAL]
     assert {r.phase for r in chosen} == {"merge", "constant_folding"}
+    assert STRUCTURAL <= {r.name for r in select(["fast_compile"])}
     fast_run_only = [r.name for r in rewrite_db if "fast_run" in r.tags and "fast_compile" not in r.tags]
     assert len(fast_run_only) > 30
     assert not {r.name for r in chosen} & set(fast_run_only)

@@ -181,10 +181,14 @@ class NativeExecutor:
 
 
 class SegmentedExecutor:
-    """Native segments and host-only nodes in toposort order."""
+    """Native segments and host-only nodes in toposort order. A host node whose op owns inner
+    graphs (OpFromGraph, ifelse) has them compiled with this executor's `mode` now
+    (`op.prepare_host(mode)`) and runs them through `op.run_host(node, inputs, output_storage,
+    mode)`."""
 
-    def __init__(self, fgraph):
+    def __init__(self, fgraph, mode=None):
         self.fgraph = fgraph
+        self.mode = NATIVE if mode is None else mode
         order = fgraph.toposort()
         later_uses = _later_uses(fgraph, order)
         self.plan, segment = [], []
@@ -197,6 +201,9 @@ class SegmentedExecutor:
                 segment = []
             if node is not None:
                 self.plan.append(("host", node))
+                prepare = getattr(node.op, "prepare_host", None)
+                if prepare is not None:
+                    prepare(self.mode)
 
     def __call__(self, values):
         env = {id(v): x for v, x in zip(self.fgraph.inputs, values)}
@@ -209,8 +216,12 @@ class SegmentedExecutor:
                 node = item[1]
                 inputs = [value(v) for v in node.inputs]
                 storage = [[None] for _ in node.outputs]
+                run_host = getattr(node.op, "run_host", None)
                 try:
-                    node.op.perform(node, inputs, storage)
+                    if run_host is not None:
+                        run_host(node, inputs, storage, self.mode)
+                    else:
+                        node.op.perform(node, inputs, storage)
                 except Exception as err:
                     raise_with_node(err, node, inputs)
                 for var, cell in zip(node.outputs, storage):
@@ -250,7 +261,7 @@ def _segment(members, later_uses):
 @register_linker("native")
 def make_native_executor(fgraph, mode):
     if any(is_host_only(node.op) for node in fgraph.toposort()):
-        return SegmentedExecutor(fgraph)
+        return SegmentedExecutor(fgraph, mode)
     names = [v.name or f"input{k}" for k, v in enumerate(fgraph.inputs)]
     library, entry = build_library(fgraph, names)
     return NativeExecutor(fgraph, library, entry)

@@ -1,0 +1,70 @@
+"""Inner graphs of ops (OpFromGraph, the branches of ifelse): compiled once per mode, then called.
+
+An op that owns an inner graph keeps an `InnerFunction`. Its `perform` (the reference
+semantics) calls `run(values)`, which compiles the inner graph with the reference executor
+(FAST_COMPILE: numpy `perform`, the cheap rewrites). The native linker instead calls the op's
+`prepare_host(mode)` while it compiles the outer function, then the op's
+`run_host(node, inputs, output_storage, mode)`, which runs the same inner graph compiled once
+with the outer function's mode (FAST_RUN: a native library of its own, called from the host).
+This is the one place where an inner graph is compiled and called; lowering inner graphs to
+C++ functions of the generated project will replace `run` there.
+"""
+import numpy as np
+
+from transpile.compile.function import function
+from transpile.compile.mode import FAST_COMPILE
+from transpile.graph.basic import Constant
+
+
+def _mode_key(mode):
+    return (mode.linker, mode.optimizer, mode.include, mode.exclude)
+
+
+class InnerFunction:
+    """`inputs` (fresh variables owned by the op) -> `outputs`; `run(values, mode)` returns the
+    list of output values (fresh arrays, never aliases of the inputs)."""
+
+    def __init__(self, inputs, outputs, name=None):
+        self.inputs = list(inputs)
+        self.outputs = list(outputs)
+        self.name = name
+        self._compiled = {}
+        # outputs that are inputs or constants need no compiled function (a branch of ifelse
+        # that only selects a value): their positions, or None when something is computed
+        positions = {id(v): k for k, v in enumerate(self.inputs)}
+        if all(id(o) in positions or isinstance(o, Constant) for o in self.outputs):
+            self._passthrough = [positions.get(id(o), o) for o in self.outputs]
+        else:
+            self._passthrough = None
+
+    def compiled(self, mode=None):
+        """The inner graph as a compiled function of `mode` (FAST_COMPILE by default), built on
+        first use and kept."""
+        mode = FAST_COMPILE if mode is None else mode
+        key = _mode_key(mode)
+        fn = self._compiled.get(key)
+        if fn is None:
+            fn = self._compiled[key] = function(self.inputs, list(self.outputs), mode=mode,
+                                                on_unused_input="ignore", name=self.name)
+        return fn
+
+    def prepare(self, mode=None):
+        """Compile now (the native linker calls it while compiling the outer function, so a
+        branch's build errors surface then, not at its first run)."""
+        if self._passthrough is None:
+            self.compiled(mode)
+
+    def run(self, values, mode=None):
+        if self._passthrough is not None:
+            return [np.array(values[p], copy=True) if isinstance(p, int) else np.array(p.data, copy=True)
+                    for p in self._passthrough]
+        return self.compiled(mode)(*values)
+
+
+def store(node, output_storage, values):
+    """Put `values` in `output_storage`, cast to each output's exact dtype."""
+    for var, cell, value in zip(node.outputs, output_storage, values):
+        value = np.asarray(value)
+        if value.dtype != np.dtype(var.type.dtype):
+            value = value.astype(var.type.dtype)
+        cell[0] = value

@@ -3,5 +3,5 @@ from transpile.emit.rules import alloc, blas, blas_gemm, elemwise, join, reduce,
 from transpile.emit.rules import conv, pool, softmax, xent  # noqa: F401  (nnet)
 from transpile.emit.rules import stats, subtensor_advanced, subtensor_inc, tensordot  # noqa: F401
 from transpile.emit.rules import gradient, random  # noqa: F401
-from transpile.emit.rules import extra_ops, sort  # noqa: F401  (tensor.extra_ops)
+from transpile.emit.rules import extra_ops, sort, unique  # noqa: F401  (tensor.extra_ops)
 from transpile.emit.rules import sparse_arith, sparse_basic, sparse_dot, sparse_structured  # noqa: F401  (sparse)

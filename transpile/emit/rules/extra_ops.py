@@ -1,18 +1,15 @@
 """Numpy-style extra ops: `CumOp` (cumsum/cumprod), `Repeat`, `BinCount`, `SearchSorted`,
 `Nonzero` (kernels in templates/runtime/extra_ops.h), `UnravelIndex` and `RavelMultiIndex`
 (short loops written here). Results whose length depends on the values (bincount, nonzero) are
-counted first, then allocated: output shapes are run-time values. `Unique` runs on the host.
+counted first, then allocated: output shapes are run-time values (`Unique` is in unique.py).
 """
-from transpile.emit.registry import register_host_only, register_lowering
+from transpile.emit.registry import register_lowering
 from transpile.emit.rules.runtime_headers import use_runtime_header
-from transpile.tensor.counting import BinCount, Nonzero, SearchSorted, Unique
+from transpile.tensor.counting import BinCount, Nonzero, SearchSorted
 from transpile.tensor.cumulative import CumOp, Repeat
 from transpile.tensor.index_ops import RavelMultiIndex, UnravelIndex
 
 HEADER = "extra_ops.h"
-
-register_host_only(Unique, "numpy.unique with its optional outputs and axis: no native kernel written yet "
-                           "(the output length is known only at run time)")
 
 
 def _shape_arg(buf, var):

@@ -111,3 +111,18 @@ def test_gradients(rng):
     idx = T.constant(np.array([0, 3, 1, 3]))
     verify_grad(lambda w: T.bincount(idx, w, minlength=5), [rng.standard_normal(4)], rng=rng)
     verify_grad(lambda v: T.nonzero_values(v), [rng.standard_normal(5)], rng=rng)
+
+
+def test_unique_nan_scalar_and_empty():
+    v, s = T.vector(), T.scalar()
+    b = np.array([3.0, np.nan, 1.0, 1.0, np.nan, -2.0])
+    values, index, counts = np.unique(b, return_index=True, return_counts=True, equal_nan=False)
+    out = T.unique(v, return_index=True, return_counts=True)
+    table = [("values", out[0], values), ("index", out[1], index), ("counts", out[2], counts),
+             ("scalar", T.unique(s), np.array([2.5])), ("empty", T.unique(v[:0]), np.zeros(0))]
+    check_table([v, s], [b, np.float64(2.5)], table)
+
+
+def test_unique_errors():
+    with pytest.raises(ValueError, match="axis"):
+        T.unique(T.matrix(), axis=2)

@@ -54,7 +54,7 @@ class CumOp(Op):
 
     def make_node(self, x):
         x = as_tensor_variable(x)
-        if not 0 <= self.axis < max(x.ndim, 1) or x.ndim == 0:
+        if not 0 <= self.axis < x.ndim:
             raise ValueError(f"{self}: axis {self.axis} is out of range for {x} ({x.type})")
         return Apply(self, [x], [TensorType(accumulate_dtype(x.dtype), x.broadcastable)()])
 

@@ -139,8 +139,7 @@ def _topk_positions(x, kth, axis, what):
         if kth == 0:
             raise ValueError(f"{what}: kth must not be 0")
         return x, axis, head(backwards if kth > 0 else order, abs(int(kth)))
-    kth = as_tensor_variable(kth) if isinstance(kth, Variable) else kth
-    if not isinstance(kth, Variable) or kth.ndim != 0 or not D.is_integer(kth.dtype):
+    if not isinstance(kth, Variable) or kth.type.ndim != 0 or not D.is_integer(kth.type.dtype):
         raise TypeError(f"{what}: kth must be an int or an int scalar, got {kth!r}")
     return x, axis, head(switch(gt(kth, 0), backwards, order), abs_(kth))
 

@@ -313,10 +313,11 @@ class Identity(UnaryScalarOp):
 
 
 class Conj(UnaryScalarOp):
-    """Complex conjugate; real values are their own conjugate."""
+    """Complex conjugate; real values are their own conjugate (booleans give int8, as numpy)."""
 
     ufunc = staticmethod(np.conjugate)
     input_cast = None
+    output_types_preference = staticmethod(lambda dtype: ("int8" if dtype == "bool" else dtype,))
 
     def c_code(self, input_dtypes, output_dtype):
         return "std::conj({0})" if D.is_complex(output_dtype) else "{0}"

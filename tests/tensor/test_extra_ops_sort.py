@@ -83,3 +83,10 @@ def test_argsort_gradient_is_zero(rng):
     x = T.matrix()
     g = T.grad(T.sum(T.argsort(x) * 1.0), x)
     assert not np.any(function([x], g)(rng.standard_normal((2, 3))))
+
+
+def test_complex_order():
+    z = T.zmatrix()
+    a = np.array([[1 + 2j, 1 + 1j, np.nan + 0j], [5j, 1 + 1j, 2 - 1j], [0j, 0j, -1 + 0j]])
+    check_table([z], [a], [("sort", T.sort(z, 0), np.sort(a, 0)), ("argsort", T.argsort(z, 1), np.argsort(a, 1, kind="stable")),
+                           ("unique", T.unique(z), np.unique(a, equal_nan=False)), ("cumsum", T.cumsum(z, 1), np.cumsum(a, 1))])

@@ -146,7 +146,9 @@ def _topk_positions(x, kth, axis, what):
 
 def topk(x, kth, axis=-1, sorted=True, idx_dtype="int64"):  # noqa: A002
     """The kth largest values along `axis` (largest first), or for a negative kth the |kth|
-    smallest (smallest first). The result is always in that order, whatever `sorted` says."""
+    smallest (smallest first). The result is always in that order, whatever `sorted` says; ties
+    keep numpy's stable order reversed for the largest. A |kth| longer than the axis gives the
+    whole axis (no error is raised)."""
     x, axis, positions = _topk_positions(x, kth, axis, "topk")
     return take_along_axis(x, positions, axis)
 

@@ -131,7 +131,28 @@ def _xent_softmax_case(rng):
     vg(lambda p: CrossentropySoftmax1Hot()(p, labels), U(rng, 3, 4))
 
 
+def _cumop_case(rng):
+    vg(lambda a: T.cumsum(a, axis=1), U(rng, 3, 4))
+    vg(lambda a: T.cumprod(a, axis=0), U(rng, 3, 2, lo=0.5, hi=2))
+    vg(lambda a: T.cumsum(a), U(rng, 2, 3))
+
+
+def _repeat_case(rng):
+    vg(lambda a: T.repeat(a, 3, axis=1), U(rng, 2, 3))
+    vg(lambda a: T.repeat(a, T.constant(np.array([2, 0, 1])), axis=0), U(rng, 3, 2))
+
+
+def _bincount_case(rng):
+    x = T.constant(np.array([0, 3, 1, 3, 3]))
+    vg(lambda w: T.bincount(x, w, minlength=6), U(rng, 5))
+
+
 OP_CASES = {
+    "transpile.tensor.cumulative.CumOp": _cumop_case,
+    "transpile.tensor.cumulative.Repeat": _repeat_case,
+    "transpile.tensor.sort.SortOp": lambda rng: vg(lambda a: T.sort(a, axis=0) * T.arange(3).dimshuffle(0, "x"),
+                                                   rng.permutation(12).reshape(3, 4) * 0.1),
+    "transpile.tensor.counting.BinCount": _bincount_case,
     "transpile.tensor.nnet.xent_softmax.CrossentropySoftmax1Hot": _xent_softmax_case,
     "transpile.tensor.elemwise.Elemwise": lambda rng: vg(lambda a, b: T.exp(a) * b + a / (1 + b * b),
                                                          U(rng, 2, 3), U(rng, 3)),
@@ -229,6 +250,11 @@ NOT_DIFFERENTIABLE = {
     "transpile.tensor.stats.Argmax": "integer output",
     "transpile.tensor.stats.Argmin": "integer output",
     "transpile.tensor.alloc.Eye": "inputs are integer sizes",
+    "transpile.tensor.sort.ArgSortOp": "integer output",
+    "transpile.tensor.counting.SearchSorted": "integer output",
+    "transpile.tensor.counting.Nonzero": "integer output",
+    "transpile.tensor.index_ops.UnravelIndex": "integer output",
+    "transpile.tensor.index_ops.RavelMultiIndex": "integer output",
     "transpile.tensor.alloc.ARange": "piecewise constant in its bounds",
     "transpile.tensor.random.op.RandomDraw": "random draws: no gradient with respect to the state",
     "transpile.tensor.random.op.UniformDraw": "random draws: no gradient with respect to the state",
@@ -270,6 +296,7 @@ SCALAR_CASES = {
     "transpile.scalar.arith.Pow": elem("pow", POS, ANY),
     "transpile.scalar.arith.Second": elem("second", ANY, ANY),
     "transpile.scalar.arith.Identity": elem("identity", ANY),
+    "transpile.scalar.arith.Conj": elem("conj", ANY),
     "transpile.scalar.arith.Cast": lambda rng: vg(lambda a: T.cast(a, "float32") * 1.0, U(rng, 3),
                                                   abs_tol=1e-2, rel_tol=1e-2),
     "transpile.scalar.arith.Mod": elem("mod", (0.1, 0.9), (1.1, 2.0)),

@@ -168,6 +168,7 @@ CASES = [
     OpCase("logical_not", T.logical_not, np.logical_not, 1, (INTS,), grad=False),
     # structure
     OpCase("identity", T.identity, lambda x: x, 1, (R,)),
+    OpCase("conj", T.conj, np.conjugate, 1, (R,)),
     OpCase("second", T.second, lambda x, y: np.broadcast_to(y, np.broadcast_shapes(x.shape, y.shape)),
            2, (R, R)),
     OpCase("cast_float64", _cast("float64"), lambda x: x.astype("float64"), 1, (R,)),

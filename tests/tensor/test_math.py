@@ -266,7 +266,7 @@ def test_aliases():
     assert T.floor_div is T.int_div
     assert T.abs is T.abs_
     assert T.reciprocal is T.inv
-    assert T.where is T.switch
+    assert T.where is T.extra_ops.where  # where(c, a, b) is switch; where(c) is nonzero
     assert T.fill is T.second
     assert T.tensor_copy is T.identity
     assert (T.bitwise_and, T.bitwise_or, T.bitwise_xor, T.bitwise_not) == (T.and_, T.or_, T.xor, T.invert)

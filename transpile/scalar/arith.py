@@ -312,6 +312,20 @@ class Identity(UnaryScalarOp):
         return [output_grads[0]]
 
 
+class Conj(UnaryScalarOp):
+    """Complex conjugate; real values are their own conjugate (booleans give int8, as numpy)."""
+
+    ufunc = staticmethod(np.conjugate)
+    input_cast = None
+    output_types_preference = staticmethod(lambda dtype: ("int8" if dtype == "bool" else dtype,))
+
+    def c_code(self, input_dtypes, output_dtype):
+        return "std::conj({0})" if D.is_complex(output_dtype) else "{0}"
+
+    def grad(self, inputs, outputs, output_grads):
+        return [conj(output_grads[0]) if D.is_complex(inputs[0].dtype) else output_grads[0]]
+
+
 class Cast(UnaryScalarOp):
     """Conversion to `o_type` (a dtype name)."""
 
@@ -360,8 +374,9 @@ log = Log("log")
 sqrt = Sqrt("sqrt")
 second = Second("second")
 identity = Identity("identity")
+conj = Conj("conj")
 
 __all__ = ["Add", "Mul", "Sub", "TrueDiv", "IntDiv", "Mod", "Neg", "Pow", "Abs", "Sgn", "Sqr",
-           "Inv", "Exp", "Log", "Sqrt", "Second", "Identity", "Cast", "add", "mul", "sub",
+           "Inv", "Exp", "Log", "Sqrt", "Second", "Identity", "Conj", "Cast", "add", "mul", "sub",
            "true_div", "int_div", "mod", "neg", "pow", "abs_", "sgn", "sqr", "inv", "exp", "log",
-           "sqrt", "second", "identity"]
+           "sqrt", "second", "identity", "conj"]

@@ -129,22 +129,42 @@ def _maker(broadcastable, dtype=None):
 _PATTERNS = {
     "scalar": (), "vector": (False,), "matrix": (False, False), "row": (True, False),
     "col": (False, True), "tensor3": (False,) * 3, "tensor4": (False,) * 4, "tensor5": (False,) * 5,
+    "tensor6": (False,) * 6, "tensor7": (False,) * 7,
 }
+#: the plural of each kind (Theano's `dmatrices("x", "y")`)
+_PLURALS = {"scalar": "scalars", "vector": "vectors", "matrix": "matrices", "row": "rows", "col": "cols",
+            "tensor3": "tensor3s", "tensor4": "tensor4s", "tensor5": "tensor5s", "tensor6": "tensor6s",
+            "tensor7": "tensor7s"}
 _PREFIXES = {"b": "int8", "w": "int16", "i": "int32", "l": "int64", "f": "float32", "d": "float64",
              "c": "complex64", "z": "complex128"}
 
-scalar = _maker(())
-vector = _maker((False,))
-matrix = _maker((False, False))
-row = _maker((True, False))
-col = _maker((False, True))
-tensor3 = _maker((False,) * 3)
-tensor4 = _maker((False,) * 4)
-tensor5 = _maker((False,) * 5)
+
+def _plural(make, kind):
+    def make_many(*names):
+        """Several variables: `n` unnamed ones for an int n, else one per name (a list, or the
+        variable itself for a single name, as Theano)."""
+        if len(names) == 1 and isinstance(names[0], (list, tuple)):
+            names = tuple(names[0])
+        if len(names) == 1 and isinstance(names[0], numbers.Integral) and not isinstance(names[0], bool):
+            if names[0] < 0:
+                raise ValueError(f"{kind}: the number of variables must be non-negative, got {names[0]}")
+            return make() if names[0] == 1 else [make() for _ in range(names[0])]
+        for name in names:
+            if not isinstance(name, str):
+                raise TypeError(f"{kind}: expected variable names (str) or a count (int), got {name!r}")
+        if len(names) == 1:
+            return make(names[0])
+        return [make(name) for name in names]
+    make_many.__name__ = make_many.__qualname__ = kind
+    return make_many
+
 
 _constructors = {}
-for _prefix, _dtype in _PREFIXES.items():
-    for _kind, _pattern in _PATTERNS.items():
+for _kind, _pattern in _PATTERNS.items():
+    _constructors[_kind] = _maker(_pattern)
+    _constructors[_PLURALS[_kind]] = _plural(_constructors[_kind], _PLURALS[_kind])
+    for _prefix, _dtype in _PREFIXES.items():
         _constructors[_prefix + _kind] = _maker(_pattern, _dtype)
+        _constructors[_prefix + _PLURALS[_kind]] = _plural(_constructors[_prefix + _kind], _prefix + _PLURALS[_kind])
 globals().update(_constructors)
 CONSTRUCTOR_NAMES = sorted(_constructors)

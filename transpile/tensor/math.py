@@ -180,6 +180,8 @@ def logical_not(x):
 second = _f(S.second, "second(x, y): y broadcast to the shape of x.")
 fill = second
 identity = _f(S.identity)
+conj = _f(S.conj, "Complex conjugate (real tensors are returned as they are).")
+conjugate = conj
 tensor_copy = identity
 
 
@@ -217,5 +219,5 @@ __all__ = [
     "where",
     "and_", "or_", "xor", "invert", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
     "logical_and", "logical_or", "logical_xor", "logical_not",
-    "second", "fill", "identity", "tensor_copy", "cast", "zeros_like", "ones_like",
+    "second", "fill", "identity", "conj", "conjugate", "tensor_copy", "cast", "zeros_like", "ones_like",
 ]

@@ -253,12 +253,91 @@ class _TensorOperators:
         return _T().round(self, mode)
 
     def norm(self, L, axis=None):
+        """(sum |x|**L over `axis`) ** (1 / L), Theano's TensorVariable.norm."""
         T = _T()
+        if L == 0:
+            raise NotImplementedError("norm: L=0 (the count of nonzeros) is not a norm Theano offered")
         if L == 1:
             return T.sum(T.abs_(self), axis=axis)
         if L == 2:
             return T.sqrt(T.sum(T.sqr(self), axis=axis))
         return T.pow(T.sum(T.pow(T.abs_(self), L), axis=axis), 1.0 / L)
+
+    # -- numpy-style methods (each calls the function of the same name) ----------------------------
+    def ravel(self):
+        return _T().flatten(self, 1)
+
+    def squeeze(self, axis=None):
+        return _T().squeeze(self, axis)
+
+    def swapaxes(self, axis1, axis2):
+        return _T().swapaxes(self, axis1, axis2)
+
+    def take(self, indices, axis=None, mode="raise"):
+        return _T().take(self, indices, axis=axis, mode=mode)
+
+    def repeat(self, repeats, axis=None):
+        return _T().repeat(self, repeats, axis=axis)
+
+    def cumsum(self, axis=None):
+        return _T().cumsum(self, axis)
+
+    def cumprod(self, axis=None):
+        return _T().cumprod(self, axis)
+
+    def sort(self, axis=-1, kind="quicksort", order=None):
+        return _T().sort(self, axis, kind, order)
+
+    def argsort(self, axis=-1, kind="quicksort", order=None):
+        return _T().argsort(self, axis, kind, order)
+
+    def searchsorted(self, v, side="left", sorter=None):
+        return _T().searchsorted(self, v, side=side, sorter=sorter)
+
+    def nonzero(self, return_matrix=False):
+        return _T().nonzero(self, return_matrix=return_matrix)
+
+    def nonzero_values(self):
+        return _T().nonzero_values(self)
+
+    def diagonal(self, offset=0, axis1=0, axis2=1):
+        return _T().diagonal(self, offset, axis1, axis2)
+
+    def trace(self, offset=0, axis1=0, axis2=1):
+        return _T().trace(self, offset, axis1, axis2)
+
+    def ptp(self, axis=None, keepdims=False):
+        """max - min over `axis` (peak to peak)."""
+        return _T().max(self, axis=axis, keepdims=keepdims) - _T().min(self, axis=axis, keepdims=keepdims)
+
+    def fill(self, value):
+        """A tensor of the shape of this one filled with `value`."""
+        return _T().fill(self, value)
+
+    def zeros_like(self, dtype=None):
+        return _T().zeros_like(self, dtype=dtype)
+
+    def ones_like(self, dtype=None):
+        return _T().ones_like(self, dtype=dtype)
+
+    def conj(self):
+        """The complex conjugate (real tensors are their own)."""
+        return _T().conj(self)
+
+    conjugate = conj
+
+
+def _elementwise_method(name):
+    def method(self):
+        return getattr(_T(), name)(self)
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"Same as T.{name}(x)."
+    return method
+
+
+for _name in ("exp", "log", "log1p", "expm1", "log2", "log10", "sqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh",
+              "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "floor", "ceil", "trunc"):
+    setattr(_TensorOperators, _name, _elementwise_method(_name))
 
 
 class TensorVariable(_TensorOperators, Variable):

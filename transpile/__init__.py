@@ -7,14 +7,16 @@
 """
 from transpile.configdefaults import config
 from transpile import graph, scalar, tensor  # noqa: F401
-from transpile.compile import Mode, function, shared
+from transpile import compile  # noqa: F401  (shadows the builtin only as transpile.compile, as in Theano)
+from transpile.compile import In, Mode, Out, as_op, function, shared
 from transpile.graph import clone_replace
 from transpile import gradient  # noqa: F401
 from transpile.gradient import grad, verify_grad
 from transpile import sparse  # noqa: F401  registers shared() for scipy.sparse values
+from transpile import printing  # noqa: F401
 from transpile import export  # callable: transpile.export(f, directory, name)
 
 __version__ = "0.1.0"
 
-__all__ = ["Mode", "clone_replace", "config", "export", "function", "grad", "gradient", "graph", "scalar", "shared",
-           "tensor", "verify_grad"]
+__all__ = ["In", "Mode", "Out", "as_op", "clone_replace", "compile", "config", "export", "function", "grad",
+           "gradient", "graph", "printing", "scalar", "shared", "sparse", "tensor", "verify_grad"]

@@ -11,6 +11,7 @@ from collections import OrderedDict
 from transpile.compile.function_copy import copy_function
 from transpile.compile.io import as_in, as_output_variable, default_containers
 from transpile.compile.mode import get_mode
+from transpile.compile.profiling import ProfileStats, ProfilingExecutor
 from transpile.compile.ops import deep_copy_op
 from transpile.compile.sharedvalue import SharedVariable
 from transpile.graph.basic import Constant, Variable
@@ -169,11 +170,14 @@ def _as_updates(updates):
 
 
 def function(inputs, outputs=None, updates=None, givens=None, mode=None, name=None,
-             allow_input_downcast=None, on_unused_input="raise", no_default_updates=False):
+             allow_input_downcast=None, on_unused_input="raise", no_default_updates=False, profile=None):
     """Compile `outputs` as a function of `inputs` (see the module docstring).
 
     A shared variable read by the graph that has a `default_update` attribute (random states)
-    is updated with it unless `updates` names it or `no_default_updates` is True or lists it."""
+    is updated with it unless `updates` names it or `no_default_updates` is True or lists it.
+
+    `profile`: True (or a ProfileStats, or a name for one) times the calls; see `f.profile`
+    and transpile.compile.profiling."""
     if isinstance(inputs, Variable):
         raise TypeError("function(inputs, ...): inputs must be a list of variables, e.g. function([x], y)")
     specs = [as_in(v, i) for i, v in enumerate(inputs)]
@@ -241,10 +245,27 @@ def function(inputs, outputs=None, updates=None, givens=None, mode=None, name=No
     m.optimize(fgraph)
     protect_outputs(fgraph)
     executor = m.make_executor(fgraph)
+    stats = _profile_stats(profile, name)
+    if stats is not None:
+        executor = ProfilingExecutor(executor, stats)
     maker = FunctionMaker(inputs, outs, update_pairs, shared_inputs, fgraph, m, specs, defaults,
                           [(c, targets[len(outs) + k]) for k, (c, _) in enumerate(in_updates)])
     cls = getattr(executor, "function_class", Function)  # a linker may supply a faster Function
-    return cls(maker, executor, output_kind, allow_input_downcast, name)
+    fn = cls(maker, executor, output_kind, allow_input_downcast, name)
+    fn.profile = stats
+    return fn
+
+
+def _profile_stats(profile, name):
+    if profile is None or profile is False:
+        return None
+    if profile is True:
+        return ProfileStats(name)
+    if isinstance(profile, str):
+        return ProfileStats(profile)
+    if isinstance(profile, ProfileStats):
+        return profile
+    raise TypeError(f"function: profile must be True, False, a name or a ProfileStats, got {type(profile).__name__}")
 
 
 def _filter_default(var, value, allow_downcast):

@@ -58,7 +58,7 @@ _FLAGS = {
                   "merge or None"),
     "print_test_value": (False, _bool, "repr() of a variable with a test value shows that value"),
     "exception_verbosity": ("low", _choice("low", "high"), "'high': errors raised while running a node "
-                            "also print the node's graph (debugprint)"),
+                            "in Python (reference executor, host nodes) also print its graph (debugprint)"),
 }
 
 # Theano's warn.* flags, accepted so that existing THEANO_FLAGS keep working: they named bugs of

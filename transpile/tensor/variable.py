@@ -157,8 +157,7 @@ class _TensorOperators:
             raise TypeError(
                 f"symbolic variable {self} ({self.type}) cannot be iterated: the length of its first dimension "
                 "is not known while building the graph (did you mean T.sum instead of builtin sum?)")
-        for i in range(length):
-            yield self[i]
+        return (self[i] for i in range(length))
 
     def _static_length(self):
         """Length of the first dimension when known while building the graph, else None."""

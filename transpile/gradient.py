@@ -1,6 +1,7 @@
 """Symbolic differentiation: `grad` (reverse mode), `Lop`, `disconnected_grad`/`zero_grad`, and
-`jacobian`/`hessian` (from `transpile.jacobian_op`) and `verify_grad` (finite differences,
-from `transpile.gradcheck`), re-exported here.
+`jacobian`/`hessian` (from `transpile.jacobian_op`), `verify_grad` (finite differences,
+from `transpile.gradcheck`), `Rop`, `grad_clip`, `grad_scale`, `undefined_grad`,
+`consider_constant` and `subgraph_grad` (from `transpile.gradient_extras`), re-exported here.
 
 `grad` walks the graph between `wrt` and the cost backwards in toposort order, calling each
 node's `op.grad(inputs, output_grads)` (always the op's own method, so user subclasses are
@@ -351,3 +352,14 @@ def Lop(f, wrt, eval_points, consider_constant=None, disconnected_inputs="raise"
 # jacobian/hessian and verify_grad live in their own modules; they import this one lazily.
 from transpile.gradcheck import GradientError, numeric_grad, verify_grad  # noqa: E402,F401
 from transpile.jacobian_op import hessian, jacobian  # noqa: E402,F401
+from transpile.gradient_extras import (  # noqa: E402,F401
+    GradClip,
+    GradScale,
+    Rop,
+    UndefinedGrad,
+    consider_constant,
+    grad_clip,
+    grad_scale,
+    subgraph_grad,
+    undefined_grad,
+)

@@ -142,7 +142,8 @@ def test_png_has_the_svg_layout_and_colors(tmp_path):
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and data == pydotprint(out, format="png")  # deterministic
     image = Image.open(io.BytesIO(data)).convert("RGB")
     root = parse(pydotprint(out))
-    assert abs(image.width - 2 * float(root.get("width"))) <= 2 and abs(image.height - 2 * float(root.get("height"))) <= 2
+    assert abs(image.width - 2 * float(root.get("width"))) <= 2
+    assert abs(image.height - 2 * float(root.get("height"))) <= 2
     colors = {"#%02x%02x%02x" % c for _, c in image.getcolors(maxcolors=1 << 20)}
     for kind in ("input", "constant", "output", "apply", "elemwise"):
         assert COLORS[kind] in colors, kind

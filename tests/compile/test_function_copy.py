@@ -57,3 +57,13 @@ def test_copy_swap_errors():
         f.copy(swap={w: 3.0})
     with pytest.raises(TypeError, match="must be a dict"):
         f.copy(swap=[(w, w)])
+
+
+def test_copy_of_a_profiled_function_is_profiled():
+    x = T.scalar("x")
+    f = function([x], x * 2.0, profile=True)
+    g, h = f.copy(), f.copy(share_memory=True)
+    g(1.0), g(2.0), h(3.0)
+    assert g.profile is not f.profile and g.profile.call_count == 2
+    assert h.profile is f.profile and f.profile.call_count == 1
+    assert function([x], x * 2.0).copy().profile is None

@@ -27,11 +27,12 @@ def test_linker_and_optimizer_names(rng):
     x = T.vector("x")
     a = rng.standard_normal(4)
     assert {LINKER_ALIASES[k] for k in ("c", "c|py", "cvm", "vm", "cvm_nogc", "vm_nogc", "c|py_nogc")} == {"native"}
-    for linker in ("py", "c|py"):
-        for optimizer in ("fast_run", "fast_compile", "merge", None):
-            m = Mode(linker=linker, optimizer=optimizer)
-            assert m.linker == LINKER_ALIASES[linker] and m.optimizer == optimizer
-            np.testing.assert_allclose(function([x], T.exp(x) * 2 + 1, mode=m)(a), np.exp(a) * 2 + 1)
+    combinations = [("py", o) for o in ("fast_run", "fast_compile", "merge", None)]
+    combinations += [("c|py", "fast_run"), ("cvm", None)]  # native builds: few
+    for linker, optimizer in combinations:
+        m = Mode(linker=linker, optimizer=optimizer)
+        assert m.linker == LINKER_ALIASES[linker] and m.optimizer == optimizer
+        np.testing.assert_allclose(function([x], T.exp(x) * 2 + 1, mode=m)(a), np.exp(a) * 2 + 1)
     with config.change_flags(linker="py", optimizer="merge"):
         m = Mode(linker=None, optimizer="default")
         assert (m.linker, m.optimizer) == ("py", "merge")

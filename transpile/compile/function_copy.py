@@ -7,9 +7,11 @@ The copy runs the already-optimized graph of the original (no new rewriting):
 - `share_memory=True`: the copy calls the same executor (the native library instance and its
   buffers); otherwise it gets its own executor made from a copy of the compiled graph (a native
   library then comes from the build cache: no rebuild).
-Optional inputs' current defaults are copied into containers of the copy's own.
+Optional inputs' current defaults are copied into containers of the copy's own. A profiled
+function's copy is profiled too (its own ProfileStats, or the same one with share_memory).
 """
 from transpile.compile.io import ValueContainer
+from transpile.compile.profiling import ProfileStats, ProfilingExecutor
 from transpile.compile.sharedvalue import SharedVariable
 from transpile.graph.fg import FunctionGraph
 
@@ -32,11 +34,15 @@ def copy_function(f, share_memory=False, swap=None, delete_updates=False, name=N
         n_kept = len(maker.outputs) + len(in_updates) + len(updates)
         fgraph = FunctionGraph(maker.fgraph.inputs, maker.fgraph.outputs[:n_kept], clone=True)
         executor = maker.mode.make_executor(fgraph)
+        if f.profile is not None:
+            executor = ProfilingExecutor(executor, ProfileStats(f"{f.profile.name or 'function'} copy"))
     new_maker = type(maker)(maker.inputs, maker.outputs, updates, shared_inputs, fgraph, maker.mode,
                               maker.input_specs, defaults, in_updates)
     cls = getattr(executor, "function_class", type(f))
     copy_name = name if name is not None else (f"{f.name} copy" if f.name else None)
-    return cls(new_maker, executor, f.output_kind, f.allow_downcast, copy_name)
+    copy = cls(new_maker, executor, f.output_kind, f.allow_downcast, copy_name)
+    copy.profile = getattr(executor, "stats", None)
+    return copy
 
 
 def _check_swap(maker, swap):

@@ -140,6 +140,8 @@ class _Graph:
             n_out = len(maker.outputs)
             names = [("output", f"output {k}") for k in range(n_out)]
             names += [("update", f"update {s}") for s, _ in maker.updates]
+            names += [("update", f"update {spec.name or spec.variable}")  # In(..., update=...) inputs
+                      for spec in (getattr(maker, "input_specs", None) or ()) if spec.update is not None]
             return list(fg.outputs), names, list(fg.inputs)
         if isinstance(obj, FunctionGraph):
             outputs, inputs = list(obj.outputs), list(obj.inputs)

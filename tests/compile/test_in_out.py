@@ -77,3 +77,16 @@ def test_in_and_shared_updates_together(rng):
 
 def test_in_out_are_reachable_from_the_package():
     assert transpile.In is transpile.compile.In and transpile.Out is transpile.compile.Out
+
+
+def test_functions_with_input_updates_print_draw_and_refuse_export(tmp_path):
+    x, s = T.scalar("x"), T.scalar("s")
+    w = shared(1.0, "w")
+    f = function([x, In(s, value=0.0, update=s + x)], x * w, updates={w: w + 1.0})
+    assert f(2.0) == 2.0 and f(2.0) == 4.0 and f["s"] == 4.0 and w.get_value() == 3.0
+    text = transpile.printing.debugprint(f, file="str")
+    assert "w [id C] <- Elemwise{add,no_inplace} [id D]" in text.split("Updates:")[1]
+    svg = transpile.printing.pydotprint(f)
+    assert "update w" in svg and "update s" in svg
+    with pytest.raises(TypeError, match="cannot be exported"):
+        transpile.export(f, str(tmp_path / "out"), "model")

@@ -54,7 +54,8 @@ class Function:
         specs = maker.input_specs
         self._input_names = [s.name for s in specs] if specs else [v.name for v in maker.inputs]
         self._n_out = len(maker.outputs)
-        self._update_cells = [c for c, _ in maker.input_updates] + [s.container for s, _ in maker.updates]
+        # in the order of the fgraph's outputs after the function's outputs
+        self._update_cells = [s.container for s, _ in maker.updates] + [c for c, _ in maker.input_updates]
 
     def __call__(self, *args, **kwargs):
         values = self._bind(args, kwargs)
@@ -206,13 +207,17 @@ def function(inputs, outputs=None, updates=None, givens=None, mode=None, name=No
     in_updates = [(defaults[i], _fit_update(spec.update, spec.variable)) for i, spec in enumerate(specs)
                   if spec.update is not None]
 
-    targets = outs + [expr for _, expr in in_updates] + [expr for _, expr in update_pairs]
+    # fgraph outputs: outputs, shared variables' updates (explicit, then default ones), In updates
+    targets = outs + [expr for _, expr in update_pairs] + [expr for _, expr in in_updates]
     if givens:
         given_pairs = list(givens.items()) if hasattr(givens, "items") else list(givens)
         targets = clone_replace(targets, given_pairs) if targets else []
     else:
         given_pairs = []
+    first_in_update = len(outs) + len(update_pairs)
     targets, update_pairs = _add_default_updates(targets, update_pairs, given_pairs, inputs, no_default_updates)
+    in_targets = targets[first_in_update:first_in_update + len(in_updates)]
+    targets = targets[:first_in_update] + targets[first_in_update + len(in_updates):] + in_targets
 
     explicit = {id(v) for v in inputs}
     needed = ancestors(targets, blockers=inputs)
@@ -249,7 +254,7 @@ def function(inputs, outputs=None, updates=None, givens=None, mode=None, name=No
     if stats is not None:
         executor = ProfilingExecutor(executor, stats)
     maker = FunctionMaker(inputs, outs, update_pairs, shared_inputs, fgraph, m, specs, defaults,
-                          [(c, targets[len(outs) + k]) for k, (c, _) in enumerate(in_updates)])
+                          [(c, expr) for (c, _), expr in zip(in_updates, in_targets)])
     cls = getattr(executor, "function_class", Function)  # a linker may supply a faster Function
     fn = cls(maker, executor, output_kind, allow_input_downcast, name)
     fn.profile = stats

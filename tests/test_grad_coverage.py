@@ -199,6 +199,10 @@ OP_CASES = {
     "transpile.tensor.gradient_ops.ZeroGrad": lambda rng: zero_grad_check(lambda a: transpile.gradient.zero_grad(a), U(rng, 3)),
     "transpile.tensor.gradient_ops.DisconnectedGrad": lambda rng: zero_grad_check(
         lambda a: transpile.gradient.disconnected_grad(a) + a * 0, U(rng, 3)),
+    "transpile.gradient_extras.GradClip": lambda rng: vg(
+        lambda a: T.tanh(transpile.gradient.grad_clip(a, -1e3, 1e3)), U(rng, 3)),  # bounds not reached
+    "transpile.gradient_extras.GradScale": lambda rng: vg(  # scales that cancel: the true gradient
+        lambda a: transpile.gradient.grad_scale(transpile.gradient.grad_scale(T.exp(a), 4.0), 0.25), U(rng, 3)),
     "transpile.sparse.basic.DenseFromSparse": lambda rng: vg(lambda a: _dense(_csr(a)) * 2.0, U(rng, 3, 2)),
     "transpile.sparse.basic.SparseFromDense": lambda rng: vg(lambda a: _dense(_sparse().csc_from_dense(a)), U(rng, 3, 2)),
     "transpile.sparse.basic.Transpose": lambda rng: vg(lambda a: _dense(_sparse().transpose(_csr(a))), U(rng, 3, 2)),
@@ -260,6 +264,7 @@ NOT_DIFFERENTIABLE = {
     "transpile.tensor.random.op.UniformDraw": "random draws: no gradient with respect to the state",
     "transpile.tensor.random.op.NormalDraw": "random draws: no gradient with respect to the state",
     "transpile.tensor.random.op.BinomialDraw": "random draws: no gradient with respect to the state",
+    "transpile.gradient_extras.UndefinedGrad": "undefined by design (tests/test_gradient_extras.py checks the error)",
 }
 
 

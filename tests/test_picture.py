@@ -125,9 +125,31 @@ def test_html_and_files(tmp_path):
     assert pydotprint(out, outfile=str(svg_path)) == str(svg_path)
     parse(svg_path.read_text())
     with pytest.raises(ValueError, match="graphviz"):
-        pydotprint(out, outfile=str(tmp_path / "g.png"))
+        pydotprint(out, outfile=str(tmp_path / "g.jpg"))
     with pytest.raises(ValueError, match="svg"):
         pydotprint(out, format="pdf")
+
+
+@pytest.mark.single_mode
+def test_png_has_the_svg_layout_and_colors(tmp_path):
+    import io
+
+    from PIL import Image
+
+    from transpile.picture import COLORS
+    _, _, out = build()
+    data = pydotprint(out, format="png")
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data == pydotprint(out, format="png")  # deterministic
+    image = Image.open(io.BytesIO(data)).convert("RGB")
+    root = parse(pydotprint(out))
+    assert abs(image.width - 2 * float(root.get("width"))) <= 2
+    assert abs(image.height - 2 * float(root.get("height"))) <= 2
+    colors = {"#%02x%02x%02x" % c for _, c in image.getcolors(maxcolors=1 << 20)}
+    for kind in ("input", "constant", "output", "apply", "elemwise"):
+        assert COLORS[kind] in colors, kind
+    path = tmp_path / "g.png"
+    assert pydotprint(out, outfile=str(path)) == str(path)
+    assert path.read_bytes() == data
 
 
 @pytest.mark.single_mode

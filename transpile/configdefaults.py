@@ -6,7 +6,13 @@ at import rather than a silently ignored setting.
 import os
 from contextlib import contextmanager
 
-MODES = ("FAST_RUN", "FAST_COMPILE", "DEBUG_MODE")
+MODES = ("FAST_RUN", "FAST_COMPILE", "DEBUG_MODE", "DebugMode", "Mode")
+#: Theano's linker names (see transpile.compile.mode.LINKER_ALIASES) and ours
+LINKER_NAMES = ("cvm", "vm", "c", "c|py", "py", "cvm_nogc", "vm_nogc", "c|py_nogc", "native")
+OPTIMIZER_NAMES = ("fast_run", "fast_compile", "merge", "None")
+#: Theano versions whose known bugs `warn.*` flags warned about (transpile never had those bugs)
+BUG_VERSIONS = ("None", "all", "0.3", "0.4", "0.4.1", "0.5", "0.6", "0.7", "0.8", "0.8.1", "0.8.2", "0.9", "0.10",
+                "1.0", "1.0.1", "1.0.2", "1.0.3", "1.0.4", "1.0.5")
 
 
 def _choice(*allowed):
@@ -24,6 +30,15 @@ def _device(value):
     if name == "cpu" or (name.startswith("cuda") and (name[4:] == "" or name[4:].isdigit())):
         return name
     raise ValueError(f"expected cpu, cuda or cudaN (gpu and gpuN are read as cuda), got {value!r}")
+
+
+def _bool(value):
+    text = str(value)
+    if text in ("True", "true", "1"):
+        return True
+    if text in ("False", "false", "0"):
+        return False
+    raise ValueError(f"expected True or False, got {value!r}")
 
 
 def _path(value):
@@ -46,7 +61,42 @@ _FLAGS = {
     "optimizer_excluding": ((), _csv, "rewrite names or tags to skip"),
     "optimizer_including": ((), _csv, "rewrite names or tags to add"),
     "openmp": ("True", _choice("True", "False"), "let native code use OpenMP threads"),
+    "linker": ("cvm", _choice(*LINKER_NAMES), "linker of mode 'Mode' (Theano names: py = numpy reference, "
+               "the C/VM names = native)"),
+    "optimizer": ("fast_run", _choice(*OPTIMIZER_NAMES), "rewrites of mode 'Mode': fast_run, fast_compile, "
+                  "merge or None"),
+    "print_test_value": (False, _bool, "repr() of a variable with a test value shows that value"),
+    "exception_verbosity": ("low", _choice("low", "high"), "'high': errors raised while running a node "
+                            "in Python (reference executor, host nodes) also print its graph (debugprint)"),
 }
+
+# Theano's warn.* flags, accepted so that existing THEANO_FLAGS keep working: they named bugs of
+# old Theano versions, which transpile never had, so they change nothing.
+_WARN_DOC = "accepted for Theano compatibility; transpile has no such historical bug, so no effect"
+_FLAGS["warn.ignore_bug_before"] = ("0.9", _choice(*BUG_VERSIONS), _WARN_DOC)
+for _name in ("argmax_pushdown_bug", "gpusum_01_011_0111_bug", "sum_sum_bug", "sum_div_dimshuffle_bug",
+              "subtensor_merge_bug", "gpu_set_subtensor1", "vm_gc_bug", "signal_conv2d_interface", "reduce_join",
+              "inc_set_subtensor1", "round", "identify_1pexp_bug"):
+    _FLAGS[f"warn.{_name}"] = (True, _bool, _WARN_DOC)
+
+
+def flag_name(name):
+    """Canonical flag name: Theano's dotted `warn.x` or PyTensor's `warn__x` both name `warn.x`."""
+    return name.replace("__", ".")
+
+
+class _Section:
+    """`config.warn`: attribute access to the flags under `warn.`, as Theano had it."""
+
+    def __init__(self, config, prefix):
+        object.__setattr__(self, "_config", config)
+        object.__setattr__(self, "_prefix", prefix)
+
+    def __getattr__(self, name):
+        return getattr(self._config, f"{self._prefix}.{name}")
+
+    def __setattr__(self, name, value):
+        setattr(self._config, f"{self._prefix}.{name}", value)
 
 
 class Config:
@@ -58,12 +108,16 @@ class Config:
             self._values[name] = check(default)
 
     def __getattr__(self, name):
+        key = flag_name(name)
         try:
-            return self._values[name]
+            return self._values[key]
         except KeyError:
+            if any(k.startswith(key + ".") for k in _FLAGS):
+                return _Section(self, key)
             raise AttributeError(f"transpile.config has no flag {name!r}") from None
 
     def __setattr__(self, name, value):
+        name = flag_name(name)
         if name not in _FLAGS:
             raise AttributeError(f"transpile.config has no flag {name!r}; known: {', '.join(sorted(_FLAGS))}")
         try:
@@ -97,7 +151,7 @@ def parse_flags(text):
         if "=" not in item:
             raise ValueError(f"TRANSPILE_FLAGS item {item!r} is not of the form name=value")
         key, value = item.split("=", 1)
-        pairs.append((key.strip(), value.strip()))
+        pairs.append((flag_name(key.strip()), value.strip()))
     return pairs
 
 

@@ -1,7 +1,9 @@
 """Symbolic differentiation: `grad` (reverse mode), `Lop`, `disconnected_grad`/`zero_grad`, and
-`jacobian`/`hessian` and `verify_grad` (finite differences). The last two compile functions, so
-they are defined above the compiler (`transpile.jacobian_op`, `transpile.gradcheck`) and add
-themselves to this module when imported (`import transpile` imports them).
+`jacobian`/`hessian`, `verify_grad` (finite differences), `Rop`, `grad_clip`, `grad_scale`,
+`undefined_grad`, `consider_constant` and `subgraph_grad`. They are defined in their own modules
+(`transpile.jacobian_op` and `transpile.gradcheck`, above the compiler since they compile
+functions; `transpile.gradient_extras`) and add themselves to this module when imported
+(`import transpile` imports them).
 
 `grad` walks the graph between `wrt` and the cost backwards in toposort order, calling each
 node's `op.grad(inputs, output_grads)` (always the op's own method, so user subclasses are

@@ -7,8 +7,11 @@ cotangent input `v`; `JacobianOp` compiles it once (lazily) as an inner function
 `perform`, evaluates it for every unit vector `e_k`, stacking the rows. The number of rows is
 only known at run time, which is why the loop lives in `perform` rather than in the graph.
 
-When every dimension of `expression` is broadcastable (so it holds a single element), the
-Jacobian is built symbolically instead, with no inner function.
+When the number of rows is known while building the graph, the Jacobian is built symbolically
+instead, with no inner function and no host loop (so FAST_RUN compiles it natively): when every
+dimension of `expression` is broadcastable (a single element), or when it is a vector of static
+length (`T.get_vector_length`; for `hessian`, when `wrt` is) of at most `MAX_SYMBOLIC_ROWS`
+rows, one `grad` per row, stacked.
 
 The result has shape `expression.shape + wrt.shape` and the dtype of `wrt`. The op has no
 gradient itself (no third derivatives through `hessian`), and no native lowering: it runs its
@@ -23,6 +26,11 @@ from transpile.gradient import grad
 from transpile.graph.basic import Apply, Constant, Variable
 from transpile.graph.op import Op
 from transpile.graph.traversal import clone_replace, graph_inputs
+
+
+#: above this many statically known rows, the Jacobian uses JacobianOp (one graph per row
+#: would make graphs, and builds, grow with the row count)
+MAX_SYMBOLIC_ROWS = 32
 
 
 class JacobianOp(Op):
@@ -72,7 +80,26 @@ class JacobianOp(Op):
         return "JacobianOp"
 
 
-def _jacobian_one(expression, wrt, consider_constant, disconnected_inputs):
+def _static_length(v, depth=8):
+    """Length of vector `v` when known while building the graph: `get_vector_length`, or for
+    an elementwise result, that of an input it is not broadcast from."""
+    known = T.get_vector_length(v)
+    if known is not None or depth == 0 or v.owner is None or getattr(v.owner.op, "scalar_op", None) is None:
+        return known
+    for inp in v.owner.inputs:
+        if inp.ndim == 1 and not inp.broadcastable[0]:
+            known = _static_length(inp, depth - 1)
+            if known is not None:
+                return known
+    return None
+
+
+def _jacobian_one(expression, wrt, consider_constant, disconnected_inputs, rows=None):
+    if rows is None and expression.ndim == 1:
+        rows = _static_length(expression)
+    if expression.ndim == 1 and rows is not None and 1 < rows <= MAX_SYMBOLIC_ROWS:
+        return T.stack([grad(expression[k], wrt, consider_constant=consider_constant,
+                             disconnected_inputs=disconnected_inputs) for k in range(rows)])
     if expression.ndim == 0:
         return grad(expression, wrt, consider_constant=consider_constant,
                     disconnected_inputs=disconnected_inputs)
@@ -106,7 +133,8 @@ def hessian(cost, wrt, consider_constant=None, disconnected_inputs="raise"):
     result = []
     for w in wrts:
         g = grad(cost, w, consider_constant=consider_constant, disconnected_inputs=disconnected_inputs)
-        result.append(_jacobian_one(g, w, consider_constant, disconnected_inputs))
+        rows = T.get_vector_length(w) if w.ndim == 1 else None  # g has w's shape
+        result.append(_jacobian_one(g, w, consider_constant, disconnected_inputs, rows))
     return result[0] if single else result
 
 

@@ -10,12 +10,14 @@ the same bytes.
 """
 import os
 import re
+from types import SimpleNamespace
 
 import numpy as np
 
 from transpile.graph.basic import Apply, Constant, Variable
 from transpile.graph.fg import FunctionGraph
 from transpile.graph.traversal import ancestors, io_toposort
+from transpile.picture_png import render_png
 
 __all__ = ["pydotprint", "graph_svg"]
 
@@ -32,22 +34,39 @@ LEGEND = [("input", "input"), ("shared", "shared variable"), ("constant", "const
 def pydotprint(fct, outfile=None, format=None, with_ids=False, max_label_size=70, inputs=None,
                title=None, print_output_file=False):
     """Draw the graph of `fct` (a compiled function, FunctionGraph, variable, list of variables
-    or Apply). `format`: "svg" or "html" (default: from `outfile`'s extension, else svg).
+    or Apply). `format`: "svg", "html" or "png" (default: from `outfile`'s extension, else svg;
+    png needs Pillow, the `transpile[png]` extra).
     `inputs`: values of the inputs (a list in the function's input order, or a dict
     {variable: value}) to show every variable's shape; test values are used otherwise.
     Returns `outfile` once written, or the text when `outfile` is None."""
     if format is None:
         ext = os.path.splitext(str(outfile or ""))[1].lower()
         format = "html" if ext in (".html", ".htm") else "svg" if ext in ("", ".svg") else ext[1:]
-    if format not in ("svg", "html"):
+    if format not in ("svg", "html", "png"):
         raise ValueError(f"pydotprint: format {format!r} is not supported (it would need graphviz); "
-                         "use 'svg' or 'html'")
+                         "use 'svg', 'html' or 'png'")
+    if format == "png":
+        return _write_png(fct, outfile, with_ids, max_label_size, inputs, print_output_file)
     svg = graph_svg(fct, with_ids=with_ids, max_label_size=max_label_size, inputs=inputs, title=title)
     text = svg if format == "svg" else _html(svg, title or "transpile graph")
     if outfile is None:
         return text
     with open(outfile, "w", encoding="utf-8") as fh:
         fh.write(text)
+    if print_output_file:
+        print(f"The output file is available at {outfile}")
+    return outfile
+
+
+def _write_png(fct, outfile, with_ids, max_label_size, inputs, print_output_file):
+    graph = _Graph(fct, inputs, with_ids, max_label_size)
+    pos, dummies = _layout(graph)
+    style = SimpleNamespace(FONT=FONT, LINE_H=LINE_H, MARGIN=MARGIN, COLORS=COLORS, LEGEND=LEGEND)
+    data = render_png(graph, pos, dummies, style)
+    if outfile is None:
+        return data
+    with open(outfile, "wb") as fh:
+        fh.write(data)
     if print_output_file:
         print(f"The output file is available at {outfile}")
     return outfile
@@ -121,6 +140,8 @@ class _Graph:
             n_out = len(maker.outputs)
             names = [("output", f"output {k}") for k in range(n_out)]
             names += [("update", f"update {s}") for s, _ in maker.updates]
+            names += [("update", f"update {spec.name or spec.variable}")  # In(..., update=...) inputs
+                      for spec in (getattr(maker, "input_specs", None) or ()) if spec.update is not None]
             return list(fg.outputs), names, list(fg.inputs)
         if isinstance(obj, FunctionGraph):
             outputs, inputs = list(obj.outputs), list(obj.inputs)

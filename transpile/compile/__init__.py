@@ -1,7 +1,8 @@
 """Compiling graphs into callables: `function`, `shared`, modes."""
 from transpile.compile.function import Function, FunctionMaker, UnusedInputError, function
-from transpile.compile.mode import FAST_COMPILE, FAST_RUN, Mode, get_mode, register_linker
-from transpile.compile.ops import DeepCopyOp, deep_copy_op
+from transpile.compile.io import In, Out
+from transpile.compile.mode import FAST_COMPILE, FAST_RUN, Mode, get_default_mode, get_mode, register_linker
+from transpile.compile.ops import DeepCopyOp, FromFunctionOp, as_op, deep_copy_op
 from transpile.compile.debugmode import (
     BadDestroyMap,
     BadOptimizationError,
@@ -19,7 +20,7 @@ from transpile.compile import native  # noqa: F401,E402  registers the "native" 
 DEBUG_MODE = DebugMode()
 
 __all__ = ["BadDestroyMap", "BadOptimizationError", "BadShapeError", "BadViewMap", "DEBUG_MODE", "DebugMode",
-           "DebugModeError", "DeepCopyOp", "FAST_COMPILE", "FAST_RUN", "Function", "FunctionMaker",
-           "InvalidValueError", "Mode", "MonitorMode", "NanGuardError", "NanGuardMode", "SharedVariable",
-           "TensorSharedVariable", "UnusedInputError", "deep_copy_op", "function", "get_mode",
+           "DebugModeError", "DeepCopyOp", "FAST_COMPILE", "FAST_RUN", "FromFunctionOp", "Function", "FunctionMaker",
+           "In", "InvalidValueError", "Mode", "Out", "MonitorMode", "NanGuardError", "NanGuardMode", "SharedVariable",
+           "TensorSharedVariable", "UnusedInputError", "as_op", "deep_copy_op", "function", "get_default_mode", "get_mode",
            "register_linker", "shared", "shared_constructor"]

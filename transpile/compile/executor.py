@@ -3,6 +3,8 @@
 Each node becomes a `Thunk` whose `inputs`/`outputs` are one-element storage cells (the
 interface MonitorMode callbacks see). Intermediate cells are cleared after their last use.
 """
+from transpile.configdefaults import config
+from transpile.printing import debugprint
 
 
 class Thunk:
@@ -81,6 +83,10 @@ def raise_with_node(err, node, values):
         raise err
     shapes = ", ".join(str(getattr(v, "shape", type(v).__name__)) for v in values)
     message = f"{err}\nApply node that caused the error: {node}\nInput shapes: {shapes}"
+    if config.exception_verbosity == "high":
+        message += "\nDebugprint of the apply node:\n" + debugprint(node.outputs, file="str", print_type=True)
+    else:
+        message += "\nHINT: set transpile.config.exception_verbosity = 'high' to print the node's graph."
     try:
         new = type(err)(message)
     except Exception:

@@ -9,7 +9,10 @@ import warnings
 from collections import OrderedDict
 
 from transpile.compile.cuda_device import require_cuda
+from transpile.compile.function_copy import copy_function
+from transpile.compile.io import as_in, as_output_variable, default_containers
 from transpile.compile.mode import get_mode
+from transpile.compile.profiling import ProfileStats, ProfilingExecutor
 from transpile.compile.ops import deep_copy_op
 from transpile.compile.sharedvalue import SharedVariable
 from transpile.configdefaults import config
@@ -25,13 +28,19 @@ class UnusedInputError(ValueError):
 class FunctionMaker:
     """What was compiled: `fgraph` (the optimized graph actually run), inputs, outputs, mode."""
 
-    def __init__(self, inputs, outputs, updates, shared_inputs, fgraph, mode):
+    def __init__(self, inputs, outputs, updates, shared_inputs, fgraph, mode, input_specs=None, defaults=None,
+                 input_updates=()):
         self.inputs = inputs
         self.outputs = outputs
         self.updates = updates
         self.shared_inputs = shared_inputs
         self.fgraph = fgraph
         self.mode = mode
+        #: the `In` of each input, its default-value container (None if required), and the
+        #: (container, expression) updates of In's with `update` (see transpile.compile.io)
+        self.input_specs = input_specs
+        self.defaults = defaults if defaults is not None else [None] * len(inputs)
+        self.input_updates = list(input_updates)
 
 
 class Function:
@@ -44,9 +53,12 @@ class Function:
         self.output_kind = output_kind
         self.allow_downcast = allow_downcast
         self.name = name
-        self._input_names = [v.name for v in maker.inputs]
+        self.profile = None  # a ProfileStats when compiled with profile=
+        specs = maker.input_specs
+        self._input_names = [s.name for s in specs] if specs else [v.name for v in maker.inputs]
         self._n_out = len(maker.outputs)
-        self._update_cells = [s.container for s, _ in maker.updates]
+        # in the order of the fgraph's outputs after the function's outputs
+        self._update_cells = [s.container for s, _ in maker.updates] + [c for c, _ in maker.input_updates]
 
     def __call__(self, *args, **kwargs):
         values = self._bind(args, kwargs)
@@ -71,6 +83,9 @@ class Function:
             if given[matches[0]] is not _MISSING:
                 raise TypeError(f"{self._label()} got multiple values for argument {key!r}")
             given[matches[0]] = value
+        for i, container in enumerate(self.maker.defaults):
+            if given[i] is _MISSING and container is not None:
+                given[i] = container.value
         missing = [self._describe(i) for i, v in enumerate(given) if v is _MISSING]
         if missing:
             raise TypeError(f"{self._label()} takes {len(inputs)} argument(s); missing {', '.join(missing)}")
@@ -89,21 +104,56 @@ class Function:
     def _label(self):
         return f"function {self.name!r}" if self.name else "function"
 
-    def copy(self):
-        return self
+    def __getitem__(self, key):
+        """The current default value of an optional input (by name or variable), as Theano's f[x]."""
+        return self._default_container(key).value
+
+    def __setitem__(self, key, value):
+        i = self._input_index(key)
+        container = self._default_container(key)
+        try:
+            container.value = self.maker.inputs[i].type.filter(value, allow_downcast=self.allow_downcast)
+        except TypeError as err:
+            raise TypeError(f"Bad default value for input {self._describe(i)} of {self._label()}: {err}") from None
+
+    def _input_index(self, key):
+        for i, (var, name) in enumerate(zip(self.maker.inputs, self._input_names)):
+            if var is key or (isinstance(key, str) and name == key):
+                return i
+        raise KeyError(f"{self._label()} has no input {key!r}")
+
+    def _default_container(self, key):
+        i = self._input_index(key)
+        container = self.maker.defaults[i]
+        if container is None:
+            raise KeyError(f"input {self._describe(i)} of {self._label()} has no default value; give it one "
+                           "with In(variable, value=...)")
+        return container
+
+    def copy(self, share_memory=False, swap=None, delete_updates=False, name=None):
+        """A new function computing the same graph (Theano's semantics): `swap` maps shared
+        variables to others used in their place, `delete_updates` drops every update, and
+        `share_memory=True` reuses this function's executor (else a new one is made from a copy
+        of the compiled graph; native libraries come from the build cache)."""
+        return copy_function(self, share_memory=share_memory, swap=swap, delete_updates=delete_updates, name=name)
 
     def __reduce__(self):
         """Pickle what was compiled (the optimized graph, its shared variables, the mode), not
         the executor: unpickling builds the executor again, which finds a native library in
         the compile cache or rebuilds it, in any process. Shared variables come along with
         their values, so a deep copy (which goes through here too) has its own state."""
-        return _make_function, (self.maker, self.output_kind, self.allow_downcast, self.name)
+        return _make_function, (self.maker, self.output_kind, self.allow_downcast, self.name, self.profile)
 
 
-def _make_function(maker, output_kind, allow_downcast, name):
+def _make_function(maker, output_kind, allow_downcast, name, stats=None):
+    """The Function of `maker`: its executor built by the mode (timed by `stats` if given)."""
     executor = maker.mode.make_executor(maker.fgraph)
-    cls = getattr(executor, "function_class", Function)
-    return cls(maker, executor, output_kind, allow_downcast, name)
+    if stats is not None:
+        executor = ProfilingExecutor(executor, stats)
+    cls = getattr(executor, "function_class", Function)  # a linker may supply a faster Function
+    fn = cls(maker, executor, output_kind, allow_downcast, name)
+    fn.profile = stats
+    return fn
 
 
 _MISSING = object()
@@ -142,17 +192,19 @@ def _as_updates(updates):
 
 
 def function(inputs, outputs=None, updates=None, givens=None, mode=None, name=None,
-             allow_input_downcast=None, on_unused_input="raise", no_default_updates=False):
+             allow_input_downcast=None, on_unused_input="raise", no_default_updates=False, profile=None):
     """Compile `outputs` as a function of `inputs` (see the module docstring).
 
     A shared variable read by the graph that has a `default_update` attribute (random states)
-    is updated with it unless `updates` names it or `no_default_updates` is True or lists it."""
+    is updated with it unless `updates` names it or `no_default_updates` is True or lists it.
+
+    `profile`: True (or a ProfileStats, or a name for one) times the calls; see `f.profile`
+    and transpile.compile.profiling."""
     if isinstance(inputs, Variable):
         raise TypeError("function(inputs, ...): inputs must be a list of variables, e.g. function([x], y)")
-    inputs = list(inputs)
+    specs = [as_in(v, i) for i, v in enumerate(inputs)]
+    inputs = [spec.variable for spec in specs]
     for i, v in enumerate(inputs):
-        if not isinstance(v, Variable):
-            raise TypeError(f"input {i} of function is not a symbolic variable: {v!r}")
         if isinstance(v, Constant):
             raise TypeError(f"input {i} of function is a constant ({v}); constants cannot be inputs")
         if isinstance(v, SharedVariable):
@@ -167,18 +219,26 @@ def function(inputs, outputs=None, updates=None, givens=None, mode=None, name=No
     if outputs is None:
         output_kind, outs = "list", []
     elif isinstance(outputs, (list, tuple)):
-        output_kind, outs = "list", [as_tensor_variable(o) if not isinstance(o, Variable) else o for o in outputs]
+        output_kind, outs = "list", [as_output_variable(o) for o in outputs]
     else:
-        output_kind, outs = "single", [outputs if isinstance(outputs, Variable) else as_tensor_variable(outputs)]
+        output_kind, outs = "single", [as_output_variable(outputs)]
+    outs = [o if isinstance(o, Variable) else as_tensor_variable(o) for o in outs]
     update_pairs = _as_updates(updates)
+    defaults = default_containers(specs, lambda i, value: _filter_default(inputs[i], value, allow_input_downcast))
+    in_updates = [(defaults[i], _fit_update(spec.update, spec.variable)) for i, spec in enumerate(specs)
+                  if spec.update is not None]
 
-    targets = outs + [expr for _, expr in update_pairs]
+    # fgraph outputs: outputs, shared variables' updates (explicit, then default ones), In updates
+    targets = outs + [expr for _, expr in update_pairs] + [expr for _, expr in in_updates]
     if givens:
         given_pairs = list(givens.items()) if hasattr(givens, "items") else list(givens)
         targets = clone_replace(targets, given_pairs) if targets else []
     else:
         given_pairs = []
+    first_in_update = len(outs) + len(update_pairs)
     targets, update_pairs = _add_default_updates(targets, update_pairs, given_pairs, inputs, no_default_updates)
+    in_targets = targets[first_in_update:first_in_update + len(in_updates)]
+    targets = targets[:first_in_update] + targets[first_in_update + len(in_updates):] + in_targets
 
     explicit = {id(v) for v in inputs}
     needed = ancestors(targets, blockers=inputs)
@@ -212,11 +272,43 @@ def function(inputs, outputs=None, updates=None, givens=None, mode=None, name=No
     fgraph = FunctionGraph(inputs + shared_inputs, targets, clone=True)
     m.optimize(fgraph)
     protect_outputs(fgraph)
-    maker = FunctionMaker(inputs, outs, update_pairs, shared_inputs, fgraph, m)
-    return _make_function(maker, output_kind, allow_input_downcast, name)
+    maker = FunctionMaker(inputs, outs, update_pairs, shared_inputs, fgraph, m, specs, defaults,
+                          [(c, expr) for (c, _), expr in zip(in_updates, in_targets)])
+    return _make_function(maker, output_kind, allow_input_downcast, name, _profile_stats(profile, name))
 
 
 Variable.compile_function = staticmethod(function)  # Variable.eval compiles through here
+
+
+def _profile_stats(profile, name):
+    if profile is None or profile is False:
+        return None
+    if profile is True:
+        return ProfileStats(name)
+    if isinstance(profile, str):
+        return ProfileStats(profile)
+    if isinstance(profile, ProfileStats):
+        return profile
+    raise TypeError(f"function: profile must be True, False, a name or a ProfileStats, got {type(profile).__name__}")
+
+
+def _filter_default(var, value, allow_downcast):
+    try:
+        return var.type.filter(value, allow_downcast=allow_downcast)
+    except TypeError as err:
+        raise TypeError(f"In({var}): bad default value: {err}") from None
+
+
+def _fit_update(expr, var):
+    """An In's update expression, converted to the input's type."""
+    from transpile.tensor.basic import as_tensor_variable
+    expr = expr if isinstance(expr, Variable) else as_tensor_variable(expr)
+    if expr.type == var.type:
+        return expr
+    converted = var.type.convert_variable(expr)
+    if converted is None:
+        raise TypeError(f"In({var}): the update has type {expr.type} but the input is {var.type}; cast it")
+    return converted
 
 
 def _add_default_updates(targets, update_pairs, given_pairs, inputs, skip):

@@ -23,6 +23,13 @@ def make_perform_executor(fgraph, mode):
     return PerformExecutor(fgraph)
 
 
+#: Theano's linker names -> ours. 'py' ran each op's Python `perform`: our numpy reference
+#: executor. The C and VM linkers ran compiled C code, falling back to Python for ops without
+#: C code: our native linker (which runs host-only ops in Python between native segments).
+#: The `_nogc` variants only changed when intermediates were freed.
+LINKER_ALIASES = {"py": "py", "c": "native", "c|py": "native", "cvm": "native", "vm": "native",
+                  "c|py_nogc": "native", "cvm_nogc": "native", "vm_nogc": "native"}
+
 OPTIMIZERS = {
     None: (),
     "None": (),
@@ -33,10 +40,20 @@ OPTIMIZERS = {
 
 
 class Mode:
+    """`linker`: "py" (numpy reference), "native", or a Theano linker name (LINKER_ALIASES);
+    None takes `config.linker`. `optimizer`: "fast_run", "fast_compile", "merge" or None (no
+    rewrites); "default" takes `config.optimizer`."""
+
     def __init__(self, linker="py", optimizer="fast_run", including=(), excluding=(), name=None):
+        if linker is None:
+            linker = config.linker
+        if optimizer == "default":
+            optimizer = config.optimizer
         if optimizer not in OPTIMIZERS:
             raise ValueError(f"unknown optimizer {optimizer!r}; known: {', '.join(map(str, OPTIMIZERS))}")
-        self.linker = linker
+        if not isinstance(linker, str):
+            raise TypeError(f"Mode: linker must be a linker name, got {type(linker).__name__}")
+        self.linker = LINKER_ALIASES.get(linker, linker)
         self.optimizer = optimizer
         self.include = tuple(including)
         self.exclude = tuple(excluding)
@@ -78,7 +95,12 @@ def _debug_mode():
     return DebugMode()
 
 
-PREDEFINED = {"FAST_COMPILE": lambda: FAST_COMPILE, "FAST_RUN": lambda: FAST_RUN, "DEBUG_MODE": _debug_mode}
+def _configured_mode():
+    return Mode(config.linker, config.optimizer, name=f"Mode(linker={config.linker}, optimizer={config.optimizer})")
+
+
+PREDEFINED = {"FAST_COMPILE": lambda: FAST_COMPILE, "FAST_RUN": lambda: FAST_RUN, "DEBUG_MODE": _debug_mode,
+              "DebugMode": _debug_mode, "Mode": _configured_mode}
 
 
 def get_mode(mode):
@@ -93,3 +115,8 @@ def get_mode(mode):
         except KeyError:
             raise ValueError(f"unknown mode {mode!r}; known: {', '.join(PREDEFINED)}") from None
     raise TypeError(f"mode must be a name or a Mode, got {type(mode).__name__}")
+
+
+def get_default_mode():
+    """The Mode `function()` uses when given none (`config.mode`)."""
+    return get_mode(None)

@@ -33,6 +33,7 @@ LOWERINGS = {target: {} for target in TARGETS}
 #: not import it) -> why
 HOST_ONLY = {
     "transpile.printing.Print": "prints from Python while the function runs",
+    "transpile.compile.ops.FromFunctionOp": "calls the user's Python function (made an op by as_op)",
 }
 
 

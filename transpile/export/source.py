@@ -59,6 +59,9 @@ def from_outputs(outputs, inputs=None, updates=None):
 
 def from_function(f):
     maker = f.maker
+    if getattr(maker, "input_updates", None):
+        raise TypeError("export: inputs with an update (In(..., update=...)) keep state inside the Python function "
+                        "and cannot be exported; use a shared variable with updates= instead")
     fgraph = maker.fgraph
     namer = Namer()
     n_in, n_out = len(maker.inputs), len(maker.outputs)

@@ -3,6 +3,7 @@
 
 Graphs are immutable once built, except through `FunctionGraph`, which owns cloned copies.
 """
+from transpile.configdefaults import config
 
 
 class Scratchpad:
@@ -119,7 +120,11 @@ class Variable:
         return f"<{self.type}>"
 
     def __repr__(self):
-        return str(self)
+        """str(self); with `config.print_test_value`, followed by the test value if it has one."""
+        text = str(self)
+        if config.print_test_value and hasattr(self.tag, "test_value"):
+            text += f"\n{self.tag.test_value!r}"
+        return text
 
     #: `transpile.compile.function.function`, set by that module (the compiler is above the IR)
     compile_function = None

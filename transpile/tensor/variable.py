@@ -6,6 +6,7 @@ comparison, as in Theano.
 import importlib
 
 from transpile.graph.basic import Constant, Variable
+from transpile.scalar.compare import _Compare
 from transpile.tensor.type import TensorType
 
 
@@ -137,12 +138,40 @@ class _TensorOperators:
         return _T().invert(self)
 
     def __bool__(self):
-        raise TypeError(
-            f"the truth value of symbolic variable {self} is not known while building the graph; "
-            "use T.switch / T.eq, or compile it with function()")
+        """True, as for any Python object (so `if not W: W = shared(...)` works), except for
+        the result of a comparison: refusing it stops `a < b < c`, which Python evaluates as
+        `(a < b) and (b < c)`, from silently meaning `b < c` (Theano's rule)."""
+        owner = self.owner
+        if owner is not None and isinstance(getattr(owner.op, "scalar_op", None), _Compare):
+            raise TypeError(
+                f"{self} is the symbolic result of a comparison and cannot be converted to a Python bool "
+                "(chained comparisons such as a < b < c are not supported); use T.and_(a < b, b < c), "
+                "T.switch, or .astype(bool) for the symbolic equivalent")
+        return True
 
     def __iter__(self):
-        raise TypeError(f"symbolic variable {self} cannot be iterated: its length is not known until run time")
+        """Iterate over the first dimension when its length is known while building the graph
+        (`a, b = T.stack([x, y])`)."""
+        length = self._static_length()
+        if length is None:
+            raise TypeError(
+                f"symbolic variable {self} ({self.type}) cannot be iterated: the length of its first dimension "
+                "is not known while building the graph (did you mean T.sum instead of builtin sum?)")
+        return (self[i] for i in range(length))
+
+    def _static_length(self):
+        """Length of the first dimension when known while building the graph, else None."""
+        if self.ndim == 0:
+            return None
+        if self.ndim == 1:
+            return _T().get_vector_length(self)
+        if self.broadcastable[0]:
+            return 1
+        owner = self.owner
+        if owner is not None and type(owner.op).__name__ == "Join" and owner.op.axis % self.ndim == 0:
+            lengths = [getattr(i, "_static_length", lambda: None)() for i in owner.inputs]
+            return None if any(n is None for n in lengths) else sum(lengths)
+        return None
 
     def __len__(self):
         raise TypeError(f"symbolic variable {self} has no len(); use {self}.shape[0]")

@@ -17,8 +17,9 @@ from transpile.compile.ops import deep_copy_op
 from transpile.compile.sharedvalue import SharedVariable
 from transpile.configdefaults import config
 from transpile.graph.basic import Constant, Variable
-from transpile.graph.fg import FunctionGraph
+from transpile.graph.fg import FunctionGraph, MissingInputError
 from transpile.graph.traversal import ancestors, clone_replace, graph_inputs
+from transpile.tensor.basic import as_tensor_variable
 
 
 class UnusedInputError(ValueError):
@@ -178,7 +179,6 @@ def _as_updates(updates):
         if id(var) in seen:
             raise ValueError(f"shared variable {var} is updated twice")
         seen.add(id(var))
-        from transpile.tensor.basic import as_tensor_variable
         expr = as_tensor_variable(expr) if not isinstance(expr, Variable) else expr
         if expr.type != var.type:
             converted = var.type.convert_variable(expr)
@@ -215,7 +215,6 @@ def function(inputs, outputs=None, updates=None, givens=None, mode=None, name=No
     if on_unused_input not in ("raise", "warn", "ignore"):
         raise ValueError("on_unused_input must be 'raise', 'warn' or 'ignore'")
 
-    from transpile.tensor.basic import as_tensor_variable
     if outputs is None:
         output_kind, outs = "list", []
     elif isinstance(outputs, (list, tuple)):
@@ -258,7 +257,6 @@ def function(inputs, outputs=None, updates=None, givens=None, mode=None, name=No
         if isinstance(v, SharedVariable):
             shared_inputs.append(v)
             continue
-        from transpile.graph.fg import MissingInputError
         raise MissingInputError(
             f"the outputs depend on {v} (of type {v.type}) which is not among the inputs of function; "
             "add it to the inputs list or give it a value with givens")
@@ -301,7 +299,6 @@ def _filter_default(var, value, allow_downcast):
 
 def _fit_update(expr, var):
     """An In's update expression, converted to the input's type."""
-    from transpile.tensor.basic import as_tensor_variable
     expr = expr if isinstance(expr, Variable) else as_tensor_variable(expr)
     if expr.type == var.type:
         return expr

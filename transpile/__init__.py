@@ -12,9 +12,11 @@ from transpile.graph import clone_replace
 from transpile import gradient  # noqa: F401
 from transpile.gradient import grad, verify_grad
 from transpile import sparse  # noqa: F401  registers shared() for scipy.sparse values
+from transpile import scan_module  # noqa: F401
+from transpile.scan_module import foldl, foldr, map, reduce, scan, until
 from transpile import export  # callable: transpile.export(f, directory, name)
 
 __version__ = "0.1.0"
 
-__all__ = ["Mode", "clone_replace", "config", "export", "function", "grad", "gradient", "graph", "scalar", "shared",
-           "tensor", "verify_grad"]
+__all__ = ["Mode", "clone_replace", "config", "export", "foldl", "foldr", "function", "grad", "gradient", "graph",
+           "map", "reduce", "scalar", "scan", "scan_module", "shared", "tensor", "until", "verify_grad"]

@@ -195,6 +195,7 @@ def function(inputs, outputs=None, updates=None, givens=None, mode=None, name=No
     fgraph = FunctionGraph(inputs + shared_inputs, targets, clone=True)
     m.optimize(fgraph)
     protect_outputs(fgraph)
+    prepare_nodes(fgraph, m)
     executor = m.make_executor(fgraph)
     maker = FunctionMaker(inputs, outs, update_pairs, shared_inputs, fgraph, m)
     cls = getattr(executor, "function_class", Function)  # a linker may supply a faster Function
@@ -217,6 +218,15 @@ def _add_default_updates(targets, update_pairs, given_pairs, inputs, skip):
             skip.add(id(var))
             update_pairs.append((var, expr))
             targets.append(clone_replace(expr, given_pairs) if given_pairs else expr)
+
+
+def prepare_nodes(fgraph, mode):
+    """Tell each node whose op has `prepare_node(node, mode)` the mode it will run under (an op
+    with an inner graph, such as Scan, compiles its inner function for that mode here)."""
+    for node in fgraph.toposort():
+        prepare = getattr(node.op, "prepare_node", None)
+        if prepare is not None:
+            prepare(node, mode)
 
 
 def protect_outputs(fgraph):

@@ -21,6 +21,7 @@ LOWERINGS = {}
 #: not import it) -> why
 HOST_ONLY = {
     "transpile.printing.Print": "prints from Python while the function runs",
+    "transpile.scan_module.op.Scan": "loops on the host, calling its inner graph compiled once per mode",
 }
 
 

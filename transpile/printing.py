@@ -48,9 +48,10 @@ def debugprint(obj, file=None, depth=-1, print_type=False, ids="CHAR", stop_on_n
     roots, order, updates = _debugprint_roots(obj)
     done = {} if done is None else done
     position = {node: i for i, node in enumerate(order)} if order is not None else None
-    lines = []
+    lines, inner_nodes = [], []
     for var in roots:
-        _print_tree(var, lines, depth, print_type, ids, stop_on_name, done, position)
+        _print_tree(var, lines, depth, print_type, ids, stop_on_name, done, position, inner_nodes)
+    _print_inner_graphs(inner_nodes, lines, depth, print_type, ids, stop_on_name, done)
     if updates:
         lines.append("Updates:")
         for shared, expr in updates:
@@ -119,8 +120,34 @@ def _short(var, ids, done):
     return _join(f"{node.op}{idx}", _id_str(node, ids, done))
 
 
-def _print_tree(root, lines, depth, print_type, ids, stop_on_name, done, position):
-    stack = [(root, "", "", depth)]
+def _print_inner_graphs(inner_nodes, lines, depth, print_type, ids, stop_on_name, done):
+    """After the outer graph, each node holding an inner graph (a scan's step) once, with the
+    inner graph's outputs indented under ` >`; an inner input is followed by `-> [id X]`, the id
+    of the outer input it is read from (Theano's layout). Inner graphs met there (nested loops)
+    are printed after."""
+    if not inner_nodes:
+        return
+    lines.append("")
+    lines.append("Inner graphs:")
+    k = 0
+    while k < len(inner_nodes):
+        node = inner_nodes[k]
+        k += 1
+        lines.append("")
+        lines.append(_join(str(node.op), _id_str(node, ids, done)))
+        outer_of = node.op.inner_to_outer() if hasattr(node.op, "inner_to_outer") else []
+        links = {}
+        for inner, pos in zip(node.op.inner_inputs, outer_of):
+            outer = node.inputs[pos]
+            links[id(inner)] = _id_str(outer.owner if outer.owner is not None else outer, ids, done)
+        for out in node.op.inner_outputs:
+            _print_tree(out, lines, depth, print_type, ids, stop_on_name, done, None, inner_nodes,
+                        marker=" >", links=links)
+
+
+def _print_tree(root, lines, depth, print_type, ids, stop_on_name, done, position, inner_nodes=None,
+                marker="", links=None):
+    stack = [(root, marker, marker, depth)]
     while stack:
         var, prefix, child_prefix, d = stack.pop()
         if d == 0:
@@ -128,9 +155,12 @@ def _print_tree(root, lines, depth, print_type, ids, stop_on_name, done, positio
         type_str = f"<{var.type}>" if print_type else ""
         node = var.owner
         if node is None:
-            lines.append(prefix + _join(str(var), _id_str(var, ids, done), type_str))
+            link = (links or {}).get(id(var))
+            lines.append(prefix + _join(str(var), _id_str(var, ids, done), type_str, link and f"-> {link}"))
             continue
         seen = node in done
+        if not seen and inner_nodes is not None and hasattr(node.op, "inner_outputs"):
+            inner_nodes.append(node)
         idx = f".{var.index}" if len(node.outputs) > 1 else ""
         line = prefix + _join(f"{node.op}{idx}", _id_str(node, ids, done), type_str, f"'{var.name or ''}'")
         if position is not None and node in position:

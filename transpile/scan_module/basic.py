@@ -53,12 +53,12 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
         lo, hi = min(taps), max(taps)
         for k in taps:
             stop = -(hi - k) if hi != k else None
-            piece = x[k - lo: stop]
+            piece = x[k - lo: stop] if (k - lo, stop) != (0, None) else x
             if go_backwards:
                 piece = piece[::-1]
             seq_slices.append(piece)
             seq_args.append(_step_variable(x.type, _tap_name(x.name, k)))
-        lengths.append(x.shape[0] - (hi - lo))
+        lengths.append(x.shape[0] - (hi - lo) if hi != lo else x.shape[0])
     n_steps = _steps(n_steps, lengths)
 
     # recurrent outputs: the initial buffer and one step variable per tap
@@ -100,7 +100,7 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
         raise ValueError(f"scan(strict=True): the step reads {', '.join(map(str, free))}, which are not "
                          "arguments; pass them in non_sequences")
     state_vars = [s for s, _ in states]
-    state_args = [_step_variable(s.type, s.name) for s in state_vars]
+    state_args = [s.type(s.name) for s in state_vars]
     implicit = [v for v in free if not any(v is s for s in state_vars)]
     nonseq_outer = non_seqs + implicit
     nonseq_args = [v.type(v.name) for v in nonseq_outer]

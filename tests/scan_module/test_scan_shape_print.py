@@ -68,3 +68,28 @@ def test_the_scan_mode_argument_wins(mode):
     g = transpile.function([x], out2)
     (node,) = [n for n in g.maker.fgraph.toposort() if isinstance(n.op, Scan)]
     assert node.tag.scan_mode.name == mode
+
+
+def test_loop_invariant_work_moves_out_of_the_loop(mode, rng):
+    """FAST_RUN computes dot(W, W) + b once, outside the loop; values are unchanged."""
+    x, W, b = T.matrix("x"), T.matrix("W"), T.vector("b")
+    out, _ = transpile.scan(lambda xt: T.dot(xt, T.dot(W, W) + b), sequences=x)
+    f = transpile.function([x, W, b], out)
+    xv, wv, bv = rng.uniform(-1, 1, size=(4, 3)), rng.uniform(-1, 1, size=(3, 3)), rng.uniform(-1, 1, size=3)
+    np.testing.assert_allclose(f(xv, wv, bv), xv @ (wv @ wv + bv))
+    (node,) = [n for n in f.maker.fgraph.toposort() if isinstance(n.op, Scan)]
+    inner_ops = [str(n.op) for n in node.op.inner_function(node.tag.scan_mode).fgraph.toposort()]
+    if mode == "FAST_RUN":
+        assert len(inner_ops) == 1, inner_ops
+    else:
+        assert len(inner_ops) == 4, inner_ops  # dot, DimShuffle, add, dot: all in the loop
+
+
+def test_counter_only_step():
+    """A step with no outputs, only an update."""
+    counter = transpile.shared(np.int64(5), name="counter")
+    outputs, updates = transpile.scan(lambda: {counter: counter * 2}, n_steps=3)
+    assert outputs == []
+    f = transpile.function([], [], updates=updates)
+    f()
+    assert counter.get_value() == 40

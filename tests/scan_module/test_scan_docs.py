@@ -21,6 +21,19 @@ def test_power_by_repeated_multiplication(rng):
         np.testing.assert_allclose(last, a ** steps)
 
 
+def test_power_keeps_only_the_last_value(mode, rng):
+    """Only `result[-1]` is used: FAST_RUN's loop keeps no per-step history (Theano's memory saving)."""
+    k, A = T.iscalar("k"), T.vector("A")
+    result, updates = transpile.scan(lambda prior, A: prior * A, outputs_info=T.ones_like(A),
+                                     non_sequences=A, n_steps=k)
+    f = transpile.function([A, k], result[-1], updates=updates)
+    a = rng.uniform(-2, 2, size=5)
+    for steps in (1, 6):
+        np.testing.assert_allclose(f(a, steps), a ** steps)
+    (node,) = [n for n in f.maker.fgraph.toposort() if isinstance(n.op, Scan)]
+    assert node.op.last_only == (("last_step",) if mode == "FAST_RUN" else (None,))
+
+
 def test_polynomial_from_coefficients(rng):
     """Sequences (coefficients and their powers via arange), a non-sequence, nit-sot output."""
     coefficients, x = T.vector("coefficients"), T.scalar("x")
@@ -76,7 +89,7 @@ def test_jacobian_by_scan(rng):
     np.testing.assert_allclose(transpile.function([x], J)(v), np.diag(2 * v) + 1)
 
 
-def test_shared_counter_updated_inside_the_step():
+def test_shared_counter_updated_inside_the_step(mode):
     """The step returns (outputs, updates); the final value becomes the function's update."""
     counter = transpile.shared(np.int64(0), name="counter")
     x = T.vector("x")
@@ -87,6 +100,8 @@ def test_shared_counter_updated_inside_the_step():
     assert counter.get_value() == 4
     f(np.arange(3.0))
     assert counter.get_value() == 7
+    (node,) = [n for n in f.maker.fgraph.toposort() if isinstance(n.op, Scan)]
+    assert node.op.last_only == (("tail",) if mode == "FAST_RUN" else (None,))  # only the final count is kept
 
 
 def test_shared_variable_read_inside_is_an_implicit_non_sequence(rng):

@@ -34,9 +34,10 @@ def _is_float(var):
 
 def scan_grad(op, inputs, output_grads):
     """`Scan.grad`: one gradient per outer input (see the module docstring)."""
-    if op.as_while:
-        return [grad_not_implemented(op, i, x, "the gradient of a while loop (until) is not implemented")
-                for i, x in enumerate(inputs)]
+    if op.as_while or any(op.last_only):
+        why = ("the gradient of a while loop (until) is not implemented" if op.as_while else
+               "this loop keeps only its final values (a compile-time rewrite); differentiate the graph before compiling")
+        return [grad_not_implemented(op, i, x, why) for i, x in enumerate(inputs)]
     node = op.node_of(inputs)
     n, seqs, inits, nonseqs = op.outer_parts(inputs)
     bufs = node.outputs[:op.n_rec]

@@ -25,6 +25,7 @@ from transpile.graph.basic import Apply
 from transpile.graph.op import Op
 from transpile.scalar import dtypes as D
 from transpile.scan_module.grad import scan_grad
+from transpile.scan_module.history import History
 from transpile.scan_module.inner import InnerFunction
 from transpile.scan_module.shapes import scan_output_shapes
 from transpile.tensor.basic import as_tensor_variable
@@ -43,7 +44,7 @@ class Scan(Op):
     __hash__ = object.__hash__
 
     def __init__(self, inner_inputs, inner_outputs, n_seqs, taps, n_nitsot, n_nonseqs, as_while=False,
-                 truncate_gradient=-1, mode=None, name=None, output_names=None):
+                 truncate_gradient=-1, mode=None, name=None, output_names=None, last_only=None):
         self.inner_inputs = list(inner_inputs)
         self.inner_outputs = list(inner_outputs)
         self.n_seqs = n_seqs
@@ -57,6 +58,8 @@ class Scan(Op):
         self.name = name or "scan_fn"
         self.output_names = list(output_names or [None] * (self.n_rec + n_nitsot))
         self.mintaps = [-min(t) for t in self.taps]
+        #: per recurrent output: None (its whole history), or "tail"/"last_step" (see history.py)
+        self.last_only = tuple(last_only or (None,) * self.n_rec)
         n_taps = sum(len(t) for t in self.taps)
         expected_in = n_seqs + n_taps + n_nonseqs
         expected_out = self.n_rec + n_nitsot + (1 if as_while else 0)
@@ -146,56 +149,55 @@ class Scan(Op):
                 raise ValueError(f"{self}: sequence {i} has {seq.shape[0]} entries, fewer than the "
                                  f"{n} steps to run")
         capacity = min(n, _WHILE_START) if self.as_while else n
-        bufs = []
+        histories = []
         for r, (init, m) in enumerate(zip(inits, self.mintaps)):
             if init.shape[0] != m:
                 raise ValueError(f"{self}: the initial state of {self.output_label(r)} has {init.shape[0]} "
                                  f"entries, taps {list(self.taps[r])} need {m}")
-            buf = np.empty((m + capacity,) + init.shape[1:], dtype=node.outputs[r].dtype)
-            buf[:m] = init
-            bufs.append(buf)
+            histories.append(History(init, m, capacity, node.outputs[r].dtype, self.last_only[r]))
         nitsot = [None] * self.n_nitsot
         steps = 0
         while steps < n:
             t = steps
             if t == capacity:
                 capacity = min(n, 2 * capacity)
-                bufs = [_grow(b, m + capacity) for b, m in zip(bufs, self.mintaps)]
+                for history in histories:
+                    history.reserve(capacity)
                 nitsot = [None if z is None else _grow(z, capacity) for z in nitsot]
             values = [seq[t, ...] for seq in seqs]
-            for buf, m, taps in zip(bufs, self.mintaps, self.taps):
-                values.extend(buf[m + t + tap, ...] for tap in taps)
+            for history, taps in zip(histories, self.taps):
+                values.extend(history.read(t, tap) for tap in taps)
             values.extend(nonseqs)
             try:
                 outs = inner(values)
             except Exception as err:
                 _reraise_at_step(err, t, n, self.as_while)
-            for r, (buf, m) in enumerate(zip(bufs, self.mintaps)):
-                self._store(buf, m + t, outs[r], r, t, n)
+            for r, history in enumerate(histories):
+                self._check_shape(outs[r], history.entry_shape, r, t, n)
+                history.write(t, outs[r])
             for q in range(self.n_nitsot):
                 value = outs[self.n_rec + q]
                 if nitsot[q] is None:
                     nitsot[q] = np.empty((capacity,) + np.shape(value), dtype=node.outputs[self.n_rec + q].dtype)
-                self._store(nitsot[q], t, value, self.n_rec + q, t, n)
+                self._check_shape(value, nitsot[q].shape[1:], self.n_rec + q, t, n)
+                nitsot[q][t] = value
             steps += 1
             if self.as_while and bool(outs[-1]):
                 break
-        for r, (buf, m) in enumerate(zip(bufs, self.mintaps)):
-            output_storage[r][0] = buf[:m + steps] if steps < capacity else buf
+        for r, history in enumerate(histories):
+            output_storage[r][0] = history.result(steps)
         for q, z in enumerate(nitsot):
             var = node.outputs[self.n_rec + q]
             if z is None:
                 z = np.zeros((0,) * var.ndim, dtype=var.dtype)
             output_storage[self.n_rec + q][0] = z[:steps] if steps < z.shape[0] else z
 
-    def _store(self, buf, index, value, k, t, n):
-        value = np.asarray(value)
-        if value.shape != buf.shape[1:]:
+    def _check_shape(self, value, shape, k, t, n):
+        if np.shape(value) != shape:
             what = "the initial state" if k < self.n_rec else "step 0"
-            raise ValueError(f"{self}: {self.output_label(k)} of the step function has shape {value.shape} at "
-                             f"scan step {t} of {n}, but {what} gave shape {buf.shape[1:]}; every step must "
+            raise ValueError(f"{self}: {self.output_label(k)} of the step function has shape {np.shape(value)} at "
+                             f"scan step {t} of {n}, but {what} gave shape {shape}; every step must "
                              "return the same shape")
-        buf[index] = value
 
     # -- shapes and gradients ----------------------------------------------------------------
     def infer_shape(self, node, input_shapes):
@@ -212,6 +214,7 @@ class Scan(Op):
 
 
 def _grow(buf, length):
+    """A longer copy of a nit-sot output's storage."""
     new = np.empty((length,) + buf.shape[1:], dtype=buf.dtype)
     new[:buf.shape[0]] = buf
     return new

@@ -8,6 +8,7 @@ after running), the shapes are not inferred (NotImplementedError, which callers 
 """
 from transpile.graph.basic import Constant
 from transpile.graph.traversal import IdMap, graph_inputs, io_toposort
+from transpile.tensor.math import minimum
 from transpile.tensor.shape import shape_const
 
 
@@ -18,7 +19,8 @@ def scan_output_shapes(op, node, input_shapes):
     first_init = 1 + op.n_seqs
     shapes = []
     for r, m in enumerate(op.mintaps):
-        shapes.append((n + m if m else n,) + tuple(input_shapes[first_init + r][1:]))
+        length = {"tail": shape_const(m), "last_step": minimum(n, 1)}.get(op.last_only[r], n + m)
+        shapes.append((length,) + tuple(input_shapes[first_init + r][1:]))
     if op.n_nitsot:
         inner = _inner_shapes(op, input_shapes)
         for out in op.inner_outputs[op.n_rec:op.n_rec + op.n_nitsot]:

@@ -133,6 +133,21 @@ def test_random_draws_inside_a_step():
     np.testing.assert_allclose(f(np.zeros(3)), np.cumsum(more, axis=0))
 
 
+def test_random_draws_without_passing_the_updates():
+    """Without scan's updates the stream's state does not advance (as in Theano): the same
+    numbers at every call; the draw inside the step is not pulled into the outer graph."""
+    srng = T.random.RandomStreams(seed=11)
+    x = T.matrix("x")
+    noisy, updates = transpile.scan(lambda xt: xt + srng.uniform(size=xt.shape), sequences=x)
+    (state,) = list(updates)
+    before = state.get_value()
+    f = transpile.function([x], noisy)
+    first = f(np.zeros((3, 2)))
+    assert len({tuple(row) for row in first}) == 3  # a fresh draw per step
+    np.testing.assert_array_equal(f(np.zeros((3, 2))), first)
+    np.testing.assert_array_equal(state.get_value(), before)
+
+
 def test_sequence_taps_and_go_backwards(rng):
     """taps [-1, 0, 1] read neighbours; go_backwards reads the sequence from its end."""
     x = T.vector("x")

@@ -77,3 +77,31 @@ def test_gradient_of_a_while_loop_is_not_implemented():
     values, _ = transpile.scan(lambda p: (p * 2, transpile.until(p > 10)), outputs_info=x, n_steps=10)
     with pytest.raises(transpile.gradient.NullTypeGradError, match="while loop"):
         T.grad(T.sum(values), x)
+
+
+def test_gradient_through_a_shared_state_updated_in_the_step():
+    """acc is carried through the loop (an update inside the step): the gradient of the outputs
+    and of the final acc with respect to the sequence follows it (numpy reference)."""
+    acc = transpile.shared(np.zeros(2), name="acc")
+    xs = T.matrix("xs")
+    out, updates = transpile.scan(lambda xt: (T.sum(acc * xt), {acc: acc + xt}), sequences=xs)
+    g = T.grad(T.sum(out) + T.sum(updates[acc]), xs)
+    f = transpile.function([xs], [out, g], updates=updates)
+    xv = np.arange(6.0).reshape(3, 2)
+    o, gv = f(xv)
+    prefix = np.concatenate([np.zeros((1, 2)), np.cumsum(xv, axis=0)[:-1]])
+    np.testing.assert_allclose(o, np.sum(prefix * xv, axis=1))
+    later = np.cumsum(xv[::-1], axis=0)[::-1] - xv  # sum of x over later steps
+    np.testing.assert_allclose(gv, prefix + later + 1)
+    np.testing.assert_allclose(acc.get_value(), xv.sum(axis=0))
+
+
+def test_nested_scan(rng):
+    """A scan inside the step of a scan, and its gradient."""
+    def f(X, w):
+        def row_step(row, total):
+            inner, _ = transpile.scan(lambda v, a: a * T.sum(w) + v, sequences=row, outputs_info=T.constant(0.0))
+            return total + inner[-1]
+        out, _ = transpile.scan(row_step, sequences=X, outputs_info=T.constant(0.0))
+        return out
+    vg(f, rng.uniform(-1, 1, size=(3, 4)), rng.uniform(-0.5, 0.5, size=2))

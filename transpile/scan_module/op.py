@@ -10,7 +10,8 @@ and, for a `while` loop, the stopping condition last.
 
 Outer outputs: per recurrent output its whole buffer, the `m` initial entries followed by one
 entry per step (`scan()` hands the user `buffer[m:]`, and `buffer[-1]` as a shared variable's
-update); per nit-sot output one entry per step.
+update), or only its last entries when a FAST_RUN rewrite set `last_only` (see history.py);
+per nit-sot output one entry per step.
 
 The loop runs in Python (`perform`), calling the inner function compiled once for the mode the
 outer function runs under (`prepare_node`, see `inner.py`).
@@ -202,9 +203,6 @@ class Scan(Op):
     # -- shapes and gradients ----------------------------------------------------------------
     def infer_shape(self, node, input_shapes):
         return scan_output_shapes(self, node, input_shapes)
-
-    def connection_pattern(self, node):
-        return [[True] * len(node.outputs) for _ in node.inputs]
 
     def grad(self, inputs, output_grads):
         return scan_grad(self, inputs, output_grads)

@@ -101,9 +101,8 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
                          "arguments; pass them in non_sequences")
     state_vars = [s for s, _ in states]
     state_args = [s.type(s.name) for s in state_vars]
-    def is_state(v):
-        return any(v is s for s in state_vars)
-    nonseq_outer = [v for v in non_seqs if not is_state(v)] + [v for v in free if not is_state(v)]
+    state_ids = {id(s) for s in state_vars}
+    nonseq_outer = [v for v in non_seqs + free if id(v) not in state_ids]
     nonseq_args = [v.type(v.name) for v in nonseq_outer]
     replace = list(zip(state_vars, state_args)) + list(zip(nonseq_outer, nonseq_args))
     state_outs = [_fit_update(s, e) for s, e in states]

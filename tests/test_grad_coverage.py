@@ -147,12 +147,23 @@ def _bincount_case(rng):
     vg(lambda w: T.bincount(x, w, minlength=6), U(rng, 5))
 
 
+def _scan_rnn_case(rng):
+    """A tanh RNN over a sequence: gradients with respect to the sequence, the initial state and
+    the weights (a non-sequence) through the backward scan."""
+    def rnn(x, h0, w):
+        h, _ = transpile.scan(lambda xt, hp, w: T.tanh(T.dot(hp, w) + xt), sequences=x, outputs_info=h0,
+                              non_sequences=w)
+        return h
+    vg(rnn, U(rng, 3, 2), U(rng, 2), U(rng, 2, 2))
+
+
 OP_CASES = {
     "transpile.tensor.cumulative.CumOp": _cumop_case,
     "transpile.tensor.cumulative.Repeat": _repeat_case,
     "transpile.tensor.sort.SortOp": lambda rng: vg(lambda a: T.sort(a, axis=0) * T.arange(3).dimshuffle(0, "x"),
                                                    rng.permutation(12).reshape(3, 4) * 0.1),
     "transpile.tensor.counting.BinCount": _bincount_case,
+    "transpile.scan_module.op.Scan": _scan_rnn_case,
     "transpile.tensor.nnet.xent_softmax.CrossentropySoftmax1Hot": _xent_softmax_case,
     "transpile.tensor.elemwise.Elemwise": lambda rng: vg(lambda a, b: T.exp(a) * b + a / (1 + b * b),
                                                          U(rng, 2, 3), U(rng, 3)),

@@ -17,9 +17,12 @@ from transpile.compile.builders import OpFromGraph
 from transpile import ifelse  # noqa: F401  the module (from transpile.ifelse import ifelse)
 from transpile import sparse  # noqa: F401  registers shared() for scipy.sparse values
 from transpile import printing  # noqa: F401
+from transpile import scan_module  # noqa: F401
+from transpile.scan_module import foldl, foldr, map, reduce, scan, until
 from transpile import export  # callable: transpile.export(f, directory, name)
 
 __version__ = "0.1.0"
 
-__all__ = ["In", "Mode", "OpFromGraph", "Out", "as_op", "clone_replace", "compile", "config", "export", "function",
-           "grad", "gradient", "graph", "ifelse", "printing", "scalar", "shared", "sparse", "tensor", "verify_grad"]
+__all__ = ["In", "Mode", "OpFromGraph", "Out", "as_op", "clone_replace", "compile", "config", "export", "foldl",
+           "foldr", "function", "grad", "gradient", "graph", "ifelse", "map", "printing", "reduce", "scalar", "scan",
+           "scan_module", "shared", "sparse", "tensor", "until", "verify_grad"]

@@ -122,8 +122,10 @@ def _short(var, ids, done):
 
 def _print_inner_graphs(inner, lines, depth, print_type, ids, stop_on_name, done):
     """Theano's `Inner graphs:` section: each node whose op owns graphs (`op.inner_graphs()`:
-    [(label or None, outputs)], e.g. OpFromGraph, ifelse) again, its graphs under it marked
-    ` >`. Inner graphs found on the way are printed after, in order of first visit."""
+    [(label or None, outputs)], e.g. OpFromGraph, ifelse, scan) again, its graphs under it marked
+    ` >`. An inner input the op reads from an outer one (`op.inner_to_outer()`, a scan's step
+    inputs) is followed by `-> [id X]`, the outer input's id. Inner graphs found on the way are
+    printed after, in order of first visit."""
     if not inner:
         return
     lines.extend(["", "Inner graphs:"])
@@ -133,14 +135,20 @@ def _print_inner_graphs(inner, lines, depth, print_type, ids, stop_on_name, done
         k += 1
         lines.append("")
         lines.append(_join(str(node.op), _id_str(node, ids, done)))
+        links = {}
+        if hasattr(node.op, "inner_to_outer"):
+            for inner_input, pos in zip(node.op.inner_inputs, node.op.inner_to_outer()):
+                outer = node.inputs[pos]
+                links[id(inner_input)] = _id_str(outer.owner if outer.owner is not None else outer, ids, done)
         for label, outputs in node.op.inner_graphs():
             if label:
                 lines.append(f" >{label}:")
             for out in outputs:
-                _print_tree(out, lines, depth, print_type, ids, stop_on_name, done, None, inner, base=" >")
+                _print_tree(out, lines, depth, print_type, ids, stop_on_name, done, None, inner, base=" >",
+                            links=links)
 
 
-def _print_tree(root, lines, depth, print_type, ids, stop_on_name, done, position, inner=None, base=""):
+def _print_tree(root, lines, depth, print_type, ids, stop_on_name, done, position, inner=None, base="", links=None):
     stack = [(root, base, base, depth)]
     while stack:
         var, prefix, child_prefix, d = stack.pop()
@@ -149,7 +157,8 @@ def _print_tree(root, lines, depth, print_type, ids, stop_on_name, done, positio
         type_str = f"<{var.type}>" if print_type else ""
         node = var.owner
         if node is None:
-            lines.append(prefix + _join(str(var), _id_str(var, ids, done), type_str))
+            link = (links or {}).get(id(var))
+            lines.append(prefix + _join(str(var), _id_str(var, ids, done), type_str, link and f"-> {link}"))
             continue
         seen = node in done
         if inner is not None and not seen and hasattr(node.op, "inner_graphs"):

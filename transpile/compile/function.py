@@ -148,6 +148,7 @@ class Function:
 
 def _make_function(maker, output_kind, allow_downcast, name, stats=None):
     """The Function of `maker`: its executor built by the mode (timed by `stats` if given)."""
+    prepare_nodes(maker.fgraph, maker.mode)
     executor = maker.mode.make_executor(maker.fgraph)
     if stats is not None:
         executor = ProfilingExecutor(executor, stats)
@@ -318,12 +319,31 @@ def _add_default_updates(targets, update_pairs, given_pairs, inputs, skip):
     while True:
         found = [v for v in graph_inputs(targets, blockers=inputs) if isinstance(v, SharedVariable)
                  and id(v) not in skip and getattr(v, "default_update", None) is not None]
+        for v in [v for v in found if not _computable(v.default_update, inputs + [g for g, _ in given_pairs])]:
+            skip.add(id(v))  # a draw made inside a scan step: its update comes from scan's updates
+            found.remove(v)
         if not found:
             return targets, update_pairs
         for var, expr in _as_updates([(v, v.default_update) for v in found]):
             skip.add(id(var))
             update_pairs.append((var, expr))
             targets.append(clone_replace(expr, given_pairs) if given_pairs else expr)
+
+
+def _computable(expr, inputs):
+    """Whether `expr` depends only on `inputs`, shared variables and constants."""
+    allowed = {id(v) for v in inputs}
+    return all(isinstance(v, (Constant, SharedVariable)) or id(v) in allowed
+               for v in graph_inputs([expr], blockers=inputs))
+
+
+def prepare_nodes(fgraph, mode):
+    """Tell each node whose op has `prepare_node(node, mode)` the mode it will run under (an op
+    with an inner graph, such as Scan, compiles its inner function for that mode here)."""
+    for node in fgraph.toposort():
+        prepare = getattr(node.op, "prepare_node", None)
+        if prepare is not None:
+            prepare(node, mode)
 
 
 def protect_outputs(fgraph):

@@ -1,0 +1,13 @@
+"""Loops (Theano's `scan_module`): `scan`, `until`, and `map`/`reduce`/`foldl`/`foldr` over it.
+
+`basic.py` turns a step function into a `Scan` node (`op.py`), whose loop runs on the host and
+calls the step's inner function compiled once for the mode (`inner.py`); `grad.py` builds the
+backward loop, `shapes.py` the output shapes, `rewriting.py` moves loop-invariant work out.
+"""
+from transpile.scan_module.basic import scan
+from transpile.scan_module import rewriting  # noqa: F401  registers the scan rewrites
+from transpile.scan_module.op import Scan
+from transpile.scan_module.until import until
+from transpile.scan_module.views import foldl, foldr, map, reduce
+
+__all__ = ["Scan", "foldl", "foldr", "map", "reduce", "scan", "until"]

@@ -112,3 +112,16 @@ def test_unpickled_in_another_process_rebuilds_from_an_empty_cache(tmp_path):
     assert kind == "NativeFunction"
     assert float(cost) == float(want_cost)
     assert (tmp_path / "fresh-cache").is_dir()
+
+
+def test_functions_with_scan_and_ifelse_pickle(mode):
+    from transpile.ifelse import ifelse
+    x, h0 = T.vector("x"), T.scalar("h0")
+    h, _ = transpile.scan(lambda xt, hp: T.tanh(hp + xt), sequences=x, outputs_info=h0)
+    f = transpile.function([x, h0], [h, ifelse(h0 < 0, h.sum(), h0 * 2)], mode=mode)
+    v = np.arange(3.0)
+    for h_start in (0.5, -0.5):
+        want = f(v, h_start)
+        for clone in (pickle.loads(pickle.dumps(f)), copy.deepcopy(f)):
+            for g, w in zip(clone(v, h_start), want):
+                np.testing.assert_allclose(g, w, rtol=1e-12)

@@ -70,6 +70,12 @@ class Scan(Op):
         self._inner = {}
         self._nodes = []
 
+    def __getstate__(self):
+        """Pickle the loop's description, not its compiled steps (rebuilt when next prepared)."""
+        state = dict(self.__dict__)
+        state["_inner"], state["_nodes"] = {}, []
+        return state
+
     # -- structure ---------------------------------------------------------------------------
     def inner_graphs(self):
         """The step's graph, for debugprint's `Inner graphs:` section."""

@@ -21,6 +21,17 @@ def _path(value):
     return os.path.abspath(os.path.expanduser(str(value)))
 
 
+def _text(value):
+    return str(value).strip()
+
+
+def _positive_seconds(value):
+    seconds = float(value)
+    if not seconds > 0:
+        raise ValueError(f"expected a positive number of seconds, got {value!r}")
+    return seconds
+
+
 def _csv(value):
     if isinstance(value, (list, tuple)):
         return tuple(value)
@@ -37,6 +48,12 @@ _FLAGS = {
     "optimizer_excluding": ((), _csv, "rewrite names or tags to skip"),
     "optimizer_including": ((), _csv, "rewrite names or tags to add"),
     "openmp": ("True", _choice("True", "False"), "let native code use OpenMP threads"),
+    "cxxflags": ("", _text, "extra compiler and linker flags of native builds, space-separated "
+                 "(e.g. -fsanitize=undefined); part of the cache key"),
+    "blas": ("auto", _choice("auto", "builtin"), "matrix products: a CBLAS when one is found (auto), "
+             "or always the generated code's own kernel (builtin, for tests)"),
+    "build_timeout": (600.0, _positive_seconds, "seconds a native build, or the wait for another "
+                      "process building the same graph, may take before it fails"),
 }
 
 

@@ -149,12 +149,17 @@ inline int fail(Context& ctx, int status, const char* format, ...) {
     return status;
 }
 
+// Element count of a shape: 0 when any length is 0 (whatever the others), else the product (which
+// fits int64 for bound inputs and allocated arrays: both are checked; unsigned, so never undefined).
 inline int64_t numel(const int64_t* shape, int ndim) {
-    int64_t n = 1;
+    uint64_t n = 1;
     for (int d = 0; d < ndim; ++d) {
-        n *= shape[d];
+        if (shape[d] == 0) {
+            return 0;
+        }
+        n *= uint64_t(shape[d]);
     }
-    return n;
+    return int64_t(n);
 }
 
 template <class T, int N>
@@ -165,12 +170,12 @@ inline int64_t numel(const Array<T, N>& a) {
 // True when `a` is C-contiguous (strides of length-1 dims do not matter).
 template <class T, int N>
 inline bool contiguous(const Array<T, N>& a) {
-    int64_t expect = 1;
+    uint64_t expect = 1;  // unsigned: shapes with a 0 length may have huge others
     for (int d = N - 1; d >= 0; --d) {
-        if (a.shape[d] != 1 && a.strides[d] != expect) {
+        if (a.shape[d] != 1 && a.strides[d] != int64_t(expect)) {
             return false;
         }
-        expect *= a.shape[d];
+        expect *= uint64_t(a.shape[d]);
     }
     return true;
 }
@@ -382,34 +387,37 @@ struct Slots {
 
 template <class T, int N>
 inline void set_contiguous(Array<T, N>& a, const int64_t* shape) {
-    int64_t step = 1;
+    uint64_t step = 1;  // unsigned: an empty array's other lengths may be huge
     for (int d = N - 1; d >= 0; --d) {
         a.shape[d] = shape[d];
-        a.strides[d] = step;
-        step *= shape[d];
+        a.strides[d] = int64_t(step);
+        step *= uint64_t(shape[d]);
     }
 }
 
 inline void contiguous_strides(const int64_t* shape, int ndim, int64_t* strides) {
-    int64_t step = 1;
+    uint64_t step = 1;
     for (int d = ndim - 1; d >= 0; --d) {
-        strides[d] = step;
-        step *= shape[d];
+        strides[d] = int64_t(step);
+        step *= uint64_t(shape[d]);
     }
 }
 
 inline int checked_size(Context& ctx, const int64_t* shape, int ndim, size_t itemsize, size_t* bytes) {
     uint64_t n = itemsize;
+    bool too_large = false, empty = false;
     for (int d = 0; d < ndim; ++d) {
         if (shape[d] < 0) {
             return fail(ctx, TRANSPILE_ERR_VALUE, "negative dimensions are not allowed: shape %s",
                         shape_text(shape, ndim).text);
         }
-        if (__builtin_mul_overflow(n, uint64_t(shape[d]), &n)) {
-            return fail(ctx, TRANSPILE_ERR_ALLOC, "array of shape %s is too large", shape_text(shape, ndim).text);
-        }
+        empty = empty || shape[d] == 0;
+        too_large = too_large || __builtin_mul_overflow(n, uint64_t(shape[d]), &n);
     }
-    *bytes = size_t(n);
+    if (too_large && !empty) {  // an empty array is 0 bytes whatever its other lengths
+        return fail(ctx, TRANSPILE_ERR_ALLOC, "array of shape %s is too large", shape_text(shape, ndim).text);
+    }
+    *bytes = empty ? 0 : size_t(n);
     return TRANSPILE_OK;
 }
 
@@ -471,7 +479,8 @@ inline int bind_input(Context& ctx, Array<T, N>& a, const transpile_tensor& t, i
     if (t.ndim != N) {
         return fail(ctx, TRANSPILE_ERR_RANK, "input %s: expected a %d-d array, got %d-d", name, N, int(t.ndim));
     }
-    int64_t n = 1;
+    uint64_t n = 1;
+    bool empty = false, too_many = false;
     for (int d = 0; d < N; ++d) {
         if (t.shape[d] < 0 || (bcast[d] && t.shape[d] != 1)) {
             return fail(ctx, TRANSPILE_ERR_SHAPE, "input %s: dimension %d %s, got shape %s", name, d,
@@ -480,9 +489,15 @@ inline int bind_input(Context& ctx, Array<T, N>& a, const transpile_tensor& t, i
         }
         a.shape[d] = t.shape[d];
         a.strides[d] = bcast[d] ? 0 : t.strides[d];
-        n *= t.shape[d];
+        empty = empty || t.shape[d] == 0;
+        too_many = too_many || __builtin_mul_overflow(n, uint64_t(t.shape[d]), &n) ||
+                   n > uint64_t(std::numeric_limits<int64_t>::max());
     }
-    if (t.data == nullptr && n > 0) {
+    if (too_many && !empty) {  // the element count must fit int64 (every loop counts in it)
+        return fail(ctx, TRANSPILE_ERR_SHAPE, "input %s: shape %s has more than 2^63 - 1 elements", name,
+                    shape_text(t.shape, N).text);
+    }
+    if (t.data == nullptr && !empty) {
         return fail(ctx, TRANSPILE_ERR_ARGUMENT, "input %s: data is NULL", name);
     }
     a.data = static_cast<T*>(t.data);

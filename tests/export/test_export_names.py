@@ -20,7 +20,8 @@ def test_valid_project_names(name):
 
 
 @pytest.mark.parametrize("name", ["", "1abc", "a-b", "a b", "ab__c", "_x", "class", "for", "test", "install",
-                                  "transpile_x", "os", "json", "caf\u00e9", "a" * 49, 'x";', "x/../y", "None"])
+                                  "transpile_x", "os", "json", "caf\u00e9", "a" * 49, 'x";', "x/../y", "None",
+                                  "demo\n", "demo\r\n", "\ndemo", "demo\x00"])
 def test_invalid_project_names(name):
     with pytest.raises(ValueError, match="export: project name"):
         check_project_name(name)
@@ -69,6 +70,25 @@ def test_hostile_names_cannot_inject(tmp_path):
                                "--expect", project.path / "tests" / "expected"])
     assert out.returncode == 0, out.stderr
     np.testing.assert_array_equal(np.load(tmp_path / "out" / "w_evil.npy"), [0.0, 2.0, 4.0])
+
+
+def test_control_characters_in_names_reach_no_file_unescaped():
+    """A newline, terminal escape, NUL or bidi override in a variable name (shown in the README's
+    graph and in comments) is written escaped: no file holds a control character but newlines."""
+    nasty = "x\n# Injected heading\x1b[31m\r\x00\u202e"
+    x = T.dvector(nasty)
+    w = transpile.shared(np.arange(3.0), name="w\x07\n")
+    y = (x * w).sum()
+    y.name = "total\n```\nrm -rf /"
+    files, _ = render_files([y], "controls", inputs=[x], updates=[(w, w * 2)])
+    for rel, content in files.items():
+        if isinstance(content, bytes):
+            continue
+        bad = sorted({ch for ch in content if not (ch.isprintable() or ch in "\n ")})
+        assert bad == [], (rel, bad)
+    readme = files["README.md"]
+    assert "\n# Injected heading" not in readme and "\nrm -rf /" not in readme
+    assert "x\\n# Injected heading\\x1b[31m\\r\\x00\\u202e" in readme  # escaped, still readable
 
 
 def _code_only(text):

@@ -1,5 +1,7 @@
 """Names in exported projects: project names are validated, user variable names sanitised into
 unique identifiers, and hostile names can neither inject code nor break a string; API errors."""
+import json
+
 import numpy as np
 import pytest
 
@@ -135,8 +137,28 @@ def test_target_and_argument_errors(tmp_path):
     (tmp_path / "busy" / "notes.txt").write_text("mine")
     with pytest.raises(ValueError, match="not empty and does not hold an exported project"):
         transpile.export(f, tmp_path / "busy", "c")
-    first = transpile.export(f, tmp_path / "again", "again")
-    (tmp_path / "again" / "src" / "stale.cpp").write_text("// stale")
-    second = transpile.export(f, tmp_path / "again", "again")  # an earlier export is replaced
-    assert first.digest == second.digest and not (tmp_path / "again" / "src" / "stale.cpp").exists()
+    assert callable(transpile.export) and transpile.export.export is not None
+
+
+def test_re_export_replaces_only_what_the_earlier_export_wrote(tmp_path):
+    x = T.dvector("x")
+    f = transpile.function([x], x * 2, mode="FAST_RUN")
+    again = tmp_path / "again"
+    first = transpile.export(f, again, "again")
+    manifest = json.loads((again / ".transpile-export.json").read_text())
+    assert manifest["files"] == sorted(render_files(f, "again")[0]) and "CMakeLists.txt" in manifest["files"]
+    (again / "build").mkdir()
+    (again / "build" / "CMakeCache.txt").write_text("kept")  # the build folder is not the export's to judge
+    second = transpile.export(f, again, "again")  # only exported files: replaced
+    assert first.digest == second.digest and (again / "build" / "CMakeCache.txt").read_text() == "kept"
+    (again / "src" / "mine.cpp").write_text("// the user's own work")
+    (again / "notes.txt").write_text("mine too")
+    with pytest.raises(ValueError, match=r"did not write.*nothing was changed.*notes\.txt, src/mine\.cpp"):
+        transpile.export(f, again, "again")
+    assert (again / "src" / "mine.cpp").exists() and (again / "CMakeLists.txt").exists()
+    (again / ".transpile-export.json").unlink()  # without the manifest nothing is known to be ours
+    (again / "notes.txt").unlink()
+    (again / "src" / "mine.cpp").unlink()
+    with pytest.raises(ValueError, match=r"does not hold an exported project .*It holds: .*CMakeLists\.txt"):
+        transpile.export(f, again, "again")
     assert callable(transpile.export) and transpile.export.export is not None

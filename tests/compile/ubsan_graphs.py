@@ -55,6 +55,12 @@ def products():
     rng = np.random.default_rng(0)
     a, b = rng.normal(size=(7, 33)).astype("float32"), rng.normal(size=(33, 5)).astype("float32")
     np.testing.assert_allclose(f(a, b), a @ b, rtol=1e-5, atol=1e-5)
+    i, v = T.imatrix("i"), T.ivector("v")
+    g = transpile.function([i, v], [T.dot(i, v), T.dot(i, i.T)], mode="FAST_RUN")
+    big = rng.integers(2 ** 30, 2 ** 31 - 1, (3, 40)).astype("int32")
+    vec = rng.integers(-2 ** 31, 2 ** 31 - 1, 40).astype("int32")
+    for got, want in zip(g(big, vec), [big @ vec, big @ big.T]):
+        np.testing.assert_array_equal(got, want)
 
 
 if __name__ == "__main__":

@@ -589,88 +589,6 @@ inline void parallel_for(int64_t n, int64_t work, F&& f) {
     f(int64_t(0), n);
 }
 
-// dst = src over the last two dims in square tiles, dst's last dim unit-strided (a transpose):
-// the destination is written in
-// runs along its rows while the tile's source lines stay in cache, instead of every read striding
-// through memory (with strides of a power of two, evicting each other's cache lines as well).
-template <class T, class S, int N>
-void copy_transposed(const Array<T, N>& dst, const Array<S, N>& src) {
-    constexpr int64_t kTile = 32;
-    const int64_t rows = dst.shape[N - 2], cols = dst.shape[N - 1], n = numel(dst);
-    const int64_t dr = dst.strides[N - 2], sr = src.strides[N - 2], sc = src.strides[N - 1];  // dst.strides[N - 1] is 1
-    const int64_t row_tiles = (rows + kTile - 1) / kTile;
-    parallel_for(n / (rows * cols) * row_tiles, n, [&](int64_t lo, int64_t hi) {
-        for (int64_t t = lo; t < hi; ++t) {
-            int64_t rest = t / row_tiles, od = 0, os = 0;
-            for (int d = N - 3; d >= 0; --d) {
-                const int64_t i = rest % dst.shape[d];
-                rest /= dst.shape[d];
-                od += i * dst.strides[d];
-                os += i * src.strides[d];
-            }
-            const int64_t r0 = (t % row_tiles) * kTile, r1 = std::min(rows, r0 + kTile);
-            for (int64_t c0 = 0; c0 < cols; c0 += kTile) {
-                const int64_t nc = std::min(cols - c0, kTile);
-                for (int64_t r = r0; r < r1; ++r) {
-                    T* __restrict o = dst.data + od + r * dr + c0;
-                    const S* __restrict p = src.data + os + r * sr + c0 * sc;
-                    for (int64_t c = 0; c < nc; ++c) o[c] = static_cast<T>(p[c * sc]);
-                }
-            }
-        }
-    });
-}
-
-// dst = src (same shape, any strides), converting each element. One copy of the loop per
-// (types, rank) serves every node.
-template <class T, class S, int N>
-TR_NOINLINE void copy(const Array<T, N>& dst, const Array<S, N>& src) {
-    if constexpr (N == 0) {
-        dst.data[0] = static_cast<T>(src.data[0]);
-    } else {
-        const int64_t n = numel(dst);
-        if (n == 0) {
-            return;
-        }
-        if (contiguous(dst) && contiguous(src)) {
-            parallel_for(n, n, [&](int64_t lo, int64_t hi) {
-                for (int64_t i = lo; i < hi; ++i) dst.data[i] = static_cast<T>(src.data[i]);
-            });
-            return;
-        }
-        const int64_t m = dst.shape[N - 1], so = dst.strides[N - 1], sp = src.strides[N - 1];
-        if constexpr (N >= 2) {
-            // Tiles when the source's rows run down the destination's columns and one row's source
-            // lines do not stay cached until the next row (many of them, or a stride that maps them
-            // to the same few cache sets); the plain loop below is faster otherwise.
-            const int64_t sr = src.strides[N - 2], asp = sp < 0 ? -sp : sp;
-            if (so == 1 && (sr < 0 ? -sr : sr) < asp && m >= 16 && dst.shape[N - 2] >= 16 &&
-                (m > 512 || asp * int64_t(sizeof(S)) % 2048 == 0)) {
-                copy_transposed(dst, src);
-                return;
-            }
-        }
-        parallel_for(n / m, n, [&](int64_t lo, int64_t hi) {
-            for (int64_t r = lo; r < hi; ++r) {
-                int64_t rest = r, od = 0, os = 0;
-                for (int d = N - 2; d >= 0; --d) {
-                    const int64_t i = rest % dst.shape[d];
-                    rest /= dst.shape[d];
-                    od += i * dst.strides[d];
-                    os += i * src.strides[d];
-                }
-                T* o = dst.data + od;
-                const S* p = src.data + os;
-                if (so == 1 && sp == 1) {
-                    for (int64_t j = 0; j < m; ++j) o[j] = static_cast<T>(p[j]);
-                } else {
-                    for (int64_t j = 0; j < m; ++j) o[j * so] = static_cast<T>(p[j * sp]);
-                }
-            }
-        });
-    }
-}
-
 // -- defined integer arithmetic ----------------------------------------------------------------
 // Signed overflow is undefined behaviour in C++ (and so is uint16 * uint16, promoted to int);
 // numpy wraps. Integer + - * and negation compute in an unsigned type of at least the same width
@@ -757,6 +675,98 @@ inline T float_to_int(F x) {
     }
 }
 
+// static_cast<T>(v), except float to integer: tr::float_to_int (copies converting dtypes use it).
+template <class T, class S>
+inline T convert(S v) {
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool> && std::is_floating_point_v<S>) {
+        return float_to_int<T>(v);
+    } else {
+        return static_cast<T>(v);
+    }
+}
+
+// dst = src over the last two dims in square tiles, dst's last dim unit-strided (a transpose):
+// the destination is written in
+// runs along its rows while the tile's source lines stay in cache, instead of every read striding
+// through memory (with strides of a power of two, evicting each other's cache lines as well).
+template <class T, class S, int N>
+void copy_transposed(const Array<T, N>& dst, const Array<S, N>& src) {
+    constexpr int64_t kTile = 32;
+    const int64_t rows = dst.shape[N - 2], cols = dst.shape[N - 1], n = numel(dst);
+    const int64_t dr = dst.strides[N - 2], sr = src.strides[N - 2], sc = src.strides[N - 1];  // dst.strides[N - 1] is 1
+    const int64_t row_tiles = (rows + kTile - 1) / kTile;
+    parallel_for(n / (rows * cols) * row_tiles, n, [&](int64_t lo, int64_t hi) {
+        for (int64_t t = lo; t < hi; ++t) {
+            int64_t rest = t / row_tiles, od = 0, os = 0;
+            for (int d = N - 3; d >= 0; --d) {
+                const int64_t i = rest % dst.shape[d];
+                rest /= dst.shape[d];
+                od += i * dst.strides[d];
+                os += i * src.strides[d];
+            }
+            const int64_t r0 = (t % row_tiles) * kTile, r1 = std::min(rows, r0 + kTile);
+            for (int64_t c0 = 0; c0 < cols; c0 += kTile) {
+                const int64_t nc = std::min(cols - c0, kTile);
+                for (int64_t r = r0; r < r1; ++r) {
+                    T* __restrict o = dst.data + od + r * dr + c0;
+                    const S* __restrict p = src.data + os + r * sr + c0 * sc;
+                    for (int64_t c = 0; c < nc; ++c) o[c] = convert<T>(p[c * sc]);
+                }
+            }
+        }
+    });
+}
+
+// dst = src (same shape, any strides), converting each element. One copy of the loop per
+// (types, rank) serves every node.
+template <class T, class S, int N>
+TR_NOINLINE void copy(const Array<T, N>& dst, const Array<S, N>& src) {
+    if constexpr (N == 0) {
+        dst.data[0] = convert<T>(src.data[0]);
+    } else {
+        const int64_t n = numel(dst);
+        if (n == 0) {
+            return;
+        }
+        if (contiguous(dst) && contiguous(src)) {
+            parallel_for(n, n, [&](int64_t lo, int64_t hi) {
+                for (int64_t i = lo; i < hi; ++i) dst.data[i] = convert<T>(src.data[i]);
+            });
+            return;
+        }
+        const int64_t m = dst.shape[N - 1], so = dst.strides[N - 1], sp = src.strides[N - 1];
+        if constexpr (N >= 2) {
+            // Tiles when the source's rows run down the destination's columns and one row's source
+            // lines do not stay cached until the next row (many of them, or a stride that maps them
+            // to the same few cache sets); the plain loop below is faster otherwise.
+            const int64_t sr = src.strides[N - 2], asp = sp < 0 ? -sp : sp;
+            if (so == 1 && (sr < 0 ? -sr : sr) < asp && m >= 16 && dst.shape[N - 2] >= 16 &&
+                (m > 512 || asp * int64_t(sizeof(S)) % 2048 == 0)) {
+                copy_transposed(dst, src);
+                return;
+            }
+        }
+        parallel_for(n / m, n, [&](int64_t lo, int64_t hi) {
+            for (int64_t r = lo; r < hi; ++r) {
+                int64_t rest = r, od = 0, os = 0;
+                for (int d = N - 2; d >= 0; --d) {
+                    const int64_t i = rest % dst.shape[d];
+                    rest /= dst.shape[d];
+                    od += i * dst.strides[d];
+                    os += i * src.strides[d];
+                }
+                T* o = dst.data + od;
+                const S* p = src.data + os;
+                if (so == 1 && sp == 1) {
+                    for (int64_t j = 0; j < m; ++j) o[j] = convert<T>(p[j]);
+                } else {
+                    for (int64_t j = 0; j < m; ++j) o[j * so] = convert<T>(p[j * sp]);
+                }
+            }
+        });
+    }
+}
+
 // -- reductions -------------------------------------------------------------------------------
 // Combining operations: op(accumulator, element) and the identity they start from.
 struct Add {
@@ -799,12 +809,12 @@ TR_NOINLINE Acc fold(Acc r, const X* __restrict x, int64_t s, int64_t n, Op op) 
         for (int k = 0; k < kLanes; ++k) lanes[k] = Op::template identity<Acc>();
         int64_t i = 0;
         for (; i + kLanes <= n; i += kLanes) {
-            for (int k = 0; k < kLanes; ++k) lanes[k] = op(lanes[k], static_cast<Acc>(x[i + k]));
+            for (int k = 0; k < kLanes; ++k) lanes[k] = op(lanes[k], convert<Acc>(x[i + k]));
         }
-        for (; i < n; ++i) r = op(r, static_cast<Acc>(x[i]));
+        for (; i < n; ++i) r = op(r, convert<Acc>(x[i]));
         for (int k = 0; k < kLanes; ++k) r = op(r, lanes[k]);
     } else {
-        for (int64_t i = 0; i < n; ++i) r = op(r, static_cast<Acc>(x[i * s]));
+        for (int64_t i = 0; i < n; ++i) r = op(r, convert<Acc>(x[i * s]));
     }
     return r;
 }
@@ -813,9 +823,9 @@ TR_NOINLINE Acc fold(Acc r, const X* __restrict x, int64_t s, int64_t n, Op op) 
 template <class Acc, class Op, class X>
 TR_NOINLINE void accumulate(Acc* __restrict a, int64_t sa, const X* __restrict x, int64_t sx, int64_t n, Op op) {
     if (sa == 1 && sx == 1) {
-        for (int64_t i = 0; i < n; ++i) a[i] = op(a[i], static_cast<Acc>(x[i]));
+        for (int64_t i = 0; i < n; ++i) a[i] = op(a[i], convert<Acc>(x[i]));
     } else {
-        for (int64_t i = 0; i < n; ++i) a[i * sa] = op(a[i * sa], static_cast<Acc>(x[i * sx]));
+        for (int64_t i = 0; i < n; ++i) a[i * sa] = op(a[i * sa], convert<Acc>(x[i * sx]));
     }
 }
 

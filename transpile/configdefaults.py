@@ -45,6 +45,17 @@ def _path(value):
     return os.path.abspath(os.path.expanduser(str(value)))
 
 
+def _text(value):
+    return str(value).strip()
+
+
+def _positive_seconds(value):
+    seconds = float(value)
+    if not seconds > 0:
+        raise ValueError(f"expected a positive number of seconds, got {value!r}")
+    return seconds
+
+
 def _csv(value):
     if isinstance(value, (list, tuple)):
         return tuple(value)
@@ -68,6 +79,12 @@ _FLAGS = {
     "print_test_value": (False, _bool, "repr() of a variable with a test value shows that value"),
     "exception_verbosity": ("low", _choice("low", "high"), "'high': errors raised while running a node "
                             "in Python (reference executor, host nodes) also print its graph (debugprint)"),
+    "cxxflags": ("", _text, "extra compiler and linker flags of native builds, space-separated "
+                 "(e.g. -fsanitize=undefined); part of the cache key"),
+    "blas": ("auto", _choice("auto", "builtin"), "matrix products: a CBLAS when one is found (auto), "
+             "or always the generated code's own kernel (builtin, for tests)"),
+    "build_timeout": (600.0, _positive_seconds, "seconds a native build, or the wait for another "
+                      "process building the same graph, may take before it fails"),
 }
 
 # Theano's warn.* flags, accepted so that existing THEANO_FLAGS keep working: they named bugs of

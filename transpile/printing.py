@@ -42,6 +42,7 @@ def debugprint(obj, file=None, depth=-1, print_type=False, ids="CHAR", stop_on_n
     section). `ids`: "CHAR" (`[id A]`), "int" (`[id 0]`) or "" (none); a node seen before is
     shown again by id only. `done` ({node or variable: id}) shares ids across calls.
     `file`: None prints to stdout, "str" returns the text, else a file object to write to.
+    Control characters in names are escaped (`visible`).
     """
     if ids not in ("CHAR", "int", ""):
         raise ValueError(f"debugprint: ids must be 'CHAR', 'int' or '', got {ids!r}")
@@ -56,12 +57,18 @@ def debugprint(obj, file=None, depth=-1, print_type=False, ids="CHAR", stop_on_n
         for shared, expr in updates:
             lines.append(f" {_leaf_text(shared, ids, done)} <- {_short(expr, ids, done)}")
     _print_inner_graphs(inner, lines, depth, print_type, ids, stop_on_name, done)
-    text = "".join(line.rstrip() + "\n" for line in lines)
+    text = "".join(visible(line).rstrip() + "\n" for line in lines)
     if file == "str":
         return text
     out = sys.stdout if file is None else file
     out.write(text)
     return out
+
+
+def visible(text):
+    """`text` with control and invisible format characters (newlines in a variable's name,
+    terminal escapes, bidi overrides) written as escapes, so a printed line shows what it holds."""
+    return "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in text)
 
 
 def _debugprint_roots(obj):

@@ -1,10 +1,13 @@
 """The native build cache: concurrent builds of one graph, broken entries rebuilt, management
 commands, and what a failing build reports."""
+import errno
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -118,3 +121,98 @@ def test_a_failing_build_reports_the_compiler_and_the_project(capsys, monkeypatc
     assert f"generated project: {project}" in message and project.is_dir()
     assert "this_is_not_cpp" in next((project / "src").glob("tg_*.cpp")).read_text()
     assert "transpile: compiling graph" in capsys.readouterr().err  # the progress line
+
+
+def test_a_manifest_naming_a_file_outside_its_entry_is_rejected_and_rebuilt(tmp_path):
+    f, scale = unique_function()
+    entry = f.executor.entry
+    manifest_path = entry.path / "manifest.json"
+    good = json.loads(manifest_path.read_text())
+    forged_library = tmp_path / "elsewhere.so"  # a library with the very size and hash the manifest says
+    forged_library.write_bytes(entry.artifact.read_bytes())
+    for artifact in (str(forged_library), os.path.relpath(forged_library, entry.path)):
+        manifest_path.write_text(json.dumps(dict(good, artifact=artifact)))
+        assert cache.read_entry(entry.path) is None, artifact
+    g, _ = unique_function(scale)  # the entry is moved aside and rebuilt
+    rebuilt = json.loads((g.executor.entry.path / "manifest.json").read_text())
+    assert g.executor.entry.path == entry.path and rebuilt["artifact"] == good["artifact"]
+    assert g(np.zeros(1))[0] == scale
+
+
+def test_stale_build_directories_are_removed(monkeypatch):
+    tmp = Path(config.compiledir) / "tmp"
+    tmp.mkdir(parents=True, exist_ok=True)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    old_time = time.time() - 2 * config.build_timeout
+    crashed, running, ancient = tmp / f"crashed-{uuid.uuid4().hex}", tmp / f"running-{uuid.uuid4().hex}", \
+        tmp / f"ancient-{uuid.uuid4().hex}"
+    for work, owner in ((crashed, dead.pid), (running, os.getppid()), (ancient, None)):
+        (work / "project").mkdir(parents=True)
+        if owner is not None:
+            (work / "owner").write_text(f"{owner}\n")
+    os.utime(ancient, (old_time, old_time))
+    unique_function()  # a build cleans up first
+    assert not crashed.exists() and not ancient.exists()
+    assert running.exists()  # a live builder's directory (and young): left alone
+    shutil.rmtree(running)
+
+
+def _dead(pid):
+    """True when `pid` is gone or a zombie (killed, not yet reaped by its new parent)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except OSError:
+        return True
+
+
+def test_a_build_past_its_timeout_is_killed_with_its_children(tmp_path):
+    child_file = tmp_path / "child.pid"
+    command = ["sh", "-c", f"sleep 60 & echo $! > {child_file}; wait"]
+    log = []
+    start = time.monotonic()
+    assert cache._run(log, command, deadline=time.monotonic() + 1.0) is False
+    assert time.monotonic() - start < 30 and "killed after config.build_timeout" in log[-1]
+    deadline = time.monotonic() + 10
+    while not _dead(int(child_file.read_text())) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _dead(int(child_file.read_text()))  # the grandchild (a compiler, in a real build) too
+
+
+def test_an_interrupted_build_kills_its_process_group(tmp_path, monkeypatch):
+    child_file = tmp_path / "child.pid"
+    original = subprocess.Popen.communicate
+
+    def interrupted(self, input=None, timeout=None):
+        if timeout is not None:  # the build's wait (the kill's own wait has no timeout)
+            while not child_file.exists() or not child_file.read_text().strip():
+                time.sleep(0.01)
+            raise KeyboardInterrupt
+        return original(self, input, timeout)
+
+    monkeypatch.setattr(subprocess.Popen, "communicate", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        cache._run([], ["sh", "-c", f"sleep 60 & echo $! > {child_file}; wait"], deadline=time.monotonic() + 60)
+    deadline = time.monotonic() + 10
+    while not _dead(int(child_file.read_text())) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _dead(int(child_file.read_text()))
+
+
+def test_a_full_disk_is_a_clear_error(monkeypatch):
+    tmp = Path(config.compiledir) / "tmp"
+    real_write = Path.write_text
+
+    def full(self, *args, **kwargs):
+        if tmp in self.parents and self.suffix in (".cpp", ".h"):
+            raise OSError(errno.ENOSPC, "No space left on device", str(self))
+        return real_write(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", full)
+    before = set(tmp.iterdir()) if tmp.exists() else set()
+    with pytest.raises(cache.CompiledirFull) as info:
+        unique_function()
+    message = str(info.value)
+    assert f"compiledir {config.compiledir}" in message and "MiB free" in message and info.value.errno == errno.ENOSPC
+    assert set(tmp.iterdir()) == before  # the half-written build directory is gone

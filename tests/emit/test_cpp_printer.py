@@ -4,7 +4,9 @@ import math
 import numpy as np
 import pytest
 
+import transpile
 import transpile.scalar as S
+import transpile.tensor as T
 from transpile.emit import LoweringError
 from transpile.emit.cpp import array_initializer, comment, literal, string_literal
 from transpile.emit.cpp.printer import CppPrinter, cpp_printer
@@ -82,3 +84,56 @@ def test_scalar_op_without_cpp_form_is_a_lowering_error():
 
     with pytest.raises(LoweringError, match="nocode"):
         cpp_printer.expr(NoCode(), ["x"], ["float64"], "float64")
+
+
+def test_integer_arithmetic_is_defined_and_floats_print_unchanged():
+    p = cpp_printer
+    assert p.expr(S.add, ["a", "b", "c"], ["int32"] * 3, "int32") == "tr::wrap_add<int32_t>(tr::wrap_add<int32_t>(a, b), c)"
+    assert p.expr(S.sub, ["a", "b"], ["int8", "int64"], "int64") == "tr::wrap_sub<int64_t>(static_cast<int64_t>(a), b)"
+    assert p.expr(S.neg, ["a"], ["int16"], "int16") == "tr::wrap_neg<int16_t>(a)"
+    assert p.expr(S.pow, ["a", "b"], ["int32"] * 2, "int32") == "tr::int_pow<int32_t>(a, b, tr_fault_)"
+    assert p.expr(S.Cast("int32"), ["a"], ["float64"], "int32") == "tr::float_to_int<int32_t>(a)"
+    assert p.expr(S.Cast("int32"), ["a"], ["int64"], "int32") == "static_cast<int32_t>(a)"
+    assert p.expr(S.mul, ["a", "b"], ["float32"] * 2, "float32") == "(a * b)"
+    assert p.expr(S.neg, ["a"], ["float64"], "float64") == "(-a)"
+
+
+@pytest.mark.parametrize("mode", ["FAST_COMPILE", "FAST_RUN"])
+def test_negative_integer_power_raises_like_the_reference(mode):
+    x, y = T.ivector("x"), T.ivector("y")
+    f = transpile.function([x, y], [x ** y, T.sum(x ** y)], mode=mode)
+    a, b = np.array([2, 3, -2], "int32"), np.array([31, 2, 3], "int32")
+    got = f(a, b)
+    np.testing.assert_array_equal(got[0], a ** b)  # 2 ** 31 wraps like numpy
+    assert got[1] == (a ** b).sum()
+    for base in ([2, 3, -2], [1, 1, 1]):  # numpy refuses a negative exponent even for base 1
+        with pytest.raises(ValueError, match="Integers to negative integer powers are not allowed"):
+            f(np.array(base, "int32"), np.array([1, -1, 2], "int32"))
+
+
+@pytest.mark.parametrize("mode", ["FAST_COMPILE", "FAST_RUN"])
+def test_overflowing_integer_arithmetic_and_casts_match_numpy(mode):
+    """numpy wraps integer overflow and casts NaN/inf/out-of-range floats to defined values on
+    x86; native code gives the same (without undefined behaviour: see test_native_ubsan.py)."""
+    outs, inputs, expected = [], [], []
+    with np.errstate(all="ignore"):
+        for dtype in ["int8", "int16", "int32", "int64", "uint16", "uint64"]:
+            info = np.iinfo(dtype)
+            x, y = T.vector(f"x_{dtype}", dtype=dtype), T.vector(f"y_{dtype}", dtype=dtype)
+            a = np.array([info.max, info.min, info.max // 3, 5], dtype=dtype)
+            b = np.array([info.max, 1, 7, info.min], dtype=dtype)
+            inputs += [(x, a), (y, b)]
+            for out, want in [(x + y, a + b), (x - y, a - b), (x * y, a * b), (-x, -a), (T.sqr(x), a * a),
+                              (T.sum(x), a.sum(dtype=T.sum(x).dtype)), (T.prod(x), a.prod(dtype=T.prod(x).dtype))]:
+                outs.append(out)
+                expected.append(want)
+        v = T.dvector("v")
+        c = np.array([np.nan, np.inf, -np.inf, 1e300, -1e300, 3e9, -3e9, 1e19, 300.0, -1.0, -129.7, 2.9, -2.9])
+        inputs.append((v, c))
+        for dtype in ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"]:
+            outs += [T.cast(v, dtype), T.cast(T.cast(v, "float32"), dtype)]
+            expected += [c.astype(dtype), c.astype("float32").astype(dtype)]
+    f = transpile.function([v for v, _ in inputs], outs, mode=mode)
+    for k, (got, want) in enumerate(zip(f(*[a for _, a in inputs]), expected)):
+        assert got.dtype == want.dtype, k
+        np.testing.assert_array_equal(got, want, err_msg=str(outs[k]))

@@ -1,5 +1,7 @@
 """Names in exported projects: project names are validated, user variable names sanitised into
 unique identifiers, and hostile names can neither inject code nor break a string; API errors."""
+import json
+
 import numpy as np
 import pytest
 
@@ -20,7 +22,8 @@ def test_valid_project_names(name):
 
 
 @pytest.mark.parametrize("name", ["", "1abc", "a-b", "a b", "ab__c", "_x", "class", "for", "test", "install",
-                                  "transpile_x", "os", "json", "caf\u00e9", "a" * 49, 'x";', "x/../y", "None"])
+                                  "transpile_x", "os", "json", "caf\u00e9", "a" * 49, 'x";', "x/../y", "None",
+                                  "demo\n", "demo\r\n", "\ndemo", "demo\x00"])
 def test_invalid_project_names(name):
     with pytest.raises(ValueError, match="export: project name"):
         check_project_name(name)
@@ -71,6 +74,25 @@ def test_hostile_names_cannot_inject(tmp_path):
     np.testing.assert_array_equal(np.load(tmp_path / "out" / "w_evil.npy"), [0.0, 2.0, 4.0])
 
 
+def test_control_characters_in_names_reach_no_file_unescaped():
+    """A newline, terminal escape, NUL or bidi override in a variable name (shown in the README's
+    graph and in comments) is written escaped: no file holds a control character but newlines."""
+    nasty = "x\n# Injected heading\x1b[31m\r\x00\u202e"
+    x = T.dvector(nasty)
+    w = transpile.shared(np.arange(3.0), name="w\x07\n")
+    y = (x * w).sum()
+    y.name = "total\n```\nrm -rf /"
+    files, _ = render_files([y], "controls", inputs=[x], updates=[(w, w * 2)])
+    for rel, content in files.items():
+        if isinstance(content, bytes):
+            continue
+        bad = sorted({ch for ch in content if not (ch.isprintable() or ch in "\n ")})
+        assert bad == [], (rel, bad)
+    readme = files["README.md"]
+    assert "\n# Injected heading" not in readme and "\nrm -rf /" not in readme
+    assert "x\\n# Injected heading\\x1b[31m\\r\\x00\\u202e" in readme  # escaped, still readable
+
+
 def _code_only(text):
     """C/C++ `text` without its comments, string and character literals (a small lexer: what is
     left is what the compiler reads as code)."""
@@ -115,8 +137,30 @@ def test_target_and_argument_errors(tmp_path):
     (tmp_path / "busy" / "notes.txt").write_text("mine")
     with pytest.raises(ValueError, match="not empty and does not hold an exported project"):
         transpile.export(f, tmp_path / "busy", "c")
-    first = transpile.export(f, tmp_path / "again", "again")
-    (tmp_path / "again" / "src" / "stale.cpp").write_text("// stale")
-    second = transpile.export(f, tmp_path / "again", "again")  # an earlier export is replaced
-    assert first.digest == second.digest and not (tmp_path / "again" / "src" / "stale.cpp").exists()
+    assert callable(transpile.export) and transpile.export.export is not None
+
+
+def test_re_export_replaces_only_what_the_earlier_export_wrote(tmp_path):
+    x = T.dvector("x")
+    f = transpile.function([x], x * 2, mode="FAST_RUN")
+    again = tmp_path / "again"
+    first = transpile.export(f, again, "again")
+    manifest = json.loads((again / ".transpile-export.json").read_text())
+    assert manifest["files"] == sorted(render_files(f, "again")[0]) and "CMakeLists.txt" in manifest["files"]
+    (again / "build").mkdir()
+    (again / "build" / "CMakeCache.txt").write_text("kept")  # the build folder is not the export's to judge
+    second = transpile.export(f, again, "again")  # only exported files: replaced
+    assert first.digest == second.digest and (again / "build" / "CMakeCache.txt").read_text() == "kept"
+    (again / "src" / "mine.cpp").write_text("// the user's own work")
+    (again / "notes.txt").write_text("mine too")
+    with pytest.raises(ValueError, match=r"did not write.*nothing was changed.*notes\.txt, src/mine\.cpp"):
+        transpile.export(f, again, "again")
+    assert (again / "src" / "mine.cpp").exists() and (again / "CMakeLists.txt").exists()
+    (again / ".transpile-export.json").unlink()  # an export older than manifests: only what is rewritten is its own
+    (again / "notes.txt").unlink()
+    with pytest.raises(ValueError, match=r"did not write.*: src/mine\.cpp$"):
+        transpile.export(f, again, "again")
+    (again / "src" / "mine.cpp").unlink()
+    assert transpile.export(f, again, "again").digest == first.digest
+    assert (again / ".transpile-export.json").exists()
     assert callable(transpile.export) and transpile.export.export is not None

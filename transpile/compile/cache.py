@@ -7,16 +7,23 @@ Layout under `config.compiledir`:
     <kind>/<key>/lib/<artifact>  the built library (never overwritten once loaded)
     <kind>/<key>/build.log       the build's commands and output
     locks/<key>.lock             fcntl lock: one process builds a key, the others wait and reuse
-    tmp/                         builds in progress (a fresh directory each, renamed into place)
+                                 (the holder's pid inside; see `buildlock`)
+    tmp/                         builds in progress (a fresh directory each, with its builder's pid
+                                 in `owner`, renamed into place); a dead builder's are removed
     recipes/<key>/               the compile and link commands CMake chose, learned once per kind of
                                  graph project, and a precompiled header (recipe.py)
     failed/<key>/                the project and log of the last failed build of a key
 
 `key` hashes the project files, the cmake arguments and the toolchain (compiler, cmake, Python,
 numpy versions), so no version number is ever bumped by hand. An entry whose manifest is missing
-or does not match its artifact (an interrupted or corrupted build) is moved aside and rebuilt.
+or does not match its artifact (an interrupted or corrupted build), or whose manifest names an
+artifact outside the entry, is moved aside and rebuilt.
+
+A build runs in its own process group, killed as a whole (cmake, ninja, the compilers) when it
+takes longer than `config.build_timeout` or is interrupted. A full disk while writing or building
+is a `CompiledirFull` error naming the compiledir and its free space.
 """
-import fcntl
+import errno
 import functools
 import hashlib
 import importlib.util
@@ -24,6 +31,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -33,10 +41,15 @@ import uuid
 from pathlib import Path
 
 from transpile.compile import recipe
+from transpile.compile.buildlock import BuildLock
 from transpile.configdefaults import config
 
 KINDS = ("graphs", "caller")
 PROGRESS_DELAY = 1.0  # seconds before a build announces itself on stderr
+
+
+class CompiledirFull(OSError):
+    """The disk holding `config.compiledir` is full (ENOSPC while writing or building)."""
 
 
 class BuildError(RuntimeError):
@@ -148,30 +161,20 @@ def _sha256(path):
 
 
 def read_entry(path):
-    """The Entry at `path` if it is complete and its artifact matches the manifest, else None."""
+    """The Entry at `path` if it is complete and its artifact (a file inside the entry) matches the
+    manifest, else None."""
     try:
         manifest = json.loads((Path(path) / "manifest.json").read_text())
-        artifact = Path(path) / manifest["artifact"]
+        rel = manifest["artifact"]
+        base = Path(path).resolve()
+        if not isinstance(rel, str) or os.path.isabs(rel) or not (base / rel).resolve().is_relative_to(base):
+            return None  # a forged or corrupted manifest: never load a library from elsewhere
+        artifact = Path(path) / rel
         if artifact.stat().st_size != manifest["size"] or _sha256(artifact) != manifest["sha256"]:
             return None
         return Entry(path, manifest)
     except (OSError, ValueError, KeyError, TypeError):
         return None
-
-
-class _Lock:
-    def __init__(self, key):
-        (root() / "locks").mkdir(parents=True, exist_ok=True)
-        self.path = root() / "locks" / f"{key}.lock"
-
-    def __enter__(self):
-        self.file = open(self.path, "a+")
-        fcntl.flock(self.file, fcntl.LOCK_EX)
-        return self
-
-    def __exit__(self, *exc):
-        fcntl.flock(self.file, fcntl.LOCK_UN)
-        self.file.close()
 
 
 class _Progress:
@@ -218,7 +221,7 @@ def get_or_build(kind, files, cmake_args, artifact, description):
     found = read_entry(entry_path)
     if found is not None:
         return found
-    with _Lock(probe):
+    with BuildLock(str(root() / "locks" / f"{probe}.lock"), config.build_timeout, description):
         found = read_entry(entry_path)
         if found is not None:
             return found
@@ -228,28 +231,46 @@ def get_or_build(kind, files, cmake_args, artifact, description):
 
 
 def _build(kind, key, files, args, artifact, description, entry_path):
-    (root() / "tmp").mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f"{key[:16]}-", dir=root() / "tmp"))
-    project, build = work / "project", work / "build"
-    for rel, text in files.items():
-        path = project / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    clean_stale_builds()
+    work = None
+    try:
+        (root() / "tmp").mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f"{key[:16]}-", dir=root() / "tmp"))
+        (work / "owner").write_text(f"{os.getpid()}\n")
+        project, build = work / "project", work / "build"
+        for rel, text in files.items():
+            path = project / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        return _compile(kind, key, work, project, build, args, artifact, description, entry_path)
+    except OSError as err:
+        if err.errno == errno.ENOSPC and not isinstance(err, CompiledirFull):
+            raise _disk_full(description) from err
+        raise
+    finally:  # what did not become the entry or failed/<key> (an error, an interrupt)
+        if work is not None and work.exists():
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _compile(kind, key, work, project, build, args, artifact, description, entry_path):
     progress = _Progress(f"compiling {description} ({entry_path})")
     start = time.perf_counter()
+    deadline = time.monotonic() + config.build_timeout
     log = []
     ok = False
     try:
         if kind == "graphs" and recipe.usable(files, (root(), work)):
-            ok = _replay(log, files, project, build, args)
+            ok = _replay(log, files, project, build, args, deadline)
         else:
-            ok = _run(log, _configure_command(project, build, args))
-            ok = ok and _run(log, [cmake_program(), "--build", str(build)])
+            ok = _run(log, _configure_command(project, build, args), deadline)
+            ok = ok and _run(log, [cmake_program(), "--build", str(build)], deadline)
     finally:
         progress.finish(ok)
     text = "\n".join(log)
     (work / "build.log").write_text(text, encoding="utf-8")
     if not ok:
+        if "No space left on device" in text:
+            raise _disk_full(description)
         failed = root() / "failed" / key
         if failed.exists():
             shutil.rmtree(failed, ignore_errors=True)
@@ -276,14 +297,10 @@ def _configure_command(source, build, args):
             "-DCMAKE_BUILD_TYPE=Release", *args]
 
 
-def _replay(log, files, project, build, args):
+def _replay(log, files, project, build, args, deadline):
     """Build a graph project with the commands CMake chose for its recipe (see recipe.py)."""
     def run(command, cwd):
-        try:
-            out = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=cwd)
-        except OSError as err:
-            return False, str(err)
-        return out.returncode == 0, out.stdout
+        return _execute(command, deadline, cwd)
 
     try:
         learned = recipe.load_or_learn(root() / "recipes", files, args, toolchain_fingerprint(),
@@ -297,15 +314,84 @@ def _replay(log, files, project, build, args):
     return ok
 
 
-def _run(log, command):
-    log.append("$ " + " ".join(command))
+def _disk_full(description):
     try:
-        out = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        free = f"{shutil.disk_usage(root()).free / 2**20:.1f} MiB free"
+    except OSError:
+        free = "free space unknown"
+    return CompiledirFull(errno.ENOSPC, f"no space left to build {description} in the compiledir {root()} "
+                                        f"({free}); free some space, or point config.compiledir elsewhere "
+                                        "(`python -m transpile cache clear` empties the cache)")
+
+
+def _run(log, command, deadline=None):
+    """Run `command` (see `_execute`), the command and its output appended to `log`; False when
+    it fails or runs past `deadline`."""
+    log.append("$ " + " ".join(command))
+    ok, out = _execute(command, deadline)
+    log.append(out)
+    return ok
+
+
+def _execute(command, deadline=None, cwd=None):
+    """(ok, output) of `command` run in its own process group (so the compilers it starts can be
+    ended with it); not ok when it fails or runs past `deadline` (time.monotonic()). The whole
+    group is killed on a timeout or any interruption (KeyboardInterrupt)."""
+    try:
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                start_new_session=True, cwd=cwd)
     except OSError as err:
-        log.append(str(err))
+        if err.errno == errno.ENOSPC:
+            raise
+        return False, str(err)
+    try:
+        timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
+        out, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        return False, f"transpile: killed after config.build_timeout ({config.build_timeout:g} s)"
+    except BaseException:
+        _kill_group(proc)
+        raise
+    return proc.returncode == 0, out
+
+
+def _kill_group(proc):
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.communicate()
+
+
+def _pid_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
         return False
-    log.append(out.stdout)
-    return out.returncode == 0
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_stale_builds():
+    """Remove the tmp/ build directories of builders that died (their `owner` pid is gone), and
+    any older than `config.build_timeout` (a build that old has been killed by its own timeout)."""
+    base = root() / "tmp"
+    if not base.is_dir():
+        return
+    now = time.time()
+    for work in sorted(base.iterdir()):
+        try:
+            owner = int((work / "owner").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            owner = None
+        try:
+            age = now - work.stat().st_mtime
+        except OSError:
+            continue
+        if (owner is not None and owner != os.getpid() and not _pid_alive(owner)) or age > config.build_timeout:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def _compiler_message(text, limit=6000):

@@ -152,12 +152,16 @@ def _cmake_args(program):
             f"-DTRANSPILE_NATIVE_ARCH={'ON' if NATIVE_ARCH else 'OFF'}"]
     if "blas" in program.features:
         args.append(_blas_arg())
+    if config.cxxflags:  # CMake passes CMAKE_CXX_FLAGS to the compile and the link steps
+        args.append(f"-DCMAKE_CXX_FLAGS={config.cxxflags}")
     return args
 
 
 def _blas_arg():
-    """Where scipy-openblas32 keeps its OpenBLASConfig.cmake, if installed (else no CBLAS: the
-    generated code uses its own kernel)."""
+    """Where scipy-openblas32 keeps its OpenBLASConfig.cmake, if installed (else, or with
+    `config.blas == "builtin"`, no CBLAS: the generated code uses its own kernel)."""
+    if config.blas == "builtin":
+        return "-DTRANSPILE_BLAS=OFF"
     try:
         import scipy_openblas32
     except ImportError:

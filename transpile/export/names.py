@@ -11,7 +11,7 @@ import keyword
 import re
 import sys
 
-_IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 MAX_LENGTH = 48
 
 C_KEYWORDS = frozenset("""
@@ -35,7 +35,7 @@ def check_project_name(name):
     """`name` if it can name an exported project, else ValueError saying why."""
     if not isinstance(name, str):
         raise TypeError(f"export: the project name must be a str, got {type(name).__name__}")
-    if not _IDENTIFIER.match(name):
+    if not _IDENTIFIER.fullmatch(name):  # match() would let "$" accept a trailing newline
         raise ValueError(f"export: project name {name!r} is not a C identifier (a letter, then letters, "
                          "digits or underscores)")
     if len(name) > MAX_LENGTH:

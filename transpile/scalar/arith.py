@@ -185,6 +185,8 @@ class Pow(BinaryScalarOp):
             return np.power(*self.prepare((x, y)))
 
     def c_code(self, input_dtypes, output_dtype):
+        # integers: the native printer uses a checked form instead (a negative exponent fails the
+        # node like numpy's ValueError); this plain one returns 0 there
         template = self.c_expr if not D.is_discrete(output_dtype) else self._INT
         return c_cast_inputs(template, list(input_dtypes), [output_dtype] * 2)
 

@@ -143,16 +143,16 @@ void* alloc_bytes(size_t n) { return logreg_step_impl_alloc(n); }
 void free_bytes(void* p) { logreg_step_impl_free(p); }
 
 int64_t numel(const int64_t* shape, int32_t ndim) {
-    int64_t n = 1;
-    for (int32_t d = 0; d < ndim; ++d) n *= shape[d];
-    return n;
+    uint64_t n = 1;  // unsigned: never undefined (the counts are checked where it matters)
+    for (int32_t d = 0; d < ndim; ++d) n *= uint64_t(shape[d]);
+    return int64_t(n);
 }
 
 void set_contiguous(transpile_tensor& t) {
-    int64_t step = 1;
+    uint64_t step = 1;  // unsigned: an empty array's other lengths may be huge
     for (int32_t d = t.ndim - 1; d >= 0; --d) {
-        t.strides[d] = step;
-        step *= t.shape[d];
+        t.strides[d] = int64_t(step);
+        step *= uint64_t(t.shape[d]);
     }
 }
 
@@ -257,6 +257,43 @@ int check_counts(logreg_step_state* s, const char* what, const transpile_tensor*
     return TRANSPILE_OK;
 }
 
+// The checks `run` makes of the caller's inputs (the graph code's tr::bind_input), so that a
+// shape query rejects what a run would: dtype, rank, lengths (>= 0; 1 on broadcastable dims),
+// an element count that fits int64, and data for a non-empty array.
+int check_inputs(logreg_step_state* s, const transpile_tensor* inputs) {
+    for (int32_t k = 0; k < kNumInputs; ++k) {
+        const Port& p = kInputs[k];
+        const transpile_tensor& t = inputs[k];
+        if (t.dtype != p.dtype) {
+            return fail(s, TRANSPILE_ERR_DTYPE, "input %s: expected dtype %s, got %s", p.name, dtype_name(p.dtype),
+                        dtype_name(t.dtype));
+        }
+        if (t.ndim != p.ndim) {
+            return fail(s, TRANSPILE_ERR_RANK, "input %s: expected a %d-d array, got %d-d", p.name, int(p.ndim),
+                        int(t.ndim));
+        }
+        uint64_t n = 1;
+        bool empty = false, too_many = false;
+        for (int32_t d = 0; d < p.ndim; ++d) {
+            const bool bcast = (p.broadcastable >> d) & 1u;
+            if (t.shape[d] < 0 || (bcast && t.shape[d] != 1)) {
+                return fail(s, TRANSPILE_ERR_SHAPE, "input %s: dimension %d %s", p.name, int(d),
+                            bcast ? "is broadcastable and must have length 1" : "has a negative length");
+            }
+            empty = empty || t.shape[d] == 0;
+            too_many = too_many || __builtin_mul_overflow(n, uint64_t(t.shape[d]), &n) ||
+                       n > uint64_t(INT64_MAX);
+        }
+        if (too_many && !empty) {
+            return fail(s, TRANSPILE_ERR_SHAPE, "input %s: the shape has more than 2^63 - 1 elements", p.name);
+        }
+        if (t.data == nullptr && !empty) {
+            return fail(s, TRANSPILE_ERR_ARGUMENT, "input %s: data is NULL", p.name);
+        }
+    }
+    return TRANSPILE_OK;
+}
+
 // The graph's inputs: the caller's, then the state's shared values.
 void graph_inputs(const logreg_step_state* s, const transpile_tensor* inputs, transpile_tensor* all) {
     for (int32_t k = 0; k < kNumInputs; ++k) all[k] = inputs[k];
@@ -321,6 +358,7 @@ int32_t logreg_step_output_shapes(logreg_step_state* state, const transpile_tens
     if (state == nullptr) return TRANSPILE_ERR_ARGUMENT;
     state->message[0] = '\0';
     TR_EXPORT_CHECK(check_counts(state, "output_shapes", inputs, n_inputs, outputs, n_outputs));
+    TR_EXPORT_CHECK(check_inputs(state, inputs));
     for (int32_t k = 0; k < kNumOutputs; ++k) {
         outputs[k] = transpile_tensor();
         outputs[k].dtype = kOutputs[k].dtype;

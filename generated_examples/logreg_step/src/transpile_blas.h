@@ -21,37 +21,93 @@ struct Mat {
     int64_t s0, s1;
 };
 
+// t[i * t0 + j * t1] += alpha * sum over p in [k0, k1) of A(i, p) B(p, j), for rows lo..hi. Each
+// block of kBlockK terms is summed on its own before it is added to t, so no long run of terms
+// is added one by one into a growing total (float32 would lose whole percents over 10^7 terms).
+// Integers wrap (tr::wrap_*), like numpy, instead of overflowing.
+template <class T, class A, class B>
+inline void gemm_rows(int64_t lo, int64_t hi, int64_t n, int64_t k0, int64_t k1, T alpha, Mat<A> a, Mat<B> b, T* t,
+                      int64_t t0, int64_t t1) {
+    constexpr int64_t kBlockK = 256, kBlockN = 1024;
+    T part[kBlockN];
+    for (int64_t kb = k0; kb < k1; kb += kBlockK) {
+        const int64_t kb1 = std::min(k1, kb + kBlockK);
+        for (int64_t j0 = 0; j0 < n; j0 += kBlockN) {
+            const int64_t w = std::min(n, j0 + kBlockN) - j0;
+            for (int64_t i = lo; i < hi; ++i) {
+                if (w == 1) {  // one column: a dot product along p, in independent lanes (vectorizable)
+                    constexpr int kLanes = 8;
+                    T lanes[kLanes] = {};
+                    const A* __restrict ai = a.data + i * a.s0;
+                    const B* __restrict bj = b.data + j0 * b.s1;
+                    int64_t p = kb;
+                    for (; p + kLanes <= kb1; p += kLanes) {
+                        for (int l = 0; l < kLanes; ++l) {
+                            lanes[l] = wrap_add(lanes[l], wrap_mul(static_cast<T>(ai[(p + l) * a.s1]),
+                                                                   static_cast<T>(bj[(p + l) * b.s0])));
+                        }
+                    }
+                    for (; p < kb1; ++p) {
+                        lanes[0] = wrap_add(lanes[0], wrap_mul(static_cast<T>(ai[p * a.s1]), static_cast<T>(bj[p * b.s0])));
+                    }
+                    T sum = T(0);
+                    for (int l = 0; l < kLanes; ++l) sum = wrap_add(sum, lanes[l]);
+                    T& target = t[i * t0 + j0 * t1];
+                    target = wrap_add(target, wrap_mul(alpha, sum));
+                    continue;
+                }
+                for (int64_t j = 0; j < w; ++j) part[j] = T(0);
+                for (int64_t p = kb; p < kb1; ++p) {
+                    const T aip = wrap_mul(alpha, static_cast<T>(a.data[i * a.s0 + p * a.s1]));
+                    const B* __restrict brow = b.data + p * b.s0 + j0 * b.s1;
+                    if (b.s1 == 1) {
+                        for (int64_t j = 0; j < w; ++j) part[j] = wrap_add(part[j], wrap_mul(aip, static_cast<T>(brow[j])));
+                    } else {
+                        for (int64_t j = 0; j < w; ++j) {
+                            part[j] = wrap_add(part[j], wrap_mul(aip, static_cast<T>(brow[j * b.s1])));
+                        }
+                    }
+                }
+                T* __restrict trow = t + i * t0 + j0 * t1;
+                for (int64_t j = 0; j < w; ++j) trow[j * t1] = wrap_add(trow[j * t1], part[j]);
+            }
+        }
+    }
+}
+
 // C (m x n, strides c0, c1) = alpha * A (m x k) * B (k x n) + beta * C (C is not read when
-// beta is 0), any dtypes, any strides.
+// beta is 0), any dtypes, any strides. Above kSpan terms, each span of the inner dimension is
+// summed into a scratch block first (three levels: 256 terms, 128 blocks, the spans), so the
+// rounding error grows with k / 2^15 instead of k.
 template <class T, class A, class B>
 inline void gemm_kernel(int64_t m, int64_t n, int64_t k, T alpha, Mat<A> a, Mat<B> b, T beta, T* c, int64_t c0,
                         int64_t c1) {
-    constexpr int64_t kBlockK = 256, kBlockN = 1024;
+    constexpr int64_t kSpan = int64_t(1) << 15;
     parallel_for(m, m * n * (k > 0 ? k : 1) / 16, [&](int64_t lo, int64_t hi) TR_NOINLINE {
         for (int64_t i = lo; i < hi; ++i) {
             for (int64_t j = 0; j < n; ++j) {
                 T& cij = c[i * c0 + j * c1];
-                cij = beta == T(0) ? T(0) : T(beta * cij);
+                cij = beta == T(0) ? T(0) : wrap_mul(beta, cij);
             }
         }
-        for (int64_t k0 = 0; k0 < k; k0 += kBlockK) {
-            const int64_t k1 = std::min(k, k0 + kBlockK);
-            for (int64_t j0 = 0; j0 < n; j0 += kBlockN) {
-                const int64_t j1 = std::min(n, j0 + kBlockN);
-                for (int64_t i = lo; i < hi; ++i) {
-                    T* __restrict crow = c + i * c0;
-                    for (int64_t p = k0; p < k1; ++p) {
-                        const T aip = T(alpha * static_cast<T>(a.data[i * a.s0 + p * a.s1]));
-                        const B* __restrict brow = b.data + p * b.s0;
-                        if (b.s1 == 1 && c1 == 1) {
-                            for (int64_t j = j0; j < j1; ++j) crow[j] += aip * static_cast<T>(brow[j]);
-                        } else {
-                            for (int64_t j = j0; j < j1; ++j) crow[j * c1] += aip * static_cast<T>(brow[j * b.s1]);
-                        }
-                    }
+        const int64_t rows = hi - lo;
+        T* scratch = k > kSpan ? static_cast<T*>(alloc_bytes(size_t(rows * n) * sizeof(T))) : nullptr;
+        if (scratch == nullptr) {  // one span (or no memory for the scratch block: two levels only)
+            gemm_rows(lo, hi, n, 0, k, alpha, a, b, c, c0, c1);
+            return;
+        }
+        const Mat<A> rows_of_a{a.data + lo * a.s0, a.s0, a.s1};
+        for (int64_t s0 = 0; s0 < k; s0 += kSpan) {
+            for (int64_t e = 0; e < rows * n; ++e) scratch[e] = T(0);
+            gemm_rows(0, rows, n, s0, std::min(k, s0 + kSpan), alpha, rows_of_a, b, scratch, n, 1);
+            for (int64_t i = 0; i < rows; ++i) {
+                for (int64_t j = 0; j < n; ++j) {
+                    T& cij = c[(lo + i) * c0 + j * c1];
+                    cij = wrap_add(cij, scratch[i * n + j]);
                 }
             }
         }
+        free_bytes(scratch);
     });
 }
 

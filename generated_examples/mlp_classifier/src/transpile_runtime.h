@@ -4,6 +4,7 @@
 // parallel loop driver. The same file in every generated project.
 #pragma once
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdarg>
 #include <cstdint>
@@ -12,6 +13,7 @@
 #include <cstring>
 #include <limits>
 #include <mutex>
+#include <type_traits>
 #if defined(__linux__)
 #include <sys/mman.h>
 #endif
@@ -216,12 +218,17 @@ inline int fail(Context& ctx, int status, const char* format, ...) {
     return status;
 }
 
+// Element count of a shape: 0 when any length is 0 (whatever the others), else the product (which
+// fits int64 for bound inputs and allocated arrays: both are checked; unsigned, so never undefined).
 inline int64_t numel(const int64_t* shape, int ndim) {
-    int64_t n = 1;
+    uint64_t n = 1;
     for (int d = 0; d < ndim; ++d) {
-        n *= shape[d];
+        if (shape[d] == 0) {
+            return 0;
+        }
+        n *= uint64_t(shape[d]);
     }
-    return n;
+    return int64_t(n);
 }
 
 template <class T, int N>
@@ -232,12 +239,12 @@ inline int64_t numel(const Array<T, N>& a) {
 // True when `a` is C-contiguous (strides of length-1 dims do not matter).
 template <class T, int N>
 inline bool contiguous(const Array<T, N>& a) {
-    int64_t expect = 1;
+    uint64_t expect = 1;  // unsigned: shapes with a 0 length may have huge others
     for (int d = N - 1; d >= 0; --d) {
-        if (a.shape[d] != 1 && a.strides[d] != expect) {
+        if (a.shape[d] != 1 && a.strides[d] != int64_t(expect)) {
             return false;
         }
-        expect *= a.shape[d];
+        expect *= uint64_t(a.shape[d]);
     }
     return true;
 }
@@ -449,34 +456,37 @@ struct Slots {
 
 template <class T, int N>
 inline void set_contiguous(Array<T, N>& a, const int64_t* shape) {
-    int64_t step = 1;
+    uint64_t step = 1;  // unsigned: an empty array's other lengths may be huge
     for (int d = N - 1; d >= 0; --d) {
         a.shape[d] = shape[d];
-        a.strides[d] = step;
-        step *= shape[d];
+        a.strides[d] = int64_t(step);
+        step *= uint64_t(shape[d]);
     }
 }
 
 inline void contiguous_strides(const int64_t* shape, int ndim, int64_t* strides) {
-    int64_t step = 1;
+    uint64_t step = 1;
     for (int d = ndim - 1; d >= 0; --d) {
-        strides[d] = step;
-        step *= shape[d];
+        strides[d] = int64_t(step);
+        step *= uint64_t(shape[d]);
     }
 }
 
 inline int checked_size(Context& ctx, const int64_t* shape, int ndim, size_t itemsize, size_t* bytes) {
     uint64_t n = itemsize;
+    bool too_large = false, empty = false;
     for (int d = 0; d < ndim; ++d) {
         if (shape[d] < 0) {
             return fail(ctx, TRANSPILE_ERR_VALUE, "negative dimensions are not allowed: shape %s",
                         shape_text(shape, ndim).text);
         }
-        if (__builtin_mul_overflow(n, uint64_t(shape[d]), &n)) {
-            return fail(ctx, TRANSPILE_ERR_ALLOC, "array of shape %s is too large", shape_text(shape, ndim).text);
-        }
+        empty = empty || shape[d] == 0;
+        too_large = too_large || __builtin_mul_overflow(n, uint64_t(shape[d]), &n);
     }
-    *bytes = size_t(n);
+    if (too_large && !empty) {  // an empty array is 0 bytes whatever its other lengths
+        return fail(ctx, TRANSPILE_ERR_ALLOC, "array of shape %s is too large", shape_text(shape, ndim).text);
+    }
+    *bytes = empty ? 0 : size_t(n);
     return TRANSPILE_OK;
 }
 
@@ -538,7 +548,8 @@ inline int bind_input(Context& ctx, Array<T, N>& a, const transpile_tensor& t, i
     if (t.ndim != N) {
         return fail(ctx, TRANSPILE_ERR_RANK, "input %s: expected a %d-d array, got %d-d", name, N, int(t.ndim));
     }
-    int64_t n = 1;
+    uint64_t n = 1;
+    bool empty = false, too_many = false;
     for (int d = 0; d < N; ++d) {
         if (t.shape[d] < 0 || (bcast[d] && t.shape[d] != 1)) {
             return fail(ctx, TRANSPILE_ERR_SHAPE, "input %s: dimension %d %s, got shape %s", name, d,
@@ -547,9 +558,15 @@ inline int bind_input(Context& ctx, Array<T, N>& a, const transpile_tensor& t, i
         }
         a.shape[d] = t.shape[d];
         a.strides[d] = bcast[d] ? 0 : t.strides[d];
-        n *= t.shape[d];
+        empty = empty || t.shape[d] == 0;
+        too_many = too_many || __builtin_mul_overflow(n, uint64_t(t.shape[d]), &n) ||
+                   n > uint64_t(std::numeric_limits<int64_t>::max());
     }
-    if (t.data == nullptr && n > 0) {
+    if (too_many && !empty) {  // the element count must fit int64 (every loop counts in it)
+        return fail(ctx, TRANSPILE_ERR_SHAPE, "input %s: shape %s has more than 2^63 - 1 elements", name,
+                    shape_text(t.shape, N).text);
+    }
+    if (t.data == nullptr && !empty) {
         return fail(ctx, TRANSPILE_ERR_ARGUMENT, "input %s: data is NULL", name);
     }
     a.data = static_cast<T*>(t.data);
@@ -641,6 +658,102 @@ inline void parallel_for(int64_t n, int64_t work, F&& f) {
     f(int64_t(0), n);
 }
 
+// -- defined integer arithmetic ----------------------------------------------------------------
+// Signed overflow is undefined behaviour in C++ (and so is uint16 * uint16, promoted to int);
+// numpy wraps. Integer + - * and negation compute in an unsigned type of at least the same width
+// (arithmetic modulo 2^n) and convert back (modular since C++20, and in every compiler before).
+// Other types (bool, floats, complex) compute as written.
+template <class T>
+using wrap_unsigned_t = std::conditional_t<(sizeof(T) < sizeof(unsigned)), unsigned, std::make_unsigned_t<T>>;
+
+template <class T>
+inline T wrap_add(T a, T b) {
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+        return static_cast<T>(wrap_unsigned_t<T>(a) + wrap_unsigned_t<T>(b));
+    } else {
+        return a + b;
+    }
+}
+template <class T>
+inline T wrap_sub(T a, T b) {
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+        return static_cast<T>(wrap_unsigned_t<T>(a) - wrap_unsigned_t<T>(b));
+    } else {
+        return a - b;
+    }
+}
+template <class T>
+inline T wrap_mul(T a, T b) {
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+        return static_cast<T>(wrap_unsigned_t<T>(a) * wrap_unsigned_t<T>(b));
+    } else {
+        return a * b;
+    }
+}
+template <class T>
+inline T wrap_neg(T a) {
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+        return static_cast<T>(wrap_unsigned_t<T>(0) - wrap_unsigned_t<T>(a));
+    } else {
+        return -a;
+    }
+}
+
+// Integer power by squaring (wrapping). A negative exponent is an error in numpy ("Integers to
+// negative integer powers are not allowed"): it sets `bad` (checked by the node after its loop)
+// and gives 0.
+template <class T>
+inline T int_pow(T b, T e, std::atomic<int>& bad) {
+    if (e < 0) {
+        bad.store(1, std::memory_order_relaxed);
+        return T(0);
+    }
+    uint64_t r = 1, p = static_cast<uint64_t>(b), n = static_cast<uint64_t>(e);
+    while (n > 0) {
+        if (n & 1) r *= p;
+        p *= p;
+        n >>= 1;
+    }
+    return static_cast<T>(r);
+}
+
+// Float to integer conversion without undefined behaviour, with the results numpy gives on x86
+// (the truncating cvtt* instructions): NaN and values outside the 32-bit (64-bit) range become
+// INT32_MIN (INT64_MIN); narrower types take the low bits of the 32-bit result; unsigned 32/64-bit
+// types convert values >= 2^31 (2^63) with the offset trick compilers use.
+template <class F>
+inline int32_t trunc_i32(F x) {
+    return (x >= F(-2147483648.0) && x < F(2147483648.0)) ? static_cast<int32_t>(x) : std::numeric_limits<int32_t>::min();
+}
+template <class F>
+inline int64_t trunc_i64(F x) {
+    return (x >= F(-9223372036854775808.0) && x < F(9223372036854775808.0)) ? static_cast<int64_t>(x)
+                                                                           : std::numeric_limits<int64_t>::min();
+}
+template <class T, class F>
+inline T float_to_int(F x) {
+    if constexpr (std::is_same_v<T, int64_t>) {
+        return trunc_i64(x);
+    } else if constexpr (std::is_same_v<T, uint64_t>) {
+        return x >= F(9223372036854775808.0) ? uint64_t(trunc_i64(x - F(9223372036854775808.0))) ^ (uint64_t(1) << 63)
+                                             : uint64_t(trunc_i64(x));
+    } else if constexpr (std::is_same_v<T, uint32_t>) {
+        return x >= F(2147483648.0) ? uint32_t(trunc_i32(x - F(2147483648.0))) ^ (uint32_t(1) << 31) : uint32_t(trunc_i32(x));
+    } else {
+        return static_cast<T>(trunc_i32(x));
+    }
+}
+
+// static_cast<T>(v), except float to integer: tr::float_to_int (copies converting dtypes use it).
+template <class T, class S>
+inline T convert(S v) {
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool> && std::is_floating_point_v<S>) {
+        return float_to_int<T>(v);
+    } else {
+        return static_cast<T>(v);
+    }
+}
+
 // dst = src over the last two dims in square tiles, dst's last dim unit-strided (a transpose):
 // the destination is written in
 // runs along its rows while the tile's source lines stay in cache, instead of every read striding
@@ -666,7 +779,7 @@ void copy_transposed(const Array<T, N>& dst, const Array<S, N>& src) {
                 for (int64_t r = r0; r < r1; ++r) {
                     T* __restrict o = dst.data + od + r * dr + c0;
                     const S* __restrict p = src.data + os + r * sr + c0 * sc;
-                    for (int64_t c = 0; c < nc; ++c) o[c] = static_cast<T>(p[c * sc]);
+                    for (int64_t c = 0; c < nc; ++c) o[c] = convert<T>(p[c * sc]);
                 }
             }
         }
@@ -678,7 +791,7 @@ void copy_transposed(const Array<T, N>& dst, const Array<S, N>& src) {
 template <class T, class S, int N>
 TR_NOINLINE void copy(const Array<T, N>& dst, const Array<S, N>& src) {
     if constexpr (N == 0) {
-        dst.data[0] = static_cast<T>(src.data[0]);
+        dst.data[0] = convert<T>(src.data[0]);
     } else {
         const int64_t n = numel(dst);
         if (n == 0) {
@@ -686,7 +799,7 @@ TR_NOINLINE void copy(const Array<T, N>& dst, const Array<S, N>& src) {
         }
         if (contiguous(dst) && contiguous(src)) {
             parallel_for(n, n, [&](int64_t lo, int64_t hi) {
-                for (int64_t i = lo; i < hi; ++i) dst.data[i] = static_cast<T>(src.data[i]);
+                for (int64_t i = lo; i < hi; ++i) dst.data[i] = convert<T>(src.data[i]);
             });
             return;
         }
@@ -714,9 +827,9 @@ TR_NOINLINE void copy(const Array<T, N>& dst, const Array<S, N>& src) {
                 T* o = dst.data + od;
                 const S* p = src.data + os;
                 if (so == 1 && sp == 1) {
-                    for (int64_t j = 0; j < m; ++j) o[j] = static_cast<T>(p[j]);
+                    for (int64_t j = 0; j < m; ++j) o[j] = convert<T>(p[j]);
                 } else {
-                    for (int64_t j = 0; j < m; ++j) o[j * so] = static_cast<T>(p[j * sp]);
+                    for (int64_t j = 0; j < m; ++j) o[j * so] = convert<T>(p[j * sp]);
                 }
             }
         });
@@ -726,11 +839,11 @@ TR_NOINLINE void copy(const Array<T, N>& dst, const Array<S, N>& src) {
 // -- reductions -------------------------------------------------------------------------------
 // Combining operations: op(accumulator, element) and the identity they start from.
 struct Add {
-    template <class T> T operator()(T a, T b) const { return a + b; }
+    template <class T> T operator()(T a, T b) const { return wrap_add(a, b); }
     template <class T> static T identity() { return T(0); }
 };
 struct Mul {
-    template <class T> T operator()(T a, T b) const { return a * b; }
+    template <class T> T operator()(T a, T b) const { return wrap_mul(a, b); }
     template <class T> static T identity() { return T(1); }
 };
 struct Max {  // a NaN wins, like numpy
@@ -765,12 +878,12 @@ TR_NOINLINE Acc fold(Acc r, const X* __restrict x, int64_t s, int64_t n, Op op) 
         for (int k = 0; k < kLanes; ++k) lanes[k] = Op::template identity<Acc>();
         int64_t i = 0;
         for (; i + kLanes <= n; i += kLanes) {
-            for (int k = 0; k < kLanes; ++k) lanes[k] = op(lanes[k], static_cast<Acc>(x[i + k]));
+            for (int k = 0; k < kLanes; ++k) lanes[k] = op(lanes[k], convert<Acc>(x[i + k]));
         }
-        for (; i < n; ++i) r = op(r, static_cast<Acc>(x[i]));
+        for (; i < n; ++i) r = op(r, convert<Acc>(x[i]));
         for (int k = 0; k < kLanes; ++k) r = op(r, lanes[k]);
     } else {
-        for (int64_t i = 0; i < n; ++i) r = op(r, static_cast<Acc>(x[i * s]));
+        for (int64_t i = 0; i < n; ++i) r = op(r, convert<Acc>(x[i * s]));
     }
     return r;
 }
@@ -779,9 +892,9 @@ TR_NOINLINE Acc fold(Acc r, const X* __restrict x, int64_t s, int64_t n, Op op) 
 template <class Acc, class Op, class X>
 TR_NOINLINE void accumulate(Acc* __restrict a, int64_t sa, const X* __restrict x, int64_t sx, int64_t n, Op op) {
     if (sa == 1 && sx == 1) {
-        for (int64_t i = 0; i < n; ++i) a[i] = op(a[i], static_cast<Acc>(x[i]));
+        for (int64_t i = 0; i < n; ++i) a[i] = op(a[i], convert<Acc>(x[i]));
     } else {
-        for (int64_t i = 0; i < n; ++i) a[i * sa] = op(a[i * sa], static_cast<Acc>(x[i * sx]));
+        for (int64_t i = 0; i < n; ++i) a[i * sa] = op(a[i * sa], convert<Acc>(x[i * sx]));
     }
 }
 

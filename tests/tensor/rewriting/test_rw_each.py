@@ -68,6 +68,10 @@ CASES = {
     "local_log_sigmoid": lambda: (*_one(lambda x: T.log(T.sigmoid(x)), T.vector()), [v(3)], ()),
     "local_log1p_neg_sigmoid": lambda: (*_one(lambda x: T.log1p(-T.sigmoid(x)), T.vector()), [v(3)], ()),
     "local_log1p_exp": lambda: (*_one(lambda x: T.log1p(T.exp(x)), T.vector()), [v(3)], ()),
+    "local_mul_cancel_div": lambda: (*_one(lambda x: T.grad(T.log(T.sigmoid(x)).sum(), x), T.vector()), [v(3)], ()),
+    "local_logsumexp": lambda: (*_one(lambda m: T.log(T.exp(m).sum(axis=1)), T.matrix()), [v(2, 3)], ()),
+    "local_exp_over_sum_exp": lambda: (
+        *_one(lambda m: T.grad(T.log(T.exp(m).sum(axis=0)).sum(), m), T.matrix()), [v(2, 3)], ()),
     "local_pow_specialize": lambda: (*_one(lambda x: x ** 2, T.vector()), [v(3)], ()),
     "local_log1p": lambda: (*_one(lambda x: T.log(1 + x), T.vector()), [v(3, lo=0)], ()),
     "local_expm1": lambda: (*_one(lambda x: T.exp(x) - 1, T.vector()), [v(3)], ()),

@@ -57,3 +57,23 @@ def test_log_one_minus_sigmoid_has_no_double_negation(mode):
     f = unfused([x], T.log(1 - T.sigmoid(x)))
     if fast_run(mode):
         assert scalar_names(f) == ["Softplus", "Neg"]
+
+
+def test_gradients_at_extreme_inputs(mode):
+    """d/dx log(sigmoid(x)) = sigmoid(-x): (1 / sigmoid(x)) * sigmoid(x) * sigmoid(-x) is NaN
+    where sigmoid(x) rounds to 0 (the reference semantics, FAST_COMPILE); FAST_RUN cancels the
+    division and gets the stable value. The gradient of softplus (sigmoid-based) is stable in
+    every mode, so -softplus(-x), the stable spelling, differentiates stably everywhere."""
+    x = T.vector("x")
+    naive = T.grad(T.log(T.sigmoid(x)).sum(), x)
+    stable = T.grad(-T.softplus(-x).sum(), x)
+    f = unfused([x], [naive, stable, T.grad(T.softplus(x).sum(), x)])
+    with np.errstate(all="ignore"):
+        got_naive, got_stable, got_softplus = f(X)
+    expected = np.exp(-np.logaddexp(0, X))  # sigmoid(-x), computed stably
+    assert_close(got_stable, expected)
+    assert_close(got_softplus, np.exp(-np.logaddexp(0, -X)))
+    if fast_run(mode):
+        assert_close(got_naive, expected)
+    else:
+        assert np.isnan(got_naive[0]) and np.isfinite(got_naive[1:]).all()

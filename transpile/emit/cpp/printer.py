@@ -12,17 +12,81 @@ tinygrad-style (see `transpile/emit/cuda/printer.py`):
 A table function returns a format template or None (then the op's `c_code` is used).
 `Composite` (fused elementwise DAGs) prints as one local per instruction, so shared
 subexpressions are computed once.
+
+The base table gives integer arithmetic numpy's defined results where plain C++ would be
+undefined behaviour: + - * negation and squaring wrap (`tr::wrap_*`), float-to-integer casts
+give numpy's x86 results for NaN and out-of-range values (`tr::float_to_int`), and an integer
+power with a negative exponent raises numpy's error. That last one sets the flag `FAULT_FLAG`,
+which a rule declares and checks around its loop with `guard_faults`. Floats print unchanged.
 """
 import re
 
 from transpile.emit.cpp.syntax import literal
 from transpile.emit.registry import LoweringError
+from transpile.scalar import dtypes as D
+from transpile.scalar.arith import Add, Cast, Mul, Neg, Pow, Sqr, Sub
+from transpile.scalar.basic import c_cast_inputs
 from transpile.scalar.composite import Composite
 from transpile.scalar.dtypes import C_TYPES
 
+FAULT_FLAG = "tr_fault_"
+NEGATIVE_POWER = "Integers to negative integer powers are not allowed."
+
+
+def _integer_fold(function):
+    """A table entry folding an n-ary op with `tr::<function><T>` on integer outputs."""
+    def entry(op, input_dtypes, output_dtype):
+        if not D.is_integer(output_dtype):
+            return None
+        text = "{0}"
+        for k in range(1, len(input_dtypes)):
+            text = f"tr::{function}<{{otype}}>({text}, {{{k}}})"
+        return c_cast_inputs(text, list(input_dtypes), [output_dtype] * len(input_dtypes))
+    return entry
+
+
+def _integer_unary(template):
+    def entry(op, input_dtypes, output_dtype):
+        if not D.is_integer(output_dtype):
+            return None
+        return c_cast_inputs(template, list(input_dtypes), [output_dtype])
+    return entry
+
+
+def _integer_pow(op, input_dtypes, output_dtype):
+    if not D.is_integer(output_dtype):
+        return None
+    return c_cast_inputs(f"tr::int_pow<{{otype}}>({{0}}, {{1}}, {FAULT_FLAG})", list(input_dtypes), [output_dtype] * 2)
+
+
+def _float_to_int(op, input_dtypes, output_dtype):
+    if not (D.is_integer(output_dtype) and D.is_float(input_dtypes[0])):
+        return None
+    return "tr::float_to_int<{otype}>({0})"
+
+
+DEFINED_INTEGER_TABLE = {
+    Add: _integer_fold("wrap_add"),
+    Sub: _integer_fold("wrap_sub"),
+    Mul: _integer_fold("wrap_mul"),
+    Neg: _integer_unary("tr::wrap_neg<{otype}>({0})"),
+    Sqr: _integer_unary("tr::wrap_mul<{otype}>({0}, {0})"),
+    Pow: _integer_pow,
+    Cast: _float_to_int,
+}
+
+
+def guard_faults(lc, lines):
+    """`lines` (a node's loop) in a block declaring `FAULT_FLAG` and failing with a value error
+    after the loop when an element set it; unchanged when they never use it."""
+    if not any(FAULT_FLAG in line for line in lines):
+        return list(lines)
+    return ["{", f"  std::atomic<int> {FAULT_FLAG}{{0}};", *["  " + line for line in lines],
+            f"  if ({FAULT_FLAG}.load() != 0) {{", "    " + lc.fail("value", NEGATIVE_POWER), "  }", "}"]
+
 
 class CppPrinter:
-    table = {}
+    table = dict(DEFINED_INTEGER_TABLE)
 
     def literal(self, value, dtype):
         """A constant of `dtype` (Composite's constants)."""

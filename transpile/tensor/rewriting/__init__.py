@@ -8,6 +8,7 @@ from transpile.tensor.rewriting import useless  # noqa: F401
 from transpile.tensor.rewriting import canonicalize  # noqa: F401
 from transpile.tensor.rewriting import elemwise_basic  # noqa: F401
 from transpile.tensor.rewriting import stabilize  # noqa: F401
+from transpile.tensor.rewriting import logsumexp  # noqa: F401
 from transpile.tensor.rewriting import specialize  # noqa: F401
 from transpile.tensor.rewriting import softmax  # noqa: F401
 from transpile.tensor.rewriting import xent  # noqa: F401

@@ -8,10 +8,13 @@ where the naive forms are accurate and finite values where they are not.
 - log(sigmoid(x))      -> -softplus(-x)
 - log(1 - sigmoid(x))  -> -softplus(x)   (through the two above, or from log1p(-sigmoid(x)))
 - log1p(exp(x))        -> softplus(x)    (log(1 + exp(x)) arrives here through local_log1p)
+- (a / d) * d * ...    -> a * ...        (the gradient of log(sigmoid(x)) is
+  (1 / sigmoid(x)) * sigmoid(x) * sigmoid(-x): NaN where sigmoid(x) rounds to 0, sigmoid(-x) once
+  cancelled; like x / x -> 1, this drops the NaN a zero or infinite d would give)
 """
 from transpile.graph.rewriting import node_rewriter
 from transpile.scalar.activation import Sigmoid
-from transpile.scalar.arith import Exp, Log, Neg, Sub
+from transpile.scalar.arith import Exp, Log, Mul, Neg, Sub, TrueDiv
 from transpile.scalar.transcendental import Log1p
 from transpile.tensor.elemwise import Elemwise
 from transpile.tensor.rewriting.utils import T, is_scalar_constant, result, scalar_op_of
@@ -73,3 +76,24 @@ def local_log1p_exp(fgraph, node):
     if scalar_op_of(node, Log1p) is None or scalar_op_of(node.inputs[0], Exp) is None:
         return None
     return result(T().softplus(node.inputs[0].owner.inputs[0]), node)
+
+
+@node_rewriter("stabilize", "fast_run", tracks=(Elemwise,))
+def local_mul_cancel_div(fgraph, node):
+    """mul(..., a / d, ..., d, ...) -> mul(..., a, ...) for a float d (the same variable twice)."""
+    if scalar_op_of(node, Mul) is None:
+        return None
+    factors = list(node.inputs)
+    for k, factor in enumerate(factors):
+        if scalar_op_of(factor, TrueDiv) is None:
+            continue
+        a, d = factor.owner.inputs
+        if not d.dtype.startswith("float"):
+            continue
+        for j, other in enumerate(factors):
+            if j != k and other is d:
+                rest = [f for i, f in enumerate(factors) if i not in (j, k)] + [a]
+                new = result(T().mul(*rest) if len(rest) > 1 else rest[0], node)
+                if new is not None:
+                    return new
+    return None

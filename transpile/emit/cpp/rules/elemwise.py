@@ -3,6 +3,7 @@ copies the compiler inserts (`DeepCopyOp`)."""
 from transpile.graph.deepcopy import DeepCopyOp
 from transpile.emit import cpp
 from transpile.emit.cpp.loops import Operand, map_loop
+from transpile.emit.cpp.printer import guard_faults
 from transpile.emit.registry import register_lowering
 from transpile.graph.basic import Constant
 from transpile.scalar.dtypes import C_TYPES
@@ -59,7 +60,7 @@ def lower_elemwise(lc, node):
         return lc.printer.block(op.scalar_op, values, in_dtypes, out_dtypes, "v")
 
     out_ops = [Operand.of(b.name, b.ctype, b.broadcastable) for b in outs]
-    lc.emit(*map_loop(out_ops, operands, body, f"{outs[0].name}.shape", ndim, restrict=not in_place))
+    lc.emit(*guard_faults(lc, map_loop(out_ops, operands, body, f"{outs[0].name}.shape", ndim, restrict=not in_place)))
 
 
 def overwritable(lc, var):

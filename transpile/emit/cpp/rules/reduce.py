@@ -2,6 +2,7 @@
 stride 0 on the reduced dims, accumulates the input in its memory order. float32 sums and
 products accumulate in double (more accurate than numpy's pairwise float32, never less)."""
 from transpile.emit.cpp.loops import Operand, map_loop, reduce_loop
+from transpile.emit.cpp.printer import guard_faults
 from transpile.emit.registry import LoweringError, register_lowering
 from transpile.emit.cpp.rules.elemwise import elementwise_operands
 from transpile.scalar.dtypes import C_TYPES
@@ -87,5 +88,5 @@ def lower_fused_reduce(lc, node):
         lines_, exprs = lc.printer.block(op.scalar_op, values, in_dtypes, [mapped.dtype], "v")
         return lines_, [f"static_cast<{C_TYPES[mapped.dtype]}>({exprs[0]})"]
 
-    lc.emit(*map_loop([operand], operands, body, "shape_", n, accumulate=functor))
+    lc.emit(*guard_faults(lc, map_loop([operand], operands, body, "shape_", n, accumulate=functor)))
     _finish(lc, out, acc, kept)

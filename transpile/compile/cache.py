@@ -242,7 +242,7 @@ def _build(kind, key, files, args, artifact, description, entry_path):
             path = project / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-        return _compile(kind, key, work, project, build, args, artifact, description, entry_path)
+        return _compile(kind, key, files, work, project, build, args, artifact, description, entry_path)
     except OSError as err:
         if err.errno == errno.ENOSPC and not isinstance(err, CompiledirFull):
             raise _disk_full(description) from err
@@ -252,7 +252,7 @@ def _build(kind, key, files, args, artifact, description, entry_path):
             shutil.rmtree(work, ignore_errors=True)
 
 
-def _compile(kind, key, work, project, build, args, artifact, description, entry_path):
+def _compile(kind, key, files, work, project, build, args, artifact, description, entry_path):
     progress = _Progress(f"compiling {description} ({entry_path})")
     start = time.perf_counter()
     deadline = time.monotonic() + config.build_timeout

@@ -8,7 +8,8 @@ import pytest
 
 import transpile.scalar as S
 from transpile.emit import LoweringError
-from transpile.emit.cpp.printer import cpp_printer
+from transpile.emit.cpp.printer import FAULT_FLAG, cpp_printer
+from transpile.emit.templates import TEMPLATES
 from transpile.emit.cuda.printer import CUDA_INCLUDES, DEVICE_FUNCTIONS, NVCC_FLAGS, cuda_printer
 from transpile.scalar.basic import ScalarOp
 from transpile.scalar.composite import Composite
@@ -81,7 +82,9 @@ def test_literals():
 
 
 def test_every_scalar_op_compiles_with_nvcc(tmp_path):
-    lines = [f"#include {h}" for h in CUDA_INCLUDES] + [""]
+    lines = [f"#include {h}" for h in CUDA_INCLUDES] + ["#include <cstdint>", "#include <limits>", "#include <type_traits>",
+                                                      "#define TR_HD __host__ __device__", "namespace tr {",
+                                                      (TEMPLATES / "int_math.h").read_text(), "}  // namespace tr", ""]
     printed, refused = 0, []
     for name, op, nin, dtype, odtype, cpp in cases():
         args = [f"x{k}[i]" for k in range(nin)]
@@ -94,7 +97,8 @@ def test_every_scalar_op_compiles_with_nvcc(tmp_path):
         if odtype == "float32":
             assert not re.search(r"std::\w+\(static_cast<double>", expr), expr  # float32 stays float32
         params = ", ".join(f"const {C_TYPES[dtype]}* __restrict__ x{k}" for k in range(nin))
-        lines += kernel(f"k_{name}_{dtype}", params, odtype, [], expr)
+        flag = [f"int {FAULT_FLAG} = 0;"] if FAULT_FLAG in expr else []  # a CUDA rule reduces it after the loop
+        lines += kernel(f"k_{name}_{dtype}", params, odtype, flag, expr)
         printed += 1
     # a fused kernel per float dtype: constants (finite and not) through the printer's literals
     for dtype in ("float32", "float64"):

@@ -9,15 +9,16 @@ owns it). Its errors name the inner node; `tr::inner_status` adds the calling no
 
 A rule calls it with these helpers (C++ in templates/runtime/inner.h):
 
-    lc.emit(f"transpile_tensor r[{n}] = {{}};")          # the outputs: allocated by the callee
-    lc.emit(*lc.call_inner(name, inputs, "r"))             # descriptors of the inputs, call, status
+    lc.emit(*lc.inner_results(node.outputs, "r"))       # output descriptors: allocated by the callee
+    lc.emit(*lc.call_inner(name, inputs, "r"))           # descriptors of the inputs, call, status
     for k, out in enumerate(node.outputs):
-        lc.adopt(out, f"r[{k}]")                           # the node output owns the memory
+        lc.adopt(out, f"r[{k}]")                         # the node output owns the memory
 
 A loop (scan) calls the same function once per step with views as inputs (`lc.call_inner`
 accepts Buffers, e.g. `lc.temp`/`part_view`-made views of a sequence's row) and `r[k]` set
 to `tr::tensor_of(row_view, dtype)` of a slice of preallocated storage, so the callee writes
-each step's outputs in place.
+each step's outputs in place. A node output that is a graph output needs no copy: `results`
+starts its descriptor as the caller's `out[k]`, and `adopt` makes it the output buffer.
 """
 from transpile.emit.program import Buffer
 
@@ -42,12 +43,40 @@ def call_lines(lc, function, inputs, results):
             f"TR_CHECK(tr::inner_status(ctx, {function}(ctx, {results}_in, {results})));"]
 
 
+def _graph_output(lc, var):
+    """The output position of `var` when it is a graph output still without its buffer."""
+    position = lc._output_position.get(var)
+    return position if position is not None and position[1] is None else None
+
+
+def results(lc, outputs, name):
+    """Lines declaring `name`, the output descriptors of an inner call computing node outputs
+    `outputs`: empty (the callee allocates), except a graph output's, which starts as the
+    caller's own descriptor (the callee writes into the caller's array when it gave one)."""
+    lines = [f"transpile_tensor {name}[{max(len(outputs), 1)}] = {{}};"]
+    for k, var in enumerate(outputs):
+        position = _graph_output(lc, var)
+        if position is not None:
+            lines.append(f"{name}[{k}] = out[{position[0]}];")
+    return lines
+
+
 def adopt(lc, var, descriptor):
-    """Node output `var` becomes a temporary owning the array an inner function allocated and
-    returned in `descriptor` (the driver copies it into the caller's buffer if it is an output)."""
+    """Node output `var` takes the array an inner function returned in `descriptor` (declared
+    by `results`): a temporary that owns it, or, for a graph output, the caller's output."""
     lc.use_runtime("inner")
-    buf = lc._add(var, lc._buffer_for(var, "temp"))
+    position = _graph_output(lc, var)
+    if position is None:
+        buf = lc._add(var, lc._buffer_for(var, "temp"))
+        buf.slot = lc._slot()
+        lc._reads[-1].append(buf)
+        lc.emit(f"tr::adopt({buf.name}, {descriptor}, slots_[{buf.slot}]);")
+        return buf
+    k = position[0]
+    buf = lc._add(var, lc._buffer_for(var, "output", index=k))
+    buf.label = lc.program.output_names[k]
     buf.slot = lc._slot()
+    position[1] = buf
     lc._reads[-1].append(buf)
-    lc.emit(f"tr::adopt({buf.name}, {descriptor}, slots_[{buf.slot}]);")
+    lc.emit(f"tr::adopt_output({buf.name}, {descriptor}, out[{k}], slots_[{buf.slot}]);")
     return buf

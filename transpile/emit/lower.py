@@ -12,7 +12,8 @@ use. Rules only say how one node computes, through `LoweringContext`:
     lc.emit(*lines)                 C++ statements (status checks through TR_CHECK / lc.fail)
     lc.use_runtime(family)          include templates/runtime/<family>.h (static C++ the steps call)
     lc.sparse(var) / lc.bind_sparse(var, ...) / lc.part_view(...)   sparse values (four parts)
-    lc.inner_function(fgraph, label) / lc.inner_graph(inner) / lc.call_inner(...) / lc.adopt(...)
+    lc.inner_function(fgraph, label) / lc.inner_graph(inner) / lc.inner_results(...) /
+    lc.call_inner(...) / lc.adopt(...)
                                     inner graphs as C++ functions of the same source (emit/inner.py)
 
 Sparse inputs and outputs are first expanded into their dense parts (`sparse_abi.expand`), so
@@ -36,8 +37,9 @@ class LoweringContext:
     `root`: the context of the outer graph when this one lowers an inner graph (it owns the
     functions, runtime families and features); `prefix`: of constant names (unique per source)."""
 
-    def __init__(self, printer=cpp_printer, mode=None, root=None, prefix=""):
+    def __init__(self, printer=cpp_printer, mode=None, root=None, prefix="", function="run_graph"):
         self.program = Program()
+        self.function = function  # the C++ function being lowered
         self.printer = printer
         self.mode = mode
         self.root = self if root is None else root
@@ -98,22 +100,25 @@ class LoweringContext:
                 return name
         name = f"inner{len(root._inner)}"
         root._inner.append((fgraph, name))
-        where = f"{label} of node {self.index}: {self.node}"
-        sub = LoweringContext(self.printer, self.mode, root=root, prefix=f"{name}_")
+        where = f"{label}, called by node {self.index} of {self.function}: {self.node}"
+        sub = LoweringContext(self.printer, self.mode, root=root, prefix=f"{name}_", function=name)
         try:
             lower_graph(sub, fgraph)
         except LoweringError as err:
-            raise LoweringError(f"{err}\n(lowering the inner graph {where})") from err
+            raise LoweringError(f"{err}\n(lowering {where})") from err
         if sub.program.sparse_inputs or sub.program.sparse_outputs:
-            raise LoweringError(f"the inner graph {where} has sparse inputs or outputs, which inner functions "
-                                "do not take yet")
-        root.program.functions.append(InnerProgram(name, cpp.comment(f"{name}: the inner graph {where}"), sub.program))
+            raise LoweringError(f"{where}: sparse inputs or outputs, which inner functions do not take yet")
+        root.program.functions.append(InnerProgram(name, cpp.comment(f"{name}: {where}"), sub.program))
         return name
 
     def call_inner(self, function, inputs, results):
         """Lines calling inner function `function` on `inputs` (variables or Buffers) with
         output descriptors `results` (a `transpile_tensor` array name)."""
         return inner.call_lines(self, function, inputs, results)
+
+    def inner_results(self, outputs, name):
+        """Lines declaring `name`, the output descriptors of an inner call computing `outputs`."""
+        return inner.results(self, outputs, name)
 
     def adopt(self, var, descriptor):
         """Node output `var` takes the memory an inner function returned in `descriptor`."""

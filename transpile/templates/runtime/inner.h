@@ -40,6 +40,23 @@ inline void adopt(Array<T, N>& a, transpile_tensor& t, void*& slot) {
     }
 }
 
+// Graph output `a` is the array an inner function returned in `t`, which started as the
+// caller's descriptor `out`: the caller's own array (written in place) when it gave one, else
+// one the callee allocated, now in output `slot` and handed to the caller like any output.
+template <class T, int N>
+inline void adopt_output(Array<T, N>& a, transpile_tensor& t, transpile_tensor& out, void*& slot) {
+    a.data = static_cast<T*>(t.data);
+    for (int d = 0; d < N; ++d) {
+        a.shape[d] = t.shape[d];
+        a.strides[d] = t.strides[d];
+    }
+    if (out.data == nullptr) {
+        slot = t.data;
+        out = t;
+    }
+    t.data = nullptr;
+}
+
 // The status of an inner function called by node ctx.node: on failure the message (which
 // names the inner node) also names the outer node.
 inline int inner_status(Context& ctx, int status) {

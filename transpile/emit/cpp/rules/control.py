@@ -54,8 +54,8 @@ def _indent(lines):
 @register_lowering(OpFromGraph)
 def lower_op_from_graph(lc, node):
     op = node.op
-    name = lc.inner_function(lc.inner_graph(op.fn), f"of {op}")
-    lc.emit(f"transpile_tensor r[{len(node.outputs)}] = {{}};", *lc.call_inner(name, node.inputs, "r"))
+    name = lc.inner_function(lc.inner_graph(op.fn), f"the inner graph of {op}")
+    lc.emit(*lc.inner_results(node.outputs, "r"), *lc.call_inner(name, node.inputs, "r"))
     _adopt_all(lc, node, "r")
 
 
@@ -63,9 +63,9 @@ def lower_op_from_graph(lc, node):
 def lower_lazy_ifelse(lc, node):
     op = node.op
     n_then = len(op.then_fn.inputs)
-    then_name = lc.inner_function(lc.inner_graph(op.then_fn), f"then branch of {op}")
-    else_name = lc.inner_function(lc.inner_graph(op.else_fn), f"else branch of {op}")
-    lc.emit(f"transpile_tensor r[{len(node.outputs)}] = {{}};",
+    then_name = lc.inner_function(lc.inner_graph(op.then_fn), f"the then branch of {op}")
+    else_name = lc.inner_function(lc.inner_graph(op.else_fn), f"the else branch of {op}")
+    lc.emit(*lc.inner_results(node.outputs, "r"),
             f"if ({_truth(lc, node.inputs[0])}) {{",
             *_indent(lc.call_inner(then_name, node.inputs[1:1 + n_then], "r")),
             "} else {",

@@ -3,6 +3,8 @@ graphs are functions of the graph's own library, so a function with them is ONE 
 native segments, no Python between), only the branch taken runs, outputs are fresh arrays,
 errors inside name the inner and the outer node; an inner graph holding a host-only op keeps
 that node on the host (the old path) and stays lazy."""
+import ctypes
+
 import numpy as np
 import pytest
 
@@ -11,6 +13,7 @@ from transpile import function
 from transpile.compile.builders import OpFromGraph
 from transpile.compile.mode import Mode
 from transpile.compile.native import NativeExecutor, SegmentedExecutor
+from transpile.emit.program import DTYPE_CODES
 from transpile.emit.registry import is_host_only
 from transpile.graph.basic import Apply
 from transpile.graph.op import Op
@@ -160,3 +163,48 @@ def test_plain_ifelse_is_a_native_select(rng):
     got = f(0, xv, yv)
     np.testing.assert_allclose(got[0], yv.T)
     np.testing.assert_allclose(got[1], xv + 1.0)
+
+
+class _Tensor(ctypes.Structure):
+    """transpile_tensor of the C ABI (templates/abi_types.h.j2): strides count elements."""
+    _fields_ = [("data", ctypes.c_void_p), ("dtype", ctypes.c_int32), ("ndim", ctypes.c_int32),
+                ("shape", ctypes.c_int64 * 16), ("strides", ctypes.c_int64 * 16)]
+
+
+def _describe(array):
+    t = _Tensor()
+    t.data, t.dtype, t.ndim = array.ctypes.data, DTYPE_CODES[array.dtype.name], array.ndim
+    for d in range(array.ndim):
+        t.shape[d], t.strides[d] = array.shape[d], array.strides[d] // array.itemsize
+    return t
+
+
+def test_a_branch_writes_into_the_callers_output_array(rng):
+    """Through the C ABI with a caller-provided output: the branch's function writes straight
+    into it (no copy, no allocation); a wrong shape is a clear error naming both nodes."""
+    c, x, y = T.iscalar("c"), T.vector("x"), T.vector("y")
+    f = function([c, x, y], ifelse(c, x * 2.0, y + 1.0), mode="FAST_RUN")
+    artifact = f.executor.entry.artifact
+    lib = ctypes.CDLL(str(artifact))
+    name = artifact.name[len("lib"):-len(".so")]
+    state = ctypes.c_void_p()
+    assert getattr(lib, f"{name}_create")(ctypes.byref(state)) == 0
+    run, last_error = getattr(lib, f"{name}_run"), getattr(lib, f"{name}_last_error")
+    last_error.restype = ctypes.c_char_p
+    xv, yv = rng.standard_normal(4), rng.standard_normal(4)
+    try:
+        for cv, want in ((1, xv * 2.0), (0, yv + 1.0)):
+            out = np.full(4, np.nan)
+            ins = (_Tensor * 3)(_describe(np.array(cv, dtype="int32")), _describe(xv), _describe(yv))
+            outs = (_Tensor * 1)(_describe(out))
+            assert run(state, ins, 3, outs, 1) == 0, last_error(state)
+            assert outs[0].data == out.ctypes.data
+            np.testing.assert_allclose(out, want, rtol=1e-12)
+        wrong = np.zeros(3)
+        outs = (_Tensor * 1)(_describe(wrong))
+        assert run(state, ins, 3, outs, 1) == 4  # TRANSPILE_ERR_SHAPE
+        message = last_error(state).decode()
+        assert "expected a C-contiguous array of shape (4,), got shape (3,)" in message
+        assert "in the inner graph of node: node 0: LazyIfElse(c, x, y)" in message
+    finally:
+        getattr(lib, f"{name}_destroy")(state)

@@ -183,7 +183,7 @@ class NativeExecutor:
 
 class SegmentedExecutor:
     """Native segments and host-only nodes in toposort order. A host node whose op owns inner
-    graphs (OpFromGraph, ifelse) has them compiled with this executor's `mode` now
+    graphs (OpFromGraph, ifelse, when one holds a host-only op) has them compiled with this executor's `mode` now
     (`op.prepare_host(mode)`) and runs them through `op.run_host(node, inputs, output_storage,
     mode)`."""
 

@@ -61,8 +61,8 @@ class LoweringContext:
         if buf is None:
             if not isinstance(var, Constant):
                 raise LoweringError(f"{var} is used before it is computed (internal lowering error)")
-            buf = self._add(var, Buffer(f"{self.prefix}c{len(self.program.constants)}", var.dtype, var.broadcastable, "constant",
-                                        data=var.data, label=str(var)))
+            name = f"{self.prefix}c{len(self.program.constants)}"
+            buf = self._add(var, Buffer(name, var.dtype, var.broadcastable, "constant", data=var.data, label=str(var)))
         if self._step is not None:
             self._reads[-1].append(buf)
         return buf

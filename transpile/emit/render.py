@@ -80,7 +80,7 @@ def _declarations(program):
     lines = []
     for b in program.locals:
         lines.append(f"{b.decl} {b.name};")
-        if b.role == "temp" and b.ndim == 0:
+        if b.role == "temp" and b.ndim == 0 and b.slot is None:  # on the stack (an adopted one has a slot)
             lines.append(f"{b.ctype} {b.name}_v;")
     for b in program.constants:
         shape, strides, step = list(b.data.shape) or [1], [], 1

@@ -208,3 +208,21 @@ def test_a_branch_writes_into_the_callers_output_array(rng):
         assert "in the inner graph of node: node 0: LazyIfElse(c, x, y)" in message
     finally:
         getattr(lib, f"{name}_destroy")(state)
+
+
+def test_features_and_runtime_headers_asked_for_inside_branches(rng):
+    """BLAS (dot), complex values and a runtime family (sort) used only inside branches reach
+    the one generated source."""
+    c, a, v, z = T.scalar("c"), T.matrix("a"), T.vector("v"), T.zvector("z")
+    f = function([c, a, v, z], [ifelse(T.gt(c, 0), T.dot(a, v), v * 2.0),
+                                ifelse(T.gt(c, 0), z * (1 + 2j), T.conj(z)),
+                                ifelse(c, T.sort(v), -v)], mode="FAST_RUN")
+    assert isinstance(f.executor, NativeExecutor)
+    av, vv = rng.standard_normal((3, 3)), rng.standard_normal(3)
+    zv = rng.standard_normal(2) + 1j * rng.standard_normal(2)
+    for cv in (1.0, 0.0):
+        got = f(cv, av, vv, zv)
+        want = [av @ vv if cv else vv * 2.0, zv * (1 + 2j) if cv else np.conj(zv), np.sort(vv) if cv else -vv]
+        for g, w in zip(got, want):
+            assert g.dtype == w.dtype
+            np.testing.assert_allclose(g, w, rtol=1e-12)

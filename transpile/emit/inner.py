@@ -20,11 +20,7 @@ to `tr::tensor_of(row_view, dtype)` of a slice of preallocated storage, so the c
 each step's outputs in place. A node output that is a graph output needs no copy: `results`
 starts its descriptor as the caller's `out[k]`, and `adopt` makes it the output buffer.
 """
-from transpile.emit.program import Buffer
-
-
-def _dtype_const(dtype):
-    return f"TRANSPILE_{dtype.upper()}"
+from transpile.emit.program import Buffer, dtype_const
 
 
 def call_lines(lc, function, inputs, results):
@@ -38,7 +34,7 @@ def call_lines(lc, function, inputs, results):
             bufs.append(value)
         else:
             bufs.append(lc.buffer(value))
-    args = ", ".join(f"tr::tensor_of({b.name}, {_dtype_const(b.dtype)})" for b in bufs)
+    args = ", ".join(f"tr::tensor_of({b.name}, {dtype_const(b.dtype)})" for b in bufs)
     return [f"const transpile_tensor {results}_in[{max(len(bufs), 1)}] = {{{args}}};",
             f"TR_CHECK(tr::inner_status(ctx, {function}(ctx, {results}_in, {results})));"]
 

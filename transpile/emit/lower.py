@@ -21,7 +21,7 @@ the program's inputs and outputs are always dense.
 """
 from transpile.emit import cpp, inner, sparse_abi
 from transpile.emit.cpp.printer import cpp_printer
-from transpile.emit.program import MAX_NDIM, Buffer, InnerProgram, Program, SparseBuffers, Step
+from transpile.emit.program import MAX_NDIM, Buffer, InnerProgram, Program, SparseBuffers, Step, dtype_const
 from transpile.emit.registry import LoweringError, find_lowering, missing_lowering_error
 from transpile.emit.runtime import REQUIRES, runtime_source
 from transpile.graph.basic import Constant
@@ -90,8 +90,8 @@ class LoweringContext:
         return inner.optimized(self.mode)
 
     def inner_function(self, fgraph, label):
-        """The name of a C++ function of this source, `static int NAME(tr::Context&, const
-        transpile_tensor* in, transpile_tensor* out)` (the ABI of the graph's run function),
+        """The name of a C++ function of this source (in its anonymous namespace), `int NAME(
+        tr::Context&, const transpile_tensor* in, transpile_tensor* out)` (the ABI of the graph's run function),
         computing `fgraph` with the same rules; lowered once per graph (`label` names it in
         comments and errors). Functions come before the functions that call them."""
         root = self.root
@@ -221,7 +221,7 @@ class LoweringContext:
         if buf.role == "output":
             buf.slot = self._slot()
             self.emit(f"TR_CHECK(tr::alloc_output(ctx, {buf.name}, {shape if buf.ndim else 'nullptr'}, out[{buf.index}], "
-                      f"{_dtype_const(buf.dtype)}, slots_[{buf.slot}], {cpp.string_literal(buf.label)}));")
+                      f"{dtype_const(buf.dtype)}, slots_[{buf.slot}], {cpp.string_literal(buf.label)}));")
         elif buf.ndim == 0:
             self.emit(f"{buf.name}.data = &{buf.name}_v;")
         else:
@@ -243,10 +243,6 @@ class LoweringContext:
     def _end(self):
         self._step = None
         self.node = None
-
-
-def _dtype_const(dtype):
-    return f"TRANSPILE_{dtype.upper()}"
 
 
 def lower(fgraph, input_names=None, output_names=None, printer=cpp_printer, mode=None):
@@ -311,7 +307,7 @@ def _bind_inputs(lc, fgraph):
         if buf.ndim:
             lc.emit(f"static const unsigned char in{k}_bcast[] = {{{', '.join('1' if b else '0' for b in buf.broadcastable)}}};")
             bcast = f"in{k}_bcast"
-        lc.emit(f"TR_CHECK(tr::bind_input(ctx, in{k}, in[{k}], {_dtype_const(buf.dtype)}, {bcast}, "
+        lc.emit(f"TR_CHECK(tr::bind_input(ctx, in{k}, in[{k}], {dtype_const(buf.dtype)}, {bcast}, "
                 f"{cpp.string_literal(lc.program.input_names[k])}));")
     lc._end()
 

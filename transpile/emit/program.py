@@ -29,6 +29,11 @@ DTYPE_CODES = {
     "uint32": 8, "uint64": 9, "float32": 10, "float64": 11, "complex64": 12, "complex128": 13,
 }
 
+def dtype_const(dtype):
+    """The C++ name of a dtype's ABI code: `TRANSPILE_FLOAT64`."""
+    return f"TRANSPILE_{dtype.upper()}"
+
+
 #: largest rank a tensor descriptor carries
 MAX_NDIM = 16
 

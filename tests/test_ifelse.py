@@ -104,16 +104,15 @@ def test_float_condition_nan_is_true_and_python_branches():
     assert g(1.0) == 1.5 and g(0.0) == 2.5
 
 
-def test_gradients(rng, mode):
+def test_gradients(rng):
     def pick(a, b):
         return ifelse(T.gt(T.sum(a), 0), a * b, T.sin(b) * 2.0)
 
     positive, negative = np.abs(rng.standard_normal(3)) + 0.1, -np.abs(rng.standard_normal(3)) - 0.1
     _vg(pick, positive, rng.standard_normal(3))
-    if mode == "FAST_COMPILE":  # FAST_RUN builds a library per branch: one case there
-        _vg(pick, negative, rng.standard_normal(3))
-        _vg(lambda a, b: ifelse(T.lt(T.sum(b), 0), [a * 2.0, b], [b, a ** 2])[1] * 3.0,
-            rng.standard_normal(3), np.abs(rng.standard_normal(3)))
+    _vg(pick, negative, rng.standard_normal(3))
+    _vg(lambda a, b: ifelse(T.lt(T.sum(b), 0), [a * 2.0, b], [b, a ** 2])[1] * 3.0,
+        rng.standard_normal(3), np.abs(rng.standard_normal(3)))
 
 
 def test_gradient_values_and_condition_is_disconnected():

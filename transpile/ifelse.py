@@ -13,8 +13,10 @@ mode, the pass `lazy_ifelse` moves the nodes that only feed one branch into that
 graph, turning the node into a `LazyIfElse`: its inputs are the condition and the values each
 branch reads from outside; its `perform` evaluates the condition and runs only the taken
 branch's inner graph (`transpile.compile.inner`). Laziness is thus a property of the op, not of
-the executor: the reference executor and the native linker (which compiles each branch once
-with the outer mode and calls it from the host) both get it.
+the executor: the reference executor and the native backend both get it. FAST_RUN lowers each
+branch into a C++ function of the graph's own library, called under `if (cond != 0)`
+(transpile/emit/cpp/rules/control.py); a branch holding a host-only op keeps the node on the
+host, each branch then compiled once with the outer mode and called from Python.
 """
 import numpy as np
 

@@ -16,9 +16,12 @@ import numpy as np
 import pytest
 
 import transpile.tensor as T
+from transpile.compile.builders import OpFromGraph
+from transpile.compile.mode import Mode
 from transpile.emit import lower
 from transpile.emit.render import render
 from transpile.graph.fg import FunctionGraph
+from transpile.ifelse import ifelse, make_lazy
 
 pytestmark = pytest.mark.single_mode
 
@@ -32,11 +35,28 @@ def small_graph():
     return FunctionGraph([x, y], [z, T.sum(z, axis=1), z.T, x * T.constant(np.array([[1.0, 2.0, 3.0]]))])
 
 
-def test_golden_small_graph():
-    project = render(lower(small_graph()))
+def ifelse_graph():
+    """A lazy ifelse whose then branch calls an OpFromGraph (three inner functions), and a
+    plain IfElse (a select)."""
+    c, x, y, a = T.scalar("c"), T.vector("x"), T.vector("y"), T.vector("a")
+    double = OpFromGraph([a], [a * 2.0], name="double")
+    lazy = ifelse(T.gt(c, 0), double(x) + 1.0, T.exp(y))
+    fgraph = FunctionGraph([c, x, y], [lazy, ifelse(c, x, y)])
+    make_lazy(fgraph, fgraph.outputs[0].owner)
+    return fgraph
+
+
+#: inner graphs lowered as they are (no rewrites): the golden file follows the rules alone
+NO_REWRITES = Mode("py", None)
+
+
+@pytest.mark.parametrize("case", ["small_graph", "ifelse_graph"])
+def test_golden(case):
+    graph = small_graph() if case == "small_graph" else ifelse_graph()
+    project = render(lower(graph, mode=NO_REWRITES))
     for suffix in ("cpp", "h"):
         generated = project.files[f"src/{project.name}.cpp" if suffix == "cpp" else f"include/{project.name}.h"]
-        path = GOLDEN / f"small_graph.{suffix}"
+        path = GOLDEN / f"{case}.{suffix}"
         if os.environ.get("TRANSPILE_REGEN_GOLDEN"):
             path.write_text(generated)
         assert generated == path.read_text(), (
@@ -48,6 +68,8 @@ SCRIPT = """
 import hashlib, sys
 import numpy as np
 import transpile.tensor as T
+from transpile.compile.builders import OpFromGraph
+from transpile.compile.mode import Mode
 from transpile.emit import lower
 from transpile.emit.render import render
 from transpile.graph.fg import FunctionGraph
@@ -58,6 +80,17 @@ outs = [T.tanh(T.dot(x, w)) + y, T.max(x, axis=0), T.concatenate([v, v * 2]), T.
 project = render(lower(FunctionGraph([x, y, v], outs)))
 for path, text in project.files.items():
     print(path, hashlib.sha256(text.encode()).hexdigest())
+from transpile.compile.builders import OpFromGraph
+from transpile.ifelse import ifelse
+c, a = T.scalar("c"), T.vector("a")
+twice = OpFromGraph([a], [a * 2.0 + T.sum(a)], name="twice")
+fg = FunctionGraph([c, x, v], [ifelse(T.gt(c, 0), twice(v) * ifelse(c, v.sum(), v.max()), T.exp(v)), twice(v)])
+from transpile.compile.mode import get_mode
+get_mode("FAST_RUN").optimize(fg)
+project = render(lower(fg))
+for path, text in project.files.items():
+    print(path, hashlib.sha256(text.encode()).hexdigest())
+print("inner functions", len(lower(fg).functions))
 """
 
 
@@ -70,7 +103,8 @@ def test_byte_identical_across_hash_seeds():
         assert result.returncode == 0, result.stderr
         outputs.append(result.stdout)
     assert outputs[0] == outputs[1]
-    assert "src/transpile_blas.h" in outputs[0]
+    assert "src/transpile_blas.h" in outputs[0] and "src/transpile_inner.h" in outputs[0]
+    assert "inner functions 5" in outputs[0]  # then, nested then and else, twice (once), else
 
 
 def test_every_generated_file_names_its_graph_and_every_node():

@@ -6,9 +6,10 @@
 
 The op owns a private copy of the graph (fresh input variables). Shared variables the graph
 reads become implicit inputs: appended to every node's inputs, so their current values flow in
-when the function runs. `perform` runs the inner graph with the reference executor; the native
-linker calls `run_host`, which runs it compiled once with the outer mode (see
-`transpile.compile.inner`). `grad` is another OpFromGraph: the inner graph's gradient. With
+when the function runs. `perform` runs the inner graph with the reference executor; FAST_RUN
+lowers it into a C++ function of the outer graph's library (transpile/emit/cpp/rules/control.py),
+or, when it holds a host-only op, calls `run_host`, which runs it compiled once with the outer
+mode (see `transpile.compile.inner`). `grad` is another OpFromGraph: the inner graph's gradient. With
 `inline=True`, FAST_RUN replaces each node by a copy of the inner graph (rewrite
 `inline_op_from_graph`), so the outer rewrites see through it.
 """

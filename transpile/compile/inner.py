@@ -6,14 +6,16 @@ semantics) calls `run(values)`, which compiles the inner graph with the referenc
 `prepare_host(mode)` while it compiles the outer function, then the op's
 `run_host(node, inputs, output_storage, mode)`, which runs the same inner graph compiled once
 with the outer function's mode (FAST_RUN: a native library of its own, called from the host).
-This is the one place where an inner graph is compiled and called; lowering inner graphs to
-C++ functions of the generated project will replace `run` there.
+The native backend lowers inner graphs into C++ functions of the outer graph's source instead
+(`optimized(mode)` gives the rewritten graph it lowers; transpile/emit/inner.py); the host path
+remains for ops whose inner graph holds a host-only op.
 """
 import numpy as np
 
 from transpile.compile.function import function
-from transpile.compile.mode import FAST_COMPILE
+from transpile.compile.mode import FAST_COMPILE, get_mode
 from transpile.graph.basic import Constant
+from transpile.graph.fg import FunctionGraph
 
 
 def _mode_key(mode):
@@ -29,6 +31,7 @@ class InnerFunction:
         self.outputs = list(outputs)
         self.name = name
         self._compiled = {}
+        self._graphs = {}
         # outputs that are inputs or constants need no compiled function (a branch of ifelse
         # that only selects a value): their positions, or None when something is computed
         positions = {id(v): k for k, v in enumerate(self.inputs)}
@@ -47,6 +50,19 @@ class InnerFunction:
             fn = self._compiled[key] = function(self.inputs, list(self.outputs), mode=mode,
                                                 on_unused_input="ignore", name=self.name)
         return fn
+
+    def optimized(self, mode=None):
+        """The inner graph as a FunctionGraph rewritten with `mode`'s rewrites (FAST_RUN's by
+        default), built on first use and kept: what the native backend lowers into a C++
+        function of the outer graph's source (`lc.inner_graph`)."""
+        mode = get_mode("FAST_RUN") if mode is None else get_mode(mode)
+        key = _mode_key(mode)
+        fgraph = self._graphs.get(key)
+        if fgraph is None:
+            fgraph = FunctionGraph(self.inputs, list(self.outputs), clone=True)
+            mode.optimize(fgraph)
+            self._graphs[key] = fgraph
+        return fgraph
 
     def prepare(self, mode=None):
         """Compile now (the native linker calls it while compiling the outer function, so a

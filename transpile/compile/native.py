@@ -122,11 +122,12 @@ def set_openmp_environment():
         os.environ.setdefault("GOMP_SPINCOUNT", "100000")
 
 
-def build_library(fgraph, input_names=None, output_names=None):
-    """Lower, render, build (or find in the cache) and load `fgraph`'s library."""
+def build_library(fgraph, input_names=None, output_names=None, mode=None):
+    """Lower, render, build (or find in the cache) and load `fgraph`'s library (inner graphs
+    of its nodes rewritten with `mode`)."""
     set_openmp_environment()
     prefetch_caller()
-    program = lower(fgraph, input_names, output_names)
+    program = lower(fgraph, input_names, output_names, mode=mode)
     project = render(program)
     entry = cache.get_or_build("graphs", project.files, lambda key: _cmake_args(program), lambda key: f"lib{project.name}.so",
                                f"graph {project.graph_hash} ({len(program.node_labels)} nodes)")
@@ -186,7 +187,7 @@ class NativeExecutor:
 
 class SegmentedExecutor:
     """Native segments and host-only nodes in toposort order. A host node whose op owns inner
-    graphs (OpFromGraph, ifelse) has them compiled with this executor's `mode` now
+    graphs (OpFromGraph, ifelse, when one holds a host-only op) has them compiled with this executor's `mode` now
     (`op.prepare_host(mode)`) and runs them through `op.run_host(node, inputs, output_storage,
     mode)`."""
 
@@ -201,7 +202,7 @@ class SegmentedExecutor:
                 segment.append((position, node))
                 continue
             if segment:
-                self.plan.append(("native", *_segment(segment, later_uses)))
+                self.plan.append(("native", *_segment(segment, later_uses, self.mode)))
                 segment = []
             if node is not None:
                 self.plan.append(("host", node))
@@ -248,7 +249,7 @@ def _later_uses(fgraph, order):
     return last
 
 
-def _segment(members, later_uses):
+def _segment(members, later_uses, mode):
     """(library, input vars, output vars) of consecutive native nodes."""
     produced, inputs, outputs = set(), [], []
     end = members[-1][0]
@@ -258,7 +259,7 @@ def _segment(members, later_uses):
                 inputs.append(v)
         produced.update(id(o) for o in node.outputs)
         outputs.extend(o for o in node.outputs if later_uses.get(id(o), -1) > end)
-    library, _ = build_library(FunctionGraph(inputs, outputs))
+    library, _ = build_library(FunctionGraph(inputs, outputs), mode=mode)
     return library, inputs, outputs
 
 
@@ -267,5 +268,5 @@ def make_native_executor(fgraph, mode):
     if any(is_host_only(node.op) for node in fgraph.toposort()):
         return SegmentedExecutor(fgraph, mode)
     names = [v.name or f"input{k}" for k, v in enumerate(fgraph.inputs)]
-    library, entry = build_library(fgraph, names)
+    library, entry = build_library(fgraph, names, mode=mode)
     return NativeExecutor(fgraph, library, entry)

@@ -12,13 +12,16 @@ use. Rules only say how one node computes, through `LoweringContext`:
     lc.emit(*lines)                 C++ statements (status checks through TR_CHECK / lc.fail)
     lc.use_runtime(family)          include templates/runtime/<family>.h (static C++ the steps call)
     lc.sparse(var) / lc.bind_sparse(var, ...) / lc.part_view(...)   sparse values (four parts)
+    lc.inner_function(fgraph, label) / lc.inner_graph(inner) / lc.inner_results(...) /
+    lc.call_inner(...) / lc.adopt(...)
+                                    inner graphs as C++ functions of the same source (emit/inner.py)
 
 Sparse inputs and outputs are first expanded into their dense parts (`sparse_abi.expand`), so
 the program's inputs and outputs are always dense.
 """
-from transpile.emit import cpp, sparse_abi
+from transpile.emit import cpp, inner, sparse_abi
 from transpile.emit.cpp.printer import cpp_printer
-from transpile.emit.program import MAX_NDIM, Buffer, Program, SparseBuffers, Step
+from transpile.emit.program import MAX_NDIM, Buffer, InnerProgram, Program, SparseBuffers, Step, dtype_const
 from transpile.emit.registry import LoweringError, find_lowering, missing_lowering_error
 from transpile.emit.runtime import REQUIRES, runtime_source
 from transpile.graph.basic import Constant
@@ -30,9 +33,18 @@ STATUS = {"argument": "TRANSPILE_ERR_ARGUMENT", "dtype": "TRANSPILE_ERR_DTYPE", 
 
 
 class LoweringContext:
-    def __init__(self, printer=cpp_printer):
+    """`mode`: the compile mode inner graphs are rewritten with (None: FAST_RUN's rewrites);
+    `root`: the context of the outer graph when this one lowers an inner graph (it owns the
+    functions, runtime families and features); `prefix`: of constant names (unique per source)."""
+
+    def __init__(self, printer=cpp_printer, mode=None, root=None, prefix="", function="run_graph"):
         self.program = Program()
+        self.function = function  # the C++ function being lowered
         self.printer = printer
+        self.mode = mode
+        self.root = self if root is None else root
+        self.prefix = prefix
+        self._inner = []          # root only: [(inner graph, function name)] lowered so far
         self.node = None
         self.index = None
         self._buffers = IdMap()
@@ -49,8 +61,8 @@ class LoweringContext:
         if buf is None:
             if not isinstance(var, Constant):
                 raise LoweringError(f"{var} is used before it is computed (internal lowering error)")
-            buf = self._add(var, Buffer(f"c{len(self.program.constants)}", var.dtype, var.broadcastable, "constant",
-                                        data=var.data, label=str(var)))
+            name = f"{self.prefix}c{len(self.program.constants)}"
+            buf = self._add(var, Buffer(name, var.dtype, var.broadcastable, "constant", data=var.data, label=str(var)))
         if self._step is not None:
             self._reads[-1].append(buf)
         return buf
@@ -62,14 +74,55 @@ class LoweringContext:
         self._step.lines.extend(lines)
 
     def need(self, feature):
-        self.program.features.add(feature)
+        self.root.program.features.add(feature)
 
     def use_runtime(self, family, **data):
         """Make runtime family `family` (templates/runtime/<family>.h, or .h.j2 rendered with
         `data`) available to the steps; asking again is free."""
         for required in REQUIRES.get(family, ()):
             self.use_runtime(required)
-        self.program.add_runtime(family, runtime_source(family, **data))
+        self.root.program.add_runtime(family, runtime_source(family, **data))
+
+    # -- inner graphs (emit/inner.py) ----------------------------------------------------------
+    def inner_graph(self, inner):
+        """The FunctionGraph of an op's inner graph (`compile.inner.InnerFunction`) rewritten
+        with this lowering's mode (built once per mode and kept by `inner`)."""
+        return inner.optimized(self.mode)
+
+    def inner_function(self, fgraph, label):
+        """The name of a C++ function of this source (in its anonymous namespace), `int NAME(
+        tr::Context&, const transpile_tensor* in, transpile_tensor* out)` (the ABI of the graph's run function),
+        computing `fgraph` with the same rules; lowered once per graph (`label` names it in
+        comments and errors). Functions come before the functions that call them."""
+        root = self.root
+        for graph, name in root._inner:
+            if graph is fgraph:
+                return name
+        name = f"inner{len(root._inner)}"
+        root._inner.append((fgraph, name))
+        where = f"{label}, called by node {self.index} of {self.function}: {self.node}"
+        sub = LoweringContext(self.printer, self.mode, root=root, prefix=f"{name}_", function=name)
+        try:
+            lower_graph(sub, fgraph)
+        except LoweringError as err:
+            raise LoweringError(f"{err}\n(lowering {where})") from err
+        if sub.program.sparse_inputs or sub.program.sparse_outputs:
+            raise LoweringError(f"{where}: sparse inputs or outputs, which inner functions do not take yet")
+        root.program.functions.append(InnerProgram(name, cpp.comment(f"{name}: {where}"), sub.program))
+        return name
+
+    def call_inner(self, function, inputs, results):
+        """Lines calling inner function `function` on `inputs` (variables or Buffers) with
+        output descriptors `results` (a `transpile_tensor` array name)."""
+        return inner.call_lines(self, function, inputs, results)
+
+    def inner_results(self, outputs, name):
+        """Lines declaring `name`, the output descriptors of an inner call computing `outputs`."""
+        return inner.results(self, outputs, name)
+
+    def adopt(self, var, descriptor):
+        """Node output `var` takes the memory an inner function returned in `descriptor`."""
+        return inner.adopt(self, var, descriptor)
 
     def fail(self, status, message, *args):
         """A C++ statement returning error `status` ("shape", "value", ...) with a printf message."""
@@ -168,7 +221,7 @@ class LoweringContext:
         if buf.role == "output":
             buf.slot = self._slot()
             self.emit(f"TR_CHECK(tr::alloc_output(ctx, {buf.name}, {shape if buf.ndim else 'nullptr'}, out[{buf.index}], "
-                      f"{_dtype_const(buf.dtype)}, slots_[{buf.slot}], {cpp.string_literal(buf.label)}));")
+                      f"{dtype_const(buf.dtype)}, slots_[{buf.slot}], {cpp.string_literal(buf.label)}));")
         elif buf.ndim == 0:
             self.emit(f"{buf.name}.data = &{buf.name}_v;")
         else:
@@ -192,13 +245,20 @@ class LoweringContext:
         self.node = None
 
 
-def _dtype_const(dtype):
-    return f"TRANSPILE_{dtype.upper()}"
+def lower(fgraph, input_names=None, output_names=None, printer=cpp_printer, mode=None):
+    """The Program computing `fgraph.outputs` from `fgraph.inputs` (inner graphs of its nodes
+    rewritten with `mode`, FAST_RUN's rewrites by default)."""
+    lc = LoweringContext(printer, mode)
+    lower_graph(lc, fgraph, input_names, output_names)
+    program = lc.program
+    programs = [program] + [f.program for f in program.functions]
+    if any(b.dtype.startswith("complex") for p in programs for b in p.buffers):
+        program.features.add("complex")
+    return program
 
 
-def lower(fgraph, input_names=None, output_names=None, printer=cpp_printer):
-    """The Program computing `fgraph.outputs` from `fgraph.inputs`."""
-    lc = LoweringContext(printer)
+def lower_graph(lc, fgraph, input_names=None, output_names=None):
+    """Fill `lc.program` with the steps computing `fgraph` (the driver, for a graph or an inner graph)."""
     program = lc.program
     input_names = list(input_names or [v.name or f"input{k}" for k, v in enumerate(fgraph.inputs)])
     output_names = list(output_names or [v.name or f"output{k}" for k, v in enumerate(fgraph.outputs)])
@@ -228,8 +288,6 @@ def lower(fgraph, input_names=None, output_names=None, printer=cpp_printer):
     _finish_outputs(lc, fgraph)
     _free_temporaries(lc)
     program.outputs = sorted((b for b in program.buffers if b.role == "output"), key=lambda b: b.index)
-    if any(b.dtype.startswith("complex") for b in program.buffers):
-        program.features.add("complex")
     return program
 
 
@@ -249,7 +307,7 @@ def _bind_inputs(lc, fgraph):
         if buf.ndim:
             lc.emit(f"static const unsigned char in{k}_bcast[] = {{{', '.join('1' if b else '0' for b in buf.broadcastable)}}};")
             bcast = f"in{k}_bcast"
-        lc.emit(f"TR_CHECK(tr::bind_input(ctx, in{k}, in[{k}], {_dtype_const(buf.dtype)}, {bcast}, "
+        lc.emit(f"TR_CHECK(tr::bind_input(ctx, in{k}, in[{k}], {dtype_const(buf.dtype)}, {bcast}, "
                 f"{cpp.string_literal(lc.program.input_names[k])}));")
     lc._end()
 

@@ -29,6 +29,11 @@ DTYPE_CODES = {
     "uint32": 8, "uint64": 9, "float32": 10, "float64": 11, "complex64": 12, "complex128": 13,
 }
 
+def dtype_const(dtype):
+    """The C++ name of a dtype's ABI code: `TRANSPILE_FLOAT64`."""
+    return f"TRANSPILE_{dtype.upper()}"
+
+
 #: largest rank a tensor descriptor carries
 MAX_NDIM = 16
 
@@ -102,6 +107,15 @@ class Step:
 
 
 @dataclass
+class InnerProgram:
+    """An inner graph lowered as a function of the same source (emit/inner.py): `name` is the
+    C++ function, with the run function's ABI; `comment` names the graph node that owns it."""
+    name: str
+    comment: str
+    program: "Program"
+
+
+@dataclass
 class Program:
     buffers: list = field(default_factory=list)
     inputs: list = field(default_factory=list)       # Buffers in call order
@@ -114,6 +128,7 @@ class Program:
     runtimes: dict = field(default_factory=dict)     # runtime family -> its header text (emit/runtime.py)
     sparse_inputs: list = field(default_factory=list)   # sparse_abi.SparsePort per sparse graph input
     sparse_outputs: list = field(default_factory=list)  # ... and per sparse graph output
+    functions: list = field(default_factory=list)    # InnerPrograms, each after those it calls
     n_slots: int = 0
 
     def add_runtime(self, family, text):
@@ -146,4 +161,6 @@ class Program:
             parts.append(s.comment)
             parts.extend(s.lines)
         parts.append(" ".join(sorted(self.features)))
+        for f in self.functions:
+            parts += [f"function {f.name}", f.comment, f.program.summary()]
         return "\n".join(parts)

@@ -37,6 +37,10 @@ HOST_ONLY = {
     "transpile.scan_module.op.Scan": "loops on the host, calling its inner graph compiled once per mode",
 }
 
+#: op class -> predicate(op): nodes of ops that have a rule but run on the host when it holds
+#: (e.g. an OpFromGraph whose inner graph holds a host-only op)
+HOST_ONLY_WHEN = {}
+
 
 class LoweringError(Exception):
     """A node that the native backend cannot compile (no lowering rule, unsupported types)."""
@@ -66,6 +70,11 @@ def register_host_only(op_class, reason):
     HOST_ONLY[name] = reason
 
 
+def register_host_only_when(op_class, predicate):
+    """Declare that nodes of `op_class` (which has a rule) run in Python when `predicate(op)`."""
+    HOST_ONLY_WHEN[op_class] = predicate
+
+
 def find_lowering(op, target="cpp"):
     """The `target` rule for `op` (nearest class in its MRO that has one), or None. The search
     stops at a class that defines its own `perform` without a rule."""
@@ -85,7 +94,7 @@ def is_host_only(op):
     """True when `op` runs in Python: declared host-only, or a user-defined op (outside the
     transpile package) that has no lowering."""
     if find_lowering(op) is not None:
-        return False
+        return any(cls in HOST_ONLY_WHEN and HOST_ONLY_WHEN[cls](op) for cls in type(op).__mro__)
     if not type(op).__module__.startswith("transpile."):
         return True
     return any(f"{c.__module__}.{c.__qualname__}" in HOST_ONLY for c in type(op).__mro__)

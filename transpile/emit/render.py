@@ -80,7 +80,7 @@ def _declarations(program):
     lines = []
     for b in program.locals:
         lines.append(f"{b.decl} {b.name};")
-        if b.role == "temp" and b.ndim == 0:
+        if b.role == "temp" and b.ndim == 0 and b.slot is None:  # on the stack (an adopted one has a slot)
             lines.append(f"{b.ctype} {b.name}_v;")
     for b in program.constants:
         shape, strides, step = list(b.data.shape) or [1], [], 1
@@ -91,6 +91,21 @@ def _declarations(program):
         lines.append(f"{b.decl} {b.name} = {{const_cast<{b.ctype}*>({b.name}_data), "
                      f"{{{', '.join(map(str, shape))}}}, {{{', '.join(map(str, strides))}}}}};")
     return lines
+
+
+def _function(program, name, labels, comment=""):
+    """What the template needs to write one C++ function of `program` (the graph's run
+    function, or an inner graph's: same ABI, its own node labels, constants, slots)."""
+    return {
+        "name": name, "comment": comment, "labels": labels,
+        "node_labels": [cpp.string_literal(label) for label in program.node_labels],
+        "constants": [{"name": b.name, "ctype": b.ctype, "lines": cpp.array_initializer(b.data, b.dtype),
+                       "comment": cpp.comment(f"constant {b.label}: {b.dtype}, shape {b.data.shape}")}
+                      for b in program.constants],
+        "steps": program.steps, "declarations": _declarations(program),
+        "n_slots": program.n_slots, "n_slots_decl": max(program.n_slots, 1),
+        "output_slots": ", ".join(str(b.slot) for b in program.outputs) or "0",
+        "output_slots_decl": max(len(program.outputs), 1), "n_outputs": len(program.outputs)}
 
 
 def render(program, name=None):
@@ -105,8 +120,6 @@ def render(program, name=None):
     headers += [f'"{header_name(family)}"' for family, _ in program.runtime_headers()]
     inputs = [_port(b, n) for b, n in zip(program.inputs, program.input_names)]
     outputs = [_port(b, n) for b, n in zip(program.outputs, program.output_names)]
-    constants = [{"name": b.name, "ctype": b.ctype, "comment": cpp.comment(f"constant {b.label}: {b.dtype}, shape {b.data.shape}"),
-                  "lines": cpp.array_initializer(b.data, b.dtype)} for b in program.constants]
     files = {}
     files["CMakeLists.txt"] = render_template(
         "CMakeLists.txt.j2", hash=hash_, name=name,
@@ -121,11 +134,9 @@ def render(program, name=None):
         inputs=inputs, outputs=outputs)
     files[f"src/{name}.cpp"] = render_template(
         "graph.cpp.j2", hash=hash_, name=name, headers=headers,
-        node_labels=[cpp.string_literal(label) for label in program.node_labels],
-        constants=constants, steps=program.steps,
-        declarations=_declarations(program), n_slots=program.n_slots, n_slots_decl=max(program.n_slots, 1),
-        output_slots=", ".join(str(b.slot) for b in program.outputs) or "0",
-        output_slots_decl=max(len(program.outputs), 1), inputs=inputs, outputs=outputs)
+        n_nodes=len(program.node_labels), main=_function(program, "run_graph", "kNodeLabels"),
+        functions=[_function(f.program, f.name, f"kNodeLabels_{f.name}", f.comment) for f in program.functions],
+        inputs=inputs, outputs=outputs)
     if "blas" in program.features:
         files["src/transpile_blas.h"] = render_template("blas.h.j2", hash=hash_)
     files["src/transpile_runtime.h"] = runtime_header(hash_)

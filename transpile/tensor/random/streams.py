@@ -11,11 +11,14 @@ import numpy as np
 from transpile.graph.basic import Constant, Variable
 from transpile.graph.shared import shared
 from transpile.scalar import dtypes as D
+from transpile.tensor.alloc import arange
 from transpile.tensor.basic import as_tensor_like, as_tensor_variable, constant
+from transpile.tensor.math import cast, eq
 from transpile.tensor.random import philox
 from transpile.tensor.random.draws import (
     CategoricalDraw, ExponentialDraw, GammaDraw, IntegersDraw, PoissonDraw, TruncatedNormalDraw)
 from transpile.tensor.random.op import BinomialDraw, NormalDraw, UniformDraw
+from transpile.tensor.sort import argsort
 
 __all__ = ["DEFAULT_SEED", "MRG_RandomStreams", "RandomStreams"]
 
@@ -29,7 +32,14 @@ def _check_seed(seed):
 
 
 class RandomStreams:
-    """`RandomStreams(seed=None)`: uniform, normal and binomial draws; `seed()` reseeds them all.
+    """`RandomStreams(seed=None)`: random draws; `seed()` reseeds them all.
+
+    Draw ops (one state each): uniform, normal, binomial (and bernoulli = binomial n=1),
+    integers/random_integers, poisson, exponential, gamma, truncated_normal, categorical.
+    Graphs over them: beta = X / (X + Y) of two gammas; multinomial counts n categorical draws
+    per row; choice indexes `a` with integers (p=None), categorical (p given) or the head of a
+    permutation (replace=False); permutation is the stable argsort of float64 uniform keys, and
+    shuffle_row_elements indexes each row with its own permutation.
 
     The same seed gives the same numbers in every process (no global state is involved); the
     default seed is 12345."""
@@ -134,8 +144,6 @@ class RandomStreams:
 
     def multinomial(self, size=None, n=1, pvals=None, ndim=None, dtype="int64"):
         """Counts of `n` draws from each row of the matrix `pvals` (Theano's): same shape as pvals."""
-        from transpile.tensor import arange, eq
-        from transpile.tensor.math import cast
         if pvals is None:
             raise TypeError("multinomial: pvals is required")
         if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 0:
@@ -150,7 +158,6 @@ class RandomStreams:
     def choice(self, size=1, a=2, replace=True, p=None, ndim=None, dtype="int64"):
         """Elements of `a` (a 1-d tensor, or an int n for arange(n)) at uniform indices, or with
         probabilities `p`; without replacement, the first elements of a permutation."""
-        from transpile.tensor.math import cast
         a = as_tensor_variable(a)
         if a.ndim > 1:
             raise TypeError(f"choice: a must be an int or a vector, got {a.type}")
@@ -171,8 +178,6 @@ class RandomStreams:
     def permutation(self, size=None, n=1, ndim=None, dtype="int64"):
         """Permutations of arange(n), one per entry of `size`: shape size + (n,). Each is the
         stable argsort of n float64 uniform keys (ties, of probability < n**2 / 2**54, keep order)."""
-        from transpile.tensor import argsort
-        from transpile.tensor.math import cast
         if size is None:
             size = ()
         entries = tuple(size) if isinstance(size, (tuple, list)) else (size,)
@@ -181,7 +186,6 @@ class RandomStreams:
 
     def shuffle_row_elements(self, input):
         """`input` with the elements of every row (last axis) shuffled independently."""
-        from transpile.tensor import arange
         input = as_tensor_variable(input)
         if input.ndim == 0:
             raise TypeError("shuffle_row_elements: input must have at least one dim")
@@ -216,12 +220,10 @@ def _float_params(a, b, dtype, what):
     dtype = D.check_dtype(dtype)
     if dtype not in D.FLOAT:
         raise TypeError(f"{what}: dtype must be float32 or float64, got {dtype}")
-    from transpile.tensor.math import cast
     return cast(a, dtype), cast(b, dtype), dtype
 
 
 def _int_param(value, what):
-    from transpile.tensor.math import cast
     value = as_tensor_variable(value)
     if not D.is_integer(value.dtype):
         raise TypeError(f"{what}: low and high must be integers, got {value.type}")

@@ -1,4 +1,4 @@
-"""Random draws (`UniformDraw`, `NormalDraw`, `BinomialDraw`): (state, size, *params) ->
+"""Random draws (uniform, normal, binomial and the bounded-round samplers of `sampling.py`): (state, size, *params) ->
 (new_state, sample), bit-identical to the numpy reference (the samplers are in
 templates/runtime/random.h.j2). The state [key, counter] is read, the new state is [key, counter + 1], and
 the sample is filled by element ranges split across threads (the generator is counter-based,

@@ -152,6 +152,8 @@ def test_parameter_errors(mode):
         (srng.categorical(x, size=(3,)), [1.5, -0.5], "non-negative"),
         (srng.categorical(x.dimshuffle("x", 0), size=(3,)), [0.5, 0.5], None),
         (srng.gamma(x, size=(3,)), [1.0, 2.0], "broadcast"),
+        (srng.bernoulli(x, size=(2,)), [0.5, 1.5], "0 <= p <= 1"),
+        (srng.binomial((3, 2), n=0, p=x), [0.5, -0.1], "0 <= p <= 1"),
     ]
     for out, value, match in cases:
         f = transpile.function([x], out, mode=mode)
@@ -166,6 +168,13 @@ def test_parameter_errors(mode):
         srng.integers(0.5, 3)
     with pytest.raises(TypeError, match="categories last"):
         srng.categorical(np.float64(1.0))
+    with pytest.raises(ValueError, match="without replacement"):
+        srng.choice(size=(2, 3), a=5, replace=False)
+    k = T.lscalar("k")
+    f = transpile.function([k], srng.choice(size=(5,), a=k, replace=False), mode=mode)
+    assert sorted(f(5)) == [0, 1, 2, 3, 4]
+    with pytest.raises(ValueError, match="reshape"):
+        f(3)
     f = transpile.function([x], srng.categorical(x, size=(0,)), mode=mode)
     assert f(np.array([2.0, 3.0])).shape == (0,)  # an empty sample checks nothing (no row is used)
 

@@ -42,7 +42,7 @@ Normal (element i uses block i, words w0..w3; computed in float64, then rounded 
   LOG_COEFS = 1/(2k+1), COS_COEFS = (-1)^k/(2k)!, SIN_COEFS = (-1)^k/(2k+1)!, each correctly
   rounded).
 
-Binomial(n, p), n a non-negative int: element i counts the trials j = 0..n-1 with
+Binomial(n, p), n a non-negative int, every p in [0, 1] (else ValueError): element i counts the trials j = 0..n-1 with
   u53(word 2(i*n+j), word 2(i*n+j)+1) < double(p_i), p broadcast to the size; the count is then
   converted to the output dtype (int64 by default).
 

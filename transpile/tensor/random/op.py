@@ -140,7 +140,7 @@ class BinomialDraw(RandomDraw):
         self.n = int(n)
 
     def sample(self, shape, key, counter, params):
-        return distributions.binomial(shape, self.n, params[0], self.dtype, key, counter)
+        return distributions.binomial(shape, self.n, params[0], self.dtype, key, counter, str(self))
 
     def __str__(self):
         return f"BinomialDraw{{{self.dtype}, ndim={self.ndim}, n={self.n}}}"

@@ -18,6 +18,7 @@ from transpile.tensor.random import philox
 from transpile.tensor.random.draws import (
     CategoricalDraw, ExponentialDraw, GammaDraw, IntegersDraw, PoissonDraw, TruncatedNormalDraw)
 from transpile.tensor.random.op import BinomialDraw, NormalDraw, UniformDraw
+from transpile.tensor.shape import shape_entries, static_int
 from transpile.tensor.sort import argsort
 
 __all__ = ["DEFAULT_SEED", "MRG_RandomStreams", "RandomStreams"]
@@ -166,6 +167,10 @@ class RandomStreams:
             if p is not None:
                 raise NotImplementedError("choice: replace=False with p is not implemented")
             size, nd = _size(size, ndim, [])
+            known = len(a.data) if isinstance(a, Constant) and a.ndim == 1 else static_int(a) if a.ndim == 0 else None
+            wanted = int(np.prod(size.data)) if isinstance(size, Constant) else None
+            if known is not None and wanted is not None and wanted > known:
+                raise ValueError(f"choice: cannot take {wanted} samples without replacement from {known}")
             perm = self.permutation(n=length)
             count = size.prod() if nd else 1
             idx = perm[:count].reshape(size, ndim=nd)
@@ -236,7 +241,6 @@ def _is_const(var, value):
 
 def _size(size, ndim, params):
     """(int64 size vector, ndim) from a size argument, or from the parameters' shape."""
-    from transpile.tensor.shape import shape_entries, static_int
     if size is None:
         if ndim is not None and ndim != max((p.ndim for p in params), default=0):
             raise ValueError(f"ndim={ndim} but size is None and the parameters have "

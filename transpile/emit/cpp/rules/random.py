@@ -16,6 +16,7 @@ _SAMPLERS = {UniformDraw: "uniform", NormalDraw: "normal", BinomialDraw: "binomi
              TruncatedNormalDraw: "truncated_normal", CategoricalDraw: "categorical"}
 #: samplers whose parameters are checked per element (they return false on a bad one): the message
 _CHECKED = {
+    "binomial": "binomial needs 0 <= p <= 1",
     "integers": "integers need low < high and high - low <= 2**53",
     "poisson": f"poisson needs 0 <= lam <= {smp.POISSON_LAM_MAX:g}",
     "exponential": "exponential needs scale >= 0",
@@ -76,8 +77,9 @@ def lower_random_draw(lc, node):
     lc.emit(f"const int64_t n_ = {n};")
     work = "n_"
     if kind == "binomial":
-        call = (f"rnd::binomial({out.name}.data, lo_, hi_, {nd}, {out.name}.shape, {lc.name(params[0])}.data, ps0_, "
-                f"int64_t({op.n}), key_, counter_);")
+        lc.emit("std::atomic<bool> bad_{false};")
+        call = (f"if (!rnd::binomial({out.name}.data, lo_, hi_, {nd}, {out.name}.shape, {lc.name(params[0])}.data, ps0_, "
+                f"int64_t({op.n}), key_, counter_)) bad_.store(true);")
         work = f"n_ * {max(op.n, 1)}"
     elif kind in ("uniform", "normal"):
         call = f"rnd::{kind}({out.name}.data, lo_, hi_, key_, counter_);"

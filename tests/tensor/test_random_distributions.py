@@ -110,9 +110,9 @@ def test_shapes_dtypes_and_broadcasting(mode):
             srng.gamma(2.0, T.as_tensor_variable([0.0, 1.0]), size=(3, 2), dtype="float32"),
             srng.categorical(onehot, size=(4, 3)), srng.multinomial(n=4, pvals=onehot),
             srng.exponential(size=(2, 0)), srng.categorical(np.full((2, 5), 0.2)),
-            srng.shuffle_row_elements(np.arange(24.0).reshape(2, 3, 4)), srng.choice(size=(3,), a=4, replace=False)]
+            srng.shuffle_row_elements(np.arange(24.0).reshape(2, 3, 4)), srng.choice(size=(3,), a=4, replace=False), srng.random_integers((2000,), 1, 3, dtype="uint8")]
     f = transpile.function([lam, low, high], outs, mode=mode)
-    po, it, ga, ca, mu, ex, c2, sh, ch = f(np.array([0.0, 1000.0]), np.array([0, 5, -10]),
+    po, it, ga, ca, mu, ex, c2, sh, ch, ri = f(np.array([0.0, 1000.0]), np.array([0, 5, -10]),
                                           np.array([[1, 6, -9], [100, 1000, 10]]))
     assert po.dtype == np.int64 and po.shape == (50, 2)
     assert np.all(po[:, 0] == 0) and 900 < po[:, 1].mean() < 1100
@@ -126,6 +126,7 @@ def test_shapes_dtypes_and_broadcasting(mode):
     assert sh.shape == (2, 3, 4)
     np.testing.assert_array_equal(np.sort(sh, axis=-1), np.arange(24.0).reshape(2, 3, 4))
     assert ch.shape == (3,) and len(set(ch)) == 3 and set(ch) <= {0, 1, 2, 3}
+    assert ri.dtype == np.uint8 and set(np.unique(ri)) == {1, 2, 3}  # Theano's: both ends included
 
 
 def test_state_advances_and_seed_resets(mode):

@@ -275,6 +275,12 @@ NOT_DIFFERENTIABLE = {
     "transpile.tensor.random.op.UniformDraw": "random draws: no gradient with respect to the state",
     "transpile.tensor.random.op.NormalDraw": "random draws: no gradient with respect to the state",
     "transpile.tensor.random.op.BinomialDraw": "random draws: no gradient with respect to the state",
+    "transpile.tensor.random.draws.CategoricalDraw": "random draws: not differentiable in their parameters",
+    "transpile.tensor.random.draws.ExponentialDraw": "random draws: not differentiable in their parameters",
+    "transpile.tensor.random.draws.GammaDraw": "random draws: not differentiable in their parameters",
+    "transpile.tensor.random.draws.IntegersDraw": "random draws: not differentiable in their parameters",
+    "transpile.tensor.random.draws.PoissonDraw": "random draws: not differentiable in their parameters",
+    "transpile.tensor.random.draws.TruncatedNormalDraw": "random draws: not differentiable in their parameters",
     "transpile.gradient_extras.UndefinedGrad": "undefined by design (tests/test_gradient_extras.py checks the error)",
 }
 

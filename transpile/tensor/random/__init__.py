@@ -42,11 +42,19 @@ Normal (element i uses block i, words w0..w3; computed in float64, then rounded 
   LOG_COEFS = 1/(2k+1), COS_COEFS = (-1)^k/(2k)!, SIN_COEFS = (-1)^k/(2k+1)!, each correctly
   rounded).
 
-Binomial(n, p), n a non-negative int: element i counts the trials j = 0..n-1 with
+Binomial(n, p), n a non-negative int, every p in [0, 1] (else ValueError): element i counts the trials j = 0..n-1 with
   u53(word 2(i*n+j), word 2(i*n+j)+1) < double(p_i), p broadcast to the size; the count is then
   converted to the output dtype (int64 by default).
+
+More samplers (integers, poisson, exponential, gamma, truncated normal, categorical) read the
+same word stream with a fixed number of rounds per element: their layout and algorithms are
+specified in `sampling.py`. bernoulli, beta, multinomial, choice, permutation and
+shuffle_row_elements are graphs over those draws (see `RandomStreams`).
 """
+from transpile.tensor.random.draws import (
+    CategoricalDraw, ExponentialDraw, GammaDraw, IntegersDraw, PoissonDraw, TruncatedNormalDraw)
 from transpile.tensor.random.op import BinomialDraw, NormalDraw, RandomDraw, UniformDraw
 from transpile.tensor.random.streams import MRG_RandomStreams, RandomStreams
 
-__all__ = ["BinomialDraw", "MRG_RandomStreams", "NormalDraw", "RandomDraw", "RandomStreams", "UniformDraw"]
+__all__ = ["BinomialDraw", "CategoricalDraw", "ExponentialDraw", "GammaDraw", "IntegersDraw", "MRG_RandomStreams",
+           "NormalDraw", "PoissonDraw", "RandomDraw", "RandomStreams", "TruncatedNormalDraw", "UniformDraw"]

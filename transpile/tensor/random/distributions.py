@@ -94,11 +94,13 @@ def normal(size, dtype, key, counter):
     return z.astype(dtype).reshape(size)
 
 
-def binomial(size, n, p, dtype, key, counter):
+def binomial(size, n, p, dtype, key, counter, where="binomial"):
     """Binomial(n, p) counts: trial j of element i succeeds when uniform number i*n+j (53 bits,
     words 2(i*n+j) and 2(i*n+j)+1) is < p[i] (p as float64, broadcast to `size`)."""
     count = int(np.prod(size, dtype=np.int64))
     p = np.broadcast_to(np.asarray(p, dtype=np.float64), size).reshape(-1)
+    if count and not np.all((p >= 0.0) & (p <= 1.0)):
+        raise ValueError(f"{where}: binomial needs 0 <= p <= 1")
     out = np.zeros(count, dtype=np.int64)
     if n > 0:
         step = max(1, _CHUNK // n)

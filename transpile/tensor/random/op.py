@@ -40,6 +40,8 @@ class RandomDraw(Op):
     default_output = 1
     n_params = 0
     dtypes = D.FLOAT
+    #: trailing dims of the parameters beyond the sample's (categorical's categories)
+    param_core_dims = 0
 
     def __init__(self, ndim, dtype):
         self.ndim = int(ndim)
@@ -61,8 +63,9 @@ class RandomDraw(Op):
             raise TypeError(f"{self} takes {self.n_params} parameter(s), got {len(params)}")
         params = [as_tensor_variable(p) for p in params]
         for p in params:
-            if p.ndim > self.ndim:
-                raise TypeError(f"{self}: parameter {p} ({p.type}) has more dims than the sample ({self.ndim})")
+            if p.ndim > self.ndim + self.param_core_dims or p.ndim < self.param_core_dims:
+                raise TypeError(f"{self}: parameter {p} ({p.type}) must have {self.param_core_dims} to "
+                                f"{self.ndim + self.param_core_dims} dims")
         bcast = (False,) * self.ndim
         if isinstance(size, Constant):
             if size.data.shape != (self.ndim,):
@@ -78,11 +81,15 @@ class RandomDraw(Op):
             raise ValueError(f"{self}: size has {len(shape)} entries, expected {self.ndim}: {shape}")
         if any(s < 0 for s in shape):
             raise ValueError(f"{self}: size must be non-negative, got {shape}")
+        core = self.param_core_dims
         for p in params:
+            batch = np.shape(p)[:np.ndim(p) - core]
             try:
-                np.broadcast_to(p, shape)
+                ok = np.broadcast_shapes(batch, shape) == shape
             except ValueError:
-                raise ValueError(f"{self}: parameter of shape {np.shape(p)} cannot be broadcast to size {shape}") from None
+                ok = False
+            if not ok:
+                raise ValueError(f"{self}: parameter of shape {np.shape(p)} cannot be broadcast to size {shape}")
         output_storage[0][0] = np.array([key, (counter + 1) & philox.MASK64], dtype=np.uint64)
         output_storage[1][0] = self.sample(shape, key, counter, params)
 
@@ -133,7 +140,7 @@ class BinomialDraw(RandomDraw):
         self.n = int(n)
 
     def sample(self, shape, key, counter, params):
-        return distributions.binomial(shape, self.n, params[0], self.dtype, key, counter)
+        return distributions.binomial(shape, self.n, params[0], self.dtype, key, counter, str(self))
 
     def __str__(self):
         return f"BinomialDraw{{{self.dtype}, ndim={self.ndim}, n={self.n}}}"

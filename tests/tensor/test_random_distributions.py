@@ -1,0 +1,186 @@
+"""The bounded-round samplers of RandomStreams (integers, poisson, exponential, gamma, beta,
+truncated_normal, categorical, multinomial, choice, permutation, shuffle_row_elements,
+bernoulli): bit-identical streams in the reference and native modes, statistics against scipy,
+shapes/dtypes/broadcasting, state advancing and parameter errors (each test runs per mode)."""
+import numpy as np
+import pytest
+from scipy import stats
+
+import transpile
+import transpile.tensor as T
+from transpile.tensor.random import sampling
+
+
+@pytest.fixture(autouse=True)
+def _float64_default():
+    with transpile.config.change_flags(floatX="float64"):
+        yield
+
+
+def _all_draws(srng, lam, shp, pv, n):
+    """One of every sampler, with tensor parameters, broadcasting, float32/int dtypes, symbolic,
+    empty and 0-d sizes."""
+    return [
+        srng.integers(-3, 7, size=(4, 5)), srng.random_integers((n, 3), low=T.as_tensor_variable([0, 10, -5]),
+                                                                  high=20, dtype="int32"),
+        srng.integers(2 ** 40, size=(6,)),
+        srng.poisson(lam, size=(3, 4)), srng.poisson(lam[:, 0]), srng.poisson(250.0, size=(5,), dtype="float32"),
+        srng.exponential(2.5, size=(3, 3), dtype="float32"), srng.exponential(lam * 0.1 + 1.0),
+        srng.gamma(shp, 1.5, size=(2, 4)), srng.gamma(0.3, size=(n,), dtype="float32"),
+        srng.beta(0.7, shp, size=(2, 4)),
+        srng.truncated_normal((n, 2)), srng.truncated_normal((3,), avg=1.0, std=3.0, dtype="float32"),
+        srng.categorical(pv), srng.categorical(pv[0], size=(n,), dtype="int32"),
+        srng.categorical(pv.dimshuffle("x", 0, 1), size=(2, 3)),
+        srng.multinomial(n=6, pvals=pv), srng.choice(size=(2, 2), a=T.as_tensor_variable([5.0, 6.0, 7.0])),
+        srng.choice(size=(4,), a=6, p=pv[1]), srng.choice(size=(3,), a=8, replace=False),
+        srng.permutation(n=7), srng.permutation(size=(2,), n=5), srng.shuffle_row_elements(pv),
+        srng.bernoulli(0.25, size=(n, 4)), srng.poisson(3.0, size=()), srng.gamma(2.0, size=(0, 3)),
+    ]
+
+
+def _function(mode):
+    lam, shp, pv, n = T.matrix("lam"), T.vector("shp"), T.matrix("pv"), T.lscalar("n")
+    srng = T.random.RandomStreams(seed=77)
+    return transpile.function([lam, shp, pv, n], _all_draws(srng, lam, shp, pv, n), mode=mode), srng
+
+
+@pytest.mark.single_mode
+def test_reference_and_native_streams_are_bit_identical(rng):
+    native, native_srng = _function("FAST_RUN")
+    reference, reference_srng = _function("FAST_COMPILE")
+    lam = np.array([[0.0], [3.5], [40.0]])
+    shp = np.array([0.4, 1.0, 2.5, 30.0])
+    pv = rng.random((3, 4))
+    pv /= pv.sum(axis=1, keepdims=True)
+    affine = {12}  # avg + std * z: an elementwise graph the native code may contract into an FMA
+    for call, n in enumerate([5, 0, 9]):
+        got, want = native(lam, shp, pv, n), reference(lam, shp, pv, n)
+        for k, (g, w) in enumerate(zip(got, want)):
+            assert (g.dtype, g.shape) == (w.dtype, w.shape), f"call {call}, draw {k}"
+            if k in affine:
+                np.testing.assert_allclose(g, w, rtol=1e-6, err_msg=f"call {call}, draw {k}")
+            else:
+                assert g.tobytes() == w.tobytes(), f"call {call}, draw {k}: {g} vs {w}"
+        for (s, _), (r, _) in zip(native_srng.state_updates, reference_srng.state_updates):
+            np.testing.assert_array_equal(s.get_value(), r.get_value())
+            assert s.get_value()[1] == call + 1
+
+
+def test_statistics_against_scipy(mode):
+    srng = T.random.RandomStreams(seed=2024)
+    m = 20000
+    pv = np.array([0.1, 0.2, 0.3, 0.4])
+    outs = [srng.exponential(2.0, size=(m,)), srng.gamma(0.5, 2.0, size=(m,)), srng.gamma(3.5, size=(m,)),
+            srng.beta(2.0, 5.0, size=(m,)), srng.truncated_normal((m,), avg=1.0, std=2.0),
+            srng.poisson(3.5, size=(m,)), srng.poisson(300.0, size=(m,)), srng.integers(-2, 5, size=(m,)),
+            srng.categorical(pv, size=(m,)), srng.multinomial(n=50, pvals=np.tile(pv, (2000, 1))),
+            srng.permutation(size=(m // 10,), n=5), srng.bernoulli(0.3, size=(m,)),
+            srng.choice(size=(m,), a=4, p=pv)]
+    exp_, g05, g35, be, tn, po, po_big, ints, cat, mult, perm, bern, cho = transpile.function([], outs, mode=mode)()
+    for x, dist in [(exp_, stats.expon(scale=2.0)), (g05, stats.gamma(0.5, scale=2.0)), (g35, stats.gamma(3.5)),
+                    (be, stats.beta(2.0, 5.0)), (tn, stats.truncnorm(-2, 2, loc=1.0, scale=2.0))]:
+        assert stats.kstest(x, dist.cdf).pvalue > 1e-3, dist.dist.name
+    assert np.all(np.abs(tn - 1.0) <= 4.0)
+
+    def chi2(counts, probs):
+        return stats.chisquare(counts, probs * counts.sum()).pvalue
+
+    k = np.arange(12)
+    observed = np.bincount(np.minimum(po, 11), minlength=12)
+    probs = np.append(stats.poisson(3.5).pmf(k[:-1]), stats.poisson(3.5).sf(10))
+    assert chi2(observed, probs) > 1e-3
+    assert abs(po_big.mean() - 300) < 0.5 and abs(po_big.var() / 300 - 1) < 0.05
+    assert ints.min() == -2 and ints.max() == 4 and chi2(np.bincount(ints + 2), np.full(7, 1 / 7)) > 1e-3
+    assert chi2(np.bincount(cat, minlength=4), pv) > 1e-3
+    assert chi2(np.bincount(cho, minlength=4), pv) > 1e-3
+    assert np.all(mult.sum(axis=1) == 50)
+    np.testing.assert_allclose(mult.mean(axis=0), 50 * pv, rtol=0.02)
+    assert np.all(np.sort(perm, axis=1) == np.arange(5))
+    for pos in range(5):
+        assert chi2(np.bincount(perm[:, pos], minlength=5), np.full(5, 0.2)) > 1e-3
+    assert stats.binomtest(int(bern.sum()), m, 0.3).pvalue > 1e-4 and set(np.unique(bern)) == {0, 1}
+
+
+def test_shapes_dtypes_and_broadcasting(mode):
+    srng = T.random.RandomStreams(seed=9)
+    lam = T.vector("lam")
+    low, high = T.lvector("low"), T.lmatrix("high")
+    onehot = np.eye(3)[[2, 0, 1]]
+    outs = [srng.poisson(lam, size=(50, 2)), srng.integers(low, high, size=(40, 2, 3), dtype="int16"),
+            srng.gamma(2.0, T.as_tensor_variable([0.0, 1.0]), size=(3, 2), dtype="float32"),
+            srng.categorical(onehot, size=(4, 3)), srng.multinomial(n=4, pvals=onehot),
+            srng.exponential(size=(2, 0)), srng.categorical(np.full((2, 5), 0.2)),
+            srng.shuffle_row_elements(np.arange(24.0).reshape(2, 3, 4)), srng.choice(size=(3,), a=4, replace=False), srng.random_integers((2000,), 1, 3, dtype="uint8")]
+    f = transpile.function([lam, low, high], outs, mode=mode)
+    po, it, ga, ca, mu, ex, c2, sh, ch, ri = f(np.array([0.0, 1000.0]), np.array([0, 5, -10]),
+                                          np.array([[1, 6, -9], [100, 1000, 10]]))
+    assert po.dtype == np.int64 and po.shape == (50, 2)
+    assert np.all(po[:, 0] == 0) and 900 < po[:, 1].mean() < 1100
+    assert it.dtype == np.int16 and it.shape == (40, 2, 3)
+    assert np.all(it[:, 0] == [0, 5, -10]) and np.all(it[:, 1] >= [0, 5, -10]) and np.all(it[:, 1] < [100, 1000, 10])
+    assert ga.dtype == np.float32 and np.all(ga[:, 0] == 0) and np.all(ga[:, 1] > 0)
+    np.testing.assert_array_equal(ca, np.broadcast_to([2, 0, 1], (4, 3)))
+    np.testing.assert_array_equal(mu, 4 * onehot)
+    assert ex.shape == (2, 0) and ex.dtype == np.float64
+    assert c2.shape == (2,) and np.all((0 <= c2) & (c2 < 5))
+    assert sh.shape == (2, 3, 4)
+    np.testing.assert_array_equal(np.sort(sh, axis=-1), np.arange(24.0).reshape(2, 3, 4))
+    assert ch.shape == (3,) and len(set(ch)) == 3 and set(ch) <= {0, 1, 2, 3}
+    assert ri.dtype == np.uint8 and set(np.unique(ri)) == {1, 2, 3}  # Theano's: both ends included
+
+
+def test_state_advances_and_seed_resets(mode):
+    srng = T.random.RandomStreams(seed=3)
+    outs = [srng.poisson(4.0, size=(20,)), srng.gamma(1.5, size=(20,)), srng.categorical(np.full(6, 1 / 6), size=(20,)),
+            srng.truncated_normal((20,)), srng.integers(1000, size=(20,))]
+    f = transpile.function([], outs, mode=mode)
+    first, second = f(), f()
+    assert all(not np.array_equal(a, b) for a, b in zip(first, second))
+    srng.seed(3)
+    for a, b in zip(first, f()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_parameter_errors(mode):
+    srng = T.random.RandomStreams(seed=1)
+    x = T.vector("x")
+    cases = [
+        (srng.poisson(x, size=(2,)), [1.0, -1.0], "lam"), (srng.poisson(x, size=(2,)), [1.0, 2e7], "lam"),
+        (srng.integers(0, T.cast(x, "int64"), size=(2,)), [3.0, 0.0], "low < high"),
+        (srng.gamma(x, size=(2,)), [1.0, 0.0], "shape"), (srng.gamma(1.0, x, size=(2,)), [1.0, -1.0], "scale"),
+        (srng.exponential(x, size=(2,)), [-1.0, 1.0], "scale"),
+        (srng.categorical(x, size=(3,)), [0.5, 0.6], "summing to 1"),
+        (srng.categorical(x, size=(3,)), [1.5, -0.5], "non-negative"),
+        (srng.categorical(x.dimshuffle("x", 0), size=(3,)), [0.5, 0.5], None),
+        (srng.gamma(x, size=(3,)), [1.0, 2.0], "broadcast"),
+        (srng.bernoulli(x, size=(2,)), [0.5, 1.5], "0 <= p <= 1"),
+        (srng.binomial((3, 2), n=0, p=x), [0.5, -0.1], "0 <= p <= 1"),
+    ]
+    for out, value, match in cases:
+        f = transpile.function([x], out, mode=mode)
+        if match is None:
+            f(np.array(value))
+        else:
+            with pytest.raises(ValueError, match=match):
+                f(np.array(value))
+    with pytest.raises(ValueError, match="non-negative int"):
+        srng.multinomial(n=-1, pvals=np.full((2, 2), 0.5))
+    with pytest.raises(TypeError, match="integers"):
+        srng.integers(0.5, 3)
+    with pytest.raises(TypeError, match="categories last"):
+        srng.categorical(np.float64(1.0))
+    with pytest.raises(ValueError, match="without replacement"):
+        srng.choice(size=(2, 3), a=5, replace=False)
+    k = T.lscalar("k")
+    f = transpile.function([k], srng.choice(size=(5,), a=k, replace=False), mode=mode)
+    assert sorted(f(5)) == [0, 1, 2, 3, 4]
+    with pytest.raises(ValueError, match="reshape"):
+        f(3)
+    f = transpile.function([x], srng.categorical(x, size=(0,)), mode=mode)
+    assert f(np.array([2.0, 3.0])).shape == (0,)  # an empty sample checks nothing (no row is used)
+
+
+def test_exp_neg_is_accurate():
+    x = -np.concatenate([np.linspace(0, 708, 20001), np.geomspace(1e-300, 1, 500)])
+    np.testing.assert_allclose(sampling.exp_neg(x), np.exp(x), rtol=4e-16, atol=1e-320)
+    assert sampling.exp_neg(np.array([-800.0, -np.inf]))[0] == 0.0

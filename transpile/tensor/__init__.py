@@ -19,6 +19,7 @@ from transpile.tensor.subtensor import *  # noqa: F401,F403  indexing, inc/set_s
 from transpile.tensor.blas import *  # noqa: F401,F403  dot, tensordot, outer, batched_dot
 from transpile.tensor import nnet  # noqa: F401
 from transpile.tensor import random  # noqa: F401
+from transpile.tensor import linalg, nlinalg, slinalg  # noqa: F401  (T.nlinalg.det, T.linalg.solve, ...)
 
 
 def grad(*args, **kwargs):

@@ -4,3 +4,4 @@ from transpile.emit.rules import conv, pool, softmax, xent  # noqa: F401  (nnet)
 from transpile.emit.rules import stats, subtensor_advanced, subtensor_inc, tensordot  # noqa: F401
 from transpile.emit.rules import gradient, random  # noqa: F401
 from transpile.emit.rules import sparse_arith, sparse_basic, sparse_dot, sparse_structured  # noqa: F401  (sparse)
+from transpile.emit.rules import linalg  # noqa: F401  (LAPACK)

@@ -23,7 +23,7 @@ def _col(v):
 
 def _inverse_gaps(values):
     """F[i, j] = 1 / (values[j] - values[i]) off the diagonal, 0 on it."""
-    eye = identity_of(_col(values))
+    eye = identity_of(_row(values))
     gaps = _row(values) - _col(values)
     return (1 - eye) / (gaps + eye)
 
@@ -138,7 +138,7 @@ class SVD(Op):
         (x,) = inputs
         u, s, vh = SVD(False, True)(x)
         gs = output_grads[1] if self.compute_uv else output_grads[0]
-        core = identity_of(_col(s)) * _row(gs)
+        core = identity_of(_row(s)) * _row(gs)
         if not self.compute_uv:
             return [grad_like(matmul(matmul(u, core), vh), x)]
         if self.full_matrices:
@@ -147,8 +147,8 @@ class SVD(Op):
         gu, gvh = output_grads[0], output_grads[2]
         v, gv = mT(vh), mT(gvh)
         f = _inverse_gaps(s * s)
-        s_mat = identity_of(_col(s)) * _row(s)
-        s_inv = identity_of(_col(s)) * _row(1 / s)
+        s_mat = identity_of(_row(s)) * _row(s)
+        s_inv = identity_of(_row(s)) * _row(1 / s)
         ut_gu, vt_gv = matmul(mT(u), gu), matmul(mT(v), gv)
         inner = (matmul(f * (ut_gu - mT(ut_gu)), s_mat) + core + matmul(s_mat, f * (vt_gv - mT(vt_gv))))
         g = matmul(matmul(u, inner), vh)

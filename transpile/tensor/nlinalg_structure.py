@@ -95,8 +95,9 @@ class DiagonalScatter(Op):
         return [input_shapes[0]]
 
     def grad(self, inputs, output_grads):
+        import transpile.tensor as T
         (x, values), (gz,) = inputs, output_grads
-        return [grad_like(x.zeros_like(), x), grad_like(ExtractDiag(self.offset, self.axis1, self.axis2)(gz), values)]
+        return [grad_like(T.zeros_like(x), x), grad_like(ExtractDiag(self.offset, self.axis1, self.axis2)(gz), values)]
 
     def __str__(self):
         return f"DiagonalScatter{{offset={self.offset}, axis1={self.axis1}, axis2={self.axis2}}}"

@@ -8,6 +8,7 @@ import scipy.linalg as sl
 import transpile
 import transpile.tensor as T
 from transpile import function
+from transpile.compile.cache import BuildError
 from transpile.gradient import verify_grad
 from transpile.tensor import linalg as L
 
@@ -164,3 +165,12 @@ def test_gaussian_process_regression_fits_by_gradient_descent(rng):
     expected = 0.5 * y_train @ np.linalg.solve(kk, y_train) + 0.5 * np.linalg.slogdet(kk)[1] + 12.5 * np.log(2 * np.pi)
     final = function([x, y], nll, mode="FAST_RUN")(x_train, y_train)
     np.testing.assert_allclose(final, expected, rtol=1e-8)
+
+
+@pytest.mark.single_mode
+def test_exported_project_finds_lapack_or_says_it_needs_one(tmp_path):
+    a, b = T.matrix("a"), T.vector("b")
+    project = transpile.export(function([a, b], [L.solve(a, b), L.det(a)], mode="FAST_RUN"), tmp_path / "p", "lin")
+    project.build(python=False)  # configured with scipy-openblas32's LAPACK, compiled and linked
+    with pytest.raises(BuildError, match="needs LAPACK"):
+        project.build(build_dir=tmp_path / "no_lapack", cmake_args=["-DTRANSPILE_BLAS=OFF"], python=False)

@@ -9,8 +9,8 @@ from transpile.graph.basic import Apply
 from transpile.graph.op import Op
 from transpile.tensor.basic import as_tensor_variable
 from transpile.tensor.blas import grad_like
-from transpile.tensor.linalg_common import (as_matrices, check_square, expand_last, float_dtype, identity_of, matmul, mT,
-                                            tensor_of)
+from transpile.tensor.linalg_common import (as_matrices, check_square, expand_last, float_dtype, identity_of, matmul,
+                                            mT, tensor_of)
 from transpile.tensor.nlinalg_decomp import QR, SVD, Eig, Eigh, eig, eigh, eigvalsh, qr, svd  # noqa: F401
 from transpile.tensor.nlinalg_structure import (AllocDiag, ExtractDiag, alloc_diag, diag, diagonal,  # noqa: F401
                                                 extract_diag, kron, norm, trace)

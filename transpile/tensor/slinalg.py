@@ -12,7 +12,8 @@ from transpile.graph.basic import Apply
 from transpile.graph.op import Op
 from transpile.tensor.basic import as_tensor_variable
 from transpile.tensor.blas import grad_like
-from transpile.tensor.linalg_common import as_matrices, check_square, float_dtype, identity_of, matmul, mT, tensor_of, tri_mask
+from transpile.tensor.linalg_common import (as_matrices, check_square, float_dtype, identity_of, matmul, mT, tensor_of,
+                                            tri_mask)
 
 __all__ = ["Cholesky", "Solve", "SolveTriangular", "CholeskySolve", "Expm",
            "cholesky", "solve", "solve_triangular", "solve_lower_triangular", "solve_upper_triangular", "cho_solve",

@@ -12,6 +12,7 @@ from transpile.graph.basic import Apply
 from transpile.graph.op import Op
 from transpile.tensor.basic import as_tensor_variable
 from transpile.tensor.blas import grad_like
+from transpile.tensor.elemwise import DimShuffle
 from transpile.tensor.linalg_common import (as_matrices, check_square, float_dtype, identity_of, matmul, mT, tensor_of,
                                             tri_mask)
 
@@ -29,7 +30,6 @@ def _outer(g, x, b_ndim):
     """g @ x^T for matrices, the outer product g x^T for vectors (batched)."""
     if b_ndim == 2:
         return matmul(g, mT(x))
-    from transpile.tensor.elemwise import DimShuffle
     n = g.ndim
     gc = DimShuffle(g.broadcastable, list(range(n)) + ["x"])(g)
     xr = DimShuffle(x.broadcastable, list(range(n - 1)) + ["x", n - 1])(x)

@@ -72,6 +72,11 @@ def test_values_match_numpy(dtype, rng):
         (L.matrix_power(m, 0), np.eye(4)),
         (L.tensorinv(t, ind=1), np.linalg.tensorinv(t4, ind=1)),
         (L.tensorsolve(m, y[:4, 0]), np.linalg.tensorsolve(square, rhs[:4, 0])),
+        (L.inv(b.dimshuffle(0, 2, 1)[:, ::-1]), np.linalg.inv(np.swapaxes(batch, 1, 2)[:, ::-1])),
+        (L.det(b[::-1, :, ::-1]), np.linalg.det(batch[::-1, :, ::-1])),
+        (L.slogdet(m.T)[1], np.linalg.slogdet(square.T)[1]),
+        (L.eigvalsh(b[1, ::-1, ::-1]), np.linalg.eigvalsh(batch[1, ::-1, ::-1])),
+        (nlinalg.matrix_dot(m, m, m[:, :2]), square @ square @ square[:, :2]),
     ]
     f = function([b, m, r, y, t], [c[0] for c in cases] + [v], on_unused_input="ignore")
     got = f(batch, square, rect, rhs, t4)

@@ -65,6 +65,13 @@ def test_values_match_scipy(dtype, rng):
         (L.cho_solve((c, True), v, b_ndim=1),
          np.stack([sl.cho_solve((sl.cholesky(pd_batch[k], lower=True), True), vecs[k]) for k in range(2)])),
         (L.expm(g * 0.3), sl.expm(general * 0.3)),
+        # strided operands (transposed, reversed, sliced): the native code reads any strides
+        (L.cholesky(p[:, ::-1, ::-1]), sl.cholesky(pd_batch[:, ::-1, ::-1], lower=True)),
+        (L.solve(g.T, b[::-1, ::2]), sl.solve(general.T, rhs[::-1, ::2])),
+        (L.solve_triangular(gb.dimshuffle(0, 2, 1), v[:, ::-1], b_ndim=1),
+         np.stack([sl.solve_triangular(gen_batch[k].T, vecs[k, ::-1]) for k in range(2)])),
+        (L.cho_solve((c.dimshuffle(1, 0, 2)[:, 0], True), b.T[0]), sl.cho_solve((chol, True), rhs.T[0])),
+        (T.slinalg.solve_symmetric(g, b), sl.solve(general, rhs, assume_a="sym")),
     ]
     f = function([p, g, gb, b, v, q, cu], [case[0] for case in cases], on_unused_input="ignore")
     got = f(pd_batch, general, gen_batch, rhs, vecs, pd, upper_factor)

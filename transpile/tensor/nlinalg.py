@@ -16,7 +16,7 @@ from transpile.tensor.nlinalg_structure import (AllocDiag, ExtractDiag, alloc_di
                                                 extract_diag, kron, norm, trace)
 
 __all__ = ["MatrixInverse", "Det", "SLogDet", "MatrixPinv", "Lstsq",
-           "matrix_inverse", "inv", "det", "slogdet", "pinv", "lstsq", "matrix_power", "tensorinv", "tensorsolve",
+           "matrix_inverse", "inv", "det", "slogdet", "pinv", "lstsq", "matrix_dot", "matrix_power", "tensorinv", "tensorsolve",
            "Eig", "Eigh", "SVD", "QR", "eig", "eigh", "eigvalsh", "svd", "qr",
            "AllocDiag", "ExtractDiag", "alloc_diag", "diag", "diagonal", "extract_diag", "kron", "norm", "trace"]
 
@@ -183,6 +183,17 @@ def pinv(x, rcond=1e-15):
 def lstsq(a, b, rcond=None):
     """Least-squares solution of a @ x = b: [x, residuals, rank, singular values] as numpy."""
     return Lstsq(rcond)(a, b)
+
+
+def matrix_dot(*args):
+    """The product of matrices, left to right (Theano's nlinalg.matrix_dot)."""
+    import transpile.tensor as T
+    if not args:
+        raise TypeError("matrix_dot: needs at least one matrix")
+    result = as_tensor_variable(args[0])
+    for arg in args[1:]:
+        result = T.dot(result, arg)
+    return result
 
 
 def matrix_power(m, n):

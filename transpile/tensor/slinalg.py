@@ -15,10 +15,11 @@ from transpile.tensor.blas import grad_like
 from transpile.tensor.elemwise import DimShuffle
 from transpile.tensor.linalg_common import (as_matrices, check_square, float_dtype, identity_of, matmul, mT, tensor_of,
                                             tri_mask)
+from transpile.tensor.nlinalg_structure import kron  # noqa: F401  (Theano has it in slinalg)
 
 __all__ = ["Cholesky", "Solve", "SolveTriangular", "CholeskySolve", "Expm",
-           "cholesky", "solve", "solve_triangular", "solve_lower_triangular", "solve_upper_triangular", "cho_solve",
-           "expm"]
+           "cholesky", "solve", "solve_triangular", "solve_lower_triangular", "solve_upper_triangular", "solve_symmetric",
+           "cho_solve", "expm", "kron"]
 
 
 def _column(b, b_ndim):
@@ -269,6 +270,11 @@ def solve_lower_triangular(a, b, **kwargs):
 
 def solve_upper_triangular(a, b, **kwargs):
     return solve_triangular(a, b, lower=False, **kwargs)
+
+
+def solve_symmetric(a, b, lower=False, b_ndim=None):
+    """solve(a, b, assume_a="sym") (Theano's slinalg.solve_symmetric)."""
+    return solve(a, b, assume_a="sym", lower=lower, b_ndim=b_ndim)
 
 
 def cho_solve(c_and_lower, b, b_ndim=None):

@@ -250,6 +250,12 @@ def _cho_solve_case(rng):
     vg(lambda m, b: L.cho_solve((m, False), b), c.T, U(rng, 3))
 
 
+def _qr_case(rng):
+    L = _linalg()
+    vg(lambda a: T.concatenate(L.qr(a), axis=0), U(rng, 4, 3))
+    vg(lambda a: L.qr(a, mode="r"), U(rng, 3, 3))
+
+
 def _diagonal_scatter_case(rng):
     from transpile.tensor.nlinalg_structure import DiagonalScatter
     vg(lambda g: DiagonalScatter(1, 0, 1)(T.constant(np.zeros((3, 4))), g), U(rng, 3))
@@ -262,6 +268,7 @@ OP_CASES.update({
     "transpile.tensor.nlinalg.MatrixPinv": lambda rng: vg(_linalg().pinv, U(rng, 3, 2)),
     "transpile.tensor.nlinalg_decomp.Eigh": _eigh_case,
     "transpile.tensor.nlinalg_decomp.SVD": _svd_case,
+    "transpile.tensor.nlinalg_decomp.QR": _qr_case,
     "transpile.tensor.nlinalg_structure.ExtractDiag": lambda rng: vg(lambda a: _linalg().diagonal(a, -1, 2, 0),
                                                                      U(rng, 3, 2, 4)),
     "transpile.tensor.nlinalg_structure.AllocDiag": lambda rng: vg(lambda v: _linalg().alloc_diag(v, 1), U(rng, 2, 3)),

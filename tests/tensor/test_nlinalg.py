@@ -167,3 +167,11 @@ def test_names():
     assert T.linalg.solve is T.slinalg.solve and T.nlinalg.det is L.det
     assert str(L.eigvalsh(T.matrix()).owner.op) == "Eigh{L, values}"
     assert transpile.tensor.linalg.__all__
+
+
+def test_qr_gradient_of_a_wide_matrix_is_refused():
+    a = T.matrix("a")
+    f = function([a], T.grad(T.sum(L.qr(a)[1]), a))
+    with pytest.raises(ValueError, match="at least as many rows as columns"):
+        f(np.ones((2, 3)))
+    np.testing.assert_allclose(f(np.eye(3)), function([a], T.grad(T.sum(L.qr(a, mode="r")), a))(np.eye(3)))

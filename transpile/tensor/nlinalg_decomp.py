@@ -10,7 +10,7 @@ from transpile.tensor.elemwise import DimShuffle
 from transpile.tensor.linalg_common import (as_matrices, check_square, float_dtype, identity_of, matmul, mT,
                                             tensor_of, tri_mask)
 
-__all__ = ["Eig", "Eigh", "SVD", "QR", "eig", "eigh", "eigvalsh", "svd", "qr"]
+__all__ = ["Eig", "Eigh", "SVD", "QR", "QRGrad", "eig", "eigh", "eigvalsh", "svd", "qr"]
 
 
 def _row(v):
@@ -189,8 +189,43 @@ class QR(Op):
             return [(m, m), (m, n)]
         return [(k, n)] if self.mode == "r" else [(m, k), (k, n)]
 
+    def grad(self, inputs, output_grads):
+        import transpile.tensor as T
+        (x,) = inputs
+        q, r = QR("reduced" if self.mode == "r" else self.mode)(x)
+        gq, gr = (T.zeros_like(q), output_grads[0]) if self.mode == "r" else output_grads
+        return [grad_like(QRGrad()(q, r, gq, gr), x)]
+
     def __str__(self):
         return f"QR{{{self.mode}}}"
+
+
+class QRGrad(Op):
+    """The gradient of a = q r for a tall or square `a` (m >= n, q with n columns, or m x m when
+    m == n): with M = r gr^T - gq^T q, ga = (gq + q copyltu(M)) r^-T (Walter and Lehmann 2018),
+    where copyltu mirrors the lower triangle. Wider matrices raise ValueError."""
+
+    def make_node(self, q, r, gq, gr):
+        q, r, gq, gr = (as_matrices("QRGrad", v, batched=False) for v in (q, r, gq, gr))
+        return Apply(self, [q, r, gq, gr], [tensor_of(float_dtype("QRGrad", q.dtype), 2)])
+
+    def perform(self, node, inputs, output_storage):
+        import scipy.linalg
+        q, r, gq, gr = inputs
+        m, n = q.shape[0], r.shape[1]
+        if m < n or q.shape[1] != n:
+            raise ValueError(f"qr: the gradient is implemented for matrices with at least as many rows as columns "
+                             f"(reduced factors), got q of shape {q.shape} and r of shape {r.shape}")
+        mid = r @ gr.T - gq.T @ q
+        b = gq + q @ (np.tril(mid) + np.tril(mid, -1).T)
+        ga = scipy.linalg.solve_triangular(r, b.T, lower=False).T if n else b
+        output_storage[0][0] = np.asarray(ga, dtype=node.outputs[0].dtype)
+
+    def infer_shape(self, node, input_shapes):
+        return [(input_shapes[0][0], input_shapes[1][1])]
+
+    def __str__(self):
+        return "QRGrad"
 
 
 def eigh(a, UPLO="L"):

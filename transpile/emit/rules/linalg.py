@@ -18,6 +18,7 @@ for _op, _why in [
     (nlinalg_decomp.Eig, "general eigenproblem (complex results) through numpy"),
     (nlinalg_decomp.SVD, "singular value decomposition through numpy"),
     (nlinalg_decomp.QR, "QR decomposition through numpy"),
+    (nlinalg_decomp.QRGrad, "the QR gradient (a triangular solve) through scipy"),
     (nlinalg.MatrixPinv, "pseudo-inverse (an SVD) through numpy"),
     (nlinalg.Lstsq, "least squares (an SVD-based driver) through numpy"),
     (slinalg.Expm, "matrix exponential (Pade approximation with scaling and squaring) through scipy"),

@@ -1,8 +1,6 @@
 """Pieces shared by the linear-algebra modules (nlinalg, slinalg): input checks, the result
 dtype of a decomposition, and the symbolic helpers their gradients are written with (a matmul
 over leading batch dims, the transpose of the last two dims, triangular masks)."""
-import numpy as np
-
 from transpile.scalar import dtypes as D
 from transpile.tensor.basic import as_tensor_variable
 from transpile.tensor.elemwise import DimShuffle
@@ -83,16 +81,3 @@ def identity_of(x):
     eye = T.eye(n, n, 0, dtype=x.dtype)
     return DimShuffle(eye.broadcastable, ["x"] * (x.ndim - 2) + [0, 1])(eye)
 
-
-def batch_loop(arrays_ndim, fn, *arrays):
-    """Apply `fn` to each matrix of `arrays` (leading dims beyond `arrays_ndim[i]` are the
-    batch, equal for all) and stack the results."""
-    batch = arrays[0].shape[:arrays[0].ndim - arrays_ndim[0]]
-    flat = [a.reshape((-1,) + a.shape[a.ndim - k:]) for a, k in zip(arrays, arrays_ndim)]
-    results = [fn(*parts) for parts in zip(*flat)]
-    if not results:
-        return None
-    if isinstance(results[0], tuple):
-        return tuple(np.stack([r[i] for r in results]).reshape(batch + np.shape(results[0][i]))
-                     for i in range(len(results[0])))
-    return np.stack(results).reshape(batch + np.shape(results[0]))

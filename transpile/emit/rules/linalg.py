@@ -150,7 +150,7 @@ def lower_extract_diag(lc, node):
     lc.view(out, x, shape, strides, offset)
 
 
-def _scatter_into(lc, Z, values, V, op):
+def _scatter_into(lc, Z, V, op):
     """Z = 0 with V on the diagonal op describes (the shapes must agree)."""
     shape, strides, offset = _diagonal(op, Z, Z.ndim)
     n = V.ndim
@@ -168,7 +168,7 @@ def lower_diagonal_scatter(lc, node):
     (x, values), (out,) = node.inputs, node.outputs
     X, V = lc.buffer(x), lc.buffer(values)
     Z = lc.alloc(out, f"{X.name}.shape")
-    _scatter_into(lc, Z, values, V, node.op)
+    _scatter_into(lc, Z, V, node.op)
 
 
 @register_lowering(AllocDiag)
@@ -182,5 +182,5 @@ def lower_alloc_diag(lc, node):
     dims = [size if d in (a1, a2) else f"{X.name}.shape[{next(rest)}]" for d in range(out.ndim)]
     lc.emit(f"const int64_t diag_shape_[{out.ndim}] = {{{', '.join(dims)}}};")
     Z = lc.alloc(out, "diag_shape_")
-    _scatter_into(lc, Z, x, X, op)
+    _scatter_into(lc, Z, X, op)
 

@@ -175,3 +175,28 @@ def test_qr_gradient_of_a_wide_matrix_is_refused():
     with pytest.raises(ValueError, match="at least as many rows as columns"):
         f(np.ones((2, 3)))
     np.testing.assert_allclose(f(np.eye(3)), function([a], T.grad(T.sum(L.qr(a, mode="r")), a))(np.eye(3)))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_svd_factors_match_numpy(dtype, rng):
+    """U and Vh up to the sign of each singular pair, full and thin, batched, empty."""
+    x, b = sym(2, dtype), sym(3, dtype)
+    outs = [*L.svd(x), *L.svd(x, full_matrices=False), *L.svd(b, full_matrices=False)]
+    f = function([x, b], outs)
+    for shape in [(5, 3), (3, 5), (4, 4), (0, 3), (3, 0)]:
+        a = rng.uniform(-1, 1, shape).astype(dtype)
+        batch = rng.uniform(-1, 1, (2,) + shape).astype(dtype)
+        got = f(a, batch)
+        expected = [*np.linalg.svd(a), *np.linalg.svd(a, full_matrices=False),
+                    *np.linalg.svd(batch, full_matrices=False)]
+        for k in range(0, 9, 3):
+            u, s, vh = got[k:k + 3]
+            eu, es, evh = expected[k:k + 3]
+            assert u.shape == eu.shape and s.shape == es.shape and vh.shape == evh.shape, (shape, k)
+            np.testing.assert_allclose(s, es, **TOL[dtype])
+            k_ = s.shape[-1]
+            same_up_to_column_signs(u[..., :k_], eu[..., :k_], TOL[dtype])
+            same_up_to_column_signs(np.swapaxes(vh, -1, -2)[..., :k_], np.swapaxes(evh, -1, -2)[..., :k_], TOL[dtype])
+            if k == 0 and 0 in shape:
+                np.testing.assert_array_equal(u, eu)
+                np.testing.assert_array_equal(vh, evh)

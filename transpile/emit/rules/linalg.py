@@ -1,4 +1,4 @@
-"""Linear algebra: inverse, determinants, solves, Cholesky and eigh through LAPACK (the routines
+"""Linear algebra: inverse, determinants, solves, Cholesky, eigh and svd through LAPACK (the routines
 of templates/runtime/linalg.h, batched over leading dims), the diagonal ops as strided views and
 copies. The other decompositions run with numpy/scipy on the host (declared below).
 
@@ -16,7 +16,6 @@ LINALG_HEADER = (TEMPLATES / "runtime" / "linalg.h").read_text(encoding="utf-8")
 
 for _op, _why in [
     (nlinalg_decomp.Eig, "general eigenproblem (complex results) through numpy"),
-    (nlinalg_decomp.SVD, "singular value decomposition through numpy"),
     (nlinalg_decomp.QR, "QR decomposition through numpy"),
     (nlinalg_decomp.QRGrad, "the QR gradient (a triangular solve) through scipy"),
     (nlinalg.MatrixPinv, "pseudo-inverse (an SVD) through numpy"),
@@ -126,6 +125,30 @@ def lower_eigh(lc, node):
     V = lc.alloc(outs[1], f"{X.name}.shape") if len(outs) > 1 else None
     vectors = f"&{V.name}" if V is not None else f"static_cast<const tr::Array<{W.ctype}, 2>*>(nullptr)"
     lc.emit(f"TR_CHECK(tr_linalg::eigh(ctx, {_flag(node.op.UPLO == 'L')}, {X.name}, {W.name}, {vectors}));")
+
+
+@register_lowering(nlinalg_decomp.SVD)
+def lower_svd(lc, node):
+    (x,), outs = node.inputs, node.outputs
+    X = lc.buffer(x)
+    lc.need("blas")
+    lc.need("lapack")
+    lc.program.add_helper(LINALG_HEADER)
+    nd, full = x.ndim, node.op.full_matrices
+    lead = [f"{X.name}.shape[{d}]" for d in range(nd - 2)]
+    m, n = f"{X.name}.shape[{nd - 2}]", f"{X.name}.shape[{nd - 1}]"
+    k = f"std::min({m}, {n})"
+    shapes = {"s": lead + [k], "u": lead + [m, m if full else k], "vh": lead + [n if full else k, n]}
+    for name, dims in shapes.items():
+        lc.emit(f"const int64_t svd_{name}_[{len(dims)}] = {{{', '.join(dims)}}};")
+    if node.op.compute_uv:
+        U, S, V = lc.alloc(outs[0], "svd_u_"), lc.alloc(outs[1], "svd_s_"), lc.alloc(outs[2], "svd_vh_")
+        vectors = f"&{U.name}, &{V.name}"
+    else:
+        S = lc.alloc(outs[0], "svd_s_")
+        null = f"static_cast<const tr::Array<{S.ctype}, {nd}>*>(nullptr)"
+        vectors = f"{null}, {null}"
+    lc.emit(f"TR_CHECK(tr_linalg::svd(ctx, {_flag(full)}, {X.name}, {S.name}, {vectors}));")
 
 
 def _diagonal(op, base, ndim):

@@ -31,7 +31,10 @@ extern "C" {
                               const int* nrhs, const T* a, const int* lda, T* b, const int* ldb, int* info,      \
                               size_t, size_t, size_t);                                                           \
     void TR_LAPACK(p##syevd_)(const char* jobz, const char* uplo, const int* n, T* a, const int* lda, T* w,       \
-                              T* work, const int* lwork, int* iwork, const int* liwork, int* info, size_t, size_t);
+                              T* work, const int* lwork, int* iwork, const int* liwork, int* info, size_t, size_t); \
+    void TR_LAPACK(p##gesdd_)(const char* jobz, const int* m, const int* n, T* a, const int* lda, T* s, T* u,       \
+                              const int* ldu, T* vt, const int* ldvt, T* work, const int* lwork, int* iwork,     \
+                              int* info, size_t);
 TR_LAPACK_DECLARE(float, s)
 TR_LAPACK_DECLARE(double, d)
 #undef TR_LAPACK_DECLARE
@@ -63,6 +66,10 @@ struct Lapack;
         static void syevd(char jobz, char uplo, int n, T* a, T* w, T* work, int lwork, int* iwork, int liwork,   \
                           int* info) {                                                                           \
             TR_LAPACK(p##syevd_)(&jobz, &uplo, &n, a, &n, w, work, &lwork, iwork, &liwork, info, 1, 1);         \
+        }                                                                                                        \
+        static void gesdd(char jobz, int m, int n, T* a, T* s, T* u, int ldu, T* vt, int ldvt, T* work, int lwork, \
+                          int* iwork, int* info) {                                                               \
+            TR_LAPACK(p##gesdd_)(&jobz, &m, &n, a, &m, s, u, &ldu, vt, &ldvt, work, &lwork, iwork, info, 1);      \
         }                                                                                                        \
     };
 TR_LAPACK_BIND(float, s)
@@ -346,6 +353,52 @@ int eigh(tr::Context& ctx, bool lower, const tr::Array<A, 2>& a, const tr::Array
     Lapack<T>::syevd(jobz, lower ? 'L' : 'U', n, m.p, w.data, work.p, lwork, iwork.p, liwork, &info);
     if (info > 0) return tr::fail(ctx, TRANSPILE_ERR_VALUE, "Eigenvalues did not converge");
     if (v) load(v->data, n, 1, m.p, 1, n, n, n, false);  // v(i, j) = m[i + j * n]
+    return TRANSPILE_OK;
+}
+
+// numpy.linalg.svd over the leading dims (gesdd on the column-major copy, as numpy calls it):
+// s always, u and vh (full m x m and n x n, or thin m x k and k x n) unless they are null.
+template <class T, class A, int N>
+int svd(tr::Context& ctx, bool full, const tr::Array<A, N>& a, const tr::Array<T, N - 1>& s, const tr::Array<T, N>* u,
+        const tr::Array<T, N>* vh) {
+    const int64_t m64 = a.shape[N - 2], n64 = a.shape[N - 1];
+    if (m64 > 0x7fffffff / (n64 > 0 ? n64 : 1) || m64 * m64 > 0x7fffffff || n64 * n64 > 0x7fffffff) {
+        return tr::fail(ctx, TRANSPILE_ERR_VALUE, "svd: a %lld x %lld matrix is too large for LAPACK", (long long)m64,
+                        (long long)n64);
+    }
+    const int m = int(m64), n = int(n64), k = std::min(m, n);
+    const int64_t count = tr::numel(a.shape, N - 2);
+    const int ucols = full ? m : k, vrows = full ? n : k;
+    const char jobz = u ? (full ? 'A' : 'S') : 'N';
+    if (count == 0) return TRANSPILE_OK;
+    if (k == 0) {  // numpy: identities for the full factors of an empty matrix
+        for (int64_t b = 0; b < count && u; ++b) {
+            T* uk = batch_item(*u, b, N - 2);
+            T* vk = batch_item(*vh, b, N - 2);
+            for (int i = 0; i < ucols * m; ++i) uk[i] = i % (ucols + 1) == 0 ? T(1) : T(0);
+            for (int i = 0; i < vrows * n; ++i) vk[i] = i % (n + 1) == 0 ? T(1) : T(0);
+        }
+        return TRANSPILE_OK;
+    }
+    Scratch<T> m_(int64_t(m) * n), uw(u ? int64_t(m) * ucols : 1), vw(u ? int64_t(vrows) * n : 1);
+    Scratch<int> iwork(8 * int64_t(k));
+    if (!m_.ok() || !uw.ok() || !vw.ok() || !iwork.ok()) return alloc_failed(ctx);
+    T query;
+    int info = 0;
+    const int ldu = u ? m : 1, ldvt = u ? vrows : 1;
+    Lapack<T>::gesdd(jobz, m, n, m_.p, s.data, uw.p, ldu, vw.p, ldvt, &query, -1, iwork.p, &info);
+    const int lwork = std::max(int(query), 1);
+    Scratch<T> work(lwork);
+    if (!work.ok()) return alloc_failed(ctx);
+    for (int64_t b = 0; b < count; ++b) {
+        load(m_.p, 1, m, batch_item(a, b, N - 2), a.strides[N - 2], a.strides[N - 1], m, n, false);
+        Lapack<T>::gesdd(jobz, m, n, m_.p, s.data + b * k, uw.p, ldu, vw.p, ldvt, work.p, lwork, iwork.p, &info);
+        if (info > 0) return tr::fail(ctx, TRANSPILE_ERR_VALUE, "SVD did not converge");
+        if (u) {
+            load(batch_item(*u, b, N - 2), ucols, 1, uw.p, 1, m, m, ucols, false);     // u(i, j) = uw[i + j * m]
+            load(batch_item(*vh, b, N - 2), n, 1, vw.p, 1, vrows, vrows, n, false);  // vh(i, j) = vw[i + j * vrows]
+        }
+    }
     return TRANSPILE_OK;
 }
 

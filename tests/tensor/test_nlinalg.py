@@ -200,3 +200,15 @@ def test_svd_factors_match_numpy(dtype, rng):
             if k == 0 and 0 in shape:
                 np.testing.assert_array_equal(u, eu)
                 np.testing.assert_array_equal(vh, evh)
+
+
+def test_pinv_of_rank_deficient_and_empty_matrices(rng):
+    x = sym(2)
+    f = function([x], [L.pinv(x), L.pinv(x, rcond=0.3)])
+    deficient = rng.uniform(-1, 1, (4, 4))
+    deficient[:, 3] = deficient[:, 2]
+    for value in (deficient, np.zeros((0, 3)), np.zeros((3, 0)), np.zeros((2, 3))):
+        got = f(value)
+        for g, expected in zip(got, (np.linalg.pinv(value), np.linalg.pinv(value, rcond=0.3))):
+            assert g.shape == expected.shape
+            np.testing.assert_allclose(g, expected, rtol=1e-9, atol=1e-9)

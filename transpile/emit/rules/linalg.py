@@ -1,4 +1,4 @@
-"""Linear algebra: inverse, determinants, solves, Cholesky, eigh and svd through LAPACK (the routines
+"""Linear algebra: inverse, determinants, solves, Cholesky, eigh, svd and pinv through LAPACK (the routines
 of templates/runtime/linalg.h, batched over leading dims), the diagonal ops as strided views and
 copies. The other decompositions run with numpy/scipy on the host (declared below).
 
@@ -18,7 +18,6 @@ for _op, _why in [
     (nlinalg_decomp.Eig, "general eigenproblem (complex results) through numpy"),
     (nlinalg_decomp.QR, "QR decomposition through numpy"),
     (nlinalg_decomp.QRGrad, "the QR gradient (a triangular solve) through scipy"),
-    (nlinalg.MatrixPinv, "pseudo-inverse (an SVD) through numpy"),
     (nlinalg.Lstsq, "least squares (an SVD-based driver) through numpy"),
     (slinalg.Expm, "matrix exponential (Pade approximation with scaling and squaring) through scipy"),
 ]:
@@ -149,6 +148,18 @@ def lower_svd(lc, node):
         null = f"static_cast<const tr::Array<{S.ctype}, {nd}>*>(nullptr)"
         vectors = f"{null}, {null}"
     lc.emit(f"TR_CHECK(tr_linalg::svd(ctx, {_flag(full)}, {X.name}, {S.name}, {vectors}));")
+
+
+@register_lowering(nlinalg.MatrixPinv)
+def lower_pinv(lc, node):
+    (x,), (out,) = node.inputs, node.outputs
+    X = lc.buffer(x)
+    lc.need("blas")
+    lc.need("lapack")
+    lc.program.add_helper(LINALG_HEADER)
+    lc.emit(f"const int64_t pinv_shape_[2] = {{{X.name}.shape[1], {X.name}.shape[0]}};")
+    Z = lc.alloc(out, "pinv_shape_")
+    lc.emit(f"TR_CHECK(tr_linalg::pinv(ctx, {node.op.rcond!r}, {X.name}, {Z.name}));")
 
 
 def _diagonal(op, base, ndim):

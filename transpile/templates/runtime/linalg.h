@@ -402,4 +402,29 @@ int svd(tr::Context& ctx, bool full, const tr::Array<A, N>& a, const tr::Array<T
     return TRANSPILE_OK;
 }
 
+// numpy.linalg.pinv of a matrix: V diag(1/s) U^T over the singular values above rcond * max(s).
+template <class T, class A>
+int pinv(tr::Context& ctx, double rcond, const tr::Array<A, 2>& a, const tr::Array<T, 2>& out) {
+    const int64_t m = a.shape[0], n = a.shape[1], k = std::min(m, n);
+    std::fill(out.data, out.data + n * m, T(0));
+    if (k == 0) return TRANSPILE_OK;
+    const int64_t s_shape[1] = {k}, u_shape[2] = {m, k}, v_shape[2] = {k, n};
+    Scratch<T> s(k), u(m * k), vh(k * n);
+    if (!s.ok() || !u.ok() || !vh.ok()) return alloc_failed(ctx);
+    const tr::Array<T, 1> s_arr = {s.p, {s_shape[0]}, {1}};
+    const tr::Array<T, 2> u_arr = {u.p, {u_shape[0], u_shape[1]}, {k, 1}};
+    const tr::Array<T, 2> v_arr = {vh.p, {v_shape[0], v_shape[1]}, {n, 1}};
+    TR_CHECK(svd(ctx, false, a, s_arr, &u_arr, &v_arr));
+    const T cutoff = T(rcond) * *std::max_element(s.p, s.p + k);
+    for (int64_t p = 0; p < k; ++p) {
+        if (!(s.p[p] > cutoff)) continue;
+        const T inv = T(1) / s.p[p];
+        for (int64_t i = 0; i < n; ++i) {
+            const T vi = vh.p[p * n + i] * inv;
+            for (int64_t j = 0; j < m; ++j) out.data[i * m + j] += vi * u.p[j * k + p];
+        }
+    }
+    return TRANSPILE_OK;
+}
+
 }  // namespace tr_linalg

@@ -256,6 +256,12 @@ def _qr_case(rng):
     vg(lambda a: L.qr(a, mode="r"), U(rng, 3, 3))
 
 
+def _lstsq_case(rng):
+    L = _linalg()
+    vg(lambda a, b: L.lstsq(a, b)[0] + L.lstsq(a, b)[1], U(rng, 5, 3), U(rng, 5, 2))
+    vg(lambda a, b: L.lstsq(a, b)[3] + T.sum(L.lstsq(a, b)[0]), U(rng, 2, 4), U(rng, 2))
+
+
 def _diagonal_scatter_case(rng):
     from transpile.tensor.nlinalg_structure import DiagonalScatter
     vg(lambda g: DiagonalScatter(1, 0, 1)(T.constant(np.zeros((3, 4))), g), U(rng, 3))
@@ -265,6 +271,7 @@ OP_CASES.update({
     "transpile.tensor.nlinalg.MatrixInverse": lambda rng: vg(_linalg().inv, _well_conditioned(rng, 2, 3, 3)),
     "transpile.tensor.nlinalg.Det": lambda rng: vg(_linalg().det, _well_conditioned(rng, 2, 3, 3)),
     "transpile.tensor.nlinalg.SLogDet": lambda rng: vg(lambda a: _linalg().slogdet(a)[1], U(rng, 2, 3, 3)),
+    "transpile.tensor.nlinalg.Lstsq": _lstsq_case,
     "transpile.tensor.nlinalg.MatrixPinv": lambda rng: vg(_linalg().pinv, U(rng, 3, 2)),
     "transpile.tensor.nlinalg_decomp.Eigh": _eigh_case,
     "transpile.tensor.nlinalg_decomp.SVD": _svd_case,

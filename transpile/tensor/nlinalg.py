@@ -162,6 +162,24 @@ class Lstsq(Op):
         for storage, value, out in zip(output_storage, results, node.outputs):
             storage[0] = np.asarray(value, dtype=out.dtype)
 
+    def infer_shape(self, node, input_shapes):
+        raise NotImplementedError("lstsq: the residuals' length depends on the rank")
+
+    def grad(self, inputs, output_grads):
+        """Through the same values written with differentiable ops (valid at constant rank):
+        x = pinv(a) b, residuals = |b - a x|^2 per column (present when a has full column rank
+        and more rows than columns), s = svd(a) values; the rank has no gradient."""
+        import transpile.tensor as T
+        from transpile.gradient import grad
+        a, b = inputs
+        gx, gres, _, gs = output_grads
+        x = T.dot(pinv(a, rcond=self.rcond if self.rcond is not None else 1e-15), b)
+        res = T.sum(T.sqr(b - T.dot(a, x)), axis=0)
+        res = res.dimshuffle("x") if res.ndim == 0 else res
+        cost = T.sum(gx * x) + T.dot(gres, res[:T.shape(gres)[0]]) + T.sum(gs * svd(a, compute_uv=False))
+        ga, gb = grad(cost, [a, b], consider_constant=[gx, gres, gs])
+        return [grad_like(ga, a), grad_like(gb, b)]
+
     def __str__(self):
         return "Lstsq"
 

@@ -181,3 +181,17 @@ def test_exported_project_finds_lapack_or_says_it_needs_one(tmp_path):
     project.build(python=False)  # configured with scipy-openblas32's LAPACK, compiled and linked
     with pytest.raises(BuildError, match="needs LAPACK"):
         project.build(build_dir=tmp_path / "no_lapack", cmake_args=["-DTRANSPILE_BLAS=OFF"], python=False)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_expm_matches_scipy_at_every_scale(dtype, rng):
+    """Norms from 1e-3 to 100 take every Pade degree and the scaling-and-squaring path."""
+    x = sym(2, dtype)
+    f = function([x], L.expm(x))
+    for scale in (1e-3, 0.05, 0.2, 0.6, 1.5, 3.0, 10.0, 100.0):
+        value = (rng.standard_normal((5, 5)) * scale / 5).astype(dtype)
+        expected = sl.expm(value)
+        rtol = 1e-11 if dtype == "float64" else 1e-4
+        np.testing.assert_allclose(f(value), expected, rtol=rtol, atol=rtol * np.abs(expected).max())
+    assert f(np.zeros((0, 0), dtype)).shape == (0, 0)
+    np.testing.assert_allclose(f(np.zeros((1, 1), dtype)), [[1.0]])

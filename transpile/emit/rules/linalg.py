@@ -1,4 +1,4 @@
-"""Linear algebra: inverse, determinants, solves, Cholesky, eigh, svd and pinv through LAPACK (the routines
+"""Linear algebra: inverse, determinants, solves, Cholesky, eigh, svd, pinv, expm through LAPACK (the routines
 of templates/runtime/linalg.h, batched over leading dims), the diagonal ops as strided views and
 copies. The other decompositions run with numpy/scipy on the host (declared below).
 
@@ -19,7 +19,6 @@ for _op, _why in [
     (nlinalg_decomp.QR, "QR decomposition through numpy"),
     (nlinalg_decomp.QRGrad, "the QR gradient (a triangular solve) through scipy"),
     (nlinalg.Lstsq, "least squares (an SVD-based driver) through numpy"),
-    (slinalg.Expm, "matrix exponential (Pade approximation with scaling and squaring) through scipy"),
 ]:
     register_host_only(_op, _why)
 
@@ -160,6 +159,15 @@ def lower_pinv(lc, node):
     lc.emit(f"const int64_t pinv_shape_[2] = {{{X.name}.shape[1], {X.name}.shape[0]}};")
     Z = lc.alloc(out, "pinv_shape_")
     lc.emit(f"TR_CHECK(tr_linalg::pinv(ctx, {node.op.rcond!r}, {X.name}, {Z.name}));")
+
+
+@register_lowering(slinalg.Expm)
+def lower_expm(lc, node):
+    (x,), (out,) = node.inputs, node.outputs
+    X = lc.buffer(x)
+    _start(lc, X)
+    Z = lc.alloc(out, f"{X.name}.shape")
+    lc.emit(f"TR_CHECK(tr_linalg::expm(ctx, {X.name}, {Z.name}));")
 
 
 def _diagonal(op, base, ndim):

@@ -12,7 +12,8 @@ from transpile.emit.render import TEMPLATES
 from transpile.tensor import nlinalg, nlinalg_decomp, slinalg
 from transpile.tensor.nlinalg_structure import AllocDiag, DiagonalScatter, ExtractDiag, _axes
 
-LINALG_HEADER = (TEMPLATES / "runtime" / "linalg.h").read_text(encoding="utf-8")
+LINALG_HEADER = "\n".join((TEMPLATES / "runtime" / name).read_text(encoding="utf-8")
+                          for name in ("linalg.h", "linalg_svd_expm.h"))
 
 for _op, _why in [
     (nlinalg_decomp.Eig, "general eigenproblem (complex results) through numpy"),

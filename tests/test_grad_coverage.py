@@ -237,6 +237,97 @@ OP_CASES = {
     "transpile.printing.Print": lambda rng: vg(lambda a: transpile.printing.Print("")(a) * 2.0, U(rng, 2)),
 }
 
+
+# -- linear algebra (values and more gradients: tests/tensor/linalg/) -----------------------------------
+def _well_conditioned(rng, *shape):
+    return U(rng, *shape) + 3.0 * np.eye(shape[-1])
+
+
+def _spd(rng, *shape):
+    a = U(rng, *shape)
+    return a @ np.swapaxes(a, -1, -2) + shape[-1] * np.eye(shape[-1])
+
+
+def _linalg():
+    from transpile.tensor import linalg
+    return linalg
+
+
+def _eigh_case(rng):
+    L = _linalg()
+    vg(lambda a: T.sqr(L.eigh(a)[1]) + L.eigh(a)[0].dimshuffle("x", 0), _spd(rng, 3, 3))
+    vg(lambda a: L.eigvalsh(a, UPLO="U"), _spd(rng, 3, 3))
+
+
+def _svd_case(rng):
+    L = _linalg()
+    vg(lambda a: L.svd(a, compute_uv=False), U(rng, 3, 2))
+    vg(lambda a: T.sqr(L.svd(a, full_matrices=False)[0]) * 2.0 + L.svd(a, full_matrices=False)[1], U(rng, 3, 2))
+
+
+def _solve_case(rng):
+    L = _linalg()
+    vg(lambda a, b: L.solve(a, b), _well_conditioned(rng, 2, 3, 3), U(rng, 2, 3, 2))
+    vg(lambda a, b: L.solve(a, b, assume_a="pos", lower=True, b_ndim=1), _spd(rng, 3, 3), U(rng, 3))
+
+
+def _solve_triangular_case(rng):
+    L = _linalg()
+    a = np.tril(_well_conditioned(rng, 3, 3))
+    vg(lambda m, b: L.solve_triangular(m, b, lower=True), a, U(rng, 3, 2))
+    vg(lambda m, b: L.solve_triangular(m, b, lower=False, trans=1, unit_diagonal=True), a.T, U(rng, 3))
+
+
+def _cholesky_case(rng):
+    L = _linalg()
+    vg(L.cholesky, _spd(rng, 2, 3, 3))
+    vg(lambda a: L.cholesky(a, lower=False), _spd(rng, 3, 3))
+
+
+def _cho_solve_case(rng):
+    L = _linalg()
+    c = np.linalg.cholesky(_spd(rng, 3, 3))
+    vg(lambda m, b: L.cho_solve((m, True), b), c, U(rng, 3, 2))
+    vg(lambda m, b: L.cho_solve((m, False), b), c.T, U(rng, 3))
+
+
+def _qr_case(rng):
+    L = _linalg()
+    vg(lambda a: T.concatenate(L.qr(a), axis=0), U(rng, 4, 3))
+    vg(lambda a: L.qr(a, mode="r"), U(rng, 3, 3))
+
+
+def _lstsq_case(rng):
+    L = _linalg()
+    vg(lambda a, b: L.lstsq(a, b)[0] + L.lstsq(a, b)[1], U(rng, 5, 3), U(rng, 5, 2))
+    vg(lambda a, b: L.lstsq(a, b)[3] + T.sum(L.lstsq(a, b)[0]), U(rng, 2, 4), U(rng, 2))
+
+
+def _diagonal_scatter_case(rng):
+    from transpile.tensor.nlinalg_structure import DiagonalScatter
+    vg(lambda g: DiagonalScatter(1, 0, 1)(T.constant(np.zeros((3, 4))), g), U(rng, 3))
+
+
+OP_CASES.update({
+    "transpile.tensor.nlinalg.MatrixInverse": lambda rng: vg(_linalg().inv, _well_conditioned(rng, 2, 3, 3)),
+    "transpile.tensor.nlinalg.Det": lambda rng: vg(_linalg().det, _well_conditioned(rng, 2, 3, 3)),
+    "transpile.tensor.nlinalg.SLogDet": lambda rng: vg(lambda a: _linalg().slogdet(a)[1], U(rng, 2, 3, 3)),
+    "transpile.tensor.nlinalg.Lstsq": _lstsq_case,
+    "transpile.tensor.nlinalg.MatrixPinv": lambda rng: vg(_linalg().pinv, U(rng, 3, 2)),
+    "transpile.tensor.nlinalg_decomp.Eigh": _eigh_case,
+    "transpile.tensor.nlinalg_decomp.SVD": _svd_case,
+    "transpile.tensor.nlinalg_decomp.QR": _qr_case,
+    "transpile.tensor.nlinalg_structure.ExtractDiag": lambda rng: vg(lambda a: _linalg().diagonal(a, -1, 2, 0),
+                                                                     U(rng, 3, 2, 4)),
+    "transpile.tensor.nlinalg_structure.AllocDiag": lambda rng: vg(lambda v: _linalg().alloc_diag(v, 1), U(rng, 2, 3)),
+    "transpile.tensor.nlinalg_structure.DiagonalScatter": _diagonal_scatter_case,
+    "transpile.tensor.slinalg.Solve": _solve_case,
+    "transpile.tensor.slinalg.SolveTriangular": _solve_triangular_case,
+    "transpile.tensor.slinalg.Cholesky": _cholesky_case,
+    "transpile.tensor.slinalg.CholeskySolve": _cho_solve_case,
+    "transpile.tensor.slinalg.Expm": lambda rng: vg(_linalg().expm, U(rng, 3, 3)),
+})
+
 #: ops whose `grad` raises NotImplementedError for now: {name: a builder that must raise}. When
 #: one gets a gradient, this table's test fails: move it to OP_CASES / SCALAR_CASES.
 GRAD_NOT_IMPLEMENTED = {

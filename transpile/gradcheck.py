@@ -53,7 +53,7 @@ def numeric_grad(f, pt, eps=None):
     for k, x in enumerate(pt):
         step = eps if eps is not None else TYPE_EPS[x.dtype.name]
         g = np.zeros(x.shape, dtype="float64")
-        work = [np.array(p, copy=True) for p in pt]
+        work = [np.array(p, copy=True, order="C") for p in pt]  # C order: `flat` must be a view
         flat = work[k].reshape(-1)
         for j in range(flat.size):
             orig = flat[j]

@@ -54,7 +54,8 @@ def _table(target):
 
 def register_lowering(*op_classes, target="cpp"):
     """Decorator: `rule(lc, node)` lowers, for `target`, nodes whose op is an instance of
-    `op_classes`."""
+    `op_classes` (classes, or dotted names for ops defined above the backend, such as ifelse's,
+    so that declaring the rule does not import them)."""
     table = _table(target)
 
     def register(rule):
@@ -64,6 +65,10 @@ def register_lowering(*op_classes, target="cpp"):
     return register
 
 
+def qualified_name(cls):
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
 def register_host_only(op_class, reason):
     """Declare that nodes of `op_class` (a class or its dotted name) run in Python."""
     name = op_class if isinstance(op_class, str) else f"{op_class.__module__}.{op_class.__qualname__}"
@@ -71,7 +76,8 @@ def register_host_only(op_class, reason):
 
 
 def register_host_only_when(op_class, predicate):
-    """Declare that nodes of `op_class` (which has a rule) run in Python when `predicate(op)`."""
+    """Declare that nodes of `op_class` (a class or its dotted name; it has a rule) run in Python
+    when `predicate(op)`."""
     HOST_ONLY_WHEN[op_class] = predicate
 
 
@@ -82,7 +88,7 @@ def find_lowering(op, target="cpp"):
     if target in RULE_PACKAGES:
         importlib.import_module(RULE_PACKAGES[target])  # registers the built-in rules once
     for cls in type(op).__mro__:
-        rule = table.get(cls)
+        rule = table.get(cls) or table.get(qualified_name(cls))
         if rule is not None:
             return rule
         if "perform" in vars(cls):
@@ -94,7 +100,8 @@ def is_host_only(op):
     """True when `op` runs in Python: declared host-only, or a user-defined op (outside the
     transpile package) that has no lowering."""
     if find_lowering(op) is not None:
-        return any(cls in HOST_ONLY_WHEN and HOST_ONLY_WHEN[cls](op) for cls in type(op).__mro__)
+        return any(HOST_ONLY_WHEN[key](op) for cls in type(op).__mro__ for key in (cls, qualified_name(cls))
+                   if key in HOST_ONLY_WHEN)
     if not type(op).__module__.startswith("transpile."):
         return True
     return any(f"{c.__module__}.{c.__qualname__}" in HOST_ONLY for c in type(op).__mro__)

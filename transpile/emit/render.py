@@ -124,7 +124,7 @@ def render(program, name=None):
     files["CMakeLists.txt"] = render_template(
         "CMakeLists.txt.j2", hash=hash_, name=name,
         packages=["TranspileBLAS"] if "blas" in program.features else [],
-        link=["Transpile::BLAS"] if "blas" in program.features else [])
+        link=["Transpile::BLAS"] if "blas" in program.features else [], lapack="lapack" in program.features)
     modules = cmake_modules_dir()
     for module in sorted(os.listdir(modules)):
         if module.endswith(".cmake"):

@@ -85,7 +85,8 @@ def files(source, name, programs, golden, graph_text):
 
     units = [f"{name}_impl"] + ([f"{name}_impl_shapes"] if programs.has_shapes else [])
     sources = [f"src/{name}.cpp"] + [f"src/{u}_unit.cpp" for u in units]
-    add("CMakeLists.txt", "CMakeLists.txt.j2", blas="blas" in programs.features, sources=sources)
+    add("CMakeLists.txt", "CMakeLists.txt.j2", blas="blas" in programs.features, lapack="lapack" in programs.features,
+        sources=sources)
     add(f"cmake/{name}Config.cmake.in", "Config.cmake.in.j2")
     header = "# " + HEADER.format(hash=hash_) + "\n"
     modules = cmake_modules_dir()

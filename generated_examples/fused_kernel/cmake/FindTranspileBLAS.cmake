@@ -11,6 +11,9 @@
 #      install found through CMAKE_PREFIX_PATH;
 #   2. a system BLAS through FindBLAS, with a cblas.h header.
 # TRANSPILE_BLAS_KIND says which one was chosen.
+# LAPACK (for the linear-algebra nodes) comes with it: OpenBLAS has it built in, a system BLAS is
+# paired with FindLAPACK. When found, Transpile::BLAS also carries TRANSPILE_HAVE_LAPACK=1 and
+# TRANSPILE_LAPACK_PREFIX, and TRANSPILE_HAVE_LAPACK is set TRUE for the project to check.
 include_guard(GLOBAL)
 if(TARGET Transpile::BLAS)
   set(TranspileBLAS_FOUND TRUE)
@@ -32,7 +35,9 @@ if(TRANSPILE_BLAS OR NOT DEFINED TRANSPILE_BLAS)
       target_link_libraries(Transpile::BLAS INTERFACE OpenBLAS::OpenBLAS)
       target_include_directories(Transpile::BLAS INTERFACE "${TRANSPILE_CBLAS_INCLUDE_DIR}")
       target_compile_definitions(Transpile::BLAS INTERFACE TRANSPILE_HAVE_CBLAS=1 TRANSPILE_CBLAS_OPENBLAS=1
-                                 "TRANSPILE_CBLAS_PREFIX=${prefix}")
+                                 "TRANSPILE_CBLAS_PREFIX=${prefix}" TRANSPILE_HAVE_LAPACK=1
+                                 "TRANSPILE_LAPACK_PREFIX=${prefix}")
+      set(TRANSPILE_HAVE_LAPACK TRUE)
       set(TRANSPILE_BLAS_KIND "OpenBLAS ${OpenBLAS_VERSION} (${OpenBLAS_LIBRARIES})")
     endif()
   endif()
@@ -47,6 +52,12 @@ if(TRANSPILE_BLAS OR NOT DEFINED TRANSPILE_BLAS)
         target_compile_definitions(Transpile::BLAS INTERFACE TRANSPILE_CBLAS_OPENBLAS=1)
       endif()
       set(TRANSPILE_BLAS_KIND "the system BLAS (${BLAS_LIBRARIES})")
+      find_package(LAPACK QUIET)
+      if(LAPACK_FOUND)
+        target_link_libraries(Transpile::BLAS INTERFACE ${LAPACK_LIBRARIES})
+        target_compile_definitions(Transpile::BLAS INTERFACE TRANSPILE_HAVE_LAPACK=1 "TRANSPILE_LAPACK_PREFIX=")
+        set(TRANSPILE_HAVE_LAPACK TRUE)
+      endif()
     endif()
   endif()
 endif()

@@ -10,16 +10,19 @@ An op whose inner graph holds a host-only op (or sparse values at its boundary) 
 host, as before: it is declared host-only for that op only (`register_host_only_when`), and
 the native linker runs its inner graph compiled on its own (`transpile.compile.inner`).
 """
-from transpile.compile.builders import OpFromGraph
 from transpile.emit import sparse_abi
 from transpile.emit.registry import is_host_only, register_host_only_when, register_lowering
 from transpile.graph.traversal import io_toposort
-from transpile.ifelse import IfElse, LazyIfElse
+
+# the ops, defined above the backend (they compile their inner graphs on the host too), by name
+OP_FROM_GRAPH = "transpile.compile.builders.OpFromGraph"
+LAZY_IF_ELSE = "transpile.ifelse.LazyIfElse"
+IF_ELSE = "transpile.ifelse.IfElse"
 from transpile.scalar.dtypes import C_TYPES
 
 
 def _inner_functions(op):
-    return [op.fn] if isinstance(op, OpFromGraph) else [op.then_fn, op.else_fn]
+    return [op.fn] if hasattr(op, "fn") else [op.then_fn, op.else_fn]  # OpFromGraph, or a LazyIfElse
 
 
 def _needs_host(op):
@@ -33,8 +36,8 @@ def _needs_host(op):
     return False
 
 
-register_host_only_when(OpFromGraph, _needs_host)
-register_host_only_when(LazyIfElse, _needs_host)
+register_host_only_when(OP_FROM_GRAPH, _needs_host)
+register_host_only_when(LAZY_IF_ELSE, _needs_host)
 
 
 def _truth(lc, cond):
@@ -51,7 +54,7 @@ def _indent(lines):
     return ["    " + line for line in lines]
 
 
-@register_lowering(OpFromGraph)
+@register_lowering(OP_FROM_GRAPH)
 def lower_op_from_graph(lc, node):
     op = node.op
     name = lc.inner_function(lc.inner_graph(op.fn), f"the inner graph of {op}")
@@ -59,7 +62,7 @@ def lower_op_from_graph(lc, node):
     _adopt_all(lc, node, "r")
 
 
-@register_lowering(LazyIfElse)
+@register_lowering(LAZY_IF_ELSE)
 def lower_lazy_ifelse(lc, node):
     op = node.op
     n_then = len(op.then_fn.inputs)
@@ -74,7 +77,7 @@ def lower_lazy_ifelse(lc, node):
     _adopt_all(lc, node, "r")
 
 
-@register_lowering(IfElse)
+@register_lowering(IF_ELSE)
 def lower_ifelse(lc, node):
     n = node.op.n_outs
     cond = _truth(lc, node.inputs[0])

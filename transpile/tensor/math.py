@@ -145,7 +145,7 @@ maximum = _f(S.maximum, "Elementwise max of two tensors (nan if either is nan)."
 minimum = _f(S.minimum, "Elementwise min of two tensors (nan if either is nan).")
 clip = _f(S.clip, "clip(x, min, max): x limited to [min, max].")
 switch = _f(S.switch, "switch(cond, ift, iff): ift where cond is nonzero, else iff.")
-where = switch
+where = switch  # T.where is extra_ops.where (one argument: nonzero; three: this)
 
 # -- logic -------------------------------------------------------------------------------------------
 and_ = _f(S.and_, "x & y: bitwise on integers, logical on booleans.")
@@ -216,7 +216,6 @@ __all__ = [
     "erf", "erfc", "erfinv", "gamma", "gammaln", "psi", "tri_gamma", "sigmoid", "softplus", "relu",
     "log1pexp", "ultra_fast_sigmoid", "hard_sigmoid",
     "eq", "neq", "lt", "gt", "le", "ge", "isnan", "isinf", "maximum", "minimum", "clip", "switch",
-    "where",
     "and_", "or_", "xor", "invert", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
     "logical_and", "logical_or", "logical_xor", "logical_not",
     "second", "fill", "identity", "conj", "conjugate", "tensor_copy", "cast", "zeros_like", "ones_like",

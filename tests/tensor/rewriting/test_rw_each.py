@@ -4,8 +4,10 @@ graphs compute the reference (FAST_COMPILE) values. The table must name every re
 import numpy as np
 import pytest
 
+import transpile
 import transpile.tensor as T
-from transpile import function
+from transpile import OpFromGraph, function
+from transpile.ifelse import ifelse
 from transpile.compile import Mode
 from transpile.gradient import disconnected_grad, zero_grad
 from transpile.graph.rewriting import rewrite_db
@@ -31,6 +33,11 @@ def mat(*names):
 
 def _one(fn, *inputs):
     return list(inputs), fn(*inputs)
+
+
+def _inline_ofg():
+    a = T.vector("a")
+    return OpFromGraph([a], [T.exp(a) + 1], inline=True)
 
 
 CASES = {
@@ -69,6 +76,15 @@ CASES = {
     "local_log1p_neg_sigmoid": lambda: (*_one(lambda x: T.log1p(-T.sigmoid(x)), T.vector()), [v(3)], ()),
     "local_log1p_exp": lambda: (*_one(lambda x: T.log1p(T.exp(x)), T.vector()), [v(3)], ()),
     "local_mul_cancel_div": lambda: (*_one(lambda x: T.grad(T.log(T.sigmoid(x)).sum(), x), T.vector()), [v(3)], ()),
+    # the rewrites of the ops with inner graphs (ifelse, OpFromGraph, scan)
+    "useless_ifelse": lambda: (*_one(lambda x: ifelse(T.constant(1), T.exp(x), T.sin(x)), T.vector()), [v(3)], ()),
+    "inline_op_from_graph": lambda: (*_one(lambda x: _inline_ofg()(x) * 2, T.vector()), [v(3)], ()),
+    "scan_pushout_invariants": lambda: (*_one(lambda x, w: transpile.scan(lambda xt, w: xt * T.exp(w).sum(), sequences=x,
+                                                                        non_sequences=w)[0], *vec("x", "w")),
+                                        [v(4), v(3)], ()),
+    "scan_keep_last_only": lambda: (*_one(lambda x: transpile.scan(lambda xt, h: h + xt, sequences=x,
+                                                                   outputs_info=T.constant(0.0))[0][-1], T.vector()),
+                                    [v(4)], ()),
     "local_logsumexp": lambda: (*_one(lambda m: T.log(T.exp(m).sum(axis=1)), T.matrix()), [v(2, 3)], ()),
     "local_exp_over_sum_exp": lambda: (
         *_one(lambda m: T.grad(T.log(T.exp(m).sum(axis=0)).sum(), m), T.matrix()), [v(2, 3)], ()),

@@ -57,7 +57,7 @@ __all__ = [
     "CrossentropyCategorical1Hot", "CrossentropyCategorical1HotGrad", "LogSoftmax",
     "MaxPoolGrad", "MaxPoolGradGrad", "Pool", "Softmax", "binary_crossentropy",
     "categorical_crossentropy", "conv2d", "conv_output_shape", "crossentropy_categorical_1hot",
-    "elu", "log_softmax", "logsoftmax", "pool_2d", "pool_output_shape", "selu",
+    "elu", "hard_sigmoid", "log_softmax", "logsoftmax", "pool_2d", "pool_output_shape", "selu",
     "relu", "sigmoid", "sigmoid_binary_crossentropy", "softmax", "softmax_graph", "softmax_with_bias",
-    "softplus", "softsign",
+    "softplus", "softsign", "ultra_fast_sigmoid",
 ]

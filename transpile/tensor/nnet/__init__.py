@@ -4,6 +4,7 @@
 `transpile.tensor.math`, re-exported here by name lookup so `T.nnet.sigmoid is T.sigmoid`.
 """
 from transpile.tensor.nnet.activations import elu, selu, softsign
+from transpile.tensor.nnet import bn  # noqa: F401  T.nnet.bn.batch_normalization, ...
 from transpile.tensor.nnet.conv import (
     Conv2d,
     Conv2dGradInputs,

@@ -12,6 +12,11 @@ from transpile.tensor.nnet.conv import (
     conv2d,
     conv_output_shape,
 )
+from transpile.tensor.nnet.abstract_conv import (
+    conv2d_grad_wrt_inputs,
+    conv2d_grad_wrt_weights,
+    conv2d_transpose,
+)
 from transpile.tensor.nnet.pool import (
     AveragePoolGrad,
     MaxPoolGrad,
@@ -57,7 +62,8 @@ __all__ = [
     "AveragePoolGrad", "Conv2d", "Conv2dGradInputs", "Conv2dGradWeights",
     "CrossentropyCategorical1Hot", "CrossentropyCategorical1HotGrad", "LogSoftmax",
     "MaxPoolGrad", "MaxPoolGradGrad", "Pool", "Softmax", "binary_crossentropy",
-    "categorical_crossentropy", "conv2d", "conv_output_shape", "crossentropy_categorical_1hot",
+    "categorical_crossentropy", "conv2d", "conv2d_grad_wrt_inputs", "conv2d_grad_wrt_weights",
+    "conv2d_transpose", "conv_output_shape", "crossentropy_categorical_1hot",
     "elu", "hard_sigmoid", "log_softmax", "logsoftmax", "pool_2d", "pool_output_shape", "selu",
     "relu", "sigmoid", "sigmoid_binary_crossentropy", "softmax", "softmax_graph", "softmax_with_bias",
     "softplus", "softsign", "ultra_fast_sigmoid",

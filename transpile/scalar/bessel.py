@@ -8,12 +8,12 @@ Gradients are with respect to x; with respect to the order v they are not implem
 import scipy.special as sp
 
 from transpile.scalar.basic import FloatBinaryOp, FloatUnaryOp, tensor
-from transpile.scalar.special_more import _SciPyFunction, not_implemented
+from transpile.scalar.special_more import SciPyFunction, not_implemented
 
 _ORDER = "the derivative of a Bessel function in its order is not implemented"
 
 
-class I0(_SciPyFunction, FloatUnaryOp):
+class I0(SciPyFunction, FloatUnaryOp):
     fn = staticmethod(sp.i0)
     c_expr = "spf::i0({0})"
 
@@ -21,7 +21,7 @@ class I0(_SciPyFunction, FloatUnaryOp):
         return [output_grads[0] * tensor().i1(inputs[0])]
 
 
-class I1(_SciPyFunction, FloatUnaryOp):
+class I1(SciPyFunction, FloatUnaryOp):
     fn = staticmethod(sp.i1)
     c_expr = "spf::i1({0})"
 
@@ -32,7 +32,7 @@ class I1(_SciPyFunction, FloatUnaryOp):
         return [output_grads[0] * (T.i0(x) + T.iv(2, x)) / 2]
 
 
-class Iv(_SciPyFunction, FloatBinaryOp):
+class Iv(SciPyFunction, FloatBinaryOp):
     """iv(v, x): modified Bessel function of the first kind of real order v."""
 
     fn = staticmethod(sp.iv)
@@ -44,7 +44,7 @@ class Iv(_SciPyFunction, FloatBinaryOp):
         return [not_implemented(self, 0, v, _ORDER), output_grads[0] * (T.iv(v - 1, x) + T.iv(v + 1, x)) / 2]
 
 
-class Jv(_SciPyFunction, FloatBinaryOp):
+class Jv(SciPyFunction, FloatBinaryOp):
     """jv(v, x): Bessel function of the first kind of real order v."""
 
     fn = staticmethod(sp.jv)

@@ -18,7 +18,7 @@ def not_implemented(op, position, var, why):
     return tensor().gradient_ops.grad_not_implemented(op, position, var, why)
 
 
-class _SciPyFunction:
+class SciPyFunction:
     """impl: scipy.special's function of the inputs converted to the output dtype."""
 
     fn = None
@@ -28,7 +28,7 @@ class _SciPyFunction:
         return type(self).fn(*self.prepare(inputs))
 
 
-class GammaInc(_SciPyFunction, FloatBinaryOp):
+class GammaInc(SciPyFunction, FloatBinaryOp):
     """Regularized lower incomplete gamma function P(k, x) = gamma(k, x) / Gamma(k)."""
 
     fn = staticmethod(sp.gammainc)
@@ -42,7 +42,7 @@ class GammaInc(_SciPyFunction, FloatBinaryOp):
                                 "function in its shape parameter"), output_grads[0] * density]
 
 
-class GammaIncC(_SciPyFunction, FloatBinaryOp):
+class GammaIncC(SciPyFunction, FloatBinaryOp):
     """Regularized upper incomplete gamma function Q(k, x) = 1 - P(k, x)."""
 
     fn = staticmethod(sp.gammaincc)
@@ -56,7 +56,7 @@ class GammaIncC(_SciPyFunction, FloatBinaryOp):
                                 "function in its shape parameter"), -output_grads[0] * density]
 
 
-class Erfcx(_SciPyFunction, FloatUnaryOp):
+class Erfcx(SciPyFunction, FloatUnaryOp):
     """Scaled complementary error function exp(x**2) * erfc(x), finite for large x."""
 
     fn = staticmethod(sp.erfcx)
@@ -67,7 +67,7 @@ class Erfcx(_SciPyFunction, FloatUnaryOp):
         return [output_grads[0] * (2 * x * outputs[0] - _TWO_OVER_SQRT_PI)]
 
 
-class Erfcinv(_SciPyFunction, FloatUnaryOp):
+class Erfcinv(SciPyFunction, FloatUnaryOp):
     """Inverse of erfc on [0, 2]; +inf at 0, -inf at 2, nan outside."""
 
     fn = staticmethod(sp.erfcinv)

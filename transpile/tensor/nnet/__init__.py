@@ -4,7 +4,8 @@
 `transpile.tensor.math`, re-exported here by name lookup so `T.nnet.sigmoid is T.sigmoid`.
 """
 from transpile.tensor.nnet.activations import elu, selu, softsign
-from transpile.tensor.nnet import bn  # noqa: F401  T.nnet.bn.batch_normalization, ...
+from transpile.tensor.nnet import bn  # noqa: F401  T.nnet.bn.batch_normalization_train, ...
+from transpile.tensor.nnet.bn import batch_normalization
 from transpile.tensor.nnet.conv import (
     Conv2d,
     Conv2dGradInputs,
@@ -61,7 +62,7 @@ def __getattr__(name):
 __all__ = [
     "AveragePoolGrad", "Conv2d", "Conv2dGradInputs", "Conv2dGradWeights",
     "CrossentropyCategorical1Hot", "CrossentropyCategorical1HotGrad", "LogSoftmax",
-    "MaxPoolGrad", "MaxPoolGradGrad", "Pool", "Softmax", "binary_crossentropy",
+    "MaxPoolGrad", "MaxPoolGradGrad", "Pool", "Softmax", "batch_normalization", "binary_crossentropy",
     "categorical_crossentropy", "conv2d", "conv2d_grad_wrt_inputs", "conv2d_grad_wrt_weights",
     "conv2d_transpose", "conv_output_shape", "crossentropy_categorical_1hot",
     "elu", "hard_sigmoid", "log_softmax", "logsoftmax", "pool_2d", "pool_output_shape", "selu",

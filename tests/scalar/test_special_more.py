@@ -137,3 +137,17 @@ def test_complex_and_arity_errors():
         T.erfcx(T.zvector())
     with pytest.raises(TypeError, match="takes 2 inputs"):
         T.gammainc(T.dvector())
+
+
+@pytest.mark.single_mode
+def test_lower_natively():
+    """mode="NATIVE" refuses any op without a C++ lowering."""
+    k, x = T.dvector(), T.dvector()
+    outs = [T.gammainc(k, x), T.gammaincc(k, x), T.iv(k, x), T.jv(k, x), T.erfcx(x), T.erfcinv(x / 4), T.i0(x),
+            T.i1(x), T.xlogx(x), T.xlogy(k, x), T.xlog1py(k, x), T.logit(x / 4), T.nnet.elu(x), T.nnet.selu(x),
+            T.nnet.softsign(x), T.nnet.ultra_fast_sigmoid(x)]
+    kv, xv = np.array([0.5, 2.0, 3.5]), np.array([0.3, 2.0, 3.9])
+    got = transpile.function([k, x], outs, mode="NATIVE")(kv, xv)
+    want = transpile.function([k, x], outs, mode="FAST_COMPILE")(kv, xv)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-12)

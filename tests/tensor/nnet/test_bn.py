@@ -144,3 +144,19 @@ def test_mlp_with_batch_norm_trains_in_fast_run():
     infer = function([x], bn.batch_normalization_test(T.dot(x, w1), gamma, beta, run_mean, run_var))
     out = infer(xv)
     assert np.all(np.abs(out.mean(0) - beta.get_value()) < 0.2 * (1 + np.abs(gamma.get_value())))
+
+
+@pytest.mark.single_mode
+def test_lowers_natively_with_its_gradients(rng):
+    """mode="NATIVE" refuses any op without a C++ lowering: batch norm and its gradients have none of their own."""
+    x, g, b, rm, rv = T.dtensor4(), T.dvector(), T.dvector(), T.dvector(), T.dvector()
+    out, mean, invstd, new_mean, new_var = bn.batch_normalization_train(x, g, b, "spatial", running_mean=rm,
+                                                                        running_var=rv)
+    cost = T.sum(T.sqr(out)) + T.sum(mean * invstd)
+    outs = [out, new_mean, new_var, bn.batch_normalization_test(x, g, b, rm, rv, "spatial"), *T.grad(cost, [x, g, b])]
+    vals = [rng.standard_normal((2, 3, 4, 4)), rng.uniform(0.5, 2, 3), rng.standard_normal(3), rng.standard_normal(3),
+            rng.uniform(0.5, 2, 3)]
+    native = function([x, g, b, rm, rv], outs, mode="NATIVE")(*vals)
+    reference = function([x, g, b, rm, rv], outs, mode="FAST_COMPILE")(*vals)
+    for k, (a, e) in enumerate(zip(native, reference)):
+        np.testing.assert_allclose(a, e, rtol=1e-10, atol=1e-12, err_msg=str(k))

@@ -170,3 +170,16 @@ def test_errors(rng):
         f(rng.standard_normal((1, 3, 4, 4)), rng.standard_normal((3, 2, 2, 2)))
     assert abstract_conv.__all__ == ["conv2d_grad_wrt_inputs", "conv2d_grad_wrt_weights", "conv2d_transpose"]
     assert T.nnet.conv2d_transpose is conv2d_transpose
+
+
+@pytest.mark.single_mode
+def test_lower_natively(rng):
+    """mode="NATIVE" refuses any op without a C++ lowering."""
+    g, w, x = T.dtensor4(), T.dtensor4(), T.dtensor4()
+    outs = [conv2d_transpose(g, w, (1, 2, 7, 7), input_dilation=(2, 2)),
+            conv2d_grad_wrt_weights(x, g, (3, 2, 2, 2), subsample=(2, 2))]
+    vals = [rng.standard_normal((1, 3, 3, 3)), rng.standard_normal((3, 2, 2, 2)), rng.standard_normal((1, 2, 7, 7))]
+    got = function([g, w, x], outs, mode="NATIVE")(*vals)
+    want = function([g, w, x], outs, mode="FAST_COMPILE")(*vals)
+    for a, e in zip(got, want):
+        np.testing.assert_allclose(a, e, rtol=1e-12)

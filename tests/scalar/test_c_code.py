@@ -12,6 +12,8 @@ import numpy as np
 import pytest
 
 import transpile.scalar as S
+from transpile.emit.cpp.printer import cpp_printer
+from transpile.emit.runtime import RUNTIME_DIR, ordered
 from transpile.scalar.dtypes import C_TYPES
 from tests.tensor.op_cases import CASES, draw
 
@@ -67,7 +69,11 @@ KERNELS = _kernels()
 
 
 def _source():
-    lines = ["#include <cmath>", "#include <cstdint>", "#include <algorithm>", "#include <limits>", ""]
+    lines = ["#include <cmath>", "#include <cstdint>", "#include <algorithm>", "#include <limits>"]
+    families = []
+    for _, op, _, _ in KERNELS:
+        families += [f for f in cpp_printer.runtimes(op) if f not in families]
+    lines += [f'#include "{RUNTIME_DIR / f"{family}.h"}"' for family in ordered(families)] + [""]
     for k, (name, op, dtypes, _) in enumerate(KERNELS):
         odtype = op.output_dtypes(*dtypes)[0]
         args = [f"(a{i}[i])" for i in range(len(dtypes))]

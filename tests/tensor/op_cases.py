@@ -137,6 +137,21 @@ CASES = [
     OpCase("gammaln", T.gammaln, _special.gammaln, 1, (POS,), numpy_dtype=False),
     OpCase("psi", T.psi, _special.psi, 1, (POS,), numpy_dtype=False),
     OpCase("tri_gamma", T.tri_gamma, _special.trigamma, 1, (POS,), grad=False, numpy_dtype=False),
+    # more special functions (scipy.special references); grad=False for the two-input ones whose
+    # gradient wrt the first input is not implemented (their x-gradients: tests/scalar/test_special_more.py)
+    OpCase("gammainc", T.gammainc, _sp.gammainc, 2, (((0.5, 6.0),), ((0.1, 8.0),)), grad=False, numpy_dtype=False),
+    OpCase("gammaincc", T.gammaincc, _sp.gammaincc, 2, (((0.5, 6.0),), ((0.1, 8.0),)), grad=False,
+           numpy_dtype=False),
+    OpCase("erfcx", T.erfcx, _sp.erfcx, 1, (((-3.0, 8.0),),), numpy_dtype=False),
+    OpCase("erfcinv", T.erfcinv, _sp.erfcinv, 1, (((0.05, 1.95),),), numpy_dtype=False),
+    OpCase("i0", T.i0, _sp.i0, 1, (R,), numpy_dtype=False),
+    OpCase("i1", T.i1, _sp.i1, 1, (R,), numpy_dtype=False),
+    OpCase("iv", T.iv, _sp.iv, 2, (((0.0, 3.0),), ((0.1, 6.0),)), grad=False, numpy_dtype=False),
+    OpCase("jv", T.jv, _sp.jv, 2, (((0.0, 3.0),), ((0.1, 2.0),)), grad=False, numpy_dtype=False),
+    OpCase("xlogx", T.xlogx, lambda x: _sp.xlogy(x, x), 1, (((0.0, 5.0),),), numpy_dtype=False),
+    OpCase("xlogy", T.xlogy, _sp.xlogy, 2, (R, POS), numpy_dtype=False),
+    OpCase("xlog1py", T.xlog1py, _sp.xlog1py, 2, (R, ((-0.9, 5.0),)), numpy_dtype=False),
+    OpCase("logit", T.logit, _sp.logit, 1, (((0.05, 0.95),),), numpy_dtype=False),
     OpCase("sigmoid", T.sigmoid, _sigmoid, 1, (WIDE,), numpy_dtype=False),
     OpCase("softplus", T.softplus, _softplus, 1, (WIDE,), numpy_dtype=False),
     OpCase("hard_sigmoid", T.hard_sigmoid, lambda x: np.clip(x * 0.2 + 0.5, 0, 1), 1, (WIDE,),
@@ -177,6 +192,8 @@ CASES = [
 
 CASES_BY_NAME = {case.name: case for case in CASES}
 GRAD_CASES = [case for case in CASES if case.grad]
+#: cases whose gradient is not implemented for some input (not zero: `grad` raises)
+GRAD_NOT_IMPLEMENTED = ("tri_gamma", "gammainc", "gammaincc", "iv", "jv")
 
 
 def _integers_in(intervals, dtype):

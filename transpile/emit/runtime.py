@@ -22,7 +22,8 @@ RUNTIME_DIR = TEMPLATES / "runtime"
 #: every family, in the order the generated source includes them (a family may only use the
 #: families listed before it)
 FAMILIES = ("index", "merge", "argmax", "complex_order", "row_max", "softmax", "logsumexp", "conv", "pool",
-            "random", "sparse", "extra_ops", "sort", "sort_complex", "unique", "linalg", "linalg_svd_expm", "inner")
+            "random", "sparse", "extra_ops", "sort", "sort_complex", "unique", "linalg", "linalg_svd_expm", "inner",
+            "special")
 
 #: family -> the families whose headers it includes
 REQUIRES = {"softmax": ("row_max",), "logsumexp": ("row_max",), "complex_order": ("argmax",),

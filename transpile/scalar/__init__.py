@@ -11,9 +11,13 @@ from transpile.scalar.compare import *  # noqa: F401,F403
 from transpile.scalar.logic import *  # noqa: F401,F403
 from transpile.scalar.special import *  # noqa: F401,F403
 from transpile.scalar.activation import *  # noqa: F401,F403
+from transpile.scalar.special_more import *  # noqa: F401,F403
+from transpile.scalar.bessel import *  # noqa: F401,F403
+from transpile.scalar.xlog import *  # noqa: F401,F403
 from transpile.scalar.dtypes import upcast, upgrade_to_float  # noqa: F401
 from transpile.scalar import arith, transcendental, rounding, compare, logic, special, activation
+from transpile.scalar import special_more, bessel, xlog
 
 ALL_OPS = tuple(
-    op for module in (arith, transcendental, rounding, compare, logic, special, activation)
+    op for module in (arith, transcendental, rounding, compare, logic, special, activation, special_more, bessel, xlog)
     for op in vars(module).values() if isinstance(op, ScalarOp))

@@ -19,7 +19,8 @@ The C++ convention (what the native printers in `transpile.emit` consume; ops ne
   The printer casts the expression's value to the output type (`static_cast<otype>(...)`).
 - Literal braces (lambda bodies) are doubled, `{{` and `}}`, as in any format string.
 - Only <cmath>, <cstdint>, <algorithm> and <limits> may be assumed. Multi-statement code is
-  written as an immediately invoked lambda: `[](double x) {{ ... }}({0})`.
+  written as an immediately invoked lambda: `[](double x) {{ ... }}({0})`. Longer code lives in a
+  runtime header (`transpile/templates/runtime/<family>.h`) named in the op's `c_runtime`.
 - `c_expr` is the common case: the expression for inputs that already have the dtype
   `input_cast` names. The default `c_code` starts from it and wraps each input whose dtype
   differs in `static_cast<T>(...)`, so `float32 + int32 -> float64` computes in double exactly
@@ -146,6 +147,8 @@ class ScalarOp(Props):
     ufunc = None
     #: C++ expression template (see the module docstring); None when only `c_code` knows it
     c_expr = None
+    #: runtime header families (templates/runtime/) the C++ form calls, e.g. ("special",)
+    c_runtime = ()
     #: what inputs are converted to before computing: "output" (the output dtype), "common"
     #: (the inputs' upcast, for comparisons) or None (as they come)
     input_cast = "output"

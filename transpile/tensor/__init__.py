@@ -24,6 +24,7 @@ from transpile.tensor.subtensor import *  # noqa: F401,F403  indexing, inc/set_s
 from transpile.tensor.blas import *  # noqa: F401,F403  dot, tensordot, outer, batched_dot
 from transpile.tensor.extra_ops import *  # noqa: F401,F403  cumsum, sort, unique, tril, where, ...
 from transpile.tensor import extra_ops  # noqa: F401
+from transpile.tensor import gradient_ops  # noqa: F401  scalar ops' gradients use grad_not_implemented
 from transpile.tensor import nnet  # noqa: F401
 from transpile.tensor import random  # noqa: F401
 from transpile.tensor import linalg, nlinalg, slinalg  # noqa: F401  (T.nlinalg.det, T.linalg.solve, ...)

@@ -88,6 +88,9 @@ class Elemwise(Op):
             if g is None:
                 result.append(T.zeros_like(inp))
                 continue
+            if hasattr(g, "type") and not isinstance(g.type, TensorType):  # grad_not_implemented: passed on
+                result.append(g)
+                continue
             g = as_tensor_variable(g)
             if g.ndim < inp.ndim:
                 g = DimShuffle(g.broadcastable, ["x"] * (inp.ndim - g.ndim) + list(range(g.ndim)))(g)

@@ -112,11 +112,37 @@ gamma = _f(S.gamma)
 gammaln = _f(S.gammaln, "log |gamma(x)|.")
 psi = _f(S.psi, "Digamma: the derivative of gammaln.")
 tri_gamma = _f(S.tri_gamma, "Trigamma: the derivative of psi.")
+gammainc = _f(S.gammainc, "Regularized lower incomplete gamma function P(k, x).")
+gammaincc = _f(S.gammaincc, "Regularized upper incomplete gamma function Q(k, x) = 1 - P(k, x).")
+erfcx = _f(S.erfcx, "Scaled complementary error function exp(x**2) * erfc(x).")
+erfcinv = _f(S.erfcinv, "Inverse of erfc on [0, 2].")
+i0 = _f(S.i0, "Modified Bessel function of the first kind, order 0.")
+i1 = _f(S.i1, "Modified Bessel function of the first kind, order 1.")
+iv = _f(S.iv, "iv(v, x): modified Bessel function of the first kind, real order v.")
+jv = _f(S.jv, "jv(v, x): Bessel function of the first kind, real order v.")
+xlogx = _f(S.xlogx, "x * log(x), 0 at x == 0.")
+xlogy = _f(S.xlogy, "x * log(y), 0 where x == 0.")
+xlogy0 = xlogy
+xlog1py = _f(S.xlog1py, "x * log1p(y), 0 where x == 0.")
+logit = _f(S.logit, "log(x / (1 - x)), the inverse of sigmoid.")
 sigmoid = _f(S.sigmoid, "1 / (1 + exp(-x)), computed stably.")
 softplus = _f(S.softplus, "log(1 + exp(x)), computed stably.")
 log1pexp = softplus
-#: Theano offered a cheaper approximation under this name; the exact, stable sigmoid serves here
-ultra_fast_sigmoid = sigmoid
+
+
+def ultra_fast_sigmoid(x):
+    """Theano's piecewise approximation of the sigmoid (absolute error below 0.03), built from
+    elementwise ops so it fuses: with h = x / 2 and a = |h|, z = 1.5 a / (1 + a) for a < 1.7,
+    the line from z(1.7) to tanh(3) for a < 3, tanh(3) beyond; the result is (sign(h) z + 1) / 2.
+    (The first two pieces do not meet: Theano's definition steps by 0.0045 at |x| = 3.4.)
+    Its gradient is the approximation's own (piecewise) derivative."""
+    x = as_tensor_variable(x)
+    h = mul(x, 0.5)
+    a = abs_(h)
+    z = switch(lt(a, 1.7), true_div(mul(a, 1.5), add(a, 1)),
+               switch(lt(a, 3), add(mul(sub(a, 1.7), 0.0458812946797165), 0.935409070603099),
+                      0.99505475368673))
+    return mul(add(switch(ge(h, 0), z, neg(z)), 1), 0.5)
 
 
 def hard_sigmoid(x):
@@ -214,7 +240,8 @@ __all__ = [
     "arctanh", "deg2rad", "rad2deg", "hypot",
     "floor", "ceil", "trunc", "round", "round_half_to_even", "round_half_away_from_zero", "iround",
     "erf", "erfc", "erfinv", "gamma", "gammaln", "psi", "tri_gamma", "sigmoid", "softplus", "relu",
-    "log1pexp", "ultra_fast_sigmoid", "hard_sigmoid",
+    "log1pexp", "ultra_fast_sigmoid", "hard_sigmoid", "gammainc", "gammaincc", "erfcx", "erfcinv", "i0", "i1",
+    "iv", "jv", "xlogx", "xlogy", "xlogy0", "xlog1py", "logit",
     "eq", "neq", "lt", "gt", "le", "ge", "isnan", "isinf", "maximum", "minimum", "clip", "switch",
     "and_", "or_", "xor", "invert", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
     "logical_and", "logical_or", "logical_xor", "logical_not",

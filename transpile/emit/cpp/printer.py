@@ -106,6 +106,17 @@ class CppPrinter:
         except NotImplementedError as err:
             raise LoweringError(f"scalar op {op} ({type(op).__qualname__}) has no C++ form: {err}") from None
 
+    def runtimes(self, op):
+        """The runtime families (templates/runtime/) the printed form of `op` calls: its
+        `c_runtime`, or for a Composite its instructions' (in order, each once). A rule printing
+        `op` asks for each with `lc.use_runtime(family)`."""
+        found = []
+        for sop in ([s for s, _, _ in op.instructions] if isinstance(op, Composite) else [op]):
+            for family in (self.runtimes(sop) if isinstance(sop, Composite) else getattr(sop, "c_runtime", ())):
+                if family not in found:
+                    found.append(family)
+        return found
+
     def expr(self, op, args, input_dtypes, output_dtype):
         """One expression computing `op` on the C++ expressions `args` (of the input dtypes'
         C types). Its value converts implicitly to the output's C type where it is stored."""

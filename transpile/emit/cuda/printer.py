@@ -24,7 +24,9 @@ from transpile.emit.cpp.printer import CppPrinter
 from transpile.emit.registry import LoweringError
 from transpile.scalar.arith import Exp, Log, Sqrt
 from transpile.scalar.basic import c_cast_inputs
+from transpile.scalar.bessel import I0, I1, Iv, Jv
 from transpile.scalar.special import Erf, Erfc, Erfinv, Gamma, GammaLn
+from transpile.scalar.special_more import Erfcinv, Erfcx, GammaInc, GammaIncC
 from transpile.scalar.transcendental import (
     ArcCos,
     ArcCosh,
@@ -53,14 +55,24 @@ NVCC_FLAGS = ("-std=c++17", "--expt-relaxed-constexpr")
 #: headers the printed expressions need in a .cu file
 CUDA_INCLUDES = ("<cstdint>", "<cmath>", "<limits>", "<math_constants.h>")
 
-#: op class -> CUDA Math API function (the double version's name; float32 adds `f`). Erfinv's C++
-#: form is a host polynomial; CUDA has it as a library function.
+#: op class -> CUDA Math API function (the double version's name; float32 adds `f`). The C++ forms
+#: of Erfinv (a host polynomial) and of Erfcx, Erfcinv, I0, I1 (runtime header special.h) are host
+#: code; CUDA has them as library functions.
 DEVICE_FUNCTIONS = {
     Exp: "exp", Exp2: "exp2", Expm1: "expm1", Log: "log", Log2: "log2", Log10: "log10", Log1p: "log1p",
     Sqrt: "sqrt", Sin: "sin", Cos: "cos", Tan: "tan", ArcSin: "asin", ArcCos: "acos", ArcTan: "atan",
     ArcTan2: "atan2", Sinh: "sinh", Cosh: "cosh", Tanh: "tanh", ArcSinh: "asinh", ArcCosh: "acosh",
     ArcTanh: "atanh", Hypot: "hypot", Erf: "erf", Erfc: "erfc", Erfinv: "erfinv", Gamma: "tgamma",
-    GammaLn: "lgamma",
+    GammaLn: "lgamma", Erfcx: "erfcx", Erfcinv: "erfcinv", I0: "cyl_bessel_i0", I1: "cyl_bessel_i1",
+}
+
+#: op classes whose C++ form calls the host runtime header special.h (spf::...) and that CUDA's
+#: math library has no function for: lowering them to CUDA is refused, with the reason
+NO_DEVICE_FORM = {
+    GammaInc: "the CUDA Math API has no incomplete gamma function (special.h is host code)",
+    GammaIncC: "the CUDA Math API has no incomplete gamma function (special.h is host code)",
+    Iv: "the CUDA Math API has Bessel I of orders 0 and 1 only (special.h is host code)",
+    Jv: "the CUDA Math API has Bessel J of integer order only, jnf (special.h is host code)",
 }
 
 _NONFINITE = {("float32", "inf"): "CUDART_INF_F", ("float32", "nan"): "CUDART_NAN_F",
@@ -77,8 +89,19 @@ def _device_call(function):
     return spell
 
 
+def _refuse(reason):
+    def spell(op, input_dtypes, output_dtype):
+        raise LoweringError(f"scalar op {op} has no CUDA form: {reason}")
+    return spell
+
+
 class CudaPrinter(CppPrinter):
-    table = {**CppPrinter.table, **{cls: _device_call(f) for cls, f in DEVICE_FUNCTIONS.items()}}
+    table = {**CppPrinter.table, **{cls: _device_call(f) for cls, f in DEVICE_FUNCTIONS.items()},
+             **{cls: _refuse(reason) for cls, reason in NO_DEVICE_FORM.items()}}
+
+    def runtimes(self, op):
+        """No host runtime header: the ops that call one print as CUDA library calls here."""
+        return []
 
     def template(self, op, input_dtypes, output_dtype):
         for dtype in (*input_dtypes, output_dtype):

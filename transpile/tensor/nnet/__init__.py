@@ -4,12 +4,19 @@
 `transpile.tensor.math`, re-exported here by name lookup so `T.nnet.sigmoid is T.sigmoid`.
 """
 from transpile.tensor.nnet.activations import elu, selu, softsign
+from transpile.tensor.nnet import bn  # noqa: F401  T.nnet.bn.batch_normalization_train, ...
+from transpile.tensor.nnet.bn import batch_normalization
 from transpile.tensor.nnet.conv import (
     Conv2d,
     Conv2dGradInputs,
     Conv2dGradWeights,
     conv2d,
     conv_output_shape,
+)
+from transpile.tensor.nnet.abstract_conv import (
+    conv2d_grad_wrt_inputs,
+    conv2d_grad_wrt_weights,
+    conv2d_transpose,
 )
 from transpile.tensor.nnet.pool import (
     AveragePoolGrad,
@@ -55,9 +62,10 @@ def __getattr__(name):
 __all__ = [
     "AveragePoolGrad", "Conv2d", "Conv2dGradInputs", "Conv2dGradWeights",
     "CrossentropyCategorical1Hot", "CrossentropyCategorical1HotGrad", "LogSoftmax",
-    "MaxPoolGrad", "MaxPoolGradGrad", "Pool", "Softmax", "binary_crossentropy",
-    "categorical_crossentropy", "conv2d", "conv_output_shape", "crossentropy_categorical_1hot",
-    "elu", "log_softmax", "logsoftmax", "pool_2d", "pool_output_shape", "selu",
+    "MaxPoolGrad", "MaxPoolGradGrad", "Pool", "Softmax", "batch_normalization", "binary_crossentropy",
+    "categorical_crossentropy", "conv2d", "conv2d_grad_wrt_inputs", "conv2d_grad_wrt_weights",
+    "conv2d_transpose", "conv_output_shape", "crossentropy_categorical_1hot",
+    "elu", "hard_sigmoid", "log_softmax", "logsoftmax", "pool_2d", "pool_output_shape", "selu",
     "relu", "sigmoid", "sigmoid_binary_crossentropy", "softmax", "softmax_graph", "softmax_with_bias",
-    "softplus", "softsign",
+    "softplus", "softsign", "ultra_fast_sigmoid",
 ]

@@ -11,8 +11,11 @@ directory and library, and the project on disk stays a complete CMake project an
 
 The recipe also holds a precompiled header of the standard and OpenMP headers the runtime
 includes (compiled with the recipe's own flags), passed to each compile with `-include`: parsing
-them was half of a small graph's compile time. GCC ignores a precompiled header it cannot use
-(`-Winvalid-pch` only warns), so a mismatch costs speed, never correctness.
+them was half of a small graph's compile time. It is compiled in the background after the
+recipe's first graph is built (so a cold first `function()` does not wait for it, nor share the
+cores with it) and used from the next graph on, once it is complete (written under another name,
+then renamed). GCC ignores a precompiled header it cannot use (`-Winvalid-pch` only warns), so a
+mismatch costs speed, never correctness.
 
 Layout: `<compiledir>/recipes/<key>/{recipe.json, probe/, pch/transpile_std.h(.gch)}`.
 """
@@ -22,6 +25,7 @@ import os
 import re
 import shlex
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -91,10 +95,16 @@ def load_or_learn(root, files, cmake_args, toolchain, cmake_configure, run):
         raise RuntimeError(f"reading the build recipe failed:\n{out[-4000:]}")
     commands = [line.replace(str(source), "@SOURCE@").replace(str(build), "@BUILD@").replace(PROBE_NAME, "@NAME@")
                 for line in out.splitlines() if line.strip()]
-    recipe = {"commands": commands, "pch": None}
-    pch = _precompile(work / "pch", commands, run)
-    if pch is not None:
-        recipe["pch"] = str(home / "pch" / "transpile_std.h")
+    recipe = {"commands": commands, "pch": None, "pch_command": None}
+    flags = _pch_flags(commands)
+    if flags is not None:
+        (work / "pch").mkdir()
+        (work / "pch" / "transpile_std.h").write_text(
+            "// standard headers of transpile's runtime, precompiled once per build recipe\n"
+            + "".join(f"#include <{h}>\n" for h in STD_HEADERS))
+        header = str(home / "pch" / "transpile_std.h")
+        recipe["pch"] = header
+        recipe["pch_command"] = flags + ["-x", "c++-header", header, "-o"]  # + the output's name
     stored_tmp = work / "recipe.json"
     stored_tmp.write_text(json.dumps(recipe, indent=1))
     shutil.rmtree(work / "probe", ignore_errors=True)
@@ -126,19 +136,31 @@ def _compile_parts(command):
     return flags, words[words.index("-c") + 1]
 
 
-def _precompile(directory, commands, run):
-    """Compile the standard headers with the C++ compile command's flags; the header's path, or
-    None when there is no C++ compile or the compiler refuses."""
+def _pch_flags(commands):
+    """The C++ compile command's compiler and flags (without the project's own paths), or None
+    when the recipe compiles no C++."""
     cxx = [parts for parts in map(_compile_parts, commands) if parts and parts[1].endswith(".cpp")]
     if not cxx:
         return None
-    flags = [f for f in cxx[0][0] if "@SOURCE@" not in f and "@BUILD@" not in f]
-    directory.mkdir(parents=True, exist_ok=True)
-    header = directory / "transpile_std.h"
-    header.write_text("// standard headers of transpile's runtime, precompiled once per build recipe\n"
-                      + "".join(f"#include <{h}>\n" for h in STD_HEADERS))
-    ok, _ = run(flags + ["-x", "c++-header", str(header), "-o", str(header) + ".gch"], None)
-    return header if ok else None
+    return [f for f in cxx[0][0] if "@SOURCE@" not in f and "@BUILD@" not in f]
+
+
+def precompile_in_background(recipe):
+    """Start compiling the recipe's precompiled header, once (a marker file records the start),
+    detached: written to a temporary name and renamed into place when complete."""
+    if not recipe.get("pch_command"):
+        return
+    gch = recipe["pch"] + ".gch"
+    try:
+        fd = os.open(gch + ".started", os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except OSError:  # started already (or cannot be: then no precompiled header)
+        return
+    os.close(fd)
+    partial = f"{gch}.{os.getpid()}.tmp"
+    command = " ".join(shlex.quote(w) for w in recipe["pch_command"] + [partial])
+    subprocess.Popen(["/bin/sh", "-c", f"{command} && mv -f {shlex.quote(partial)} {shlex.quote(gch)}"],
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                     start_new_session=True)
 
 
 def replay(recipe, source, build, name, run):
@@ -157,6 +179,7 @@ def replay(recipe, source, build, name, run):
         outputs.append(f"{'$' if ok else 'FAILED:'} {command}\n{out}")
         if not ok:
             return False, "\n".join(outputs)
+    precompile_in_background(recipe)
     return True, "\n".join(outputs)
 
 

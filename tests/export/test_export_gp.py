@@ -62,6 +62,7 @@ def test_function_matches_numpy_and_finite_differences():
 
 def test_ctest_golden_vectors_pass_without_python(exported):
     _, project = exported
+    assert "TRANSPILE_HAVE_LAPACK" in (project.path / "CMakeLists.txt").read_text()  # it asks for LAPACK
     ctest = cmake_program()[: -len("cmake")] + "ctest"
     out = subprocess.run(["env", "-i", "PATH=/usr/bin:/bin", ctest, "--test-dir", str(project.build_dir),
                           "--output-on-failure"], capture_output=True, text=True, timeout=120)

@@ -75,10 +75,14 @@ def test_statistics_against_scipy(mode):
             srng.poisson(3.5, size=(m,)), srng.poisson(300.0, size=(m,)), srng.integers(-2, 5, size=(m,)),
             srng.categorical(pv, size=(m,)), srng.multinomial(n=50, pvals=np.tile(pv, (2000, 1))),
             srng.permutation(size=(m // 10,), n=5), srng.bernoulli(0.3, size=(m,)),
-            srng.choice(size=(m,), a=4, p=pv)]
-    exp_, g05, g35, be, tn, po, po_big, ints, cat, mult, perm, bern, cho = transpile.function([], outs, mode=mode)()
+            srng.choice(size=(m,), a=4, p=pv), srng.random_integers((m,), -1, 2),
+            srng.shuffle_row_elements(np.tile(np.arange(5.0), (m // 10, 1))), srng.uniform((m,), low=-2.0, high=4.0),
+            srng.normal((m,), avg=1.0, std=3.0), srng.binomial((m,), n=6, p=0.3)]
+    (exp_, g05, g35, be, tn, po, po_big, ints, cat, mult, perm, bern, cho, rints, shuf, uni, nor,
+     bino) = transpile.function([], outs, mode=mode)()
     for x, dist in [(exp_, stats.expon(scale=2.0)), (g05, stats.gamma(0.5, scale=2.0)), (g35, stats.gamma(3.5)),
-                    (be, stats.beta(2.0, 5.0)), (tn, stats.truncnorm(-2, 2, loc=1.0, scale=2.0))]:
+                    (be, stats.beta(2.0, 5.0)), (tn, stats.truncnorm(-2, 2, loc=1.0, scale=2.0)),
+                    (uni, stats.uniform(-2.0, 6.0)), (nor, stats.norm(1.0, 3.0))]:
         assert stats.kstest(x, dist.cdf).pvalue > 1e-3, dist.dist.name
     assert np.all(np.abs(tn - 1.0) <= 4.0)
 
@@ -99,6 +103,11 @@ def test_statistics_against_scipy(mode):
     for pos in range(5):
         assert chi2(np.bincount(perm[:, pos], minlength=5), np.full(5, 0.2)) > 1e-3
     assert stats.binomtest(int(bern.sum()), m, 0.3).pvalue > 1e-4 and set(np.unique(bern)) == {0, 1}
+    assert rints.min() == -1 and rints.max() == 2 and chi2(np.bincount(rints + 1), np.full(4, 0.25)) > 1e-3
+    assert np.all(np.sort(shuf, axis=1) == np.arange(5.0))  # each row a uniform permutation
+    for pos in range(5):
+        assert chi2(np.bincount(shuf[:, pos].astype(int), minlength=5), np.full(5, 0.2)) > 1e-3
+    assert chi2(np.bincount(bino, minlength=7), stats.binom(6, 0.3).pmf(np.arange(7))) > 1e-3
 
 
 def test_shapes_dtypes_and_broadcasting(mode):

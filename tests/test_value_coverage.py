@@ -1,0 +1,406 @@
+"""Every public name of the tensor families below has a value test against numpy/scipy that runs in
+every mode (the companion of tests/test_grad_coverage.py, which does the same for gradients).
+
+The names are collected, not listed: `__all__` of `transpile.tensor.extra_ops`, of
+`nlinalg`/`slinalg`/`linalg`, of `T.nnet` (with `T.nnet.bn` and `logsumexp`), the elementwise
+functions of `transpile.tensor.math` whose scalar op lives in a special-function module, and the
+public methods of `RandomStreams`. So a new name without an entry in `VALUE_TESTS` fails
+`test_every_public_name_has_a_value_test`. A name bound to the same object as a name that has an
+entry (`xlogy0 is xlogy`) is covered by it.
+
+Each entry names test node ids (`file::function`). They are checked mechanically:
+- the test exists, and its source (with the module-level tables and helpers it refers to) spells
+  the name (an op class: the function that builds it, `SPELLED_AS`) and a numpy/scipy reference;
+- `pytest --collect-only` collects it once per mode (FAST_COMPILE and FAST_RUN): no `single_mode`.
+"""
+import ast
+import functools
+import importlib
+import inspect
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import transpile.tensor as T
+from transpile.tensor import extra_ops, linalg, nlinalg, slinalg
+from transpile.tensor import math as tmath
+from transpile.tensor.nnet import bn
+from transpile.tensor.random.streams import RandomStreams
+
+pytestmark = pytest.mark.single_mode
+
+ROOT = Path(__file__).resolve().parents[1]
+SPECIAL_SCALAR_MODULES = ("transpile.scalar.special_more", "transpile.scalar.bessel", "transpile.scalar.xlog",
+                          "transpile.scalar.activation")
+
+
+def public_names():
+    """{group: {name: object}}: every public name this file must cover."""
+    groups = {"extra_ops": {n: getattr(extra_ops, n) for n in extra_ops.__all__}, "linalg": {}, "nnet": {},
+              "special": {}, "random": {}}
+    for mod in (nlinalg, slinalg, linalg):
+        for n in mod.__all__:
+            obj = getattr(mod, n)
+            assert groups["linalg"].setdefault(n, obj) is obj, f"linalg.{n}: two different objects share the name"
+    lse = importlib.import_module("transpile.tensor.logsumexp")  # T.logsumexp is the function
+    for mod in (T.nnet, bn, lse):
+        for n in mod.__all__:
+            groups["nnet"][n] = getattr(mod, n)
+    for n in tmath.__all__:
+        op = getattr(getattr(tmath, n), "op", None)
+        if op is not None and type(getattr(op, "scalar_op", None)).__module__ in SPECIAL_SCALAR_MODULES:
+            groups["special"][n] = getattr(tmath, n)
+    for n, member in inspect.getmembers(RandomStreams):
+        if not n.startswith("_"):
+            groups["random"][n] = member
+    return groups
+
+
+# -- the table: "group.name" -> the tests that check its values -------------------------------------------
+CU = "tests/tensor/test_extra_ops_cumulative.py::"
+CO = "tests/tensor/test_extra_ops_counting.py::"
+MI = "tests/tensor/test_extra_ops_misc.py::"
+SO = "tests/tensor/test_extra_ops_sort.py::"
+NL = "tests/tensor/test_nlinalg.py::"
+SL = "tests/tensor/test_slinalg.py::"
+LS = "tests/tensor/test_linalg_structure.py::"
+BN = "tests/tensor/nnet/test_bn.py::"
+ACT = "tests/tensor/nnet/test_activations.py::"
+CF = "tests/tensor/nnet/test_conv_functions.py::"
+CONV = "tests/tensor/nnet/test_nnet_conv.py::"
+POOL = "tests/tensor/nnet/test_nnet_pool.py::"
+SM = "tests/tensor/nnet/test_nnet_softmax.py::"
+XE = "tests/tensor/nnet/test_nnet_xent.py::"
+MATH = "tests/tensor/test_math.py::"
+SPM = "tests/scalar/test_special_more.py::"
+RD = "tests/tensor/test_random_distributions.py::"
+RA = "tests/tensor/test_random.py::"
+
+VALUE_TESTS = {
+    # extra_ops
+    "extra_ops.cumsum": [CU + "test_cumsum_cumprod", CU + "test_cumsum_vector_and_empty"],
+    "extra_ops.cumprod": [CU + "test_cumsum_cumprod"],
+    "extra_ops.CumOp": [CU + "test_cumsum_cumprod"],
+    "extra_ops.diff": [CU + "test_diff"],
+    "extra_ops.repeat": [CU + "test_repeat"],
+    "extra_ops.Repeat": [CU + "test_repeat"],
+    "extra_ops.bincount": [CO + "test_bincount"],
+    "extra_ops.BinCount": [CO + "test_bincount"],
+    "extra_ops.searchsorted": [CO + "test_searchsorted", CO + "test_searchsorted_nan"],
+    "extra_ops.SearchSorted": [CO + "test_searchsorted"],
+    "extra_ops.unique": [CO + "test_unique", CO + "test_unique_nan_scalar_and_empty"],
+    "extra_ops.Unique": [CO + "test_unique"],
+    "extra_ops.nonzero": [CO + "test_nonzero"],
+    "extra_ops.flatnonzero": [CO + "test_nonzero"],
+    "extra_ops.nonzero_values": [CO + "test_nonzero"],
+    "extra_ops.Nonzero": [CO + "test_nonzero"],
+    "extra_ops.sort": [SO + "test_sort_argsort", SO + "test_sort_vector_edges"],
+    "extra_ops.SortOp": [SO + "test_sort_argsort"],
+    "extra_ops.argsort": [SO + "test_sort_argsort"],
+    "extra_ops.ArgSortOp": [SO + "test_sort_argsort"],
+    "extra_ops.topk": [SO + "test_topk"],
+    "extra_ops.argtopk": [SO + "test_topk"],
+    "extra_ops.topk_and_argtopk": [SO + "test_topk"],
+    "extra_ops.take_along_axis": [SO + "test_topk"],
+    "extra_ops.tril": [MI + "test_triangles_and_diagonals"],
+    "extra_ops.triu": [MI + "test_triangles_and_diagonals"],
+    "extra_ops.tri": [MI + "test_triangles_and_diagonals"],
+    "extra_ops.fill_diagonal": [MI + "test_triangles_and_diagonals"],
+    "extra_ops.fill_diagonal_offset": [MI + "test_triangles_and_diagonals"],
+    "extra_ops.diagonal": [MI + "test_triangles_and_diagonals"],
+    "extra_ops.trace": [MI + "test_triangles_and_diagonals"],
+    "extra_ops.eye": [MI + "test_to_one_hot_and_eye"],
+    "extra_ops.identity_like": [MI + "test_to_one_hot_and_eye"],
+    "extra_ops.to_one_hot": [MI + "test_to_one_hot_and_eye"],
+    "extra_ops.take": [MI + "test_take_and_roll"],
+    "extra_ops.roll": [MI + "test_take_and_roll"],
+    "extra_ops.ravel_multi_index": [MI + "test_ravel_unravel"],
+    "extra_ops.RavelMultiIndex": [MI + "test_ravel_unravel"],
+    "extra_ops.unravel_index": [MI + "test_ravel_unravel"],
+    "extra_ops.UnravelIndex": [MI + "test_ravel_unravel"],
+    "extra_ops.squeeze": [MI + "test_numpy_helpers"],
+    "extra_ops.broadcast_to": [MI + "test_numpy_helpers"],
+    "extra_ops.isclose": [MI + "test_numpy_helpers"],
+    "extra_ops.allclose": [MI + "test_numpy_helpers"],
+    "extra_ops.where": [MI + "test_numpy_helpers"],
+    "extra_ops.square": [MI + "test_numpy_helpers"],
+    "extra_ops.power": [MI + "test_numpy_helpers"],
+    "extra_ops.horizontal_stack": [MI + "test_numpy_helpers"],
+    "extra_ops.vertical_stack": [MI + "test_numpy_helpers"],
+    "extra_ops.stacklists": [MI + "test_numpy_helpers"],
+    # linear algebra
+    "linalg.inv": [NL + "test_values_match_numpy"],
+    "linalg.MatrixInverse": [NL + "test_values_match_numpy"],
+    "linalg.matrix_inverse": [NL + "test_values_match_numpy"],
+    "linalg.det": [NL + "test_values_match_numpy", NL + "test_singular_and_empty_matrices_as_numpy"],
+    "linalg.Det": [NL + "test_values_match_numpy"],
+    "linalg.slogdet": [NL + "test_values_match_numpy", NL + "test_singular_and_empty_matrices_as_numpy"],
+    "linalg.SLogDet": [NL + "test_values_match_numpy"],
+    "linalg.eig": [NL + "test_values_match_numpy"],
+    "linalg.Eig": [NL + "test_values_match_numpy"],
+    "linalg.eigh": [NL + "test_values_match_numpy"],
+    "linalg.Eigh": [NL + "test_values_match_numpy"],
+    "linalg.eigvalsh": [NL + "test_values_match_numpy"],
+    "linalg.svd": [NL + "test_values_match_numpy", NL + "test_svd_factors_match_numpy"],
+    "linalg.SVD": [NL + "test_svd_factors_match_numpy"],
+    "linalg.qr": [NL + "test_values_match_numpy"],
+    "linalg.QR": [NL + "test_values_match_numpy"],
+    "linalg.pinv": [NL + "test_values_match_numpy", NL + "test_pinv_of_rank_deficient_and_empty_matrices"],
+    "linalg.MatrixPinv": [NL + "test_values_match_numpy"],
+    "linalg.lstsq": [NL + "test_values_match_numpy"],
+    "linalg.Lstsq": [NL + "test_values_match_numpy"],
+    "linalg.matrix_power": [NL + "test_values_match_numpy"],
+    "linalg.matrix_dot": [NL + "test_values_match_numpy"],
+    "linalg.tensorinv": [NL + "test_values_match_numpy"],
+    "linalg.tensorsolve": [NL + "test_values_match_numpy"],
+    "linalg.cholesky": [SL + "test_values_match_scipy"],
+    "linalg.Cholesky": [SL + "test_values_match_scipy"],
+    "linalg.solve": [SL + "test_values_match_scipy"],
+    "linalg.Solve": [SL + "test_values_match_scipy"],
+    "linalg.solve_triangular": [SL + "test_values_match_scipy"],
+    "linalg.SolveTriangular": [SL + "test_values_match_scipy"],
+    "linalg.solve_lower_triangular": [SL + "test_values_match_scipy"],
+    "linalg.solve_upper_triangular": [SL + "test_values_match_scipy"],
+    "linalg.solve_symmetric": [SL + "test_values_match_scipy"],
+    "linalg.cho_solve": [SL + "test_values_match_scipy"],
+    "linalg.CholeskySolve": [SL + "test_values_match_scipy"],
+    "linalg.expm": [SL + "test_values_match_scipy", SL + "test_expm_matches_scipy_at_every_scale"],
+    "linalg.Expm": [SL + "test_expm_matches_scipy_at_every_scale"],
+    "linalg.alloc_diag": [LS + "test_diagonals_trace_kron_match_numpy"],
+    "linalg.AllocDiag": [LS + "test_diagonals_trace_kron_match_numpy"],
+    "linalg.diag": [LS + "test_diagonals_trace_kron_match_numpy"],
+    "linalg.diagonal": [LS + "test_diagonals_trace_kron_match_numpy"],
+    "linalg.extract_diag": [LS + "test_diagonals_trace_kron_match_numpy"],
+    "linalg.ExtractDiag": [LS + "test_diagonals_trace_kron_match_numpy"],
+    "linalg.kron": [LS + "test_diagonals_trace_kron_match_numpy"],
+    "linalg.trace": [LS + "test_diagonals_trace_kron_match_numpy"],
+    "linalg.norm": [LS + "test_norm_matches_numpy"],
+    # neural networks
+    "nnet.batch_normalization": [BN + "test_batch_normalization_modes"],
+    "nnet.batch_normalization_train": [BN + "test_train_and_test_match_numpy"],
+    "nnet.batch_normalization_test": [BN + "test_train_and_test_match_numpy"],
+    "nnet.elu": [ACT + "test_values"],
+    "nnet.selu": [ACT + "test_values"],
+    "nnet.softsign": [ACT + "test_values"],
+    "nnet.hard_sigmoid": [ACT + "test_values"],
+    "nnet.ultra_fast_sigmoid": [ACT + "test_values", ACT + "test_ultra_fast_sigmoid_approximates_sigmoid"],
+    "nnet.logsumexp": ["tests/tensor/rewriting/test_rw_logsumexp.py::test_logsumexp_is_stable_in_every_mode"],
+    "nnet.conv2d_transpose": [CF + "test_transpose_matches_scipy"],
+    "nnet.conv2d_grad_wrt_inputs": [CF + "test_grads_match_numpy"],
+    "nnet.conv2d_grad_wrt_weights": [CF + "test_grads_match_numpy"],
+    "nnet.Conv2dGradInputs": [CF + "test_grads_match_numpy"],
+    "nnet.Conv2dGradWeights": [CF + "test_grads_match_numpy"],
+    "nnet.conv2d": [CONV + "test_conv2d_matches_loop_reference", CONV + "test_conv2d_full_is_scipy_convolve2d"],
+    "nnet.Conv2d": [CONV + "test_conv2d_matches_loop_reference"],
+    "nnet.conv_output_shape": [CONV + "test_conv2d_infer_shape"],
+    "nnet.pool_2d": [POOL + "test_pool_matches_loop_reference"],
+    "nnet.Pool": [POOL + "test_pool_matches_loop_reference"],
+    "nnet.pool_output_shape": [POOL + "test_pool_infer_shape"],
+    "nnet.MaxPoolGrad": [POOL + "test_max_pool_grad_goes_to_the_max", POOL + "test_pool_grad"],
+    "nnet.AveragePoolGrad": [POOL + "test_pool_grad"],
+    "nnet.MaxPoolGradGrad": [POOL + "test_second_derivative_through_pool_grad"],
+    "nnet.softmax": [SM + "test_softmax_of_matrix_rows", SM + "test_softmax_and_log_softmax_any_axis"],
+    "nnet.Softmax": [SM + "test_softmax_of_matrix_rows"],
+    "nnet.log_softmax": [SM + "test_softmax_and_log_softmax_any_axis", SM + "test_large_values_are_stable"],
+    "nnet.LogSoftmax": [SM + "test_softmax_and_log_softmax_any_axis"],
+    "nnet.softmax_graph": [SM + "test_softmax_with_bias"],
+    "nnet.softmax_with_bias": [SM + "test_softmax_with_bias"],
+    "nnet.categorical_crossentropy": [XE + "test_categorical_crossentropy_one_hot_matrix",
+                                      XE + "test_categorical_crossentropy_int_labels"],
+    "nnet.crossentropy_categorical_1hot": [XE + "test_categorical_crossentropy_int_labels"],
+    "nnet.CrossentropyCategorical1Hot": [XE + "test_categorical_crossentropy_int_labels"],
+    "nnet.CrossentropyCategorical1HotGrad": [XE + "test_int_label_gradient_matches_one_hot"],
+    "nnet.binary_crossentropy": [XE + "test_binary_crossentropy"],
+    "nnet.sigmoid_binary_crossentropy": [XE + "test_sigmoid_binary_crossentropy"],
+    "nnet.relu": [MATH + "test_relu"],
+    "nnet.sigmoid": [MATH + "test_stable_sigmoid_softplus_log1mexp"],
+    "nnet.softplus": [MATH + "test_stable_sigmoid_softplus_log1mexp"],
+    # special functions
+    "special.gammainc": [SPM + "test_edge_values_match_scipy", SPM + "test_wide_ranges_match_scipy"],
+    "special.gammaincc": [SPM + "test_edge_values_match_scipy", SPM + "test_wide_ranges_match_scipy"],
+    "special.erfcx": [SPM + "test_edge_values_match_scipy", SPM + "test_wide_ranges_match_scipy"],
+    "special.erfcinv": [SPM + "test_edge_values_match_scipy", SPM + "test_wide_ranges_match_scipy"],
+    "special.i0": [SPM + "test_edge_values_match_scipy"],
+    "special.i1": [SPM + "test_edge_values_match_scipy"],
+    "special.iv": [SPM + "test_edge_values_match_scipy", SPM + "test_wide_ranges_match_scipy"],
+    "special.jv": [SPM + "test_edge_values_match_scipy", SPM + "test_wide_ranges_match_scipy"],
+    "special.xlogx": [SPM + "test_edge_values_match_scipy"],
+    "special.xlogy": [SPM + "test_edge_values_match_scipy"],
+    "special.xlog1py": [SPM + "test_edge_values_match_scipy"],
+    "special.logit": [SPM + "test_edge_values_match_scipy"],
+    "special.sigmoid": [MATH + "test_stable_sigmoid_softplus_log1mexp"],
+    "special.softplus": [MATH + "test_stable_sigmoid_softplus_log1mexp"],
+    "special.log1mexp": [MATH + "test_stable_sigmoid_softplus_log1mexp"],
+    # random distributions (statistical tests against scipy.stats)
+    "random.uniform": [RD + "test_statistics_against_scipy"],
+    "random.normal": [RD + "test_statistics_against_scipy", RA + "test_normal_statistics_with_tensor_parameters"],
+    "random.binomial": [RD + "test_statistics_against_scipy", RA + "test_binomial_with_tensor_p_and_symbolic_size"],
+    "random.exponential": [RD + "test_statistics_against_scipy"],
+    "random.gamma": [RD + "test_statistics_against_scipy"],
+    "random.beta": [RD + "test_statistics_against_scipy"],
+    "random.truncated_normal": [RD + "test_statistics_against_scipy"],
+    "random.poisson": [RD + "test_statistics_against_scipy"],
+    "random.integers": [RD + "test_statistics_against_scipy"],
+    "random.random_integers": [RD + "test_statistics_against_scipy"],
+    "random.categorical": [RD + "test_statistics_against_scipy"],
+    "random.multinomial": [RD + "test_statistics_against_scipy"],
+    "random.permutation": [RD + "test_statistics_against_scipy"],
+    "random.bernoulli": [RD + "test_statistics_against_scipy"],
+    "random.choice": [RD + "test_statistics_against_scipy"],
+    "random.shuffle_row_elements": [RD + "test_statistics_against_scipy"],
+}
+
+#: op classes: the name their tests spell (the function that builds them)
+SPELLED_AS = {
+    "CumOp": "cumsum", "Repeat": "repeat", "BinCount": "bincount", "SearchSorted": "searchsorted",
+    "Unique": "unique", "Nonzero": "nonzero", "SortOp": "sort", "ArgSortOp": "argsort",
+    "RavelMultiIndex": "ravel_multi_index", "UnravelIndex": "unravel_index",
+    "MatrixInverse": "inv", "Det": "det", "SLogDet": "slogdet", "Eig": "eig", "Eigh": "eigh", "SVD": "svd",
+    "QR": "qr", "MatrixPinv": "pinv", "Lstsq": "lstsq", "Cholesky": "cholesky", "Solve": "solve",
+    "SolveTriangular": "solve_triangular", "CholeskySolve": "cho_solve", "Expm": "expm",
+    "AllocDiag": "alloc_diag", "ExtractDiag": "extract_diag",
+    "Conv2dGradInputs": "conv2d_grad_wrt_inputs", "Conv2dGradWeights": "conv2d_grad_wrt_weights",
+    "Conv2d": "conv2d", "Pool": "pool_2d", "MaxPoolGrad": "pool_2d", "AveragePoolGrad": "pool_2d",
+    "MaxPoolGradGrad": "pool_2d", "Softmax": "softmax", "LogSoftmax": "log_softmax",
+    "CrossentropyCategorical1Hot": "categorical_crossentropy",
+    "CrossentropyCategorical1HotGrad": "categorical_crossentropy",
+}
+
+#: public names that are not value-producing functions: {"group.name": reason}
+NOT_VALUES = {
+    "random.seed": "re-seeds the stream's states (tests/tensor/test_random.py::test_state_advances_and_seed_resets)",
+    "random.updates": "lists the draws' state updates (tests/tensor/test_random.py::test_default_update_rules)",
+}
+
+#: names another branch adds (conv3d, pool_3d, images2neibs/neibs2images, h_softmax); they do not
+#: exist in this tree. When one appears, test_pending_names_are_still_missing fails: give it an entry
+#: in VALUE_TESTS and remove it from here. (Grouped convolution is conv2d's num_groups argument, not
+#: a name: its value test belongs to conv2d's entry.)
+PENDING = {
+    "nnet.conv3d": "added by the 3-d convolution branch",
+    "nnet.pool_3d": "added by the 3-d pooling branch",
+    "nnet.images2neibs": "added by the neighbourhoods branch",
+    "nnet.neibs2images": "added by the neighbourhoods branch",
+    "nnet.h_softmax": "added by the hierarchical softmax branch",
+}
+
+NUMPY_REFERENCE = re.compile(r"\bnp\.|\bnumpy\b|\bscipy\b|\bsp\.|\bsl\.|\bstats\.")
+#: shape helpers (pure Python): their reference is the shape of the op's computed output
+SHAPE_HELPERS = {"nnet.conv_output_shape", "nnet.pool_output_shape"}
+OUTPUT_SHAPE_REFERENCE = re.compile(r"\.shape\b")
+
+
+def _flat():
+    return {f"{g}.{n}": obj for g, names in public_names().items() for n, obj in names.items()}
+
+
+def _covered(key, names):
+    """The entry's key, or that of another name of the same group bound to the same object."""
+    if key in VALUE_TESTS or key in NOT_VALUES:
+        return key
+    group = key.split(".")[0]
+    for other, obj in names.items():
+        if other.split(".")[0] == group and obj is names[key] and other in VALUE_TESTS:
+            return other
+    return None
+
+
+def test_every_public_name_has_a_value_test():
+    names = _flat()
+    missing = sorted(k for k in names if _covered(k, names) is None)
+    assert not missing, ("public names without a value test in tests/test_value_coverage.py VALUE_TESTS "
+                         "(write one against numpy/scipy, running in every mode):\n  " + "\n  ".join(missing))
+
+
+def test_entries_name_existing_public_names():
+    names = _flat()
+    stale = sorted(k for k in list(VALUE_TESTS) + list(NOT_VALUES) if k not in names)
+    assert not stale, f"entries naming no public name (renamed or removed?): {stale}"
+    unused = sorted(set(SPELLED_AS) - {k.split(".", 1)[1] for k in VALUE_TESTS})
+    assert not unused, f"SPELLED_AS entries with no VALUE_TESTS entry: {unused}"
+
+
+def test_pending_names_are_still_missing():
+    names = _flat()
+    groups = public_names()
+    arrived = sorted(k for k in PENDING if k in names or hasattr(T.nnet, k.split(".", 1)[1])
+                     or any(k.split(".", 1)[1] in g for g in groups.values()))
+    assert not arrived, (f"{arrived} now exist: give each a VALUE_TESTS entry (a test against numpy/scipy in "
+                         "every mode) and remove it from PENDING")
+
+
+# -- the named tests: their source, and their collection in every mode -------------------------------------
+@functools.lru_cache(maxsize=None)
+def _module_parts(path):
+    """{top-level name: source text} of a test module, and its parsed tree."""
+    src = (ROOT / path).read_text()
+    tree = ast.parse(src)
+    parts = {}
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            parts[node.name] = node
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for t in targets:
+                for name in ast.walk(t):
+                    if isinstance(name, ast.Name):
+                        parts[name.id] = node
+    return src, parts
+
+
+def _test_text(node_id):
+    """The test function's source with its decorators, and the module-level tables and helpers it
+    names (one level down); None when the module has no such function."""
+    path, func = node_id.split("::")
+    src, parts = _module_parts(path)
+    node = parts.get(func)
+    if not isinstance(node, ast.FunctionDef):
+        return None
+    texts = [_source(src, node)]
+    referred = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    for deco in node.decorator_list:
+        referred |= {n.id for n in ast.walk(deco) if isinstance(n, ast.Name)}
+    texts += [_source(src, parts[n]) for n in sorted(referred) if n in parts and n != func]
+    return "\n".join(texts)
+
+
+def _source(src, node):
+    lines = src.splitlines()
+    first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+    return "\n".join(lines[first - 1:node.end_lineno])
+
+
+def test_named_tests_exist_spell_the_name_and_compare_with_numpy():
+    problems = []
+    for key, node_ids in sorted(VALUE_TESTS.items()):
+        assert node_ids, key
+        name = key.split(".", 1)[1]
+        spelled = SPELLED_AS.get(name, name)
+        for node_id in node_ids:
+            text = _test_text(node_id)
+            if text is None:
+                problems.append(f"{key}: {node_id} does not exist")
+            elif not re.search(r"\b" + re.escape(spelled) + r"\b", text):
+                problems.append(f"{key}: {node_id} does not mention {spelled!r}")
+            elif not (OUTPUT_SHAPE_REFERENCE if key in SHAPE_HELPERS else NUMPY_REFERENCE).search(text):
+                problems.append(f"{key}: {node_id} has no numpy/scipy reference")
+    assert not problems, "\n".join(problems)
+
+
+def test_named_tests_run_in_every_mode():
+    node_ids = sorted({n for ids in VALUE_TESTS.values() for n in ids})
+    files = sorted({n.split("::")[0] for n in node_ids})
+    out = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *files],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    collected = [line.strip() for line in out.stdout.splitlines() if "::" in line]
+    problems = []
+    for node_id in node_ids:
+        params = [c[len(node_id):] for c in collected if c == node_id or c.startswith(node_id + "[")]
+        for mode in ("FAST_COMPILE", "FAST_RUN"):
+            if not any(mode in p for p in params):
+                problems.append(f"{node_id} is not collected in mode {mode} (collected: {params or 'nothing'})")
+    assert not problems, "\n".join(problems)

@@ -13,10 +13,13 @@ from transpile.tensor.nnet.conv import (
     conv2d,
     conv_output_shape,
 )
+from transpile.tensor.nnet.conv3d import Conv3d, Conv3dGradInputs, Conv3dGradWeights, conv3d
 from transpile.tensor.nnet.abstract_conv import (
     conv2d_grad_wrt_inputs,
     conv2d_grad_wrt_weights,
     conv2d_transpose,
+    conv3d_grad_wrt_inputs,
+    conv3d_grad_wrt_weights,
 )
 from transpile.tensor.nnet.pool import (
     AveragePoolGrad,
@@ -60,11 +63,12 @@ def __getattr__(name):
 
 
 __all__ = [
-    "AveragePoolGrad", "Conv2d", "Conv2dGradInputs", "Conv2dGradWeights",
+    "AveragePoolGrad", "Conv2d", "Conv2dGradInputs", "Conv2dGradWeights", "Conv3d", "Conv3dGradInputs",
+    "Conv3dGradWeights",
     "CrossentropyCategorical1Hot", "CrossentropyCategorical1HotGrad", "LogSoftmax",
     "MaxPoolGrad", "MaxPoolGradGrad", "Pool", "Softmax", "batch_normalization", "binary_crossentropy",
     "categorical_crossentropy", "conv2d", "conv2d_grad_wrt_inputs", "conv2d_grad_wrt_weights",
-    "conv2d_transpose", "conv_output_shape", "crossentropy_categorical_1hot",
+    "conv2d_transpose", "conv3d", "conv3d_grad_wrt_inputs", "conv3d_grad_wrt_weights", "conv_output_shape", "crossentropy_categorical_1hot",
     "elu", "hard_sigmoid", "log_softmax", "logsoftmax", "pool_2d", "pool_output_shape", "selu",
     "relu", "sigmoid", "sigmoid_binary_crossentropy", "softmax", "softmax_graph", "softmax_with_bias",
     "softplus", "softsign", "ultra_fast_sigmoid",

@@ -111,17 +111,24 @@ def _grouped_conv_grad_case(wrt):
 def _max_pool_case(rng):
     x = rng.permutation(16).reshape(1, 1, 4, 4).astype("float64")  # distinct values: no ties
     vg(lambda a: T.nnet.pool_2d(a, ws=(2, 2), mode="max"), x)
+    x3 = rng.permutation(24).reshape(1, 2, 3, 4).astype("float64")
+    vg(lambda a: T.nnet.pool_3d(a, ws=(2, 2, 2), ignore_border=False, mode="max"), x3)
 
 
 def _max_pool_grad_case(rng):
     x = rng.permutation(16).reshape(1, 1, 4, 4).astype("float64")
     vg(lambda a, g: T.grad(T.sum(T.nnet.pool_2d(a, ws=(2, 2), mode="max") * g), a),
        x, U(rng, 1, 1, 2, 2))
+    x3 = rng.permutation(24).reshape(2, 3, 4).astype("float64")
+    vg(lambda a, g: T.grad(T.sum(T.nnet.pool_3d(a, ws=(2, 2, 2), stride=(1, 1, 2), mode="max") * g), a),
+       x3, U(rng, 1, 2, 2))
 
 
 def _avg_pool_grad_case(rng):
     vg(lambda a, g: T.grad(T.sum(T.nnet.pool_2d(a, ws=(2, 2), mode="average_exc_pad") * g), a),
        U(rng, 1, 1, 4, 4), U(rng, 1, 1, 2, 2))
+    vg(lambda a, g: T.grad(T.sum(T.nnet.pool_3d(a, ws=(2, 2, 2), pad=(1, 0, 1), mode="average_inc_pad") * g), a),
+       U(rng, 1, 3, 2, 3), U(rng, 1, 2, 1, 2))
 
 
 def _xent_case(rng):

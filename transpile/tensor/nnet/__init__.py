@@ -21,6 +21,7 @@ from transpile.tensor.nnet.abstract_conv import (
     conv3d_grad_wrt_inputs,
     conv3d_grad_wrt_weights,
 )
+from transpile.tensor.nnet.h_softmax import h_softmax
 from transpile.tensor.nnet.pool import (
     AveragePoolGrad,
     MaxPoolGrad,
@@ -70,7 +71,7 @@ __all__ = [
     "MaxPoolGrad", "MaxPoolGradGrad", "Pool", "Softmax", "batch_normalization", "binary_crossentropy",
     "categorical_crossentropy", "conv2d", "conv2d_grad_wrt_inputs", "conv2d_grad_wrt_weights",
     "conv2d_transpose", "conv3d", "conv3d_grad_wrt_inputs", "conv3d_grad_wrt_weights", "conv_output_shape", "crossentropy_categorical_1hot",
-    "elu", "hard_sigmoid", "log_softmax", "logsoftmax", "pool_2d", "pool_3d", "pool_output_shape", "selu",
+    "elu", "h_softmax", "hard_sigmoid", "log_softmax", "logsoftmax", "pool_2d", "pool_3d", "pool_output_shape", "selu",
     "relu", "sigmoid", "sigmoid_binary_crossentropy", "softmax", "softmax_graph", "softmax_with_bias",
     "softplus", "softsign", "ultra_fast_sigmoid",
 ]

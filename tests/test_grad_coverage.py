@@ -227,6 +227,11 @@ OP_CASES = {
     "transpile.tensor.nnet.conv3d.Conv3d": _conv3d_case,
     "transpile.tensor.nnet.conv3d.Conv3dGradInputs": _conv3d_grad_case(0),
     "transpile.tensor.nnet.conv3d.Conv3dGradWeights": _conv3d_grad_case(1),
+    "transpile.tensor.nnet.neighbours.Images2Neibs": lambda rng: vg(
+        lambda a: T.nnet.images2neibs(a, (3, 3), (1, 2), mode="wrap_centered"), U(rng, 1, 2, 4, 5)),
+    "transpile.tensor.nnet.neighbours.Images2NeibsGrad": lambda rng: vg(
+        lambda a, g: T.grad(T.sum(T.sqr(T.nnet.images2neibs(a, (2, 3), (1, 1), mode="half")) * g), a),
+        U(rng, 1, 1, 3, 4), U(rng, 16, 6)),
     "transpile.tensor.nnet.pool.Pool": _max_pool_case,
     "transpile.tensor.nnet.pool.MaxPoolGrad": _max_pool_grad_case,
     "transpile.tensor.nnet.pool.MaxPoolGradGrad": lambda rng: vg(

@@ -224,9 +224,9 @@ OP_CASES = {
     "transpile.tensor.nnet.conv.ConvForward": _grouped_conv_case,
     "transpile.tensor.nnet.conv.ConvGradInputs": _grouped_conv_grad_case(0),
     "transpile.tensor.nnet.conv.ConvGradWeights": _grouped_conv_grad_case(1),
-    "transpile.tensor.nnet.conv3d.Conv3d": _conv3d_case,
-    "transpile.tensor.nnet.conv3d.Conv3dGradInputs": _conv3d_grad_case(0),
-    "transpile.tensor.nnet.conv3d.Conv3dGradWeights": _conv3d_grad_case(1),
+    "transpile.tensor.nnet.conv3d_ops.Conv3d": _conv3d_case,
+    "transpile.tensor.nnet.conv3d_ops.Conv3dGradInputs": _conv3d_grad_case(0),
+    "transpile.tensor.nnet.conv3d_ops.Conv3dGradWeights": _conv3d_grad_case(1),
     "transpile.tensor.nnet.neighbours.Images2Neibs": lambda rng: vg(
         lambda a: T.nnet.images2neibs(a, (3, 3), (1, 2), mode="wrap_centered"), U(rng, 1, 2, 4, 5)),
     "transpile.tensor.nnet.neighbours.Images2NeibsGrad": lambda rng: vg(

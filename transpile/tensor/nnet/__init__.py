@@ -13,7 +13,7 @@ from transpile.tensor.nnet.conv import (
     conv2d,
     conv_output_shape,
 )
-from transpile.tensor.nnet.conv3d import Conv3d, Conv3dGradInputs, Conv3dGradWeights, conv3d
+from transpile.tensor.nnet.conv3d_ops import Conv3d, Conv3dGradInputs, Conv3dGradWeights, conv3d
 from transpile.tensor.nnet.abstract_conv import (
     conv2d_grad_wrt_inputs,
     conv2d_grad_wrt_weights,
@@ -21,7 +21,7 @@ from transpile.tensor.nnet.abstract_conv import (
     conv3d_grad_wrt_inputs,
     conv3d_grad_wrt_weights,
 )
-from transpile.tensor.nnet.h_softmax import h_softmax
+from transpile.tensor.nnet.hierarchical_softmax import h_softmax
 from transpile.tensor.nnet import neighbours  # noqa: F401  T.nnet.neighbours.images2neibs, ...
 from transpile.tensor.nnet.neighbours import Images2Neibs, Images2NeibsGrad, images2neibs, neibs2images
 from transpile.tensor.nnet.pool import (

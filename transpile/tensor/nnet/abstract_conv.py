@@ -12,7 +12,7 @@ from transpile.graph.basic import Variable
 from transpile.tensor.basic import as_tensor_variable
 from transpile.tensor.math import cast
 from transpile.tensor.nnet.conv import Conv2dGradInputs, Conv2dGradWeights
-from transpile.tensor.nnet.conv3d import Conv3dGradInputs, Conv3dGradWeights
+from transpile.tensor.nnet.conv3d_ops import Conv3dGradInputs, Conv3dGradWeights
 
 __all__ = ["conv2d_grad_wrt_inputs", "conv2d_grad_wrt_weights", "conv2d_transpose", "conv3d_grad_wrt_inputs",
            "conv3d_grad_wrt_weights"]

@@ -1,6 +1,6 @@
 """Convolution on (batch, channels, *spatial) input with (out_channels, in_channels / num_groups,
 *kernel) filters, and its two gradient ops, over `nd` spatial dims: Theano's `conv2d` here
-(`Conv2d`, ...), `conv3d` in `conv3d.py` (the same classes with nd = 3).
+(`Conv2d`, ...), `conv3d` in `conv3d_ops.py` (the same classes with nd = 3).
 
 - `ConvForward(img, kern)`: the forward convolution.
 - `ConvGradInputs(kern, topgrad, *lengths)`: gradient w.r.t. the input, of spatial size

@@ -1,5 +1,5 @@
 """Convolution over 2 or 3 spatial dims with channel groups: the forward op and its two gradient
-ops of `tensor/nnet/conv.py` (conv2d) and `conv3d.py`, as im2col + one GEMM per image and group
+ops of `tensor/nnet/conv.py` (conv2d) and `conv3d_ops.py`, as im2col + one GEMM per image and group
 (templates/runtime/conv.h), every border mode, subsample, filter_flip and dilation.
 
 Shapes are checked at entry like the reference's `ConvBase.check` (the shape hints, the

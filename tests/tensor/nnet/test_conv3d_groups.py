@@ -194,6 +194,9 @@ def test_errors(rng):
         f(rng.standard_normal((1, 3, 5, 5)), rng.standard_normal((2, 2, 3, 3)))
     with pytest.raises(ValueError, match="3 output channels.*num_groups=2"):
         f(rng.standard_normal((1, 4, 5, 5)), rng.standard_normal((3, 2, 3, 3)))
+    gw = function([x, w], conv2d_grad_wrt_weights(x, w, (None, None, 2, 2), num_groups=2))
+    with pytest.raises(ValueError, match=r"3 channels \(shape \(1, 3, 5, 5\)\), which do not divide into num_groups=2"):
+        gw(rng.standard_normal((1, 3, 5, 5)), rng.standard_normal((1, 2, 4, 4)))
     x5, w5 = T.dtensor5(), T.dtensor5()
     f3 = function([x5, w5], conv3d(x5, w5))
     with pytest.raises(ValueError, match=r"larger than the input.*\(1, 1, 2, 4, 4\)"):

@@ -21,7 +21,6 @@ from transpile.tensor.blas import grad_like
 from transpile.tensor.nnet import conv_kernels as K
 from transpile.tensor.nnet.conv_base import (
     ConvBase,
-    check_channels,
     check_len,
     check_tensor,
     conv_output_shape,
@@ -128,7 +127,8 @@ class ConvGradWeights(ConvBase):
         where = f"{self.who} gradient w.r.t. the filters"
         groups = self.num_groups
         if img.shape[1] % groups:
-            check_channels(img.shape, (topgrad.shape[1], -1) + tuple(lengths), groups, where)
+            raise ValueError(f"{where}: the input has {img.shape[1]} channels (shape {img.shape}), which do not "
+                             f"divide into num_groups={groups}")
         kshape = (topgrad.shape[1], img.shape[1] // groups) + tuple(int(n) for n in lengths)
         expected = self.check(img.shape, kshape, where)
         if topgrad.shape[0] != img.shape[0] or topgrad.shape[2:] != expected:

@@ -122,7 +122,13 @@ def lower_conv_grad_weights(lc, node):
     I, G = lc.buffer(img), lc.buffer(topgrad)
     who = _who(node.op)
     lengths = _lengths(lc, node, who)
-    lc.emit(f"const int64_t kshape_[{nd + 2}] = {{{G.name}.shape[1], {I.name}.shape[1] / {node.op.num_groups}, "
+    groups = node.op.num_groups
+    if groups > 1:
+        lc.emit(f"if ({I.name}.shape[1] % {groups} != 0) "
+                + lc.fail("value", f"%s: the input has %lld channels (shape %s), which do not divide into "
+                          f"num_groups={groups}", who, f"(long long){I.name}.shape[1]",
+                          f"tr::shape_text({I.name}.shape, {nd + 2}).text"))
+    lc.emit(f"const int64_t kshape_[{nd + 2}] = {{{G.name}.shape[1], {I.name}.shape[1] / {groups}, "
             f"{', '.join(lengths)}}};")
     _geometry(lc, node, f"{I.name}.shape", "kshape_")
     _check_topgrad(lc, G, nd, who, f"{I.name}.shape")

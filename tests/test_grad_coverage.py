@@ -90,20 +90,45 @@ def _conv_grad_weights_case(rng):
     vg(lambda a, b: T.grad(T.sum(T.sqr(T.nnet.conv2d(a, b))), b), U(rng, 1, 1, 3, 3), U(rng, 1, 1, 2, 2))
 
 
+def _conv3d_case(rng):
+    vg(lambda i, f: T.nnet.conv3d(i, f, border_mode="half"), U(rng, 1, 2, 3, 3, 2), U(rng, 2, 2, 2, 2, 1))
+
+
+def _conv3d_grad_case(wrt):
+    return lambda rng: vg(lambda a, b: T.grad(T.sum(T.sqr(T.nnet.conv3d(a, b, subsample=(1, 2, 1)))), [a, b][wrt]),
+                          U(rng, 1, 1, 3, 3, 3), U(rng, 1, 1, 2, 2, 2))
+
+
+def _grouped_conv_case(rng):
+    vg(lambda i, f: T.nnet.conv2d(i, f, num_groups=2), U(rng, 1, 4, 3, 3), U(rng, 2, 2, 2, 2))
+
+
+def _grouped_conv_grad_case(wrt):
+    return lambda rng: vg(lambda a, b: T.grad(T.sum(T.sqr(T.nnet.conv2d(a, b, num_groups=2, border_mode="full"))),
+                                              [a, b][wrt]), U(rng, 1, 2, 3, 3), U(rng, 2, 1, 2, 2))
+
+
 def _max_pool_case(rng):
     x = rng.permutation(16).reshape(1, 1, 4, 4).astype("float64")  # distinct values: no ties
     vg(lambda a: T.nnet.pool_2d(a, ws=(2, 2), mode="max"), x)
+    x3 = rng.permutation(24).reshape(1, 2, 3, 4).astype("float64")
+    vg(lambda a: T.nnet.pool_3d(a, ws=(2, 2, 2), ignore_border=False, mode="max"), x3)
 
 
 def _max_pool_grad_case(rng):
     x = rng.permutation(16).reshape(1, 1, 4, 4).astype("float64")
     vg(lambda a, g: T.grad(T.sum(T.nnet.pool_2d(a, ws=(2, 2), mode="max") * g), a),
        x, U(rng, 1, 1, 2, 2))
+    x3 = rng.permutation(24).reshape(2, 3, 4).astype("float64")
+    vg(lambda a, g: T.grad(T.sum(T.nnet.pool_3d(a, ws=(2, 2, 2), stride=(1, 1, 2), mode="max") * g), a),
+       x3, U(rng, 1, 2, 2))
 
 
 def _avg_pool_grad_case(rng):
     vg(lambda a, g: T.grad(T.sum(T.nnet.pool_2d(a, ws=(2, 2), mode="average_exc_pad") * g), a),
        U(rng, 1, 1, 4, 4), U(rng, 1, 1, 2, 2))
+    vg(lambda a, g: T.grad(T.sum(T.nnet.pool_3d(a, ws=(2, 2, 2), pad=(1, 0, 1), mode="average_inc_pad") * g), a),
+       U(rng, 1, 3, 2, 3), U(rng, 1, 2, 1, 2))
 
 
 def _xent_case(rng):
@@ -196,6 +221,17 @@ OP_CASES = {
     "transpile.tensor.nnet.conv.Conv2d": _conv_case,
     "transpile.tensor.nnet.conv.Conv2dGradInputs": _conv_grad_inputs_case,
     "transpile.tensor.nnet.conv.Conv2dGradWeights": _conv_grad_weights_case,
+    "transpile.tensor.nnet.conv.ConvForward": _grouped_conv_case,
+    "transpile.tensor.nnet.conv.ConvGradInputs": _grouped_conv_grad_case(0),
+    "transpile.tensor.nnet.conv.ConvGradWeights": _grouped_conv_grad_case(1),
+    "transpile.tensor.nnet.conv3d_ops.Conv3d": _conv3d_case,
+    "transpile.tensor.nnet.conv3d_ops.Conv3dGradInputs": _conv3d_grad_case(0),
+    "transpile.tensor.nnet.conv3d_ops.Conv3dGradWeights": _conv3d_grad_case(1),
+    "transpile.tensor.nnet.neighbours.Images2Neibs": lambda rng: vg(
+        lambda a: T.nnet.images2neibs(a, (3, 3), (1, 2), mode="wrap_centered"), U(rng, 1, 2, 4, 5)),
+    "transpile.tensor.nnet.neighbours.Images2NeibsGrad": lambda rng: vg(
+        lambda a, g: T.grad(T.sum(T.sqr(T.nnet.images2neibs(a, (2, 3), (1, 1), mode="half")) * g), a),
+        U(rng, 1, 1, 3, 4), U(rng, 16, 6)),
     "transpile.tensor.nnet.pool.Pool": _max_pool_case,
     "transpile.tensor.nnet.pool.MaxPoolGrad": _max_pool_grad_case,
     "transpile.tensor.nnet.pool.MaxPoolGradGrad": lambda rng: vg(

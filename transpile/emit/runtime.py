@@ -21,7 +21,7 @@ RUNTIME_DIR = TEMPLATES / "runtime"
 
 #: every family, in the order the generated source includes them (a family may only use the
 #: families listed before it)
-FAMILIES = ("index", "merge", "argmax", "complex_order", "row_max", "softmax", "logsumexp", "conv", "pool",
+FAMILIES = ("index", "merge", "argmax", "complex_order", "row_max", "softmax", "logsumexp", "conv", "pool", "neighbours",
             "random", "sparse", "extra_ops", "sort", "sort_complex", "unique", "linalg", "linalg_svd_expm", "inner",
             "special")
 

@@ -168,7 +168,8 @@ def test_errors(rng):
     f = function([g, w], conv2d_grad_wrt_inputs(g, w, (1, 2, 6, 6)))
     with pytest.raises(ValueError):  # topgrad (1, 3, 4, 4) does not fit a 6x6 input and 2x2 filters
         f(rng.standard_normal((1, 3, 4, 4)), rng.standard_normal((3, 2, 2, 2)))
-    assert abstract_conv.__all__ == ["conv2d_grad_wrt_inputs", "conv2d_grad_wrt_weights", "conv2d_transpose"]
+    assert abstract_conv.__all__ == ["conv2d_grad_wrt_inputs", "conv2d_grad_wrt_weights", "conv2d_transpose",
+                                     "conv3d_grad_wrt_inputs", "conv3d_grad_wrt_weights"]
     assert T.nnet.conv2d_transpose is conv2d_transpose
 
 

@@ -1,10 +1,11 @@
-// transpile_pool.h: 2-d pooling for the rules in emit/cpp/rules/pool.py.
+// transpile_pool.h: 2-d and 3-d pooling for the rules in emit/cpp/rules/pool.py.
 //
-// Windows follow `tensor/nnet/pool_kernels.py`: window (i, j) starts at (i*sh, j*sw) in the
-// zero-padded image and is clipped to it; only its intersection with the real image matters
+// Windows follow `tensor/nnet/pool_kernels.py`: window (k, i, j) starts at (k*sd, i*sh, j*sw) in
+// the zero-padded input and is clipped to it; only its intersection with the real input matters
 // (padding never wins a max and adds 0 to sums; the gradients scatter there and are cropped),
 // except for the average_inc_pad divisor, which counts the clipped window, padding included.
-// Each kernel runs over the planes (every index of the leading dims), in parallel.
+// Geometry is always 3-d (depth, rows, columns): 2-d pooling is pooling of depth 1 with a window
+// of depth 1. Each kernel runs over the planes (every index of the leading dims), in parallel.
 // Copied into generated projects from transpile/templates/runtime/pool.h; do not edit.
 #pragma once
 #include <algorithm>
@@ -26,77 +27,108 @@ inline int64_t pool_out_len(int64_t n, int64_t ws, int64_t st, int64_t pad, bool
 }
 
 struct PoolGeom {
-    int64_t h, w, oh, ow, wh, ww, sh, sw, ph, pw;
+    int nd;                                        // pooled axes of the arrays: 2 or 3
+    int64_t n[3], out[3], ws[3], st[3], pad[3];    // per axis (depth, rows, columns)
 
-    // real rows [r0, r1) of the windows of output row i (columns: same with j)
-    int64_t r0(int64_t i) const { return std::max<int64_t>(i * sh - ph, 0); }
-    int64_t r1(int64_t i) const { return std::min<int64_t>(i * sh + wh - ph, h); }
-    int64_t c0(int64_t j) const { return std::max<int64_t>(j * sw - pw, 0); }
-    int64_t c1(int64_t j) const { return std::min<int64_t>(j * sw + ww - pw, w); }
+    // real positions [lo, hi) along axis a of the windows of output index i
+    int64_t lo(int a, int64_t i) const { return std::max<int64_t>(i * st[a] - pad[a], 0); }
+    int64_t hi(int a, int64_t i) const { return std::min<int64_t>(i * st[a] + ws[a] - pad[a], n[a]); }
+    int64_t outs() const { return out[0] * out[1] * out[2]; }
+    int64_t volume() const { return n[0] * n[1] * n[2]; }
+    int64_t window() const { return ws[0] * ws[1] * ws[2]; }
 
-    // what the average of window (i, j) divides by
-    double count(int64_t i, int64_t j, bool inc_pad) const {
-        if (inc_pad) {
-            return double(std::min<int64_t>(i * sh + wh, h + 2 * ph) - i * sh) *
-                   double(std::min<int64_t>(j * sw + ww, w + 2 * pw) - j * sw);
+    // what the average of window (k, i, j) divides by
+    double count(const int64_t* idx, bool inc_pad) const {
+        double c = 1;
+        for (int a = 0; a < 3; ++a) {
+            const int64_t s = idx[a] * st[a];
+            c *= inc_pad ? double(std::min<int64_t>(s + ws[a], n[a] + 2 * pad[a]) - s)
+                         : double(std::max<int64_t>(hi(a, idx[a]) - lo(a, idx[a]), 0));
         }
-        return double(std::max<int64_t>(r1(i) - r0(i), 0)) * double(std::max<int64_t>(c1(j) - c0(j), 0));
+        return c;
     }
 };
 
-inline PoolGeom pool_geometry(const int64_t* shape, int ndim, int64_t wh, int64_t ww, int64_t sh, int64_t sw,
-                              int64_t ph, int64_t pw, bool ignore_border) {
-    const int64_t h = shape[ndim - 2], w = shape[ndim - 1];
-    return PoolGeom{h, w, pool_out_len(h, wh, sh, ph, ignore_border), pool_out_len(w, ww, sw, pw, ignore_border),
-                    wh, ww, sh, sw, ph, pw};
+// par: window, strides, padding of the `nd` pooled axes (3 * nd entries).
+inline PoolGeom pool_geometry(const int64_t* shape, int ndim, int nd, const int64_t* par, bool ignore_border) {
+    PoolGeom g;
+    g.nd = nd;
+    for (int a = 0; a < 3; ++a) {
+        const int k = a - (3 - nd);  // the pooled axis, or < 0 for the depth of 2-d pooling
+        g.n[a] = k < 0 ? 1 : shape[ndim - nd + k];
+        g.ws[a] = k < 0 ? 1 : par[k];
+        g.st[a] = k < 0 ? 1 : par[nd + k];
+        g.pad[a] = k < 0 ? 0 : par[2 * nd + k];
+        g.out[a] = pool_out_len(g.n[a], g.ws[a], g.st[a], g.pad[a], ignore_border);
+    }
+    return g;
 }
 
-// Offset of plane p (a flat index over the leading dims) in `a`.
+// Offset of plane p (a flat index over the leading N - nd dims) in `a`.
 template <class T, int N>
-inline int64_t plane_offset(const tr::Array<T, N>& a, int64_t p) {
+inline int64_t plane_offset(const tr::Array<T, N>& a, int64_t p, int nd) {
     int64_t off = 0;
-    for (int d = N - 3; d >= 0; --d) {
+    for (int d = N - nd - 1; d >= 0; --d) {
         off += (p % a.shape[d]) * a.strides[d];
         p /= a.shape[d];
     }
     return off;
 }
 
+// Strides of the (depth, rows, columns) axes of `a` (depth 0 for 2-d pooling).
 template <class T, int N>
-inline int64_t pool_planes(const tr::Array<T, N>& a) {
-    return tr::numel(a.shape, N - 2);
+struct PoolStrides {
+    int64_t s[3];
+    PoolStrides(const tr::Array<T, N>& a, int nd) : s{nd == 3 ? a.strides[N - 3] : 0, a.strides[N - 2], a.strides[N - 1]} {}
+    int64_t at(int64_t z, int64_t r, int64_t c) const { return z * s[0] + r * s[1] + c * s[2]; }
+};
+
+// Calls window(idx, o) for every window idx = (k, i, j) of a plane, o its flat output index.
+template <class Window>
+inline void pool_windows(const PoolGeom& g, Window&& window) {
+    int64_t idx[3];
+    for (idx[0] = 0; idx[0] < g.out[0]; ++idx[0])
+        for (idx[1] = 0; idx[1] < g.out[1]; ++idx[1])
+            for (idx[2] = 0; idx[2] < g.out[2]; ++idx[2]) window(idx, (idx[0] * g.out[1] + idx[1]) * g.out[2] + idx[2]);
+}
+
+// Calls body(z, r, c) for every real (unpadded) position of window idx.
+template <class Body>
+inline void pool_window_elements(const PoolGeom& g, const int64_t* idx, Body&& body) {
+    for (int64_t z = g.lo(0, idx[0]), z1 = g.hi(0, idx[0]); z < z1; ++z)
+        for (int64_t r = g.lo(1, idx[1]), r1 = g.hi(1, idx[1]); r < r1; ++r)
+            for (int64_t c = g.lo(2, idx[2]), c1 = g.hi(2, idx[2]); c < c1; ++c) body(z, r, c);
+}
+
+template <class T, int N>
+inline int64_t pool_planes(const tr::Array<T, N>& a, int nd) {
+    return tr::numel(a.shape, N - nd);
 }
 
 // z (contiguous) = Pool(x). Mode: 0 max, 1 sum, 2 average_inc_pad, 3 average_exc_pad.
 template <int Mode, class T, int N>
 TR_NOINLINE void pool_forward(const tr::Array<T, N>& x, const tr::Array<T, N>& z, PoolGeom g) {
-    const int64_t planes = pool_planes(x), xs0 = x.strides[N - 2], xs1 = x.strides[N - 1];
-    tr::parallel_for(planes, planes * g.oh * g.ow * g.wh * g.ww, [&](int64_t lo, int64_t hi) TR_NOINLINE {
+    const int64_t planes = pool_planes(x, g.nd), outs = g.outs();
+    const PoolStrides<T, N> xs(x, g.nd);
+    tr::parallel_for(planes, planes * outs * g.window(), [&](int64_t lo, int64_t hi) TR_NOINLINE {
         for (int64_t p = lo; p < hi; ++p) {
-            const T* xp = x.data + plane_offset(x, p);
-            T* zp = z.data + p * g.oh * g.ow;
-            for (int64_t i = 0; i < g.oh; ++i) {
-                const int64_t r0 = g.r0(i), r1 = g.r1(i);
-                for (int64_t j = 0; j < g.ow; ++j) {
-                    const int64_t c0 = g.c0(j), c1 = g.c1(j);
-                    if constexpr (Mode == 0) {
-                        T m = tr::Max::identity<T>();
-                        for (int64_t r = r0; r < r1; ++r)
-                            for (int64_t c = c0; c < c1; ++c) m = tr::Max()(m, xp[r * xs0 + c * xs1]);
-                        zp[i * g.ow + j] = m;
-                    } else if constexpr (Mode == 1) {
-                        T s = T(0);
-                        for (int64_t r = r0; r < r1; ++r)
-                            for (int64_t c = c0; c < c1; ++c) s = T(s + xp[r * xs0 + c * xs1]);
-                        zp[i * g.ow + j] = s;
-                    } else {
-                        double s = 0;
-                        for (int64_t r = r0; r < r1; ++r)
-                            for (int64_t c = c0; c < c1; ++c) s += double(xp[r * xs0 + c * xs1]);
-                        zp[i * g.ow + j] = static_cast<T>(s / g.count(i, j, Mode == 2));
-                    }
+            const T* xp = x.data + plane_offset(x, p, g.nd);
+            T* zp = z.data + p * outs;
+            pool_windows(g, [&](const int64_t* idx, int64_t o) {
+                if constexpr (Mode == 0) {
+                    T m = tr::Max::identity<T>();
+                    pool_window_elements(g, idx, [&](int64_t a, int64_t b, int64_t c) { m = tr::Max()(m, xp[xs.at(a, b, c)]); });
+                    zp[o] = m;
+                } else if constexpr (Mode == 1) {
+                    T s = T(0);
+                    pool_window_elements(g, idx, [&](int64_t a, int64_t b, int64_t c) { s = T(s + xp[xs.at(a, b, c)]); });
+                    zp[o] = s;
+                } else {
+                    double s = 0;
+                    pool_window_elements(g, idx, [&](int64_t a, int64_t b, int64_t c) { s += double(xp[xs.at(a, b, c)]); });
+                    zp[o] = static_cast<T>(s / g.count(idx, Mode == 2));
                 }
-            }
+            });
         }
     });
 }
@@ -107,25 +139,24 @@ template <class W, class T, class Z, class G, int N>
 TR_NOINLINE void max_pool_grad(const tr::Array<T, N>& x, const tr::Array<Z, N>& z, const tr::Array<G, N>& gz,
                                const tr::Array<T, N>& gx, PoolGeom g) {
     std::fill(gx.data, gx.data + tr::numel(gx), T(0));
-    const int64_t planes = pool_planes(x), xs0 = x.strides[N - 2], xs1 = x.strides[N - 1];
-    const int64_t zs0 = z.strides[N - 2], zs1 = z.strides[N - 1], gs0 = gz.strides[N - 2], gs1 = gz.strides[N - 1];
-    tr::parallel_for(planes, planes * g.oh * g.ow * g.wh * g.ww, [&](int64_t lo, int64_t hi) TR_NOINLINE {
+    const int64_t planes = pool_planes(x, g.nd);
+    const PoolStrides<T, N> xs(x, g.nd);
+    const PoolStrides<Z, N> zs(z, g.nd);
+    const PoolStrides<G, N> gs(gz, g.nd);
+    tr::parallel_for(planes, planes * g.outs() * g.window(), [&](int64_t lo, int64_t hi) TR_NOINLINE {
         for (int64_t p = lo; p < hi; ++p) {
-            const T* xp = x.data + plane_offset(x, p);
-            const Z* zp = z.data + plane_offset(z, p);
-            const G* gp = gz.data + plane_offset(gz, p);
-            T* op = gx.data + p * g.h * g.w;
-            for (int64_t i = 0; i < g.oh; ++i) {
-                for (int64_t j = 0; j < g.ow; ++j) {
-                    const Z zv = zp[i * zs0 + j * zs1];
-                    const W gv = static_cast<W>(gp[i * gs0 + j * gs1]);
-                    for (int64_t r = g.r0(i), r1 = g.r1(i); r < r1; ++r)
-                        for (int64_t c = g.c0(j), c1 = g.c1(j); c < c1; ++c) {
-                            T& o = op[r * g.w + c];
-                            o = static_cast<T>(static_cast<W>(o) + static_cast<W>(xp[r * xs0 + c * xs1] == zv) * gv);
-                        }
-                }
-            }
+            const T* xp = x.data + plane_offset(x, p, g.nd);
+            const Z* zp = z.data + plane_offset(z, p, g.nd);
+            const G* gp = gz.data + plane_offset(gz, p, g.nd);
+            T* op = gx.data + p * g.volume();
+            pool_windows(g, [&](const int64_t* idx, int64_t) {
+                const Z zv = zp[zs.at(idx[0], idx[1], idx[2])];
+                const W gv = static_cast<W>(gp[gs.at(idx[0], idx[1], idx[2])]);
+                pool_window_elements(g, idx, [&](int64_t a, int64_t b, int64_t c) {
+                    T& o = op[(a * g.n[1] + b) * g.n[2] + c];
+                    o = static_cast<T>(static_cast<W>(o) + static_cast<W>(xp[xs.at(a, b, c)] == zv) * gv);
+                });
+            });
         }
     });
 }
@@ -135,24 +166,24 @@ TR_NOINLINE void max_pool_grad(const tr::Array<T, N>& x, const tr::Array<Z, N>& 
 template <class T, class Z, class G, class O, int N>
 TR_NOINLINE void max_pool_grad_grad(const tr::Array<T, N>& x, const tr::Array<Z, N>& z, const tr::Array<G, N>& gg,
                                     const tr::Array<O, N>& out, PoolGeom g) {
-    const int64_t planes = pool_planes(x), xs0 = x.strides[N - 2], xs1 = x.strides[N - 1];
-    const int64_t zs0 = z.strides[N - 2], zs1 = z.strides[N - 1], gs0 = gg.strides[N - 2], gs1 = gg.strides[N - 1];
-    tr::parallel_for(planes, planes * g.oh * g.ow * g.wh * g.ww, [&](int64_t lo, int64_t hi) TR_NOINLINE {
+    const int64_t planes = pool_planes(x, g.nd), outs = g.outs();
+    const PoolStrides<T, N> xs(x, g.nd);
+    const PoolStrides<Z, N> zs(z, g.nd);
+    const PoolStrides<G, N> gs(gg, g.nd);
+    tr::parallel_for(planes, planes * outs * g.window(), [&](int64_t lo, int64_t hi) TR_NOINLINE {
         for (int64_t p = lo; p < hi; ++p) {
-            const T* xp = x.data + plane_offset(x, p);
-            const Z* zp = z.data + plane_offset(z, p);
-            const G* gp = gg.data + plane_offset(gg, p);
-            O* op = out.data + p * g.oh * g.ow;
-            for (int64_t i = 0; i < g.oh; ++i) {
-                for (int64_t j = 0; j < g.ow; ++j) {
-                    const Z zv = zp[i * zs0 + j * zs1];
-                    G s = G(0);
-                    for (int64_t r = g.r0(i), r1 = g.r1(i); r < r1; ++r)
-                        for (int64_t c = g.c0(j), c1 = g.c1(j); c < c1; ++c)
-                            s = G(s + G(xp[r * xs0 + c * xs1] == zv) * gp[r * gs0 + c * gs1]);
-                    op[i * g.ow + j] = static_cast<O>(s);
-                }
-            }
+            const T* xp = x.data + plane_offset(x, p, g.nd);
+            const Z* zp = z.data + plane_offset(z, p, g.nd);
+            const G* gp = gg.data + plane_offset(gg, p, g.nd);
+            O* op = out.data + p * outs;
+            pool_windows(g, [&](const int64_t* idx, int64_t o) {
+                const Z zv = zp[zs.at(idx[0], idx[1], idx[2])];
+                G s = G(0);
+                pool_window_elements(g, idx, [&](int64_t a, int64_t b, int64_t c) {
+                    s = G(s + G(xp[xs.at(a, b, c)] == zv) * gp[gs.at(a, b, c)]);
+                });
+                op[o] = static_cast<O>(s);
+            });
         }
     });
 }
@@ -162,19 +193,20 @@ TR_NOINLINE void max_pool_grad_grad(const tr::Array<T, N>& x, const tr::Array<Z,
 template <int Mode, class G, int N>
 TR_NOINLINE void avg_pool_grad(const tr::Array<G, N>& gz, const tr::Array<G, N>& acc, PoolGeom g) {
     std::fill(acc.data, acc.data + tr::numel(acc), G(0));
-    const int64_t planes = pool_planes(acc), gs0 = gz.strides[N - 2], gs1 = gz.strides[N - 1];
-    tr::parallel_for(planes, planes * g.oh * g.ow * g.wh * g.ww, [&](int64_t lo, int64_t hi) TR_NOINLINE {
+    const int64_t planes = pool_planes(acc, g.nd);
+    const PoolStrides<G, N> gs(gz, g.nd);
+    tr::parallel_for(planes, planes * g.outs() * g.window(), [&](int64_t lo, int64_t hi) TR_NOINLINE {
         for (int64_t p = lo; p < hi; ++p) {
-            const G* gp = gz.data + plane_offset(gz, p);
-            G* op = acc.data + p * g.h * g.w;
-            for (int64_t i = 0; i < g.oh; ++i) {
-                for (int64_t j = 0; j < g.ow; ++j) {
-                    G gv = gp[i * gs0 + j * gs1];
-                    if constexpr (Mode != 1) gv = static_cast<G>(double(gv) / g.count(i, j, Mode == 2));
-                    for (int64_t r = g.r0(i), r1 = g.r1(i); r < r1; ++r)
-                        for (int64_t c = g.c0(j), c1 = g.c1(j); c < c1; ++c) op[r * g.w + c] = G(op[r * g.w + c] + gv);
-                }
-            }
+            const G* gp = gz.data + plane_offset(gz, p, g.nd);
+            G* op = acc.data + p * g.volume();
+            pool_windows(g, [&](const int64_t* idx, int64_t) {
+                G gv = gp[gs.at(idx[0], idx[1], idx[2])];
+                if constexpr (Mode != 1) gv = static_cast<G>(double(gv) / g.count(idx, Mode == 2));
+                pool_window_elements(g, idx, [&](int64_t a, int64_t b, int64_t c) {
+                    G& o = op[(a * g.n[1] + b) * g.n[2] + c];
+                    o = G(o + gv);
+                });
+            });
         }
     });
 }

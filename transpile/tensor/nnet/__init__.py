@@ -13,17 +13,24 @@ from transpile.tensor.nnet.conv import (
     conv2d,
     conv_output_shape,
 )
+from transpile.tensor.nnet.conv3d_ops import Conv3d, Conv3dGradInputs, Conv3dGradWeights, conv3d
 from transpile.tensor.nnet.abstract_conv import (
     conv2d_grad_wrt_inputs,
     conv2d_grad_wrt_weights,
     conv2d_transpose,
+    conv3d_grad_wrt_inputs,
+    conv3d_grad_wrt_weights,
 )
+from transpile.tensor.nnet.hierarchical_softmax import h_softmax
+from transpile.tensor.nnet import neighbours  # noqa: F401  T.nnet.neighbours.images2neibs, ...
+from transpile.tensor.nnet.neighbours import Images2Neibs, Images2NeibsGrad, images2neibs, neibs2images
 from transpile.tensor.nnet.pool import (
     AveragePoolGrad,
     MaxPoolGrad,
     MaxPoolGradGrad,
     Pool,
     pool_2d,
+    pool_3d,
     pool_output_shape,
 )
 from transpile.tensor.nnet.softmax import (
@@ -46,7 +53,7 @@ from transpile.tensor.nnet.xent import (
 from transpile.tensor.nnet import rewriting  # noqa: F401  registers the nnet rewrites
 
 #: elementwise functions defined in transpile.tensor.math, served from there
-_FROM_MATH = ("sigmoid", "softplus", "relu", "ultra_fast_sigmoid", "hard_sigmoid", "log1pexp")
+_FROM_MATH = ("sigmoid", "softplus", "relu", "ultra_fast_sigmoid", "hard_sigmoid", "images2neibs", "log1pexp")
 
 
 def __getattr__(name):
@@ -60,12 +67,13 @@ def __getattr__(name):
 
 
 __all__ = [
-    "AveragePoolGrad", "Conv2d", "Conv2dGradInputs", "Conv2dGradWeights",
+    "AveragePoolGrad", "Conv2d", "Conv2dGradInputs", "Conv2dGradWeights", "Conv3d", "Conv3dGradInputs",
+    "Conv3dGradWeights",
     "CrossentropyCategorical1Hot", "CrossentropyCategorical1HotGrad", "LogSoftmax",
-    "MaxPoolGrad", "MaxPoolGradGrad", "Pool", "Softmax", "batch_normalization", "binary_crossentropy",
+    "Images2Neibs", "Images2NeibsGrad", "MaxPoolGrad", "MaxPoolGradGrad", "Pool", "Softmax", "batch_normalization", "binary_crossentropy",
     "categorical_crossentropy", "conv2d", "conv2d_grad_wrt_inputs", "conv2d_grad_wrt_weights",
-    "conv2d_transpose", "conv_output_shape", "crossentropy_categorical_1hot",
-    "elu", "hard_sigmoid", "log_softmax", "logsoftmax", "pool_2d", "pool_output_shape", "selu",
+    "conv2d_transpose", "conv3d", "conv3d_grad_wrt_inputs", "conv3d_grad_wrt_weights", "conv_output_shape", "crossentropy_categorical_1hot",
+    "elu", "h_softmax", "hard_sigmoid", "images2neibs", "log_softmax", "logsoftmax", "neibs2images", "pool_2d", "pool_3d", "pool_output_shape", "selu",
     "relu", "sigmoid", "sigmoid_binary_crossentropy", "softmax", "softmax_graph", "softmax_with_bias",
     "softplus", "softsign", "ultra_fast_sigmoid",
 ]

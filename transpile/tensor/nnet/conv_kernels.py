@@ -1,15 +1,18 @@
-"""numpy reference kernels for 2-d convolution on NCHW arrays: the forward cross-correlation
-and its two adjoints (gradient w.r.t. the input, gradient w.r.t. the filters).
+"""numpy reference kernels for convolution over N spatial dims (2 for conv2d, 3 for conv3d) on
+(batch, channels, *spatial) arrays, with channel groups: the forward cross-correlation and its
+two adjoints (gradient w.r.t. the input, gradient w.r.t. the filters).
 
 All three take a *correlation* kernel (flipping for true convolution is the op's business), a
-symmetric zero padding `pad=(ph, pw)`, `stride=(sh, sw)` and `dilation=(dh, dw)`:
+symmetric zero padding `pad`, `stride` and `dilation` (one entry per spatial dim):
 
-    out[b, o, i, j] = sum_{c,u,v} xpad[b, c, i*sh + u*dh, j*sw + v*dw] * k[o, c, u, v]
+    out[b, o, i..] = sum_{c, u..} xpad[b, g*C + c, i*s + u*d ..] * k[o, c, u..]   (g = o // (O/G))
 
 The forward gathers every window with `sliding_window_view` (im2col as a strided view) and
-contracts it with one `tensordot` (a BLAS gemm). The input gradient scatters back with one
-vectorized add per kernel tap (kh*kw of them, never one per pixel).
+contracts it with one `tensordot` (a BLAS gemm) per group. The input gradient scatters back with
+one vectorized add per kernel tap (never one per pixel).
 """
+import itertools
+
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
@@ -25,65 +28,86 @@ def out_len(n, k, pad, stride, dil):
 
 
 def resolve_pad(border_mode, kshape, dilation):
-    """(ph, pw) for a border mode ('valid', 'full', 'half', or a pair of ints) and the
+    """Per-axis padding for a border mode ('valid', 'full', 'half', or a tuple of ints) and the
     kernel's spatial shape."""
     if border_mode == "valid":
-        return (0, 0)
+        return (0,) * len(kshape)
     dk = [dilated(k, d) for k, d in zip(kshape, dilation)]
     if border_mode == "full":
-        return (dk[0] - 1, dk[1] - 1)
+        return tuple(e - 1 for e in dk)
     if border_mode == "half":
-        return (dk[0] // 2, dk[1] // 2)
+        return tuple(e // 2 for e in dk)
     return tuple(border_mode)
 
 
 def _padded(x, pad):
-    ph, pw = pad
-    if ph == 0 and pw == 0:
+    if not any(pad):
         return x
-    return np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    return np.pad(x, ((0, 0), (0, 0)) + tuple((p, p) for p in pad))
 
 
 def _windows(x, kshape, pad, stride, dil, out_shape):
-    """(B, C, OH, OW, kh, kw) view of the windows of padded `x`."""
-    kh, kw = kshape
+    """(B, C, *out_shape, *kshape) view of the windows of padded `x`."""
+    n = len(kshape)
     xp = _padded(x, pad)
-    win = sliding_window_view(xp, (dilated(kh, dil[0]), dilated(kw, dil[1])), axis=(2, 3))
-    win = win[:, :, ::stride[0], ::stride[1], ::dil[0], ::dil[1]]
-    return win[:, :, :out_shape[0], :out_shape[1]]
+    ext = tuple(dilated(k, d) for k, d in zip(kshape, dil))
+    win = sliding_window_view(xp, ext, axis=tuple(range(2, 2 + n)))
+    win = win[(slice(None), slice(None)) + tuple(slice(None, None, s) for s in stride)
+              + tuple(slice(None, None, d) for d in dil)]
+    return win[(slice(None), slice(None)) + tuple(slice(0, o) for o in out_shape)]
 
 
-def corr2d(x, k, pad, stride, dil, dtype):
-    """Forward cross-correlation: x (B, C, H, W), k (O, C, kh, kw) -> (B, O, OH, OW)."""
-    oh = out_len(x.shape[2], k.shape[2], pad[0], stride[0], dil[0])
-    ow = out_len(x.shape[3], k.shape[3], pad[1], stride[1], dil[1])
-    if x.shape[0] == 0 or k.shape[0] == 0:
-        return np.zeros((x.shape[0], k.shape[0], oh, ow), dtype=dtype)
-    win = _windows(x, k.shape[2:], pad, stride, dil, (oh, ow))
-    out = np.tensordot(win, k, axes=([1, 4, 5], [1, 2, 3]))  # (B, OH, OW, O)
-    return np.ascontiguousarray(out.transpose(0, 3, 1, 2), dtype=dtype)
+def _group(a, axis, groups, i):
+    """Block `i` of `groups` equal blocks of `a` along `axis`."""
+    size = a.shape[axis] // groups
+    index = [slice(None)] * a.ndim
+    index[axis] = slice(i * size, (i + 1) * size)
+    return a[tuple(index)]
 
 
-def corr2d_grad_input(k, g, in_shape, pad, stride, dil, dtype):
-    """Gradient w.r.t. x of sum(corr2d(x, k) * g): k (O, C, kh, kw), g (B, O, OH, OW),
-    in_shape = (H, W) -> (B, C, H, W)."""
-    (h, w), (ph, pw), (sh, sw), (dh, dw) = in_shape, pad, stride, dil
-    b, _, oh, ow = g.shape
-    _, c, kh, kw = k.shape
-    gx = np.zeros((b, c, h + 2 * ph, w + 2 * pw), dtype=dtype)
-    if oh and ow:
-        cols = np.tensordot(g, k, axes=([1], [0]))  # (B, OH, OW, C, kh, kw)
-        cols = cols.transpose(0, 3, 4, 5, 1, 2)  # (B, C, kh, kw, OH, OW)
-        for u in range(kh):
-            for v in range(kw):
-                gx[:, :, u * dh:u * dh + (oh - 1) * sh + 1:sh,
-                   v * dw:v * dw + (ow - 1) * sw + 1:sw] += cols[:, :, u, v]
-    return np.ascontiguousarray(gx[:, :, ph:ph + h, pw:pw + w])
+def corr(x, k, pad, stride, dil, groups, dtype):
+    """Forward cross-correlation: x (B, G*C, *S), k (O, C, *ks) -> (B, O, *out)."""
+    n = k.ndim - 2
+    out = tuple(out_len(x.shape[2 + a], k.shape[2 + a], pad[a], stride[a], dil[a]) for a in range(n))
+    res = np.zeros((x.shape[0], k.shape[0]) + out, dtype=dtype)
+    if res.size == 0:
+        return res
+    axes_w = [1] + list(range(2 + n, 2 + 2 * n))
+    for g in range(groups):
+        win = _windows(_group(x, 1, groups, g), k.shape[2:], pad, stride, dil, out)
+        part = np.tensordot(win, _group(k, 0, groups, g), axes=(axes_w, list(range(1, n + 2))))  # (B, *out, O/G)
+        _group(res, 1, groups, g)[...] = np.moveaxis(part, -1, 1)
+    return res
 
 
-def corr2d_grad_filters(x, g, kshape, pad, stride, dil, dtype):
-    """Gradient w.r.t. k of sum(corr2d(x, k) * g): x (B, C, H, W), g (B, O, OH, OW),
-    kshape = (kh, kw) -> (O, C, kh, kw)."""
-    win = _windows(x, kshape, pad, stride, dil, g.shape[2:])
-    gk = np.tensordot(g, win, axes=([0, 2, 3], [0, 2, 3]))  # (O, C, kh, kw)
-    return np.ascontiguousarray(gk, dtype=dtype)
+def corr_grad_input(k, g, in_shape, pad, stride, dil, groups, dtype):
+    """Gradient w.r.t. x of sum(corr(x, k) * g): k (O, C, *ks), g (B, O, *out), in_shape the
+    spatial input shape -> (B, G*C, *in_shape)."""
+    n = k.ndim - 2
+    out = g.shape[2:]
+    b, c = g.shape[0], k.shape[1]
+    gx = np.zeros((b, c * groups) + tuple(s + 2 * p for s, p in zip(in_shape, pad)), dtype=dtype)
+    if all(out):
+        for grp in range(groups):
+            cols = np.tensordot(_group(g, 1, groups, grp), _group(k, 0, groups, grp), axes=([1], [0]))
+            cols = np.moveaxis(cols, n + 1, 1)  # (B, C, *out, *ks)
+            dst = _group(gx, 1, groups, grp)
+            for taps in itertools.product(*(range(s) for s in k.shape[2:])):
+                where = tuple(slice(t * d, t * d + (o - 1) * s + 1, s)
+                              for t, d, o, s in zip(taps, dil, out, stride))
+                dst[(slice(None), slice(None)) + where] += cols[(Ellipsis,) + taps]
+    crop = tuple(slice(p, p + s) for p, s in zip(pad, in_shape))
+    return np.ascontiguousarray(gx[(slice(None), slice(None)) + crop])
+
+
+def corr_grad_filters(x, g, kshape, pad, stride, dil, groups, dtype):
+    """Gradient w.r.t. k of sum(corr(x, k) * g): x (B, G*C, *S), g (B, O, *out), kshape the
+    spatial filter shape -> (O, C, *kshape)."""
+    n = len(kshape)
+    o, c = g.shape[1], x.shape[1] // groups
+    gk = np.zeros((o, c) + tuple(kshape), dtype=dtype)
+    axes = [0] + list(range(2, 2 + n))
+    for grp in range(groups):
+        win = _windows(_group(x, 1, groups, grp), kshape, pad, stride, dil, g.shape[2:])
+        _group(gk, 0, groups, grp)[...] = np.tensordot(_group(g, 1, groups, grp), win, axes=(axes, axes))
+    return gk

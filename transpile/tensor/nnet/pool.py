@@ -1,4 +1,5 @@
-"""2-d pooling over the last two axes (Theano's `pool_2d`) and its gradient ops.
+"""Pooling over the last two axes (Theano's `pool_2d`) or three (`pool_3d`) and its gradient ops;
+`ndim` (a prop, 2 or 3) is the number of pooled axes.
 
 - `Pool(x)`: max / sum / average_inc_pad / average_exc_pad pooling (see `pool_kernels`).
 - `MaxPoolGrad(x, z, gz)`: gradient of max pooling (z = Pool(x)); gz goes to the maxima.
@@ -12,49 +13,60 @@ from transpile.graph.op import Op
 from transpile.tensor.basic import as_tensor_variable
 from transpile.tensor.nnet import pool_kernels as K
 from transpile.tensor.type import TensorType
+import transpile.tensor.math as TM
 
-__all__ = ["AveragePoolGrad", "MaxPoolGrad", "MaxPoolGradGrad", "Pool", "pool_2d", "pool_output_shape"]
+__all__ = ["AveragePoolGrad", "MaxPoolGrad", "MaxPoolGradGrad", "Pool", "pool_2d", "pool_3d", "pool_output_shape"]
 
 MODES = ("max", "sum", "average_inc_pad", "average_exc_pad")
+_COUNT = {2: "two", 3: "three"}
 
 
-def _pair(value, what, minimum):
+def _ints(value, nd, what, minimum, who):
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        value = (value, value)
+        value = (value,) * nd
     try:
-        a, b = value
-        pair = (int(a), int(b))
+        out = tuple(int(v) for v in value)
     except (TypeError, ValueError):
-        raise ValueError(f"pool_2d: {what} must be a pair of ints, got {value!r}") from None
-    if pair != tuple(value) or min(pair) < minimum:
-        raise ValueError(f"pool_2d: {what} must be a pair of ints >= {minimum}, got {value!r}")
-    return pair
+        raise ValueError(f"{who}: {what} must be {'a pair' if nd == 2 else nd} of ints, got {value!r}") from None
+    if len(out) != nd or out != tuple(value) or min(out) < minimum:
+        raise ValueError(f"{who}: {what} must be {'a pair' if nd == 2 else nd} of ints >= {minimum}, got {value!r}")
+    return out
 
 
-def pool_output_shape(shape, ws, ignore_border=True, stride=None, pad=(0, 0)):
-    """Output shape of pool_2d for an input of known (int) `shape`."""
+def pool_output_shape(shape, ws, ignore_border=True, stride=None, pad=None):
+    """Output shape of pool_2d / pool_3d (len(ws) pooled axes) for an input of known (int) `shape`."""
+    nd = len(ws)
     stride = ws if stride is None else stride
-    return tuple(shape[:-2]) + tuple(K.out_len(n, w, s, p, ignore_border)
-                                     for n, w, s, p in zip(shape[-2:], ws, stride, pad))
+    pad = (0,) * nd if pad is None else pad
+    return tuple(shape[:-nd]) + tuple(K.out_len(n, w, s, p, ignore_border)
+                                      for n, w, s, p in zip(shape[-nd:], ws, stride, pad))
 
 
 class _PoolBase(Op):
-    __props__ = ("ws", "ignore_border", "stride", "pad", "mode")
+    __props__ = ("ws", "ignore_border", "stride", "pad", "mode", "ndim")
 
-    def __init__(self, ws, ignore_border=True, stride=None, pad=(0, 0), mode="max"):
-        self.ws = _pair(ws, "ws", 1)
-        self.stride = self.ws if stride is None else _pair(stride, "stride", 1)
-        self.pad = _pair(pad, "pad", 0)
+    def __init__(self, ws, ignore_border=True, stride=None, pad=None, mode="max", ndim=2):
+        if ndim not in (2, 3):
+            raise ValueError(f"Pool: ndim must be 2 or 3, got {ndim!r}")
+        self.ndim = ndim
+        who = self.who
+        self.ws = _ints(ws, ndim, "ws", 1, who)
+        self.stride = self.ws if stride is None else _ints(stride, ndim, "stride", 1, who)
+        self.pad = _ints((0,) * ndim if pad is None else pad, ndim, "pad", 0, who)
         self.ignore_border = bool(ignore_border)
         if mode == "average":
             mode = "average_inc_pad"
         if mode not in MODES:
-            raise ValueError(f"pool_2d: mode must be one of {', '.join(MODES)}, got {mode!r}")
+            raise ValueError(f"{who}: mode must be one of {', '.join(MODES)}, got {mode!r}")
         self.mode = mode
-        if self.pad != (0, 0) and not self.ignore_border:
-            raise ValueError("pool_2d: padding works only with ignore_border=True")
-        if self.pad[0] >= self.ws[0] or self.pad[1] >= self.ws[1]:
-            raise ValueError(f"pool_2d: pad {self.pad} must be smaller than ws {self.ws}")
+        if any(self.pad) and not self.ignore_border:
+            raise ValueError(f"{who}: padding works only with ignore_border=True")
+        if any(p >= w for p, w in zip(self.pad, self.ws)):
+            raise ValueError(f"{who}: pad {self.pad} must be smaller than ws {self.ws}")
+
+    @property
+    def who(self):
+        return f"pool_{self.ndim}d"
 
     @property
     def geometry(self):
@@ -62,25 +74,23 @@ class _PoolBase(Op):
 
     def _check_input(self, x):
         x = as_tensor_variable(x)
-        if x.ndim < 2:
-            raise TypeError(f"pool_2d: the input must have at least 2 dimensions (pooling is over the "
-                            f"last two), got {x} ({x.type})")
+        if x.ndim < self.ndim:
+            raise TypeError(f"{self.who}: the input must have at least {self.ndim} dimensions (pooling is over the "
+                            f"last {_COUNT[self.ndim]}), got {x} ({x.type})")
         return x
 
-    def check(self, shape, where="pool_2d"):
+    def check(self, shape, where=None):
+        where = where or self.who
         if self.ignore_border:
-            for n, w, p in zip(shape[-2:], self.ws, self.pad):
+            for n, w, p in zip(shape[-self.ndim:], self.ws, self.pad):
                 if w > n + 2 * p:
-                    raise ValueError(f"{where}: ws {self.ws} is larger than the input's last two dims "
-                                     f"(shape {tuple(shape)}, padding {self.pad}) with ignore_border=True")
+                    raise ValueError(f"{where}: ws {self.ws} is larger than the input's last {_COUNT[self.ndim]} "
+                                     f"dims (shape {tuple(shape)}, padding {self.pad}) with ignore_border=True")
 
     def out_shape(self, shape):
-        return tuple(shape[:-2]) + tuple(
-            K.out_len(n, w, s, p, self.ignore_border) for n, w, s, p in
-            zip(shape[-2:], self.ws, self.stride, self.pad))
+        return pool_output_shape(shape, self.ws, self.ignore_border, self.stride, self.pad)
 
     def out_len_symbolic(self, n, axis):
-        import transpile.tensor as T
         ws, st, pad = self.ws[axis], self.stride[axis], self.pad[axis]
         r = n + 2 * pad if pad else n
         if self.ignore_border:
@@ -88,12 +98,12 @@ class _PoolBase(Op):
         elif st >= ws:
             span, extra = r - 1, 1
         else:
-            span, extra = T.maximum(r - 1 - ws + st, 0), 1  # max(0, (r-1-ws)//st + 1) + 1
-        return (span if st == 1 else T.floor_div(span, st)) + extra
+            span, extra = TM.maximum(r - 1 - ws + st, 0), 1  # max(0, (r-1-ws)//st + 1) + 1
+        return (span if st == 1 else TM.floor_div(span, st)) + extra
 
     def __str__(self):
         parts = [f"ws={self.ws}", f"stride={self.stride}"]
-        if self.pad != (0, 0):
+        if any(self.pad):
             parts.append(f"pad={self.pad}")
         parts.append(f"ignore_border={self.ignore_border}")
         if type(self) is not MaxPoolGrad and type(self) is not MaxPoolGradGrad:
@@ -104,7 +114,7 @@ class _PoolBase(Op):
 class Pool(_PoolBase):
     def make_node(self, x):
         x = self._check_input(x)
-        out_b = x.broadcastable[:-2] + (False, False)
+        out_b = x.broadcastable[:-self.ndim] + (False,) * self.ndim
         return Apply(self, [x], [TensorType(x.dtype, out_b)()])
 
     def perform(self, node, inputs, output_storage):
@@ -114,7 +124,8 @@ class Pool(_PoolBase):
 
     def infer_shape(self, node, input_shapes):
         (s,) = input_shapes
-        return [tuple(s[:-2]) + (self.out_len_symbolic(s[-2], 0), self.out_len_symbolic(s[-1], 1))]
+        nd = self.ndim
+        return [tuple(s[:-nd]) + tuple(self.out_len_symbolic(s[-nd + a], a) for a in range(nd))]
 
     def grad(self, inputs, output_grads):
         (x,) = inputs
@@ -234,4 +245,21 @@ def pool_2d(input, ws=None, ignore_border=True, stride=None, pad=(0, 0), mode="m
         stride = st
     if padding is not None:
         pad = padding
-    return Pool(ws, ignore_border, stride, pad, mode)(input)
+    return Pool(ws, ignore_border, stride, pad, mode, ndim=2)(input)
+
+
+def pool_3d(input, ws=None, ignore_border=True, stride=None, pad=(0, 0, 0), mode="max",
+            ds=None, st=None, padding=None):
+    """Pool the last three dims of `input` with windows `ws` (depth, rows, cols); the arguments
+    are pool_2d's, with three entries each."""
+    if ds is not None:
+        if ws is not None:
+            raise TypeError("pool_3d: give ws or ds (its old name), not both")
+        ws = ds
+    if ws is None:
+        raise TypeError("pool_3d: ws (the window shape) is required")
+    if st is not None:
+        stride = st
+    if padding is not None:
+        pad = padding
+    return Pool(ws, ignore_border, stride, pad, mode, ndim=3)(input)

@@ -5,7 +5,8 @@ from transpile.tensor.nnet.pool import (  # noqa: F401
     MaxPoolGradGrad,
     Pool,
     pool_2d,
+    pool_3d,
     pool_output_shape,
 )
 
-__all__ = ["AveragePoolGrad", "MaxPoolGrad", "MaxPoolGradGrad", "Pool", "pool_2d", "pool_output_shape"]
+__all__ = ["AveragePoolGrad", "MaxPoolGrad", "MaxPoolGradGrad", "Pool", "pool_2d", "pool_3d", "pool_output_shape"]

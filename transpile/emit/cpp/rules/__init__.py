@@ -1,6 +1,6 @@
 """The built-in lowering rules, one module per op family (importing registers them)."""
 from transpile.emit.cpp.rules import alloc, blas, blas_gemm, elemwise, join, reduce, shape, subtensor, views  # noqa: F401
-from transpile.emit.cpp.rules import conv, pool, softmax, xent  # noqa: F401  (nnet)
+from transpile.emit.cpp.rules import conv, neighbours, pool, softmax, xent  # noqa: F401  (nnet)
 from transpile.emit.cpp.rules import stats, subtensor_advanced, subtensor_inc, tensordot  # noqa: F401
 from transpile.emit.cpp.rules import control, gradient, random  # noqa: F401
 from transpile.emit.cpp.rules import extra_ops, sort, unique  # noqa: F401  (tensor.extra_ops)

@@ -1,4 +1,4 @@
-"""2-d pooling: `Pool` (max, sum, average_inc_pad, average_exc_pad) and its gradients
+"""2-d and 3-d pooling: `Pool` (max, sum, average_inc_pad, average_exc_pad) and its gradients
 `MaxPoolGrad`, `AveragePoolGrad`, `MaxPoolGradGrad`, with the reference's checks (ValueError
 for a window larger than the padded input with ignore_border=True, and for gradient operands of
 the wrong shape). The kernels are runtime templates (templates/runtime/pool.h) over the planes."""
@@ -19,16 +19,20 @@ def _start(lc, node, x):
         if var.dtype.startswith("complex"):
             raise LoweringError(f"{op}: pooling complex values ({var}) is not lowered")
     lc.use_runtime("pool")
-    (wh, ww), (sh, sw), (ph, pw) = op.ws, op.stride, op.pad
-    n = x.ndim
-    lc.emit(f"const PoolGeom g_ = pool_geometry({x.name}.shape, {n}, {wh}, {ww}, {sh}, {sw}, {ph}, {pw}, "
+    nd, n = op.ndim, x.ndim
+    par = op.ws + op.stride + op.pad
+    lc.emit(f"const int64_t par_[{3 * nd}] = {{{', '.join(str(v) for v in par)}}};",
+            f"const PoolGeom g_ = pool_geometry({x.name}.shape, {n}, {nd}, par_, "
             f"{'true' if op.ignore_border else 'false'});")
     if op.ignore_border:
-        who = cpp.string_literal("pool_2d") if type(op) is Pool else lc.label()  # the reference's wording
-        lc.emit(f"if ({wh} > g_.h + {2 * ph} || {ww} > g_.w + {2 * pw}) "
-                + lc.fail("value", f"%s: ws {op.ws} is larger than the input's last two dims (shape %s, padding "
+        who = cpp.string_literal(op.who) if type(op) is Pool else lc.label()  # the reference's wording
+        lead = 3 - nd
+        bad = " || ".join(f"{w} > g_.n[{lead + a}] + {2 * p}" for a, (w, p) in enumerate(zip(op.ws, op.pad)))
+        count = {2: "two", 3: "three"}[nd]
+        lc.emit(f"if ({bad}) "
+                + lc.fail("value", f"%s: ws {op.ws} is larger than the input's last {count} dims (shape %s, padding "
                           f"{op.pad}) with ignore_border=True", who, f"tr::shape_text({x.name}.shape, {n}).text"))
-    dims = ", ".join([f"{x.name}.shape[{d}]" for d in range(n - 2)] + ["g_.oh", "g_.ow"])
+    dims = ", ".join([f"{x.name}.shape[{d}]" for d in range(n - nd)] + [f"g_.out[{a}]" for a in range(3 - nd, 3)])
     lc.emit(f"const int64_t pooled_[{n}] = {{{dims}}};")
     return "pooled_"
 

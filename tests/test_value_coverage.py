@@ -72,6 +72,10 @@ ACT = "tests/tensor/nnet/test_activations.py::"
 CF = "tests/tensor/nnet/test_conv_functions.py::"
 CONV = "tests/tensor/nnet/test_nnet_conv.py::"
 POOL = "tests/tensor/nnet/test_nnet_pool.py::"
+C3 = "tests/tensor/nnet/test_conv3d_groups.py::"
+P3 = "tests/tensor/nnet/test_pool3d.py::"
+NB = "tests/tensor/nnet/test_neighbours.py::"
+HS = "tests/tensor/nnet/test_h_softmax.py::"
 SM = "tests/tensor/nnet/test_nnet_softmax.py::"
 XE = "tests/tensor/nnet/test_nnet_xent.py::"
 MATH = "tests/tensor/test_math.py::"
@@ -193,7 +197,20 @@ VALUE_TESTS = {
     "nnet.conv2d_grad_wrt_weights": [CF + "test_grads_match_numpy"],
     "nnet.Conv2dGradInputs": [CF + "test_grads_match_numpy"],
     "nnet.Conv2dGradWeights": [CF + "test_grads_match_numpy"],
-    "nnet.conv2d": [CONV + "test_conv2d_matches_loop_reference", CONV + "test_conv2d_full_is_scipy_convolve2d"],
+    "nnet.conv2d": [CONV + "test_conv2d_matches_loop_reference", CONV + "test_conv2d_full_is_scipy_convolve2d",
+                    C3 + "test_matches_loop_reference"],  # num_groups
+    "nnet.conv3d": [C3 + "test_matches_loop_reference", C3 + "test_conv3d_matches_scipy"],
+    "nnet.conv3d_grad_wrt_inputs": [C3 + "test_matches_loop_reference"],
+    "nnet.conv3d_grad_wrt_weights": [C3 + "test_matches_loop_reference"],
+    "nnet.Conv3d": [C3 + "test_matches_loop_reference"],
+    "nnet.Conv3dGradInputs": [C3 + "test_matches_loop_reference"],
+    "nnet.Conv3dGradWeights": [C3 + "test_matches_loop_reference"],
+    "nnet.pool_3d": [P3 + "test_pool3d_and_grad_match_reference"],
+    "nnet.images2neibs": [NB + "test_images2neibs_and_grad_match_reference"],
+    "nnet.Images2Neibs": [NB + "test_images2neibs_and_grad_match_reference"],
+    "nnet.Images2NeibsGrad": [NB + "test_images2neibs_and_grad_match_reference"],
+    "nnet.neibs2images": [NB + "test_neibs2images_inverts"],
+    "nnet.h_softmax": [HS + "test_matches_reference"],
     "nnet.Conv2d": [CONV + "test_conv2d_matches_loop_reference"],
     "nnet.conv_output_shape": [CONV + "test_conv2d_infer_shape"],
     "nnet.pool_2d": [POOL + "test_pool_matches_loop_reference"],
@@ -263,7 +280,9 @@ SPELLED_AS = {
     "SolveTriangular": "solve_triangular", "CholeskySolve": "cho_solve", "Expm": "expm",
     "AllocDiag": "alloc_diag", "ExtractDiag": "extract_diag",
     "Conv2dGradInputs": "conv2d_grad_wrt_inputs", "Conv2dGradWeights": "conv2d_grad_wrt_weights",
-    "Conv2d": "conv2d", "Pool": "pool_2d", "MaxPoolGrad": "pool_2d", "AveragePoolGrad": "pool_2d",
+    "Conv2d": "conv2d", "Conv3d": "conv3d", "Conv3dGradInputs": "conv3d_grad_wrt_inputs",
+    "Conv3dGradWeights": "conv3d_grad_wrt_weights", "Images2Neibs": "images2neibs", "Images2NeibsGrad": "images2neibs",
+    "Pool": "pool_2d", "MaxPoolGrad": "pool_2d", "AveragePoolGrad": "pool_2d",
     "MaxPoolGradGrad": "pool_2d", "Softmax": "softmax", "LogSoftmax": "log_softmax",
     "CrossentropyCategorical1Hot": "categorical_crossentropy",
     "CrossentropyCategorical1HotGrad": "categorical_crossentropy",
@@ -273,18 +292,6 @@ SPELLED_AS = {
 NOT_VALUES = {
     "random.seed": "re-seeds the stream's states (tests/tensor/test_random.py::test_state_advances_and_seed_resets)",
     "random.updates": "lists the draws' state updates (tests/tensor/test_random.py::test_default_update_rules)",
-}
-
-#: names another branch adds (conv3d, pool_3d, images2neibs/neibs2images, h_softmax); they do not
-#: exist in this tree. When one appears, test_pending_names_are_still_missing fails: give it an entry
-#: in VALUE_TESTS and remove it from here. (Grouped convolution is conv2d's num_groups argument, not
-#: a name: its value test belongs to conv2d's entry.)
-PENDING = {
-    "nnet.conv3d": "added by the 3-d convolution branch",
-    "nnet.pool_3d": "added by the 3-d pooling branch",
-    "nnet.images2neibs": "added by the neighbourhoods branch",
-    "nnet.neibs2images": "added by the neighbourhoods branch",
-    "nnet.h_softmax": "added by the hierarchical softmax branch",
 }
 
 NUMPY_REFERENCE = re.compile(r"\bnp\.|\bnumpy\b|\bscipy\b|\bsp\.|\bsl\.|\bstats\.")
@@ -321,15 +328,6 @@ def test_entries_name_existing_public_names():
     assert not stale, f"entries naming no public name (renamed or removed?): {stale}"
     unused = sorted(set(SPELLED_AS) - {k.split(".", 1)[1] for k in VALUE_TESTS})
     assert not unused, f"SPELLED_AS entries with no VALUE_TESTS entry: {unused}"
-
-
-def test_pending_names_are_still_missing():
-    names = _flat()
-    groups = public_names()
-    arrived = sorted(k for k in PENDING if k in names or hasattr(T.nnet, k.split(".", 1)[1])
-                     or any(k.split(".", 1)[1] in g for g in groups.values()))
-    assert not arrived, (f"{arrived} now exist: give each a VALUE_TESTS entry (a test against numpy/scipy in "
-                         "every mode) and remove it from PENDING")
 
 
 # -- the named tests: their source, and their collection in every mode -------------------------------------

@@ -13,15 +13,20 @@ entry per step (`scan()` hands the user `buffer[m:]`, and `buffer[-1]` as a shar
 update), or only its last entries when a FAST_RUN rewrite set `last_only` (see history.py);
 per nit-sot output one entry per step.
 
-The loop runs in Python (`perform`), calling the inner function compiled once for the mode the
-outer function runs under (`prepare_node`, see `inner.py`).
+Under the native linker the loop is C++ (transpile/emit/cpp/rules/scan.py): the step is a
+function of the outer graph's source, `step_function.optimized(mode)` lowered. `perform` (the
+reference, and the host path of a scan whose step holds a host-only op) loops in Python,
+calling the inner function compiled once for the mode the outer function runs under
+(`prepare_node`, see `inner.py`).
 """
 import weakref
 
 import numpy as np
 
+from transpile.compile.inner import InnerFunction as InnerGraph
 from transpile.compile.mode import get_mode
 from transpile.configdefaults import config
+from transpile.emit.registry import is_host_only
 from transpile.graph.basic import Apply
 from transpile.graph.op import Op
 from transpile.scalar import dtypes as D
@@ -69,12 +74,21 @@ class Scan(Op):
                              f"{len(self.inner_outputs)} outputs; expected {expected_in} and {expected_out}")
         self._inner = {}
         self._nodes = []
+        self._step_function = None
 
     def __getstate__(self):
         """Pickle the loop's description, not its compiled steps (rebuilt when next prepared)."""
         state = dict(self.__dict__)
-        state["_inner"], state["_nodes"] = {}, []
+        state["_inner"], state["_nodes"], state["_step_function"] = {}, [], None
         return state
+
+    @property
+    def step_function(self):
+        """The step as a `compile.inner.InnerFunction`: the graph the native backend lowers
+        (`lc.inner_graph(op.step_function)`, rewritten once per mode and kept)."""
+        if self._step_function is None:
+            self._step_function = InnerGraph(self.inner_inputs, self.inner_outputs, name=self.name)
+        return self._step_function
 
     # -- structure ---------------------------------------------------------------------------
     def inner_graphs(self):
@@ -138,6 +152,8 @@ class Scan(Op):
         """Compile the inner function for the mode the outer function runs under (the scan's
         own `mode` argument wins), ahead of the first call."""
         node.tag.scan_mode = get_mode(self.mode) if self.mode is not None else mode
+        if getattr(mode, "linker", None) == "native" and not is_host_only(self):
+            return  # the loop is lowered with the outer graph: no library of its own
         self.inner_function(node.tag.scan_mode)
 
     def inner_function(self, mode):

@@ -69,14 +69,18 @@ inline void copy_row(Array<T, N>& dst, int64_t i, const Array<T, N>& src, int64_
                 size_t(size) * sizeof(T));
 }
 
-// Copy the entry a step returned in descriptor `t` (C-contiguous, allocated by the step) into
-// row `i` of `dst`, then free it.
+// Step 0 of a nit-sot output: its entry, returned in descriptor `t` (C-contiguous, allocated
+// by the step), fixes the shape of storage `a` (a temporary in `slot`): `rows` such entries,
+// the first one copied from `t`, which is then freed (on failure too).
 template <class T, int N>
-inline void take_row(Array<T, N>& dst, int64_t i, transpile_tensor& t) {
-    const int64_t size = numel(dst.shape + 1, N - 1);
-    std::memcpy(static_cast<void*>(dst.data + i * dst.strides[0]), t.data, size_t(size) * sizeof(T));
+inline int first_row(Context& ctx, Array<T, N>& a, int64_t rows, transpile_tensor& t, void*& slot) {
+    const int status = resize_rows(ctx, a, rows, t.shape, 0, slot);
+    if (status == TRANSPILE_OK) {
+        std::memcpy(static_cast<void*>(a.data), t.data, size_t(numel(a.shape + 1, N - 1)) * sizeof(T));
+    }
     free_bytes(t.data);
     t.data = nullptr;
+    return status;
 }
 
 // What Scan.perform appends to an error of step t: "... at scan step t of n" ("at most n" for

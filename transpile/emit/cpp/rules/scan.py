@@ -132,8 +132,7 @@ def lower_scan(lc, node):
         body.append("if (t == 0) {  // the entry shape is known: room for every step")
         for q in range(op.n_nitsot):
             k, z = op.n_rec + q, stores[op.n_rec + q]
-            body += [f"    TR_CHECK(tr::resize_rows(ctx, {z.name}, scan_cap, scan_out[{k}].shape, 0, slots_[{z.slot}]));",
-                     f"    tr::take_row({z.name}, 0, scan_out[{k}]);"]
+            body.append(f"    TR_CHECK(tr::first_row(ctx, {z.name}, scan_cap, scan_out[{k}], slots_[{z.slot}]));")
         body.append("}")
     body.append("scan_steps = t + 1;")
     if op.as_while:

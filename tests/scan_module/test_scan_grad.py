@@ -1,6 +1,5 @@
 """Backpropagation through scan: verify_grad (finite differences) and numpy BPTT references."""
 import numpy as np
-import pytest
 
 import transpile
 import transpile.tensor as T

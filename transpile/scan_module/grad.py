@@ -38,8 +38,8 @@ def _is_float(var):
 def scan_grad(op, inputs, output_grads):
     """`Scan.grad`: one gradient per outer input (see the module docstring)."""
     if any(op.last_only) or (op.as_while and not op.n_rec + op.n_nitsot):
-        why = ("this loop keeps only its final values (a compile-time rewrite); differentiate the graph before compiling"
-               if any(op.last_only) else "a while loop without outputs has nothing to differentiate")
+        why = ("a while loop without outputs has nothing to differentiate" if not any(op.last_only) else
+               "this loop keeps only its final values (a compile-time rewrite); differentiate the graph before compiling")
         return [grad_not_implemented(op, i, x, why) for i, x in enumerate(inputs)]
     node = op.node_of(inputs)
     n, seqs, inits, nonseqs = op.outer_parts(inputs)

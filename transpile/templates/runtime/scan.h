@@ -65,8 +65,8 @@ inline int resize_rows(Context& ctx, Array<T, N>& a, int64_t rows, const int64_t
 template <class T, int N>
 inline void copy_row(Array<T, N>& dst, int64_t i, const Array<T, N>& src, int64_t j) {
     const int64_t size = numel(dst.shape + 1, N - 1);
-    std::memcpy(static_cast<void*>(dst.data + i * dst.strides[0]), static_cast<const void*>(src.data + j * src.strides[0]),
-                size_t(size) * sizeof(T));
+    const T* from = src.data + j * src.strides[0];
+    std::memcpy(static_cast<void*>(dst.data + i * dst.strides[0]), static_cast<const void*>(from), size_t(size) * sizeof(T));
 }
 
 // Step 0 of a nit-sot output: its entry, returned in descriptor `t` (C-contiguous, allocated

@@ -44,117 +44,142 @@ def _dims(buf, first):
     return "{" + ", ".join([first] + [f"{buf.name}.shape[{d}]" for d in range(1, buf.ndim)]) + "}"
 
 
+def _row(op, r, offset):
+    """C++ index of the storage row of recurrent output r holding entry `m + offset` (a ring
+    of m + 1 rows when it keeps only its last entries)."""
+    m = op.mintaps[r]
+    return f"({m} + {offset}) % {m + 1}" if op.last_only[r] else f"{m} + {offset}"
+
+
 @register_lowering(SCAN)
 def lower_scan(lc, node):
     op = node.op
-    label = lc.label()
     n_var, seqs, inits, nonseqs = op.outer_parts(node.inputs)
     step = lc.inner_function(lc.inner_graph(op.step_function), f"the step of {op}")
     lc.use_runtime("scan")
-    n_out = op.n_rec + op.n_nitsot + (1 if op.as_while else 0)
-    while_ = "true" if op.as_while else "false"
-    emit = lc.emit
+    seq_bufs, init_bufs = _checked_inputs(lc, op, n_var, seqs, inits)
+    nonseq_bufs = [lc.buffer(v) for v in nonseqs]
+    stores = _storage(lc, node, init_bufs)
+    body = _growth(op, stores) + _step(lc, op, step, seq_bufs, stores, nonseq_bufs)
+    lc.emit("for (int64_t t = 0; t < scan_n; ++t) {", *["    " + line for line in body], "}")
+    _outputs(lc, node, stores)
 
-    emit(f"const int64_t scan_n = int64_t({lc.scalar(n_var)});",
-         f"if (scan_n < 0) {{ {lc.fail('value', '%s: n_steps must be non-negative, got %lld', label, '(long long)scan_n')} }}")
+
+def _checked_inputs(lc, op, n_var, seqs, inits):
+    """Lines checking n_steps, the sequences' and the initial states' lengths; their buffers."""
+    label = lc.label()
+    lc.emit(f"const int64_t scan_n = int64_t({lc.scalar(n_var)});",
+            "if (scan_n < 0) { " + lc.fail("value", "%s: n_steps must be non-negative, got %lld", label,
+                                            "(long long)scan_n") + " }")
     seq_bufs = [lc.buffer(s) for s in seqs]
     for i, b in enumerate(seq_bufs):
-        emit(f"if ({b.name}.shape[0] < scan_n) {{ "
-             + lc.fail("value", f"%s: sequence {i} has %lld entries, fewer than the %lld steps to run", label,
-                       f"(long long){b.name}.shape[0]", "(long long)scan_n") + " }")
+        lc.emit(f"if ({b.name}.shape[0] < scan_n) {{ "
+                + lc.fail("value", f"%s: sequence {i} has %lld entries, fewer than the %lld steps to run", label,
+                          f"(long long){b.name}.shape[0]", "(long long)scan_n") + " }")
     init_bufs = [lc.buffer(v) for v in inits]
     for r, (b, m) in enumerate(zip(init_bufs, op.mintaps)):
-        emit(f"if ({b.name}.shape[0] != {m}) {{ "
-             + lc.fail("value", f"%s: the initial state of %s has %lld entries, taps {list(op.taps[r])} need {m}",
-                       label, cpp.string_literal(op.output_label(r)), f"(long long){b.name}.shape[0]") + " }")
-    nonseq_bufs = [lc.buffer(v) for v in nonseqs]
-    cap0 = f"std::min<int64_t>(scan_n, {WHILE_START})" if op.as_while else "scan_n"
-    emit(f"int64_t scan_cap = {cap0};", "int64_t scan_steps = 0;")
+        lc.emit(f"if ({b.name}.shape[0] != {m}) {{ "
+                + lc.fail("value", f"%s: the initial state of %s has %lld entries, taps {list(op.taps[r])} need {m}",
+                          label, cpp.string_literal(op.output_label(r)), f"(long long){b.name}.shape[0]") + " }")
+    return seq_bufs, init_bufs
 
-    # storage: recurrent outputs (initial entries copied in), then nit-sot outputs (empty)
+
+def _storage(lc, node, init_bufs):
+    """The loop's storage (temporaries): per recurrent output its initial entries copied in and
+    room for `scan_cap` steps (or a ring), per nit-sot output an empty array (sized at step 0)."""
+    op = node.op
+    cap = f"std::min<int64_t>(scan_n, {WHILE_START})" if op.as_while else "scan_n"
+    lc.emit(f"int64_t scan_cap = {cap};", "int64_t scan_steps = 0;")
     stores = []
     for r, (b, m) in enumerate(zip(init_bufs, op.mintaps)):
         out = node.outputs[r]
         rows = f"{m + 1}" if op.last_only[r] else f"{m} + scan_cap"
-        emit(f"const int64_t scan_shape{r}[] = {_dims(b, rows)};")
+        lc.emit(f"const int64_t scan_shape{r}[] = {_dims(b, rows)};")
         st = lc.temp(out.dtype, out.broadcastable, f"scan_shape{r}", hint=f"rec{r}_")
-        emit("{", f"    auto head = {st.name};", f"    head.shape[0] = {m};", f"    tr::copy(head, {b.name});", "}")
+        lc.emit("{", f"    auto head = {st.name};", f"    head.shape[0] = {m};", f"    tr::copy(head, {b.name});", "}")
         stores.append(st)
     for q in range(op.n_nitsot):
         out = node.outputs[op.n_rec + q]
-        emit(f"const int64_t scan_zshape{q}[] = {{{', '.join(['0'] * out.ndim)}}};")
+        lc.emit(f"const int64_t scan_zshape{q}[] = {{{', '.join(['0'] * out.ndim)}}};")
         stores.append(lc.temp(out.dtype, out.broadcastable, f"scan_zshape{q}", hint=f"nitsot{q}_"))
+    return stores
 
+
+def _growth(op, stores):
+    """Loop lines of a while loop doubling its room when full (a ring needs none)."""
+    if not op.as_while:
+        return []
+    lines = ["if (t == scan_cap) {  // full: double the room",
+             "    const int64_t grown = std::min<int64_t>(scan_n, 2 * scan_cap);"]
+    for r, m in enumerate(op.mintaps):
+        if not op.last_only[r]:
+            st = stores[r]
+            lines.append(f"    TR_CHECK(tr::resize_rows(ctx, {st.name}, {m} + grown, {st.name}.shape + 1, {m} + t, "
+                         f"slots_[{st.slot}]));")
+    for z in stores[op.n_rec:]:
+        lines.append(f"    TR_CHECK(tr::resize_rows(ctx, {z.name}, grown, {z.name}.shape + 1, t, slots_[{z.slot}]));")
+    return lines + ["    scan_cap = grown;", "}"]
+
+
+def _step(lc, op, step, seq_bufs, stores, nonseq_bufs):
+    """Loop lines running step t: input descriptors (rows of the sequences and of the storage
+    at each tap, the non-sequences), output descriptors (the next rows), the call."""
+    n_out = op.n_rec + op.n_nitsot + (1 if op.as_while else 0)
     labels = [cpp.string_literal(op.output_label(k)) for k in range(op.n_rec + op.n_nitsot)]
     firsts = ['"the initial state"'] * op.n_rec + ['"step 0"'] * op.n_nitsot
     if op.as_while:
+        cond = op.inner_outputs[-1]
         labels.append('"the condition"')
         firsts.append('""')
-        cond = op.inner_outputs[-1]
-        emit(f"{C_TYPES[cond.dtype]} scan_cond = 0;")
-    emit(f"static const char* const scan_labels[] = {{{', '.join(labels)}}};",
-         f"static const char* const scan_first[] = {{{', '.join(firsts)}}};")
-
-    body = []
-    if op.as_while:
-        body += ["if (t == scan_cap) {  // full: double the room", "    const int64_t grown = std::min<int64_t>(scan_n, 2 * scan_cap);"]
-        for r, m in enumerate(op.mintaps):
-            if not op.last_only[r]:
-                st = stores[r]
-                body.append(f"    TR_CHECK(tr::resize_rows(ctx, {st.name}, {m} + grown, {st.name}.shape + 1, {m} + t, "
-                            f"slots_[{st.slot}]));")
-        for q in range(op.n_nitsot):
-            z = stores[op.n_rec + q]
-            body.append(f"    TR_CHECK(tr::resize_rows(ctx, {z.name}, grown, {z.name}.shape + 1, t, slots_[{z.slot}]));")
-        body += ["    scan_cap = grown;", "}"]
+        lc.emit(f"{C_TYPES[cond.dtype]} scan_cond = 0;")
+    lc.emit(f"static const char* const scan_labels[] = {{{', '.join(labels)}}};",
+            f"static const char* const scan_first[] = {{{', '.join(firsts)}}};")
 
     ins = [f"tr::row_tensor({b.name}, t, {dtype_const(b.dtype)})" for b in seq_bufs]
-    for r, (taps, m) in enumerate(zip(op.taps, op.mintaps)):
-        st = stores[r]
-        for tap in taps:
-            pos = f"({m} + t + ({tap})) % {m + 1}" if op.last_only[r] else f"{m} + t + ({tap})"
-            ins.append(f"tr::row_tensor({st.name}, {pos}, {dtype_const(st.dtype)})")
+    for r, taps in enumerate(op.taps):
+        ins += [f"tr::row_tensor({stores[r].name}, {_row(op, r, f't + ({tap})')}, {dtype_const(stores[r].dtype)})"
+                for tap in taps]
     ins += [f"tr::tensor_of({b.name}, {dtype_const(b.dtype)})" for b in nonseq_bufs]
-    body.append(f"const transpile_tensor scan_in[{max(len(ins), 1)}] = {{{', '.join(ins)}}};")
-    body.append(f"transpile_tensor scan_out[{n_out}] = {{}};")
-    for r, m in enumerate(op.mintaps):
-        st = stores[r]
-        pos = f"({m} + t) % {m + 1}" if op.last_only[r] else f"{m} + t"
-        body.append(f"scan_out[{r}] = tr::row_tensor({st.name}, {pos}, {dtype_const(st.dtype)});")
-    for q in range(op.n_nitsot):
-        z = stores[op.n_rec + q]
-        body.append(f"if (t > 0) scan_out[{op.n_rec + q}] = tr::row_tensor({z.name}, t, {dtype_const(z.dtype)});")
+    lines = [f"const transpile_tensor scan_in[{max(len(ins), 1)}] = {{{', '.join(ins)}}};",
+             f"transpile_tensor scan_out[{n_out}] = {{}};"]
+    for r in range(op.n_rec):
+        lines.append(f"scan_out[{r}] = tr::row_tensor({stores[r].name}, {_row(op, r, 't')}, "
+                     f"{dtype_const(stores[r].dtype)});")
+    for k in range(op.n_rec, op.n_rec + op.n_nitsot):
+        lines.append(f"if (t > 0) scan_out[{k}] = tr::row_tensor({stores[k].name}, t, {dtype_const(stores[k].dtype)});")
     if op.as_while:
-        body.append(f"scan_out[{n_out - 1}] = tr::scalar_tensor(&scan_cond, {dtype_const(cond.dtype)});")
-    body.append(f"TR_CHECK(tr::run_step<{n_out}>(ctx, {step}, scan_in, scan_out, {label}, scan_labels, scan_first, "
-                f"t, scan_n, {while_}));")
+        lines.append(f"scan_out[{n_out - 1}] = tr::scalar_tensor(&scan_cond, {dtype_const(cond.dtype)});")
+    lines.append(f"TR_CHECK(tr::run_step<{n_out}>(ctx, {step}, scan_in, scan_out, {lc.label()}, scan_labels, "
+                 f"scan_first, t, scan_n, {'true' if op.as_while else 'false'}));")
     if op.n_nitsot:
-        body.append("if (t == 0) {  // the entry shape is known: room for every step")
-        for q in range(op.n_nitsot):
-            k, z = op.n_rec + q, stores[op.n_rec + q]
-            body.append(f"    TR_CHECK(tr::first_row(ctx, {z.name}, scan_cap, scan_out[{k}], slots_[{z.slot}]));")
-        body.append("}")
-    body.append("scan_steps = t + 1;")
+        lines.append("if (t == 0) {  // the entry shape is known: room for every step")
+        lines += [f"    TR_CHECK(tr::first_row(ctx, {stores[k].name}, scan_cap, scan_out[{k}], "
+                  f"slots_[{stores[k].slot}]));" for k in range(op.n_rec, op.n_rec + op.n_nitsot)]
+        lines.append("}")
+    lines.append("scan_steps = t + 1;")
     if op.as_while:
-        body.append(f"if (scan_cond != {C_TYPES[cond.dtype]}(0)) break;")
-    emit("for (int64_t t = 0; t < scan_n; ++t) {", *["    " + line for line in body], "}")
+        lines.append(f"if (scan_cond != {C_TYPES[cond.dtype]}(0)) break;")
+    return lines
 
-    # outputs: views of the storage's first rows; a ring's last entries copied out
+
+def _outputs(lc, node, stores):
+    """The node outputs: views of the storage's first rows; a ring's last entries copied out."""
+    op = node.op
     for r, m in enumerate(op.mintaps):
         out, st = node.outputs[r], stores[r]
-        strides = [f"{st.name}.strides[{d}]" for d in range(st.ndim)]
         rest = [f"{st.name}.shape[{d}]" for d in range(1, st.ndim)]
-        if op.last_only[r] is None:
-            lc.view(out, st, [f"{m} + scan_steps"] + rest, strides)
-            continue
         kind = op.last_only[r]
+        if kind is None:
+            lc.view(out, st, [f"{m} + scan_steps"] + rest, [f"{st.name}.strides[{d}]" for d in range(st.ndim)])
+            continue
         rows = f"{m}" if kind == "tail" else "(scan_steps > 0 ? 1 : 0)"
-        emit(f"const int64_t scan_oshape{r}[] = {_dims(st, rows)};")
+        lc.emit(f"const int64_t scan_oshape{r}[] = {_dims(st, rows)};")
         dst = lc.alloc(out, f"scan_oshape{r}")
         if kind == "tail":
-            emit(f"for (int64_t i = 0; i < {m}; ++i) tr::copy_row({dst.name}, i, {st.name}, (scan_steps + i) % {m + 1});")
+            lc.emit(f"for (int64_t i = 0; i < {m}; ++i) "
+                    f"tr::copy_row({dst.name}, i, {st.name}, (scan_steps + i) % {m + 1});")
         else:
-            emit(f"if (scan_steps > 0) tr::copy_row({dst.name}, 0, {st.name}, ({m} + scan_steps - 1) % {m + 1});")
+            lc.emit(f"if (scan_steps > 0) tr::copy_row({dst.name}, 0, {st.name}, ({m} + scan_steps - 1) % {m + 1});")
     for q in range(op.n_nitsot):
         out, z = node.outputs[op.n_rec + q], stores[op.n_rec + q]
         lc.view(out, z, ["scan_steps"] + [f"{z.name}.shape[{d}]" for d in range(1, z.ndim)],

@@ -28,7 +28,7 @@ def _assert_native(f, n_scans):
     assert not any(is_host_only(n.op) for n in nodes)
     scans = _scans(f)
     assert len(scans) == n_scans
-    assert all(not n.op._inner for n in scans)
+    assert all(not n.op.step_function._executors for n in scans)
 
 
 @pytest.mark.single_mode

@@ -224,3 +224,18 @@ def test_the_generated_loop_is_deterministic():
     first, second = _rnn_source(), _rnn_source()
     assert first == second
     assert "tr::run_step<" in first and "int inner0(" in first and "int inner1(" in first
+
+
+def test_step_outputs_that_are_inputs_constants_broadcastable_bool_and_complex(mode):
+    """Step outputs the loop must copy into its storage (a tap, a non-sequence, a constant), a
+    broadcastable entry, bool and complex entries: the same values in every mode."""
+    x, h0, c = T.matrix("x"), T.vector("h0"), T.vector("c")
+    same, _ = transpile.scan(lambda h: h, outputs_info=h0, n_steps=3)
+    others, _ = transpile.scan(lambda xt, c: [c, T.constant(np.array([1.0, 2.0])), T.shape_padleft(xt), xt > 0,
+                                              xt * 1j], sequences=x, non_sequences=c)
+    f = transpile.function([x, h0, c], [same] + others)
+    xv, hv, cv = np.arange(6.0).reshape(3, 2) - 2, np.array([5.0, 6.0]), np.array([7.0, 8.0])
+    want = [np.tile(hv, (3, 1)), np.tile(cv, (3, 1)), np.tile([1.0, 2.0], (3, 1)), xv[:, None, :], xv > 0, xv * 1j]
+    for got, w in zip(f(xv, hv, cv), want):
+        assert got.dtype == w.dtype and got.shape == w.shape
+        np.testing.assert_array_equal(got, w)

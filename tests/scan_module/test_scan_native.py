@@ -107,6 +107,28 @@ def test_tanh_rnn_and_its_gradient_run_natively(rng):
 
 
 @pytest.mark.single_mode
+def test_the_gradient_of_a_while_loop_runs_natively():
+    """Backpropagated through the steps run (read from the forward outputs' length)."""
+    x0, w = T.vector("x0"), T.scalar("w")
+    hs, _ = transpile.scan(lambda p, w: (p * w + 1.0, transpile.until(T.sum(p * w + 1.0) > 20.0)), outputs_info=x0,
+                           non_sequences=w, n_steps=100)
+    f = transpile.function([x0, w], [hs, *T.grad(T.sum(hs), [x0, w])], mode="FAST_RUN")
+    _assert_native(f, 2)
+    hs_v, g_x0, g_w = f(np.array([1.0, 2.0]), 1.5)
+    values = [np.array([1.0, 2.0])]
+    while len(values) < 101:
+        values.append(values[-1] * 1.5 + 1.0)
+        if values[-1].sum() > 20.0:
+            break
+    steps = len(values) - 1
+    np.testing.assert_allclose(hs_v, np.stack(values[1:]))
+    # d sum(hs) / d h[t] = 1 + 1.5 + ... + 1.5^(steps - 1 - t); h[t] = 1.5 h[t-1] + 1
+    later = [sum(1.5 ** j for j in range(steps - t)) for t in range(steps)]
+    np.testing.assert_allclose(g_x0, np.full(2, 1.5 * later[0]), rtol=1e-12)
+    np.testing.assert_allclose(g_w, sum(later[t] * values[t].sum() for t in range(steps)), rtol=1e-12)
+
+
+@pytest.mark.single_mode
 def test_nested_scan_and_matrix_states(rng):
     """A scan inside a step (its own inner function, called from the outer step's), a matrix
     state in float32, a sequence read backwards, a ring buffer (only the last value used)."""

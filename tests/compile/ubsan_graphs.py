@@ -1,7 +1,9 @@
 """Representative native graphs run under UndefinedBehaviorSanitizer (by test_native_ubsan.py, in
 a subprocess whose TRANSPILE_FLAGS add `-fsanitize=undefined -fno-sanitize-recover=all`): integer
 arithmetic that overflows (numpy wraps), sum/prod reductions that overflow, float-to-integer casts
-of NaN/inf/huge values, indexing, an integer power and a float product (the built-in kernel).
+of NaN/inf/huge values, indexing, an integer power and a float product (the built-in kernel),
+scan loops (storage growth, ring buffers, nit-sot storage allocated after step 0, the shape
+error path that reruns a step).
 Every result is compared with numpy; a UBSan report aborts the process."""
 import numpy as np
 
@@ -63,9 +65,30 @@ def products():
         np.testing.assert_array_equal(got, want)
 
 
+def scan_loops():
+    top, i = T.scalar("top"), T.lvector("i")
+    (powers, triples), _ = transpile.scan(lambda p, top: [p * 2, p * 3, transpile.until(p * 2 > top)],
+                                          outputs_info=[T.constant(1.0), None], non_sequences=top, n_steps=1024)
+    fib, _ = transpile.scan(lambda a, b: a + b, outputs_info=dict(initial=i[:2], taps=[-2, -1]), n_steps=i[2])
+    ramps, _ = transpile.scan(lambda it: T.arange(it + 1) * 1.0, sequences=i)
+    f = transpile.function([top, i], [powers, triples, fib[-1], ramps], mode="FAST_RUN")
+    got = f(1e9, np.array([1, 1, 1]))
+    np.testing.assert_array_equal(got[0], 2.0 ** np.arange(1, 31))
+    np.testing.assert_array_equal(got[1], 3 * 2.0 ** np.arange(30))
+    np.testing.assert_array_equal(got[2], 2)
+    np.testing.assert_array_equal(got[3], np.zeros((3, 2)) + [0, 1])
+    try:
+        f(1.0, np.array([1, 1, 3]))
+    except ValueError as err:
+        assert "at scan step 2 of 3" in str(err), err
+    else:
+        raise AssertionError("a ramp of another length must fail")
+
+
 if __name__ == "__main__":
     integer_arithmetic()
     casts()
     indexing()
     products()
+    scan_loops()
     print("ubsan graphs: OK")

@@ -1,6 +1,5 @@
 """Backpropagation through scan: verify_grad (finite differences) and numpy BPTT references."""
 import numpy as np
-import pytest
 
 import transpile
 import transpile.tensor as T
@@ -72,11 +71,43 @@ def test_truncate_gradient_matches_numpy_bptt(rng):
     np.testing.assert_allclose(got_h0, 0.0)
 
 
-def test_gradient_of_a_while_loop_is_not_implemented():
-    x = T.scalar("x")
-    values, _ = transpile.scan(lambda p: (p * 2, transpile.until(p > 10)), outputs_info=x, n_steps=10)
-    with pytest.raises(transpile.gradient.NullTypeGradError, match="while loop"):
-        T.grad(T.sum(values), x)
+def test_gradient_of_a_while_loop(rng):
+    """Backpropagated through the steps actually run (5 of at most 50: the stopping step is far
+    from the finite-difference perturbations)."""
+    def f(x0, w):
+        hs, _ = transpile.scan(lambda p, w: (T.tanh(p * w) + p, transpile.until(T.sum(T.tanh(p * w) + p) > 3.0)),
+                               outputs_info=x0, non_sequences=w, n_steps=50)
+        return hs
+    vg(f, np.array([0.1, 0.2]), np.array(0.7))
+
+
+def test_gradient_of_a_while_loop_over_a_sequence_against_numpy():
+    """acc[t] = acc[t-1] * w + x[t] (and a nit-sot output acc * x[t]) until acc > 2: the steps
+    not run get a zero gradient; numpy reference."""
+    x, w = T.vector("x"), T.scalar("w")
+    (acc, prod), _ = transpile.scan(lambda xt, a, w: [a * w + xt, (a * w + xt) * xt, transpile.until(a * w + xt > 2.0)],
+                                    sequences=x, outputs_info=[T.constant(0.0), None], non_sequences=w)
+    cost = T.sum(acc ** 2) + T.sum(prod)
+    f = transpile.function([x, w], [acc, prod, *T.grad(cost, [x, w])])
+    xv, wv = np.array([0.5, 0.8, 0.9, 1.0, 0.3, 0.7]), 0.9
+    accs = [0.0]
+    for t in range(6):
+        accs.append(accs[-1] * wv + xv[t])
+        if accs[-1] > 2.0:
+            break
+    steps = len(accs) - 1
+    assert steps == 3
+    got_acc, got_prod, gx, gw = f(xv, wv)
+    np.testing.assert_allclose(got_acc, accs[1:])
+    np.testing.assert_allclose(got_prod, np.array(accs[1:]) * xv[:steps])
+    ref_x, ref_w, carried = np.zeros(6), 0.0, 0.0
+    for t in reversed(range(steps)):
+        d = 2 * accs[t + 1] + xv[t] + carried  # d cost / d acc[t]
+        ref_x[t] = d + accs[t + 1]              # through acc[t] and the product's second factor
+        ref_w += d * accs[t]
+        carried = d * wv
+    np.testing.assert_allclose(gx, ref_x, rtol=1e-12)
+    np.testing.assert_allclose(gw, ref_w, rtol=1e-12)
 
 
 def test_gradient_through_a_shared_state_updated_in_the_step():

@@ -78,7 +78,7 @@ def test_loop_invariant_work_moves_out_of_the_loop(mode, rng):
     xv, wv, bv = rng.uniform(-1, 1, size=(4, 3)), rng.uniform(-1, 1, size=(3, 3)), rng.uniform(-1, 1, size=3)
     np.testing.assert_allclose(f(xv, wv, bv), xv @ (wv @ wv + bv))
     (node,) = [n for n in f.maker.fgraph.toposort() if isinstance(n.op, Scan)]
-    inner_ops = [str(n.op) for n in node.op.inner_function(node.tag.scan_mode).fgraph.toposort()]
+    inner_ops = [str(n.op) for n in node.op.step_function.optimized(node.tag.scan_mode).toposort()]
     if mode == "FAST_RUN":
         assert len(inner_ops) == 1, inner_ops
     else:

@@ -1,4 +1,5 @@
-"""Inner graphs of ops (OpFromGraph, the branches of ifelse): compiled once per mode, then called.
+"""Inner graphs of ops (OpFromGraph, the branches of ifelse, the step of a scan): compiled once
+per mode, then called.
 
 An op that owns an inner graph keeps an `InnerFunction`. Its `perform` (the reference
 semantics) calls `run(values)`, which compiles the inner graph with the reference executor
@@ -8,11 +9,12 @@ semantics) calls `run(values)`, which compiles the inner graph with the referenc
 with the outer function's mode (FAST_RUN: a native library of its own, called from the host).
 The native backend lowers inner graphs into C++ functions of the outer graph's source instead
 (`optimized(mode)` gives the rewritten graph it lowers; transpile/emit/inner.py); the host path
-remains for ops whose inner graph holds a host-only op.
+remains for ops whose inner graph holds a host-only op. A scan's host loop calls its step
+through `executor(mode)`: the bare executor of the mode, without a Function's per-call work.
 """
 import numpy as np
 
-from transpile.compile.function import function
+from transpile.compile.function import function, prepare_nodes, protect_outputs
 from transpile.compile.mode import FAST_COMPILE, get_mode
 from transpile.graph.basic import Constant
 from transpile.graph.fg import FunctionGraph
@@ -32,6 +34,7 @@ class InnerFunction:
         self.name = name
         self._compiled = {}
         self._graphs = {}
+        self._executors = {}
         # outputs that are inputs or constants need no compiled function (a branch of ifelse
         # that only selects a value): their positions, or None when something is computed
         positions = {id(v): k for k, v in enumerate(self.inputs)}
@@ -63,6 +66,19 @@ class InnerFunction:
             mode.optimize(fgraph)
             self._graphs[key] = fgraph
         return fgraph
+
+    def executor(self, mode):
+        """`executor(values) -> outputs` of the inner graph compiled for `mode` (its rewrites and
+        linker; fresh output arrays), built on first use and kept per mode object: what a loop
+        on the host calls once per step."""
+        entry = self._executors.get(id(mode))
+        if entry is None:
+            fgraph = FunctionGraph(self.inputs, list(self.outputs), clone=True)
+            mode.optimize(fgraph)
+            protect_outputs(fgraph)
+            prepare_nodes(fgraph, mode)
+            entry = self._executors[id(mode)] = (mode, mode.make_executor(fgraph))  # keeps `mode` alive
+        return entry[1]
 
     def prepare(self, mode=None):
         """Compile now (the native linker calls it while compiling the outer function, so a

@@ -14,10 +14,10 @@ A rule calls it with these helpers (C++ in templates/runtime/inner.h):
     for k, out in enumerate(node.outputs):
         lc.adopt(out, f"r[{k}]")                         # the node output owns the memory
 
-A loop (scan) calls the same function once per step with views as inputs (`lc.call_inner`
-accepts Buffers, e.g. `lc.temp`/`part_view`-made views of a sequence's row) and `r[k]` set
-to `tr::tensor_of(row_view, dtype)` of a slice of preallocated storage, so the callee writes
-each step's outputs in place. A node output that is a graph output needs no copy: `results`
+`lc.call_inner` also accepts Buffers (views made by the rule). A loop (scan, cpp/rules/scan.py)
+calls the function once per step with descriptors of rows (`tr::row_tensor`) of its sequences
+and storage as inputs and output descriptors preset to rows of preallocated storage, so the
+callee writes each step's outputs in place. A node output that is a graph output needs no copy: `results`
 starts its descriptor as the caller's `out[k]`, and `adopt` makes it the output buffer.
 """
 from transpile.emit.program import Buffer, dtype_const

@@ -34,7 +34,6 @@ LOWERINGS = {target: {} for target in TARGETS}
 HOST_ONLY = {
     "transpile.printing.Print": "prints from Python while the function runs",
     "transpile.compile.ops.FromFunctionOp": "calls the user's Python function (made an op by as_op)",
-    "transpile.scan_module.op.Scan": "loops on the host, calling its inner graph compiled once per mode",
 }
 
 #: op class -> predicate(op): nodes of ops that have a rule but run on the host when it holds

@@ -23,11 +23,12 @@ RUNTIME_DIR = TEMPLATES / "runtime"
 #: families listed before it)
 FAMILIES = ("index", "merge", "argmax", "complex_order", "row_max", "softmax", "logsumexp", "conv", "pool", "neighbours",
             "random", "sparse", "extra_ops", "sort", "sort_complex", "unique", "linalg", "linalg_svd_expm", "inner",
-            "special")
+            "scan", "special")
 
 #: family -> the families whose headers it includes
 REQUIRES = {"softmax": ("row_max",), "logsumexp": ("row_max",), "complex_order": ("argmax",),
-            "sort_complex": ("sort",), "unique": ("sort",), "linalg_svd_expm": ("linalg",)}
+            "sort_complex": ("sort",), "unique": ("sort",), "linalg_svd_expm": ("linalg",),
+            "scan": ("inner",)}
 
 
 def header_name(family):

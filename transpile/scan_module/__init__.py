@@ -1,8 +1,11 @@
 """Loops (Theano's `scan_module`): `scan`, `until`, and `map`/`reduce`/`foldl`/`foldr` over it.
 
-`basic.py` turns a step function into a `Scan` node (`op.py`), whose loop runs on the host and
-calls the step's inner function compiled once for the mode (`inner.py`); `grad.py` builds the
-backward loop, `shapes.py` the output shapes, `rewriting.py` moves loop-invariant work out.
+`basic.py` turns a step function into a `Scan` node (`op.py`); under the native linker its loop
+is generated C++ calling the step lowered as a function of the same source
+(transpile/emit/cpp/rules/scan.py), else (the reference, or a step holding a host-only op) it
+runs on the host and calls the step compiled once for the mode (`compile/inner.py`);
+`grad.py` builds the backward loop, `shapes.py` the output shapes, `rewriting.py` moves
+loop-invariant work out.
 """
 from transpile.scan_module.basic import scan
 from transpile.scan_module import rewriting  # noqa: F401  registers the scan rewrites

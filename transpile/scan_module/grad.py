@@ -15,6 +15,9 @@ Each step also emits the gradient of each float sequence at step t (a nit-sot ou
 
 After the last backward step, `S` holds the gradient of the initial values (when the whole
 loop was backpropagated), and the accumulators the non-sequences' gradients.
+
+A `while` loop (until) is backpropagated through the steps it actually ran, read from the length
+of its outputs (as Theano did); the backward loop is a plain loop of that many steps.
 """
 from transpile.configdefaults import config
 from transpile.gradient import grad, grad_not_implemented
@@ -34,12 +37,15 @@ def _is_float(var):
 
 def scan_grad(op, inputs, output_grads):
     """`Scan.grad`: one gradient per outer input (see the module docstring)."""
-    if op.as_while or any(op.last_only):
-        why = ("the gradient of a while loop (until) is not implemented" if op.as_while else
+    if any(op.last_only) or (op.as_while and not op.n_rec + op.n_nitsot):
+        why = ("a while loop without outputs has nothing to differentiate" if not any(op.last_only) else
                "this loop keeps only its final values (a compile-time rewrite); differentiate the graph before compiling")
         return [grad_not_implemented(op, i, x, why) for i, x in enumerate(inputs)]
     node = op.node_of(inputs)
     n, seqs, inits, nonseqs = op.outer_parts(inputs)
+    n_steps = n
+    if op.as_while:  # the steps actually run: the length of an output
+        n = node.outputs[0].shape[0] - op.mintaps[0] if op.n_rec else node.outputs[0].shape[0]
     bufs = node.outputs[:op.n_rec]
     g_bufs = output_grads[:op.n_rec]
     g_nitsot = output_grads[op.n_rec:]
@@ -103,7 +109,7 @@ def scan_grad(op, inputs, output_grads):
     outer_inits += [unbroadcast(shape_padleft(zeros_like(nonseqs[p])), 0) for p in nonseq_float]
     results = backward.make_node(k, *outer_seqs, *outer_inits, *nonseqs).outputs
 
-    result = [zeros_like(n, dtype=config.floatX)]
+    result = [zeros_like(n_steps, dtype=config.floatX)]
     for i, x in enumerate(seqs):
         if i in seq_float:
             g = results[len(new_states) + len(new_accs) + seq_float.index(i)][::-1]

@@ -13,21 +13,25 @@ entry per step (`scan()` hands the user `buffer[m:]`, and `buffer[-1]` as a shar
 update), or only its last entries when a FAST_RUN rewrite set `last_only` (see history.py);
 per nit-sot output one entry per step.
 
-The loop runs in Python (`perform`), calling the inner function compiled once for the mode the
-outer function runs under (`prepare_node`, see `inner.py`).
+Under the native linker the loop is C++ (transpile/emit/cpp/rules/scan.py): the step is a
+function of the outer graph's source, `step_function.optimized(mode)` lowered. `perform` (the
+reference, and the host path of a scan whose step holds a host-only op) loops in Python,
+calling the same step compiled once for the mode the outer function runs under
+(`prepare_node`; `step_function.executor(mode)`, see transpile/compile/inner.py).
 """
 import weakref
 
 import numpy as np
 
+from transpile.compile.inner import InnerFunction
 from transpile.compile.mode import get_mode
 from transpile.configdefaults import config
+from transpile.emit.registry import is_host_only
 from transpile.graph.basic import Apply
 from transpile.graph.op import Op
 from transpile.scalar import dtypes as D
 from transpile.scan_module.grad import scan_grad
 from transpile.scan_module.history import History
-from transpile.scan_module.inner import InnerFunction
 from transpile.scan_module.shapes import scan_output_shapes
 from transpile.tensor.basic import as_tensor_variable
 from transpile.tensor.type import TensorType
@@ -67,14 +71,23 @@ class Scan(Op):
         if len(self.inner_inputs) != expected_in or len(self.inner_outputs) != expected_out:
             raise ValueError(f"Scan: the inner graph has {len(self.inner_inputs)} inputs and "
                              f"{len(self.inner_outputs)} outputs; expected {expected_in} and {expected_out}")
-        self._inner = {}
         self._nodes = []
+        self._step_function = None
 
     def __getstate__(self):
         """Pickle the loop's description, not its compiled steps (rebuilt when next prepared)."""
         state = dict(self.__dict__)
-        state["_inner"], state["_nodes"] = {}, []
+        state["_nodes"], state["_step_function"] = [], None
         return state
+
+    @property
+    def step_function(self):
+        """The step as a `compile.inner.InnerFunction`: the graph the native backend lowers
+        (`lc.inner_graph(op.step_function)`, rewritten once per mode and kept), and the
+        executor the host loop calls (`executor(mode)`)."""
+        if self._step_function is None:
+            self._step_function = InnerFunction(self.inner_inputs, self.inner_outputs, name=self.name)
+        return self._step_function
 
     # -- structure ---------------------------------------------------------------------------
     def inner_graphs(self):
@@ -138,19 +151,15 @@ class Scan(Op):
         """Compile the inner function for the mode the outer function runs under (the scan's
         own `mode` argument wins), ahead of the first call."""
         node.tag.scan_mode = get_mode(self.mode) if self.mode is not None else mode
-        self.inner_function(node.tag.scan_mode)
-
-    def inner_function(self, mode):
-        key = id(mode)
-        if key not in self._inner:
-            self._inner[key] = (mode, InnerFunction(self.inner_inputs, self.inner_outputs, mode))
-        return self._inner[key][1]
+        if getattr(mode, "linker", None) == "native" and not is_host_only(self):
+            return  # the loop is lowered with the outer graph: no library of its own
+        self.step_function.executor(node.tag.scan_mode)
 
     def perform(self, node, inputs, output_storage):
         mode = getattr(node.tag, "scan_mode", None)
         if mode is None:
             mode = get_mode(self.mode if self.mode is not None else config.mode)
-        inner = self.inner_function(mode)
+        inner = self.step_function.executor(mode)
         n_steps, seqs, inits, nonseqs = self.outer_parts(inputs)
         n = int(n_steps)
         if n < 0:

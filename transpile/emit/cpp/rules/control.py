@@ -13,12 +13,12 @@ the native linker runs its inner graph compiled on its own (`transpile.compile.i
 from transpile.emit import sparse_abi
 from transpile.emit.registry import is_host_only, register_host_only_when, register_lowering
 from transpile.graph.traversal import io_toposort
+from transpile.scalar.dtypes import C_TYPES
 
 # the ops, defined above the backend (they compile their inner graphs on the host too), by name
 OP_FROM_GRAPH = "transpile.compile.builders.OpFromGraph"
 LAZY_IF_ELSE = "transpile.ifelse.LazyIfElse"
 IF_ELSE = "transpile.ifelse.IfElse"
-from transpile.scalar.dtypes import C_TYPES
 
 
 def _inner_functions(op):

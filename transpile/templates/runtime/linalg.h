@@ -17,6 +17,7 @@
 #include <limits>
 
 #include "transpile_runtime.h"
+#include "transpile_blas.h"  // tr::blas_single_threaded (every LAPACK program has the "blas" feature)
 
 #ifndef TRANSPILE_HAVE_LAPACK
 #error "this project needs LAPACK: cmake/FindTranspileBLAS.cmake found none (install scipy-openblas32)"
@@ -109,19 +110,24 @@ inline A* batch_item(const tr::Array<A, N>& a, int64_t index, int lead) {
 }
 
 // dst(i, j) = src(i, j) for a rows x cols block, each side with its own strides; false when
-// `check` and a value is not finite.
+// `check` and a value is not finite. Branch-free, so unit-strided rows vectorize.
 template <class T, class A>
 inline bool load(T* dst, int64_t d0, int64_t d1, const A* src, int64_t s0, int64_t s1, int64_t rows, int64_t cols,
                  bool check) {
-    bool finite = true;
+    int finite = 1;
     for (int64_t i = 0; i < rows; ++i) {
-        for (int64_t j = 0; j < cols; ++j) {
-            const T v = static_cast<T>(src[i * s0 + j * s1]);
-            finite = finite && (!check || std::isfinite(v));
-            dst[i * d0 + j * d1] = v;
+        T* d = dst + i * d0;
+        const A* s = src + i * s0;
+        if (d1 == 1 && s1 == 1) {
+            for (int64_t j = 0; j < cols; ++j) d[j] = static_cast<T>(s[j]);
+        } else {
+            for (int64_t j = 0; j < cols; ++j) d[j * d1] = static_cast<T>(s[j * s1]);
+        }
+        if (check) {  // |v| <= max is false for inf and NaN
+            for (int64_t j = 0; j < cols; ++j) finite &= int(std::abs(d[j * d1]) <= std::numeric_limits<T>::max());
         }
     }
-    return finite;
+    return finite != 0;
 }
 
 // What the routines share: the batch, the matrix size n, LAPACK's int range, scratch.
@@ -150,7 +156,40 @@ inline int not_finite(tr::Context& ctx) {
     return tr::fail(ctx, TRANSPILE_ERR_VALUE, "array must not contain infs or NaNs");
 }
 
-// numpy.linalg.inv: out = a^-1 for each matrix.
+// The first matrix of a batch that failed (k = -1: none) and why (LAPACK's info > 0, or
+// kAllocFailed).
+constexpr int kAllocFailed = -1;
+struct Failure {
+    int64_t k = -1;
+    int code = 0;
+};
+
+// chunk(lo, hi) -> Failure over the matrices [lo, hi) of a batch of `count`, each `work` flops or
+// so. With several matrices and enough work, the batch is split across the OpenMP threads and
+// OpenBLAS is kept to one thread, as for products (one pool of threads); each chunk stops at its
+// first failure and the lowest one is returned, as a loop in order would. Otherwise one chunk
+// on this thread, where OpenBLAS may use its own threads (one large matrix).
+template <class F>
+inline Failure over_batch(int64_t count, int64_t work, F&& chunk) {
+#ifdef TR_SPLIT_PRODUCTS
+    if (count > 1 && count * work >= tr::kParallelMinWork && omp_get_max_threads() > 1 && !omp_in_parallel()) {
+        tr::blas_single_threaded();
+        Failure first;
+        tr::parallel_for(count, count * work, [&](int64_t lo, int64_t hi) TR_NOINLINE {
+            const Failure f = chunk(lo, hi);
+            if (f.k >= 0) {
+#pragma omp critical(tr_linalg_batch)
+                if (first.k < 0 || f.k < first.k) first = f;
+            }
+        });
+        return first;
+    }
+#endif
+    (void)work;
+    return chunk(int64_t(0), count);
+}
+
+// numpy.linalg.inv: out = a^-1 for each matrix, the matrices of a batch split across threads.
 template <class T, class A, int N>
 int inverse(tr::Context& ctx, const tr::Array<A, N>& a, const tr::Array<T, N>& out) {
     Batch b;
@@ -159,19 +198,25 @@ int inverse(tr::Context& ctx, const tr::Array<A, N>& a, const tr::Array<T, N>& o
     if (b.count == 0 || n == 0) return TRANSPILE_OK;
     T query;
     int info = 0;
-    Scratch<int> ipiv(n);
-    Lapack<T>::getri(n, nullptr, ipiv.p, &query, -1, &info);
+    int ipiv_query = 0;
+    Lapack<T>::getri(n, nullptr, &ipiv_query, &query, -1, &info);
     const int lwork = std::max(int(query), n);
-    Scratch<T> work(lwork);
-    if (!ipiv.ok() || !work.ok()) return alloc_failed(ctx);
-    for (int64_t k = 0; k < b.count; ++k) {
-        T* m = batch_item(out, k, N - 2);  // computed in place in the contiguous output
-        load(m, n, 1, batch_item(a, k, N - 2), a.strides[N - 2], a.strides[N - 1], n, n, false);
-        Lapack<T>::getrf(n, m, ipiv.p, &info);
-        if (info > 0) return tr::fail(ctx, TRANSPILE_ERR_VALUE, "Singular matrix");
-        Lapack<T>::getri(n, m, ipiv.p, work.p, lwork, &info);
-        if (info > 0) return tr::fail(ctx, TRANSPILE_ERR_VALUE, "Singular matrix");
-    }
+    const Failure failed = over_batch(b.count, int64_t(n) * n * n, [&](int64_t lo, int64_t hi) {
+        Scratch<int> ipiv(n);
+        Scratch<T> work(lwork);
+        if (!ipiv.ok() || !work.ok()) return Failure{lo, kAllocFailed};
+        for (int64_t k = lo; k < hi; ++k) {
+            T* m = batch_item(out, k, N - 2);  // computed in place in the contiguous output
+            load(m, n, 1, batch_item(a, k, N - 2), a.strides[N - 2], a.strides[N - 1], n, n, false);
+            int status = 0;
+            Lapack<T>::getrf(n, m, ipiv.p, &status);
+            if (status == 0) Lapack<T>::getri(n, m, ipiv.p, work.p, lwork, &status);
+            if (status > 0) return Failure{k, status};
+        }
+        return Failure{};
+    });
+    if (failed.code == kAllocFailed) return alloc_failed(ctx);
+    if (failed.code != 0) return tr::fail(ctx, TRANSPILE_ERR_VALUE, "Singular matrix");
     return TRANSPILE_OK;
 }
 
@@ -334,10 +379,9 @@ int cholesky(tr::Context& ctx, bool lower, const tr::Array<A, N>& a, const tr::A
             return tr::fail(ctx, TRANSPILE_ERR_VALUE, "%d-th leading minor of the array is not positive definite",
                             info);
         }
-        for (int i = 0; i < n; ++i) {
-            for (int j = 0; j < n; ++j) {
-                if (lower ? j > i : j < i) m[int64_t(i) * n + j] = T(0);
-            }
+        for (int64_t i = 0; i < n; ++i) {  // the other triangle: zero
+            T* row = m + i * n;
+            if (lower) std::fill(row + i + 1, row + n, T(0)); else std::fill(row, row + i, T(0));
         }
     }
     return TRANSPILE_OK;

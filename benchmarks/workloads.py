@@ -50,8 +50,8 @@ WORKLOADS = {w.name: w for w in [
     Workload("solve", "solve 1024x1024 float64, one right-hand side", 3, 20, 6, rtol=1e-8, atol=1e-10),
     Workload("inv_batched", "inverse of 64 matrices 64x64 float64", 5, 30, 8, rtol=1e-8, atol=1e-10),
     # float32 over 100 steps against float64: the loss to 1e-3 relative, gradients (largest ~25) to 1e-3
-    Workload("rnn", "tanh RNN 100 steps, batch 64, 256->256, loss + gradients, float32", 2, 10, 4, rtol=1e-3, atol=1e-3),
-    Workload("lstm", "LSTM 100 steps, batch 64, 256->256, loss + gradients, float32", 2, 10, 4, rtol=1e-3, atol=1e-3),
+    Workload("rnn", "tanh RNN 100 steps, batch 64, 256->256, loss + gradients, float32", 1, 7, 3, rtol=1e-3, atol=1e-3),
+    Workload("lstm", "LSTM 100 steps, batch 64, 256->256, loss + gradients, float32", 1, 7, 3, rtol=1e-3, atol=1e-3),
 ]}
 
 RNN_STEPS, RNN_BATCH, RNN_INPUT, RNN_HIDDEN = 100, 64, 256, 256

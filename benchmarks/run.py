@@ -2,14 +2,14 @@
 
     python benchmarks/run.py [--quick] [--only NAME[,NAME...]] [--runs N] [--no-plot]
 
-NAME is a workload (fused softmax mlp sgemm overhead cold cholesky solve inv_batched rnn lstm) or an engine (transpile transpile-fc
-numpy numexpr pytensor jax torch torch.compile); --only may be repeated. Each (workload, engine)
-pair runs in a fresh process (`run.py --worker WORKLOAD ENGINE`), on the same seeded inputs
-(benchmarks/workloads.py); its first result is checked with allclose against numpy, then, after
-a warm-up, the median of several timed runs is reported. The table is printed and written to
-benchmarks/results/latest.json (with --only, merged into the previous file), and the ratios are
-plotted to benchmarks/results/latest.png when matplotlib is installed. Engines that are not
-installed are skipped with a message (`pip install -e '.[bench]'` installs them all).
+NAME is a workload (fused softmax mlp sgemm overhead cold cholesky solve inv_batched rnn lstm) or an
+engine (transpile transpile-fc numpy numexpr pytensor jax torch torch.compile); --only may be
+repeated. Each (workload, engine) pair runs in a fresh process (`run.py --worker WORKLOAD ENGINE`),
+on the same seeded inputs (benchmarks/workloads.py); its first result is checked with allclose
+against numpy, then, after a warm-up, the median of several timed runs is reported. The table is
+printed and written to benchmarks/results/latest.json (with --only, merged into the previous file),
+and the ratios are plotted to benchmarks/results/latest.png when matplotlib is installed. Engines
+that are not installed are skipped with a message (`pip install -e '.[bench]'` installs them all).
 
 Ratios are transpile's time divided by the engine's: below 1, transpile is faster.
 """

@@ -1,15 +1,15 @@
-"""transpile against numpy, numexpr, PyTensor, JAX and PyTorch on the workloads of issues 4 and 5.
+"""transpile against numpy, numexpr, PyTensor, JAX and PyTorch on the workloads of issues 4, 5, 11 and 12.
 
     python benchmarks/run.py [--quick] [--only NAME[,NAME...]] [--runs N] [--no-plot]
 
-NAME is a workload (fused softmax mlp sgemm overhead cold) or an engine (transpile transpile-fc
-numpy numexpr pytensor jax torch torch.compile); --only may be repeated. Each (workload, engine)
-pair runs in a fresh process (`run.py --worker WORKLOAD ENGINE`), on the same seeded inputs
-(benchmarks/workloads.py); its first result is checked with allclose against numpy, then, after
-a warm-up, the median of several timed runs is reported. The table is printed and written to
-benchmarks/results/latest.json (with --only, merged into the previous file), and the ratios are
-plotted to benchmarks/results/latest.png when matplotlib is installed. Engines that are not
-installed are skipped with a message (`pip install -e '.[bench]'` installs them all).
+NAME is a workload (fused softmax mlp sgemm overhead cold cholesky solve inv_batched rnn lstm) or an
+engine (transpile transpile-fc numpy numexpr pytensor jax torch torch.compile); --only may be
+repeated. Each (workload, engine) pair runs in a fresh process (`run.py --worker WORKLOAD ENGINE`),
+on the same seeded inputs (benchmarks/workloads.py); its first result is checked with allclose
+against numpy, then, after a warm-up, the median of several timed runs is reported. The table is
+printed and written to benchmarks/results/latest.json (with --only, merged into the previous file),
+and the ratios are plotted to benchmarks/results/latest.png when matplotlib is installed. Engines
+that are not installed are skipped with a message (`pip install -e '.[bench]'` installs them all).
 
 Ratios are transpile's time divided by the engine's: below 1, transpile is faster.
 """
@@ -37,7 +37,8 @@ RESULTS = HERE / "results"
 MARK = "BENCH-RESULT "
 BASE = "transpile"
 
-# (workload, peer, comparison, bound, what the issue asks)
+# (workload, peer, comparison, bound, what the issue asks); peer None with "time": the fastest
+# other engine (transpile-fc aside)
 TARGETS = [
     ("fused", "torch.compile", "time", 0.35, "fused elementwise <= 0.35x torch.compile (issue 5)"),
     ("softmax", "torch", "time", 1.0, "row softmax <= 1.0x torch eager (issue 5)"),
@@ -46,6 +47,11 @@ TARGETS = [
     ("overhead", None, "abs", 1.5e-6, "call overhead <= 1.5 us (issue 4)"),
     ("cold", None, "cold", 3.0, "cold function()+first call of the MLP step <= 3 s (issue 4)"),
     ("cold", None, "warm", 0.2, "warm (new process) function()+first call <= 0.2 s (issue 4)"),
+    ("cholesky", None, "time", 1.0, "Cholesky 1024 float64 <= 1.0x the best engine (issue 12)"),
+    ("solve", None, "time", 1.0, "solve 1024 float64 <= 1.0x the best engine (issue 12)"),
+    ("inv_batched", None, "time", 1.0, "batched inverse 64x64x64 float64 <= 1.0x the best engine (issue 12)"),
+    ("rnn", None, "time", 0.8, "tanh RNN forward+backward <= 0.8x the best engine (issue 11)"),
+    ("lstm", None, "time", 0.8, "LSTM forward+backward <= 0.8x the best engine (issue 11)"),
 ]
 
 
@@ -188,11 +194,21 @@ def table(results, names):
                       head, sep, *rrows])
 
 
+def best_peer(results, workload):
+    """The engine (not transpile, not transpile-fc) with the lowest median time on `workload`."""
+    ok = [(r["median_s"], e) for e, r in results.get(workload, {}).items()
+          if e not in (BASE, "transpile-fc") and r.get("status") == "ok" and r.get("median_s")]
+    return min(ok)[1] if ok else None
+
+
 def targets(results):
     out = []
     for workload, peer, kind, bound, text in TARGETS:
         base = results.get(workload, {}).get(BASE)
         value, verdict = None, "not measured"
+        if kind == "time" and peer is None:
+            peer = best_peer(results, workload)
+            text += f" ({peer})" if peer else ""
         if base and base.get("status") == "ok":
             if kind == "time":
                 value = ratio(results, workload, peer)
@@ -262,6 +278,8 @@ def plot(results, names, path):
         ax.barh(ys, xs, height=height, label=engine)
     ax.axvline(1.0, color="black", linewidth=0.8)
     for workload, peer, kind, bound, _ in TARGETS:
+        if kind == "time" and peer is None:
+            peer = best_peer(results, workload)
         if kind in ("time", "gflops"):
             i = [w for _, _, w in rows].index(workload) if workload in [w for _, _, w in rows] else None
             if i is not None and peer in peers:

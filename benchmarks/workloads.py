@@ -7,10 +7,21 @@ their seeded inputs, numpy references and tolerances. Every engine gets exactly 
     sgemm      2048^3 float32 matrix product (also reported in GFLOP/s)
     overhead   f(x, y) = x + y on float64 scalars: time per call
     cold       function() + first call of the mlp step, fresh cache (cold) and again in a new process (warm)
+
+and of issue 12 (dense linear algebra, float64) and issue 11 (recurrent networks, float32):
+
+    cholesky     lower Cholesky factor of a 1024 x 1024 symmetric positive definite matrix
+    solve        x = solve(A, b), A 1024 x 1024 (general, LU), b one right-hand side vector (1024,)
+    inv_batched  inverses of 64 matrices 64 x 64 (one (64, 64, 64) array)
+    rnn          tanh RNN, 100 steps, batch 64, input 256, hidden 256: loss = sum(h_T ** 2) and its
+                 gradients wrt Wx, Wh, b (forward + backward through time)
+    lstm         the same with an LSTM (gates i, f, g, o): loss and gradients wrt W, U, b
 """
 from dataclasses import dataclass
 
 import numpy as np
+
+from rnn_reference import lstm_numpy, rnn_numpy
 
 SEED = 20240605
 LR = np.float32(0.1)
@@ -35,7 +46,15 @@ WORKLOADS = {w.name: w for w in [
     Workload("sgemm", "sgemm 2048^3 float32", 2, 10, 4, atol=1e-3),
     Workload("overhead", "call overhead f(x, y) = x + y, float64 scalars", 200, 30, 10, number=2000, rtol=0, atol=0),
     Workload("cold", "MLP step: function() + first call, fresh cache (cold) / new process (warm)", 0, 1, 1),
+    Workload("cholesky", "Cholesky 1024x1024 float64", 3, 20, 6, rtol=1e-8, atol=1e-10),
+    Workload("solve", "solve 1024x1024 float64, one right-hand side", 3, 20, 6, rtol=1e-8, atol=1e-10),
+    Workload("inv_batched", "inverse of 64 matrices 64x64 float64", 5, 30, 8, rtol=1e-8, atol=1e-10),
+    # float32 over 100 steps against float64: the loss to 1e-3 relative, gradients (largest ~25) to 1e-3
+    Workload("rnn", "tanh RNN 100 steps, batch 64, 256->256, loss + gradients, float32", 1, 7, 3, rtol=1e-3, atol=1e-3),
+    Workload("lstm", "LSTM 100 steps, batch 64, 256->256, loss + gradients, float32", 1, 7, 3, rtol=1e-3, atol=1e-3),
 ]}
+
+RNN_STEPS, RNN_BATCH, RNN_INPUT, RNN_HIDDEN = 100, 64, 256, 256
 
 
 def data(workload):
@@ -53,7 +72,26 @@ def data(workload):
         return {"a": rng.normal(size=(2048, 2048)).astype(np.float32), "b": rng.normal(size=(2048, 2048)).astype(np.float32)}
     if workload == "overhead":
         return {"x": np.float64(1.5), "y": np.float64(2.25)}
+    if workload == "cholesky":  # condition number about 5
+        m = rng.normal(size=(1024, 1024))
+        return {"a": m @ m.T / 1024 + np.eye(1024)}
+    if workload == "solve":  # condition number about 5
+        return {"a": rng.normal(size=(1024, 1024)) / 32 + 2 * np.eye(1024), "b": rng.normal(size=1024)}
+    if workload == "inv_batched":
+        return {"a": rng.normal(size=(64, 64, 64)) / 16 + np.eye(64)}
+    if workload in ("rnn", "lstm"):
+        gates = 1 if workload == "rnn" else 4
+        x = rng.normal(size=(RNN_STEPS, RNN_BATCH, RNN_INPUT)).astype(np.float32)
+        w = (rng.normal(size=(RNN_INPUT, gates * RNN_HIDDEN)) / np.sqrt(RNN_INPUT)).astype(np.float32)
+        u = (rng.normal(size=(RNN_HIDDEN, gates * RNN_HIDDEN)) * 0.9 / np.sqrt(RNN_HIDDEN)).astype(np.float32)
+        b = (rng.normal(size=gates * RNN_HIDDEN) * 0.1).astype(np.float32)
+        return {"x": x, "w": w, "u": u, "b": b}
     raise KeyError(workload)
+
+
+# the inputs of each workload in the order its compiled function takes them
+ARGS = {"cholesky": ("a",), "solve": ("a", "b"), "inv_batched": ("a",), "rnn": ("x", "w", "u", "b"),
+        "lstm": ("x", "w", "u", "b")}
 
 
 PARAMS = ("W1", "b1", "W2", "b2")
@@ -101,6 +139,15 @@ def reference(workload, d):
         return [d["a"].astype(np.float64) @ d["b"].astype(np.float64)]
     if workload == "overhead":
         return [np.asarray(d["x"] + d["y"])]
+    if workload == "cholesky":
+        return [np.linalg.cholesky(d["a"])]
+    if workload == "solve":
+        return [np.linalg.solve(d["a"], d["b"])]
+    if workload == "inv_batched":
+        return [np.linalg.inv(d["a"])]
+    if workload in ("rnn", "lstm"):
+        f = rnn_numpy if workload == "rnn" else lstm_numpy
+        return [np.asarray(v) for v in f(*(d[k].astype(np.float64) for k in ARGS[workload]))]
     raise KeyError(workload)
 
 

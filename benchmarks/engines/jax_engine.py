@@ -1,10 +1,12 @@
-"""JAX: each workload one `jax.jit` function (CPU), results synchronized with block_until_ready."""
+"""JAX: each workload one `jax.jit` function (CPU), results synchronized with block_until_ready.
+Float64 (jax_enable_x64) for the overhead and linear algebra workloads; the RNN and LSTM are a
+`jax.lax.scan` over the steps under `jax.value_and_grad`."""
 import os
 
 import numpy as np
 
 from engines import NotApplicable, installed
-from workloads import LR, PARAMS
+from workloads import ARGS, LR, PARAMS
 
 NAMES = ("jax",)
 LIBRARY = "jax.numpy"
@@ -25,7 +27,7 @@ def configure(name, cachedir):
 def make(name, workload, d):
     import jax
     import jax.numpy as jnp
-    if workload == "overhead":
+    if workload in ("overhead", "cholesky", "solve", "inv_batched"):
         jax.config.update("jax_enable_x64", True)
     if workload == "fused":
         f = jax.jit(lambda x: jnp.exp(-x * x) * jnp.sin(x) + jnp.tanh(0.5 * x) * jnp.sqrt(jnp.abs(x) + 1))
@@ -61,4 +63,45 @@ def make(name, workload, d):
         f = jax.jit(lambda x, y: x + y)
         x, y = jnp.asarray(d["x"]), jnp.asarray(d["y"])
         return (lambda: f(x, y).block_until_ready()), (lambda out: [np.asarray(out)])
+    if workload in ("cholesky", "solve", "inv_batched"):
+        import jax.scipy.linalg
+        f = jax.jit({"cholesky": lambda a: jax.scipy.linalg.cholesky(a, lower=True), "solve": jax.scipy.linalg.solve,
+                     "inv_batched": jnp.linalg.inv}[workload])
+        args = [jnp.asarray(d[k]) for k in ARGS[workload]]
+        return (lambda: f(*args).block_until_ready()), (lambda out: [np.asarray(out)])
+    if workload in ("rnn", "lstm"):
+        return rnn(workload, d)
     raise NotApplicable(workload)
+
+
+def rnn(workload, d):
+    import jax
+    import jax.numpy as jnp
+
+    def rnn_step(params, h, xt):
+        w, u, b = params
+        h = jnp.tanh(xt @ w + h @ u + b)
+        return h, None
+
+    def lstm_step(params, hc, xt):
+        w, u, b = params
+        h, c = hc
+        i, f, g, o = jnp.split(xt @ w + h @ u + b, 4, axis=1)
+        c = jax.nn.sigmoid(f) * c + jax.nn.sigmoid(i) * jnp.tanh(g)
+        return (jax.nn.sigmoid(o) * jnp.tanh(c), c), None
+
+    def loss(params, x):
+        h0 = jnp.zeros((x.shape[1], params[1].shape[0]), x.dtype)
+        if workload == "rnn":
+            h, _ = jax.lax.scan(lambda h, xt: rnn_step(params, h, xt), h0, x)
+        else:
+            (h, _), _ = jax.lax.scan(lambda hc, xt: lstm_step(params, hc, xt), (h0, h0), x)
+        return jnp.sum(h * h)
+
+    f = jax.jit(jax.value_and_grad(loss))
+    x, *params = [jnp.asarray(d[k]) for k in ARGS[workload]]
+    params = tuple(params)
+
+    def run():
+        return jax.block_until_ready(f(params, x))
+    return run, (lambda out: [np.asarray(out[0])] + [np.asarray(g) for g in out[1]])

@@ -1,8 +1,10 @@
-"""numpy: the plain expressions (the MLP step written out by hand, as in the reference)."""
+"""numpy: the plain expressions (the MLP step and the RNN/LSTM backward written out by hand, as in
+the reference, in float32), scipy.linalg for Cholesky and solve, numpy.linalg.inv for the batch."""
 import numpy as np
 
 from engines import NotApplicable
-from workloads import PARAMS, fused_numpy, mlp_step_numpy, softmax_numpy
+from rnn_reference import lstm_numpy, rnn_numpy
+from workloads import ARGS, PARAMS, fused_numpy, mlp_step_numpy, softmax_numpy
 
 NAMES = ("numpy",)
 LIBRARY = "numpy"
@@ -29,4 +31,15 @@ def make(name, workload, d):
     if workload == "overhead":
         add, x, y = np.add, d["x"], d["y"]
         return (lambda: add(x, y)), (lambda out: [np.asarray(out)])
+    if workload == "cholesky":
+        import scipy.linalg
+        return (lambda: scipy.linalg.cholesky(d["a"], lower=True)), (lambda out: [out])
+    if workload == "solve":
+        import scipy.linalg
+        return (lambda: scipy.linalg.solve(d["a"], d["b"])), (lambda out: [out])
+    if workload == "inv_batched":
+        return (lambda: np.linalg.inv(d["a"])), (lambda out: [out])
+    if workload in ("rnn", "lstm"):
+        f, args = (rnn_numpy if workload == "rnn" else lstm_numpy), [d[k] for k in ARGS[workload]]
+        return (lambda: f(*args)), (lambda out: [np.asarray(v) for v in out])
     raise NotApplicable(workload)

@@ -1,10 +1,13 @@
-"""PyTorch on the CPU: eager, and torch.compile (inductor) of the same functions."""
+"""PyTorch on the CPU: eager, and torch.compile (inductor) of the same functions. The RNN and LSTM
+are an explicit Python loop over the 100 steps with torch ops (not nn.RNN/nn.LSTM), the gradients
+from torch.autograd.grad; torch.compile compiles the whole loop's loss (unrolled; AOTAutograd
+compiles its backward)."""
 import os
 
 import numpy as np
 
 from engines import NotApplicable, installed
-from workloads import LR, PARAMS
+from workloads import ARGS, LR, PARAMS
 
 NAMES = ("torch", "torch.compile")
 LIBRARY = "torch"
@@ -61,4 +64,38 @@ def make(name, workload, d):
         f = jit(lambda x, y: x + y)
         x, y = torch.tensor(float(d["x"]), dtype=torch.float64), torch.tensor(float(d["y"]), dtype=torch.float64)
         return (lambda: f(x, y)), (lambda out: [out.numpy()])
+    if workload in ("cholesky", "solve", "inv_batched"):
+        args = [torch.from_numpy(d[k]) for k in ARGS[workload]]
+        f = jit({"cholesky": torch.linalg.cholesky, "solve": torch.linalg.solve,
+                 "inv_batched": torch.linalg.inv}[workload])
+        return (lambda: f(*args)), (lambda out: [out.numpy()])
+    if workload in ("rnn", "lstm"):
+        return rnn(workload, d, jit)
     raise NotApplicable(workload)
+
+
+def rnn(workload, d, jit):
+    import torch
+    x, *params = [torch.from_numpy(d[k]) for k in ARGS[workload]]
+    params = [p.clone().requires_grad_() for p in params]
+
+    def rnn_loss(x, w, u, b):
+        h = x.new_zeros(x.shape[1], u.shape[0])
+        for t in range(x.shape[0]):
+            h = torch.tanh(x[t] @ w + h @ u + b)
+        return (h * h).sum()
+
+    def lstm_loss(x, w, u, b):
+        h = c = x.new_zeros(x.shape[1], u.shape[0])
+        for t in range(x.shape[0]):
+            i, f, g, o = (x[t] @ w + h @ u + b).chunk(4, dim=1)
+            c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+            h = torch.sigmoid(o) * torch.tanh(c)
+        return (h * h).sum()
+
+    loss = jit(rnn_loss if workload == "rnn" else lstm_loss)
+
+    def run():
+        value = loss(x, *params)
+        return [value.detach(), *torch.autograd.grad(value, params)]
+    return run, (lambda out: [v.numpy() for v in out])

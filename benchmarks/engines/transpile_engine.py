@@ -4,7 +4,7 @@ import os
 import numpy as np
 
 from engines import NotApplicable
-from workloads import LR, PARAMS
+from workloads import ARGS, LR, PARAMS
 
 NAMES = ("transpile", "transpile-fc")
 LIBRARY = "transpile.tensor"
@@ -46,6 +46,33 @@ def build(workload, d, mode):
     if workload == "overhead":
         x, y = T.dscalar("x"), T.dscalar("y")
         return transpile.function([x, y], x + y, mode=mode), (d["x"], d["y"]), {}
+    if workload in ("cholesky", "solve", "inv_batched"):
+        a = T.dmatrix("a") if workload != "inv_batched" else T.dtensor3("a")
+        if workload == "cholesky":
+            return transpile.function([a], T.slinalg.cholesky(a), mode=mode), (d["a"],), {}
+        if workload == "solve":
+            b = T.dvector("b")
+            return transpile.function([a, b], T.slinalg.solve(a, b), mode=mode), (d["a"], d["b"]), {}
+        return transpile.function([a], T.nlinalg.matrix_inverse(a), mode=mode), (d["a"],), {}
+    if workload in ("rnn", "lstm"):
+        x, w, u, b = T.ftensor3("x"), T.fmatrix("w"), T.fmatrix("u"), T.fvector("b")
+        h0 = T.zeros((x.shape[1], u.shape[0]), dtype="float32")
+        if workload == "rnn":
+            def step(xt, h, w, u, b):
+                return T.tanh(T.dot(xt, w) + T.dot(h, u) + b)
+            hs, _ = transpile.scan(step, sequences=x, outputs_info=h0, non_sequences=[w, u, b])
+        else:
+            def step(xt, h, c, w, u, b):
+                n = u.shape[0]
+                z = T.dot(xt, w) + T.dot(h, u) + b
+                i, f = T.nnet.sigmoid(z[:, :n]), T.nnet.sigmoid(z[:, n:2 * n])
+                g, o = T.tanh(z[:, 2 * n:3 * n]), T.nnet.sigmoid(z[:, 3 * n:])
+                c = f * c + i * g
+                return o * T.tanh(c), c
+            (hs, _), _ = transpile.scan(step, sequences=x, outputs_info=[h0, h0], non_sequences=[w, u, b])
+        loss = T.sum(hs[-1] ** 2)
+        f = transpile.function([x, w, u, b], [loss, *T.grad(loss, [w, u, b])], mode=mode)
+        return f, tuple(d[k] for k in ARGS[workload]), {}
     raise NotApplicable(workload)
 
 
@@ -54,7 +81,11 @@ def make(name, workload, d):
     if len(args) == 1:
         (a,) = args
         run = lambda: f(a)  # noqa: E731
-    else:
+    elif len(args) == 2:
         a, b = args
         run = lambda: f(a, b)  # noqa: E731
+    else:
+        run = lambda: f(*args)  # noqa: E731
+    if workload in ("rnn", "lstm"):
+        return run, (lambda out: [np.asarray(v) for v in out])
     return run, (lambda out: [np.asarray(out)] + [shared[k].get_value() for k in PARAMS if k in shared])

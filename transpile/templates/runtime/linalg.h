@@ -109,19 +109,24 @@ inline A* batch_item(const tr::Array<A, N>& a, int64_t index, int lead) {
 }
 
 // dst(i, j) = src(i, j) for a rows x cols block, each side with its own strides; false when
-// `check` and a value is not finite.
+// `check` and a value is not finite. Branch-free, so unit-strided rows vectorize.
 template <class T, class A>
 inline bool load(T* dst, int64_t d0, int64_t d1, const A* src, int64_t s0, int64_t s1, int64_t rows, int64_t cols,
                  bool check) {
-    bool finite = true;
+    int finite = 1;
     for (int64_t i = 0; i < rows; ++i) {
-        for (int64_t j = 0; j < cols; ++j) {
-            const T v = static_cast<T>(src[i * s0 + j * s1]);
-            finite = finite && (!check || std::isfinite(v));
-            dst[i * d0 + j * d1] = v;
+        T* d = dst + i * d0;
+        const A* s = src + i * s0;
+        if (d1 == 1 && s1 == 1) {
+            for (int64_t j = 0; j < cols; ++j) d[j] = static_cast<T>(s[j]);
+        } else {
+            for (int64_t j = 0; j < cols; ++j) d[j * d1] = static_cast<T>(s[j * s1]);
+        }
+        if (check) {  // |v| <= max is false for inf and NaN
+            for (int64_t j = 0; j < cols; ++j) finite &= int(std::abs(d[j * d1]) <= std::numeric_limits<T>::max());
         }
     }
-    return finite;
+    return finite != 0;
 }
 
 // What the routines share: the batch, the matrix size n, LAPACK's int range, scratch.
@@ -150,7 +155,9 @@ inline int not_finite(tr::Context& ctx) {
     return tr::fail(ctx, TRANSPILE_ERR_VALUE, "array must not contain infs or NaNs");
 }
 
-// numpy.linalg.inv: out = a^-1 for each matrix.
+// numpy.linalg.inv: out = a^-1 for each matrix, in order on this thread. (Split across the two
+// OpenMP threads, 64 matrices 64x64 took 2.2-2.4 ms at best against 2.9-3.5 ms, but 10-12 ms in
+// most calls while other processes kept the cores busy: the woken thread waits for a core.)
 template <class T, class A, int N>
 int inverse(tr::Context& ctx, const tr::Array<A, N>& a, const tr::Array<T, N>& out) {
     Batch b;
@@ -334,10 +341,9 @@ int cholesky(tr::Context& ctx, bool lower, const tr::Array<A, N>& a, const tr::A
             return tr::fail(ctx, TRANSPILE_ERR_VALUE, "%d-th leading minor of the array is not positive definite",
                             info);
         }
-        for (int i = 0; i < n; ++i) {
-            for (int j = 0; j < n; ++j) {
-                if (lower ? j > i : j < i) m[int64_t(i) * n + j] = T(0);
-            }
+        for (int64_t i = 0; i < n; ++i) {  // the other triangle: zero
+            T* row = m + i * n;
+            if (lower) std::fill(row + i + 1, row + n, T(0)); else std::fill(row, row + i, T(0));
         }
     }
     return TRANSPILE_OK;

@@ -8,6 +8,10 @@ axis), unless a non-sequence would enlarge the result beyond a sequence entry's 
 `dot(entry, W)` with a 1-d or 2-d entry and a non-sequence `W` (a (n, r, k) sequence is
 reshaped to (n*r, k) for one product and back). The sequences the step no longer reads are
 dropped by `scan_remove_unused`. `while` loops are left alone: they may stop early.
+
+Each moved value derives from one sequence and is computed over all of its entries, so it has
+that sequence's length and the loop still reports a sequence shorter than n_steps; an op
+combining two sequences (maybe of different lengths) stays in the loop.
 """
 from transpile.graph.basic import Constant
 from transpile.graph.rewriting import node_rewriter
@@ -26,16 +30,21 @@ def scan_pushout_seqs(fgraph, node):
         return None
     seq_in, tap_in, nonseq_in = inner_groups(op)
     n_steps, outer_seqs, inits, outer_nonseqs = op.outer_parts(node.inputs)
-    whole = IdMap((v, _FirstSteps(s, n_steps)) for v, s in zip(seq_in, outer_seqs))
+    whole = IdMap(zip(seq_in, outer_seqs))
+    origin = IdMap((v, i) for i, v in enumerate(seq_in))
     invariant = IdMap(zip(nonseq_in, outer_nonseqs))
     pushed, consts = IdMap(), IdMap()
     for inner in io_toposort(op.inner_inputs, op.inner_outputs):
         if _constant_only(inner, consts):  # e.g. a constant DimShuffled to the step's rank
             consts[inner.outputs[0]] = inner.op(*[consts[i] if i in consts else i for i in inner.inputs])
             continue
+        sources = sorted({origin[i] for i in inner.inputs if i in origin})
+        if len(sources) != 1:
+            continue  # mixing sequences of different lengths would hide the loop's length check
         lifted = _lift(inner, whole, invariant, consts)
         if lifted is not None:
             whole[inner.outputs[0]] = lifted
+            origin[inner.outputs[0]] = sources[0]
             pushed[inner] = True
     if not pushed:
         return None
@@ -52,23 +61,8 @@ def scan_pushout_seqs(fgraph, node):
     new_op = Scan(seq_in + new_in + taps_flat + nonseq_in, new_out, op.n_seqs + len(new_in), op.taps,
                   op.n_nitsot, op.n_nonseqs, as_while=op.as_while, truncate_gradient=op.truncate_gradient,
                   mode=op.mode, name=op.name, output_names=op.output_names, last_only=op.last_only)
-    new_seqs = [_outer(whole[v]) for v in frontier]
+    new_seqs = [whole[v] for v in frontier]
     return new_op.make_node(n_steps, *outer_seqs, *new_seqs, *inits, *outer_nonseqs).outputs
-
-
-class _FirstSteps:
-    """An outer sequence's first n_steps entries, built only if a lifted op reads it."""
-
-    def __init__(self, seq, n_steps):
-        self.seq, self.n_steps, self.value = seq, n_steps, None
-
-
-def _outer(entry):
-    if isinstance(entry, _FirstSteps):
-        if entry.value is None:
-            entry.value = entry.seq[:entry.n_steps]
-        return entry.value
-    return entry
 
 
 def _constant_only(node, consts):
@@ -85,7 +79,7 @@ def _lift(node, whole, invariant, consts):
              "leaf" if isinstance(i, Constant) else None for i in node.inputs]
     if None in kinds or "seq" not in kinds:
         return None
-    args = [_outer(whole[i]) if k == "seq" else invariant[i] if k == "inv" else consts[i] if k == "const" else i
+    args = [whole[i] if k == "seq" else invariant[i] if k == "inv" else consts[i] if k == "const" else i
             for i, k in zip(node.inputs, kinds)]
     if isinstance(node.op, Elemwise):
         out_bcast = node.outputs[0].broadcastable

@@ -108,8 +108,9 @@ def _rnn_numpy(x, Wx, Wh, b):
 def test_rnn_gradient_loop_does_only_the_needed_products(mode, rng):
     """The backward loop of a tanh RNN reads h_t saved by the forward loop (no tanh, no forward
     products recomputed, in every mode); under FAST_RUN the unused gradient of x and the history
-    of the initial state's gradient go, and both loops' input projections move out: the forward
-    step keeps one product (h W_h), the backward step three (dpre W_h^T, h^T dpre, x^T dpre)."""
+    of the initial state's gradient go, both loops' input projections move out, and the weight
+    gradients' sums over the steps become products after the loop: the forward step keeps one
+    product (h W_h), the backward step one (dpre W_h^T) and emits dpre."""
     x, Wx, Wh, b = T.tensor3("x"), T.matrix("Wx"), T.matrix("Wh"), T.vector("b")
     loss = _rnn_loss(x, Wx, Wh, b)
     f = transpile.function([x, Wx, Wh, b], [loss, *T.grad(loss, [Wx, Wh, b])])
@@ -122,8 +123,8 @@ def test_rnn_gradient_loop_does_only_the_needed_products(mode, rng):
     assert "Tanh" not in inner_ops(backward)
     if mode == "FAST_RUN":
         assert inner_ops(forward).count("Dot") == 1
-        assert inner_ops(backward).count("Dot") == 3
-        assert backward.op.n_nitsot == 0 and all(backward.op.last_only)
+        assert inner_ops(backward).count("Dot") == 1
+        assert backward.op.n_nitsot == 1 and backward.op.n_rec == 2 and all(backward.op.last_only)
     else:
         assert inner_ops(forward).count("Dot") == 2
         assert inner_ops(backward).count("Dot") == 4  # and the gradient of x, unused
@@ -144,3 +145,35 @@ def test_gradients_through_rewritten_loops_pass_verify_grad(rng):
     verify_grad(lambda x, Wx, Wh, b: _rnn_loss(x, Wx, Wh, b),
                 [rng.uniform(-1, 1, size=(3, 2, 3)), rng.uniform(-0.8, 0.8, size=(3, 4)),
                  rng.uniform(-0.8, 0.8, size=(4, 4)), rng.uniform(-1, 1, size=4)], rng=np.random.default_rng(6))
+
+
+def test_sum_of_products_over_steps_moves_after_the_loop(mode, rng):
+    """`acc + dot(x_t.T, tanh(x_t W + h))` read as `acc[-1]` (with a non-zero initial value)
+    becomes one product after the loop; the same sum read at every step stays in the loop."""
+    x, W, a0, h0 = T.tensor3("x"), T.matrix("W"), T.matrix("a0"), T.matrix("h0")
+
+    def step(xt, h, acc, W):
+        h = T.tanh(T.dot(xt, W) + h)
+        return h, acc + T.dot(xt.T, h)
+    (hs, accs), _ = transpile.scan(step, sequences=x, outputs_info=[h0, a0], non_sequences=W)
+    f_last = transpile.function([x, W, a0, h0], [hs, accs[-1]])
+    f_all = transpile.function([x, W, a0, h0], accs)
+    xv, Wv = rng.uniform(-1, 1, size=(5, 2, 3)), rng.uniform(-1, 1, size=(3, 4))
+    av, h = rng.uniform(-1, 1, size=(3, 4)), rng.uniform(-1, 1, size=(2, 4))
+    hv, acc, want_h, want_acc = h, av, [], []
+    for t in range(5):
+        h = np.tanh(xv[t] @ Wv + h)
+        acc = acc + xv[t].T @ h
+        want_h.append(h)
+        want_acc.append(acc)
+    got_h, got_acc = f_last(xv, Wv, av, hv)
+    np.testing.assert_allclose(got_h, want_h, rtol=1e-12)
+    np.testing.assert_allclose(got_acc, want_acc[-1], rtol=1e-12)
+    np.testing.assert_allclose(f_all(xv, Wv, av, hv), want_acc, rtol=1e-12)
+    (node,) = scans(f_last)
+    (node_all,) = scans(f_all)
+    assert node_all.op.n_rec == 2 and inner_ops(node_all).count("Dot") == (1 if mode == "FAST_RUN" else 2)
+    if mode == "FAST_RUN":
+        assert node.op.n_rec == 1 and node.op.n_nitsot == 1 and "Dot" not in inner_ops(node)
+    else:
+        assert node.op.n_rec == 2 and node.op.n_nitsot == 0

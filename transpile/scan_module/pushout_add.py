@@ -4,8 +4,9 @@ the loop (PyTensor's push-out of dot accumulations).
 A recurrent output `acc` with the single tap -1, updated as `acc + dot(s_t.T, B_t)` where
 `s_t` is a 2-d sequence entry and `B_t` does not read `acc`, of which only the final value is
 used (`out[-1]`, or `out[1:][-1]`: scan()'s `result[-1]`, which for a loop of no steps then
-gives the initial value instead of an IndexError) and that no other output reads, leaves the loop: the loop emits `B_t` per
-step instead (one nit-sot output per distinct `B`), and the final value is
+gives the initial value instead of an IndexError) and that no other output reads, leaves the
+loop: the loop emits `B_t` per step instead (one nit-sot output per distinct `B`), and the
+final value is
 `init[-1] + reshape(s, (n*r, k)).T @ reshape(B, (n*r, m))`: one large product instead of n
 thin ones. The backward loop of an RNN sums its weight gradients this way (grad.py).
 """

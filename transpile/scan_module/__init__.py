@@ -5,10 +5,15 @@ is generated C++ calling the step lowered as a function of the same source
 (transpile/emit/cpp/rules/scan.py), else (the reference, or a step holding a host-only op) it
 runs on the host and calls the step compiled once for the mode (`compile/inner.py`);
 `grad.py` builds the backward loop, `shapes.py` the output shapes, `rewriting.py` moves
-loop-invariant work out.
+loop-invariant work out, `prune.py` drops what nothing reads,
+`pushout_seqs.py` moves work on sequence entries out to whole sequences, `pushout_add.py`
+sums of products over the steps to one product after the loop.
 """
 from transpile.scan_module.basic import scan
 from transpile.scan_module import rewriting  # noqa: F401  registers the scan rewrites
+from transpile.scan_module import prune  # noqa: F401  registers scan_remove_unused
+from transpile.scan_module import pushout_seqs  # noqa: F401  registers scan_pushout_seqs
+from transpile.scan_module import pushout_add  # noqa: F401  registers scan_pushout_add
 from transpile.scan_module.op import Scan
 from transpile.scan_module.until import until
 from transpile.scan_module.views import foldl, foldr, map, reduce

@@ -5,6 +5,8 @@ steps when that is positive): the forward step's inputs are recomputed from the 
 sequences, output buffers and non-sequences; the vector-Jacobian product of the forward step
 (`transpile.gradient.grad` with `known_grads`) is taken with, as cotangent of each recurrent
 output, its outer gradient at step t plus what later steps sent back through their taps.
+Where that product reads the forward step's outputs (tanh's derivative is `1 - out**2`), it
+reads the saved ones as sequences rather than recomputing them.
 
 Carried from step to step:
 - per float recurrent output with taps reaching `m` steps back, `S` of shape (m, ...): the
@@ -21,7 +23,7 @@ of its outputs (as Theano did); the backward loop is a plain loop of that many s
 """
 from transpile.configdefaults import config
 from transpile.gradient import grad, grad_not_implemented
-from transpile.graph.traversal import clone_replace
+from transpile.graph.traversal import ancestors, clone_replace
 from transpile.scalar import dtypes as D
 from transpile.tensor.basic import as_tensor_variable
 from transpile.tensor.join import concatenate
@@ -80,6 +82,7 @@ def scan_grad(op, inputs, output_grads):
         grads = grad(None, wrt, known_grads=known, disconnected_inputs="ignore", return_disconnected="zero")
     else:
         grads = [zeros_like(v) for v in wrt]
+    grads, saved_in, saved_outer = _read_saved_outputs(op, node, n, outs, grads)
     g_seq = grads[:len(seq_float)]
     g_tap = grads[len(seq_float):len(wrt) - len(nonseq_float)]
     g_w = grads[len(wrt) - len(nonseq_float):]
@@ -96,8 +99,9 @@ def scan_grad(op, inputs, output_grads):
     new_accs = [_as_type(a + g, a) for a, g in zip(b_acc, g_w)]
     seq_grads = [_as_type(g, b_seq[i]) for i, g in zip(seq_float, g_seq)]
 
-    backward = type(op)(b_seq + b_tap + b_gy + b_gz + b_state + b_acc + b_w, new_states + new_accs + seq_grads,
-                        n_seqs=len(b_seq) + len(b_tap) + len(b_gy) + len(b_gz),
+    backward = type(op)(b_seq + b_tap + b_gy + b_gz + saved_in + b_state + b_acc + b_w,
+                        new_states + new_accs + seq_grads,
+                        n_seqs=len(b_seq) + len(b_tap) + len(b_gy) + len(b_gz) + len(saved_in),
                         taps=[[-1]] * (len(b_state) + len(b_acc)), n_nitsot=len(seq_grads),
                         n_nonseqs=len(b_w), mode=op.mode, name=f"grad_of_{op.name}")
     outer_seqs = [x[:n][::-1] for x in seqs]
@@ -105,6 +109,7 @@ def scan_grad(op, inputs, output_grads):
                    for tap in taps]
     outer_seqs += [g_bufs[r][op.mintaps[r]:][::-1] for r in rec_float]
     outer_seqs += [g_nitsot[q][:n][::-1] for q in nit_float]
+    outer_seqs += saved_outer
     outer_inits = [unbroadcast(shape_padleft(zeros_like(inits[r])), 0) for r in rec_float]
     outer_inits += [unbroadcast(shape_padleft(zeros_like(nonseqs[p])), 0) for p in nonseq_float]
     results = backward.make_node(k, *outer_seqs, *outer_inits, *nonseqs).outputs
@@ -130,6 +135,43 @@ def scan_grad(op, inputs, output_grads):
         else:
             result.append(zeros_like(x, dtype=config.floatX))
     return result
+
+
+def _read_saved_outputs(op, node, n, outs, grads):
+    """The vector-Jacobian product often reads the forward step's outputs themselves (tanh's
+    derivative is `1 - out**2`); the forward loop saved them, so the backward step reads them
+    as sequences instead of recomputing them (and what only they needed). Returns the
+    rewritten gradients, the new inner sequence inputs and their outer sequences."""
+    saved = [(outs[r], node.outputs[r][op.mintaps[r]:op.mintaps[r] + n][::-1]) for r in range(op.n_rec)]
+    saved += [(outs[op.n_rec + q], node.outputs[op.n_rec + q][:n][::-1]) for q in range(op.n_nitsot)]
+    replace, new_in, new_outer = [], [], []
+    read = ancestors(grads)
+    for inner, outer in saved:
+        if inner.owner is None:
+            continue
+        copies = [v for v in read if _same_value(v, inner)]
+        if copies and not any(inner is done for done, _ in replace):
+            new_in.append(inner.type(inner.name))
+            new_outer.append(outer)
+            replace += [(v, new_in[-1]) for v in copies]
+    if not replace:
+        return grads, [], []
+    return clone_replace(grads, replace), new_in, new_outer
+
+
+def _same_value(v, inner):
+    """`v` is `inner` or the same op applied to the same inputs (ops' `grad` methods may
+    rebuild their node, e.g. Elemwise's, so identity alone would miss them)."""
+    if v is inner:
+        return True
+    a, b = v.owner, inner.owner
+    return (a is not None and a.op == b.op and len(a.inputs) == len(b.inputs)
+            and all(x is y for x, y in zip(a.inputs, b.inputs))
+            and _position(a.outputs, v) == _position(b.outputs, inner))
+
+
+def _position(variables, v):
+    return next(i for i, x in enumerate(variables) if x is v)
 
 
 def _as_type(value, like):

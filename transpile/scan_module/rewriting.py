@@ -4,7 +4,8 @@
   constants are the same at every step; they move out of the loop, computed once, and enter the
   step as new non-sequences (Theano's "pushout non-sequences"). Ops that are not `foldable`
   (random draws, Print) stay in the loop. Non-sequences the step no longer reads are dropped.
-- `scan_keep_last_only`: outputs of which only the last value is used keep no per-step history.
+- `scan_keep_last_only`: outputs of which only the last value is used (or none) keep no per-step
+  history.
 """
 from transpile.graph.basic import Constant
 from transpile.graph.rewriting import node_rewriter
@@ -57,14 +58,15 @@ def scan_pushout_invariants(fgraph, node):
 def scan_keep_last_only(fgraph, node):
     """A recurrent output read only as `out[-1]` (a shared variable's update) or `out[m:][-1]`
     (`result[-1]`) keeps only its last entries during the loop instead of one per step
-    (Theano's memory saving); see history.py."""
+    (Theano's memory saving); see history.py. So does one not read at all that the loop
+    still needs for its other outputs (the backward loop's gradient of the initial state)."""
     op = node.op
     flags, replaced = list(op.last_only), {}
     for r, m in enumerate(op.mintaps):
         if flags[r] is not None:
             continue
         clients = [c for c, _ in fgraph.clients(node.outputs[r])]
-        if clients and all(_indexes_last(c) for c in clients):
+        if not clients or all(_indexes_last(c) for c in clients):
             flags[r] = "tail"
         elif clients and all(_slices_from(c, m) and all(
                 _indexes_last(cc) for cc, _ in fgraph.clients(c.outputs[0])) for c in clients):

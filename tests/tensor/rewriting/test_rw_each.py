@@ -85,6 +85,15 @@ CASES = {
     "scan_keep_last_only": lambda: (*_one(lambda x: transpile.scan(lambda xt, h: h + xt, sequences=x,
                                                                    outputs_info=T.constant(0.0))[0][-1], T.vector()),
                                     [v(4)], ()),
+    "scan_remove_unused": lambda: (*_one(lambda x: transpile.scan(lambda xt: [T.exp(xt), T.sin(xt)], sequences=x)[0][0],
+                                         T.vector()), [v(4)], ()),
+    "scan_pushout_seqs": lambda: (*_one(lambda x: transpile.scan(lambda xt, h: h * 0.5 + T.exp(xt), sequences=x,
+                                                                 outputs_info=T.constant(0.0))[0], T.vector()),
+                                  [v(4)], ()),
+    "scan_pushout_add": lambda: (*_one(lambda x, w: transpile.scan(
+        lambda xt, h, a, w: (T.tanh(T.dot(h, w) + xt), a + T.dot(xt.T, h)), sequences=x, outputs_info=[x[0], w],
+        non_sequences=w)[0][1][-1], T.tensor3(), T.matrix()),
+                                 [v(3, 2, 2), v(2, 2)], ()),
     "local_logsumexp": lambda: (*_one(lambda m: T.log(T.exp(m).sum(axis=1)), T.matrix()), [v(2, 3)], ()),
     "local_exp_over_sum_exp": lambda: (
         *_one(lambda m: T.grad(T.log(T.exp(m).sum(axis=0)).sum(), m), T.matrix()), [v(2, 3)], ()),

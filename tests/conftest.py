@@ -9,6 +9,7 @@ import tempfile
 import numpy as np
 import pytest
 
+from tests.batched import RNG_SEED
 from transpile import config as tconfig
 
 MODES = ["FAST_COMPILE", "FAST_RUN"]
@@ -51,4 +52,4 @@ def _session_compiledir():
 
 @pytest.fixture
 def rng():
-    return np.random.default_rng(20261124)
+    return np.random.default_rng(RNG_SEED)

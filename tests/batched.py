@@ -25,13 +25,13 @@ def case_rng():
 
 def batched_case(mode, cases, build, case):
     """(values, outputs, results) of `case`, one of `cases`, computed with every case of the table
-    by one compiled function. The table is named by its `build` function.
+    by one compiled function. The table is named by `build` and `cases`.
 
     `build(case)` returns (inputs, outputs, values): the case's symbolic inputs, the variables
     it checks and the values fed to its inputs. `mode` is the test's mode fixture (it is the
     active config.mode); it only keys the cache. Cases are told apart by their repr, so a case
     may hold lists."""
-    key = (build.__module__, build.__qualname__, mode)
+    key = (build.__module__, build.__qualname__, repr(cases), mode)
     if key not in _RUNS:
         inputs, outputs, values, spans = [], [], [], []
         for each in cases:

@@ -13,7 +13,7 @@ import numpy as np
 
 from transpile import function
 
-RNG_SEED = 20261124  # the `rng` fixture's seed (tests/conftest.py)
+RNG_SEED = 20261124  # the seed of the `rng` fixture in tests/conftest.py: keep them equal
 
 _RUNS = {}
 

@@ -51,4 +51,4 @@ def _session_compiledir():
 
 @pytest.fixture
 def rng():
-    return np.random.default_rng(20261124)
+    return np.random.default_rng(20261124)  # tests/batched.py RNG_SEED: keep them equal

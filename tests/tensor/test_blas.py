@@ -4,6 +4,7 @@ import pytest
 
 import transpile
 import transpile.tensor as T
+from tests.batched import batched_case, case_rng
 from transpile import config, function
 from transpile.gradient import verify_grad
 from transpile.tensor.blas import Dot
@@ -33,28 +34,41 @@ def b_shape(na, nb, a_shape):
     return (2,) * (nb - 2) + (k, 5)
 
 
-def check_infer_shape(out, inputs, values):
-    """The op's infer_shape, evaluated, equals the shape of the computed output."""
+def inferred_shape(out):
+    """The op's infer_shape for `out`, as scalar variables."""
     node = out.owner
     shapes = [tuple(T.shape_i(i, d) for d in range(i.ndim)) for i in node.inputs]
-    inferred = node.op.infer_shape(node, shapes)[out.index]
-    f = function(inputs, [out] + [T.as_tensor_variable(s) for s in inferred], on_unused_input="ignore")
-    res = f(*values)
+    return [T.as_tensor_variable(s) for s in node.op.infer_shape(node, shapes)[out.index]]
+
+
+def assert_inferred_shape(res):
+    """res: the computed output then its inferred shape, evaluated."""
     assert tuple(int(s) for s in res[1:]) == res[0].shape
+
+
+def check_infer_shape(out, inputs, values):
+    """The op's infer_shape, evaluated, equals the shape of the computed output."""
+    f = function(inputs, [out] + inferred_shape(out), on_unused_input="ignore")
+    assert_inferred_shape(f(*values))
 
 
 RANKS = [(na, nb) for na in range(5) for nb in range(5) if na + nb <= 6]
 
 
-@pytest.mark.parametrize("na,nb", RANKS)
-def test_dot_matches_numpy_for_every_rank(na, nb, rng):
+def build_rank(case):
+    na, nb = case
+    rng = case_rng()
     a_val = value(rng, SHAPES[na])
     b_val = value(rng, b_shape(na, nb, SHAPES[na]))
     a, b = sym(na, name="a"), sym(nb, name="b")
-    out = T.dot(a, b)
+    return [a, b], [T.dot(a, b)], [a_val, b_val]
+
+
+@pytest.mark.parametrize("na,nb", RANKS)
+def test_dot_matches_numpy_for_every_rank(na, nb, mode):
+    (a_val, b_val), (out,), (got,) = batched_case(mode, RANKS, build_rank, (na, nb))
     expected = np.dot(a_val, b_val)
     assert out.ndim == np.ndim(expected)
-    got = function([a, b], out)(a_val, b_val)
     assert got.shape == np.shape(expected)
     np.testing.assert_allclose(got, expected, rtol=1e-12)
 
@@ -85,16 +99,26 @@ def test_seed_matrix_math(rng):
     np.testing.assert_allclose(got_c, xv @ av)
 
 
-@pytest.mark.parametrize("da,db", [("float32", "float32"), ("float64", "float32"), ("int32", "int32"),
-                                   ("int64", "int8"), ("int32", "float32"), ("int8", "float64")])
-@pytest.mark.parametrize("na,nb", [(1, 1), (2, 1), (2, 2), (3, 2)])
-def test_dot_dtypes_upcast_like_numpy(da, db, na, nb, rng):
+DTYPE_PAIRS = [("float32", "float32"), ("float64", "float32"), ("int32", "int32"),
+               ("int64", "int8"), ("int32", "float32"), ("int8", "float64")]
+DTYPE_RANKS = [(1, 1), (2, 1), (2, 2), (3, 2)]
+DTYPE_CASES = [(da, db, na, nb) for da, db in DTYPE_PAIRS for na, nb in DTYPE_RANKS]
+
+
+def build_dtypes(case):
+    da, db, na, nb = case
+    rng = case_rng()
     a_val = value(rng, SHAPES[na], da)
     b_val = value(rng, b_shape(na, nb, SHAPES[na]), db)
     a, b = sym(na, da), sym(nb, db)
-    out = T.dot(a, b)
+    return [a, b], [T.dot(a, b)], [a_val, b_val]
+
+
+@pytest.mark.parametrize("da,db", DTYPE_PAIRS)
+@pytest.mark.parametrize("na,nb", DTYPE_RANKS)
+def test_dot_dtypes_upcast_like_numpy(da, db, na, nb, mode):
+    (a_val, b_val), (out,), (got,) = batched_case(mode, DTYPE_CASES, build_dtypes, (da, db, na, nb))
     assert out.dtype == np.result_type(a_val, b_val).name
-    got = function([a, b], out)(a_val, b_val)
     assert got.dtype == out.dtype
     expected = np.dot(a_val, b_val)
     if got.dtype.kind == "f":
@@ -158,11 +182,21 @@ def test_Dot_op_rejects_other_ranks():
         Dot()(T.scalar(), T.matrix())
 
 
-@pytest.mark.parametrize("na,nb", [(1, 1), (1, 2), (2, 1), (2, 2)])
-def test_dot_infer_shape(na, nb, rng):
+INFER_RANKS = [(1, 1), (1, 2), (2, 1), (2, 2)]
+
+
+def build_infer(case):
+    na, nb = case
+    rng = case_rng()
     a, b = sym(na), sym(nb)
     a_val = value(rng, SHAPES[na])
-    check_infer_shape(T.dot(a, b), [a, b], [a_val, value(rng, b_shape(na, nb, SHAPES[na]))])
+    out = T.dot(a, b)
+    return [a, b], [out] + inferred_shape(out), [a_val, value(rng, b_shape(na, nb, SHAPES[na]))]
+
+
+@pytest.mark.parametrize("na,nb", INFER_RANKS)
+def test_dot_infer_shape(na, nb, mode):
+    assert_inferred_shape(batched_case(mode, INFER_RANKS, build_infer, (na, nb))[2])
 
 
 def test_outer(rng):
@@ -188,15 +222,23 @@ TENSORDOT_CASES = [
 ]
 
 
-@pytest.mark.parametrize("sa,sb,axes", TENSORDOT_CASES)
-def test_tensordot_matches_numpy(sa, sb, axes, rng):
+def build_tensordot(case):
+    sa, sb, axes = case
+    rng = case_rng()
     a, b = sym(len(sa)), sym(len(sb))
     a_val, b_val = value(rng, sa), value(rng, sb)
     out = T.tensordot(a, b, axes)
+    return [a, b], [out] + inferred_shape(out), [a_val, b_val]
+
+
+@pytest.mark.parametrize("sa,sb,axes", TENSORDOT_CASES)
+def test_tensordot_matches_numpy(sa, sb, axes, mode):
+    run = batched_case(mode, TENSORDOT_CASES, build_tensordot, (sa, sb, axes))
+    (a_val, b_val), (out, *_), results = run
     expected = np.tensordot(a_val, b_val, axes)
     assert out.ndim == expected.ndim
-    np.testing.assert_allclose(function([a, b], out)(a_val, b_val), expected, rtol=1e-12)
-    check_infer_shape(out, [a, b], [a_val, b_val])
+    np.testing.assert_allclose(results[0], expected, rtol=1e-12)
+    assert_inferred_shape(results)
 
 
 def test_tensordot_default_axes_and_dot_pattern():
@@ -238,14 +280,20 @@ def batched_reference(a, b):
     return np.stack([np.dot(x, y) for x, y in zip(a, b)])
 
 
-@pytest.mark.parametrize("sa,sb", BATCHED_CASES)
-def test_batched_dot_matches_a_loop(sa, sb, rng):
+def build_batched(case):
+    sa, sb = case
+    rng = case_rng()
     a, b = sym(len(sa)), sym(len(sb))
     a_val, b_val = value(rng, sa), value(rng, sb)
-    out = T.batched_dot(a, b)
+    return [a, b], [T.batched_dot(a, b)], [a_val, b_val]
+
+
+@pytest.mark.parametrize("sa,sb", BATCHED_CASES)
+def test_batched_dot_matches_a_loop(sa, sb, mode):
+    (a_val, b_val), (out,), (got,) = batched_case(mode, BATCHED_CASES, build_batched, (sa, sb))
     expected = batched_reference(a_val, b_val)
     assert out.ndim == expected.ndim
-    np.testing.assert_allclose(function([a, b], out)(a_val, b_val), expected, rtol=1e-12)
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
 
 
 def test_batched_dot_3d_is_a_BatchedDot_node(rng):
@@ -268,19 +316,30 @@ def test_batched_dot_errors(rng):
         BatchedDot()(T.matrix(), T.tensor3())
 
 
-@pytest.mark.parametrize("sa,sb,axes", [((3, 2, 4), (3, 4, 5), [[2], [1]]), ((3, 2, 4, 5), (3, 4, 5, 2), 2),
-                                        ((3, 4, 2), (3, 5, 4), [[1], [2]])])
-def test_batched_tensordot_matches_a_loop(sa, sb, axes, rng):
+BATCHED_TENSORDOT_CASES = [((3, 2, 4), (3, 4, 5), [[2], [1]]), ((3, 2, 4, 5), (3, 4, 5, 2), 2),
+                           ((3, 4, 2), (3, 5, 4), [[1], [2]])]
+
+
+def build_batched_tensordot(case):
+    sa, sb, axes = case
+    rng = case_rng()
     a, b = sym(len(sa)), sym(len(sb))
     a_val, b_val = value(rng, sa), value(rng, sb)
     out = T.batched_tensordot(a, b, axes)
+    return [a, b], [out] + inferred_shape(out), [a_val, b_val]
+
+
+@pytest.mark.parametrize("sa,sb,axes", BATCHED_TENSORDOT_CASES)
+def test_batched_tensordot_matches_a_loop(sa, sb, axes, mode):
+    run = batched_case(mode, BATCHED_TENSORDOT_CASES, build_batched_tensordot, (sa, sb, axes))
+    (a_val, b_val), (out, *_), results = run
     if isinstance(axes, int):
         np_axes = axes
     else:
         np_axes = [[d - 1 for d in axes[0]], [d - 1 for d in axes[1]]]
     expected = np.stack([np.tensordot(x, y, np_axes) for x, y in zip(a_val, b_val)])
-    np.testing.assert_allclose(function([a, b], out)(a_val, b_val), expected, rtol=1e-12)
-    check_infer_shape(out, [a, b], [a_val, b_val])
+    np.testing.assert_allclose(results[0], expected, rtol=1e-12)
+    assert_inferred_shape(results)
     assert str(out.owner.op).startswith("BatchedTensorDot{")
 
 

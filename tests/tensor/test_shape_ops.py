@@ -4,18 +4,29 @@ import numpy as np
 import pytest
 
 import transpile.tensor as T
+from tests.batched import batched_case, case_rng
 from transpile import function
 from transpile.gradient import verify_grad
 
 
-def check_infer_shape(out, inputs, values):
-    """The shapes `out.owner.op.infer_shape` predicts equal the shapes actually computed."""
+def inferred_shapes(out):
+    """The node's outputs, then every entry of the shapes its op's infer_shape predicts."""
     node = out.owner
     in_shapes = [tuple(T.shape_i(i, d) for d in range(i.ndim)) for i in node.inputs]
-    predicted = node.op.infer_shape(node, in_shapes)
-    flat = [s for shp in predicted for s in shp]
+    flat = [s for shp in node.op.infer_shape(node, in_shapes) for s in shp]
     assert all(s.ndim == 0 and s.dtype == "int64" for s in flat), [s.type for s in flat]
-    results = function(inputs, list(node.outputs) + flat, on_unused_input="ignore")(*values)
+    return list(node.outputs) + flat
+
+
+def check_infer_shape(out, inputs, values):
+    """The shapes `out.owner.op.infer_shape` predicts equal the shapes actually computed."""
+    assert_inferred_shapes(out, function(inputs, inferred_shapes(out), on_unused_input="ignore")(*values))
+
+
+def assert_inferred_shapes(out, results):
+    """results: `inferred_shapes(out)`, evaluated."""
+    node = out.owner
+    predicted = node.op.infer_shape(node, [tuple(T.shape_i(i, d) for d in range(i.ndim)) for i in node.inputs])
     outs, sizes = results[:len(node.outputs)], [int(s) for s in results[len(node.outputs):]]
     for o, shp in zip(outs, predicted):
         assert tuple(sizes[:len(shp)]) == o.shape
@@ -23,19 +34,28 @@ def check_infer_shape(out, inputs, values):
 
 
 # -- reshape -----------------------------------------------------------------------------------
-@pytest.mark.parametrize("dtype", ["float64", "float32", "int32", "bool"])
-@pytest.mark.parametrize("src,target", [((6,), (2, 3)), ((2, 3), (3, 2)), ((2, 3, 4), (4, -1)),
-                                        ((2, 3), (-1,)), ((2, 3), (1, 6, 1)), ((0, 3), (3, 0)),
-                                        ((1,), ()), ((), (1, 1))])
-def test_reshape_constant_shapes(rng, dtype, src, target):
+RESHAPE_DTYPES = ["float64", "float32", "int32", "bool"]
+RESHAPES = [((6,), (2, 3)), ((2, 3), (3, 2)), ((2, 3, 4), (4, -1)), ((2, 3), (-1,)), ((2, 3), (1, 6, 1)),
+            ((0, 3), (3, 0)), ((1,), ()), ((), (1, 1))]
+RESHAPE_CASES = [(dtype, src, target) for dtype in RESHAPE_DTYPES for src, target in RESHAPES]
+
+
+def build_reshape(case):
+    dtype, src, target = case
     x = T.TensorType(dtype, (False,) * len(src))("x")
-    xv = (rng.standard_normal(src) * 3).astype(dtype)
-    out = T.reshape(x, target)
-    got = function([x], out)(xv)
+    xv = (case_rng().standard_normal(src) * 3).astype(dtype)
+    return [x], inferred_shapes(T.reshape(x, target)), [xv]
+
+
+@pytest.mark.parametrize("dtype", RESHAPE_DTYPES)
+@pytest.mark.parametrize("src,target", RESHAPES)
+def test_reshape_constant_shapes(mode, dtype, src, target):
+    (xv,), (out, *_), results = batched_case(mode, RESHAPE_CASES, build_reshape, (dtype, src, target))
+    got = results[0]
     np.testing.assert_array_equal(got, xv.reshape(target))
     assert got.dtype == dtype
     assert out.broadcastable == tuple(t == 1 for t in target)
-    check_infer_shape(out, [x], [xv])
+    assert_inferred_shapes(out, results)
 
 
 def test_reshape_symbolic_entries(rng):
@@ -250,13 +270,19 @@ def test_specify_shape(rng):
 
 
 # -- tile ------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("shape,reps", [((3,), (2,)), ((2, 3), (2, 1)), ((2, 3), (3,)), ((3,), (2, 2)),
-                                        ((2, 1), (1, 4)), ((2, 3), (0, 2))])
-def test_tile(rng, shape, reps):
+TILES = [((3,), (2,)), ((2, 3), (2, 1)), ((2, 3), (3,)), ((3,), (2, 2)), ((2, 1), (1, 4)), ((2, 3), (0, 2))]
+
+
+def build_tile(case):
+    shape, reps = case
     x = T.TensorType("float64", tuple(s == 1 for s in shape))("x")
-    xv = rng.standard_normal(shape)
-    out = T.tile(x, reps)
-    np.testing.assert_array_equal(function([x], out)(xv), np.tile(xv, reps))
+    return [x], [T.tile(x, reps)], [case_rng().standard_normal(shape)]
+
+
+@pytest.mark.parametrize("shape,reps", TILES)
+def test_tile(mode, shape, reps):
+    (xv,), (out,), (got,) = batched_case(mode, TILES, build_tile, (shape, reps))
+    np.testing.assert_array_equal(got, np.tile(xv, reps))
     assert out.ndim == max(len(shape), len(reps))
 
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import transpile.tensor as T
+from tests.batched import batched_case, case_rng
 from transpile import config, function
 from transpile.gradient import verify_grad
 
@@ -50,15 +51,29 @@ def check_infer_shape(out, inputs, values):
 
 
 # -- argmax / argmin -------------------------------------------------------------------------------
-@pytest.mark.parametrize("name", ["argmax", "argmin"])
-@pytest.mark.parametrize("shape", SHAPES)
-@pytest.mark.parametrize("dtype", ["float64", "float32", "int32", "uint8", "bool"])
-def test_argmax_argmin_match_numpy(rng, name, shape, dtype):
+def axis_cases(ndim):
+    return [(axis, keepdims) for axis in axes_for(ndim) for keepdims in (False, True)]
+
+
+def build_reduction(case):
+    """Every axis/keepdims form of one reduction of one input (one case of a table)."""
+    name, shape, dtype = case
     x = T.TensorType(dtype, (False,) * len(shape))("x")
-    xv = random_array(rng, shape, dtype)
-    cases = [(axis, keepdims) for axis in axes_for(len(shape)) for keepdims in (False, True)]
-    outs = [getattr(T, name)(x, axis=axis, keepdims=keepdims) for axis, keepdims in cases]
-    results = function([x], outs)(xv)  # one compiled function for every case (one native build)
+    xv = random_array(case_rng(), shape, dtype)
+    outs = [getattr(T, name)(x, axis=axis, keepdims=keepdims) for axis, keepdims in axis_cases(len(shape))]
+    return [x], outs, [xv]
+
+
+ARG_NAMES, ARG_DTYPES = ["argmax", "argmin"], ["float64", "float32", "int32", "uint8", "bool"]
+ARG_CASES = [(name, shape, dtype) for name in ARG_NAMES for shape in SHAPES for dtype in ARG_DTYPES]
+
+
+@pytest.mark.parametrize("name", ARG_NAMES)
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("dtype", ARG_DTYPES)
+def test_argmax_argmin_match_numpy(mode, name, shape, dtype):
+    (xv,), outs, results = batched_case(mode, ARG_CASES, build_reduction, (name, shape, dtype))
+    cases = axis_cases(len(shape))
     for (axis, keepdims), out, got in zip(cases, outs, results):
         expected = np_argreduce(getattr(np, name), xv, axis, keepdims)
         assert got.dtype == out.dtype == "int64"
@@ -121,10 +136,12 @@ def test_max_and_argmax(rng):
 @pytest.mark.parametrize("shape", SHAPES)
 @pytest.mark.parametrize("dtype", ["float64", "float32", "int32", "int64", "bool"])
 def test_mean_var_std_match_numpy(rng, name, shape, dtype):
+    # not batched across cases like argmax: var/std graphs are large, and one function for the
+    # whole table compiles slower than the builds it saves
     x = T.TensorType(dtype, (False,) * len(shape))("x")
     xv = random_array(rng, shape, dtype)
     expected_dtype = dtype if dtype.startswith("float") else config.floatX
-    cases = [(axis, keepdims) for axis in axes_for(len(shape)) for keepdims in (False, True)]
+    cases = axis_cases(len(shape))
     outs = [getattr(T, name)(x, axis=axis, keepdims=keepdims) for axis, keepdims in cases]
     results = function([x], outs)(xv)  # one compiled function for every case (one native build)
     for (axis, keepdims), out, got in zip(cases, outs, results):

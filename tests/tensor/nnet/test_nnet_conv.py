@@ -5,6 +5,7 @@ import pytest
 from scipy import signal
 
 import transpile.tensor as T
+from tests.batched import batched_case, case_rng
 from transpile import function
 from transpile.gradient import verify_grad
 from transpile.tensor.nnet import Conv2d, Conv2dGradInputs, Conv2dGradWeights
@@ -55,23 +56,41 @@ def conv_fn(**kwargs):
     return function([img, kern], T.nnet.conv2d(img, kern, **kwargs))
 
 
+REFERENCE_CASES = [(bm, s, flip) for bm in BORDER_MODES for s in STRIDES for flip in (True, False)]
+
+
+def build_reference(case):
+    border_mode, subsample, filter_flip = case
+    rng = case_rng()
+    img, kern = T.tensor4("img"), T.tensor4("kern")
+    out = T.nnet.conv2d(img, kern, border_mode=border_mode, subsample=subsample, filter_flip=filter_flip)
+    return [img, kern], [out], [rng.standard_normal((2, 2, 7, 6)), rng.standard_normal((3, 2, 3, 2))]
+
+
 @pytest.mark.parametrize("border_mode", BORDER_MODES)
 @pytest.mark.parametrize("subsample", STRIDES)
 @pytest.mark.parametrize("filter_flip", [True, False])
-def test_conv2d_matches_loop_reference(border_mode, subsample, filter_flip, rng):
-    img = rng.standard_normal((2, 2, 7, 6))
-    kern = rng.standard_normal((3, 2, 3, 2))
-    got = conv_fn(border_mode=border_mode, subsample=subsample, filter_flip=filter_flip)(img, kern)
+def test_conv2d_matches_loop_reference(border_mode, subsample, filter_flip, mode):
+    case = (border_mode, subsample, filter_flip)
+    (img, kern), _, (got,) = batched_case(mode, REFERENCE_CASES, build_reference, case)
     expected = conv_reference(img, kern, border_mode, subsample, filter_flip)
     assert got.shape == expected.shape
     np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
 
 
-@pytest.mark.parametrize("border_mode", ["valid", "full", "half", (1, 2)])
-def test_conv2d_with_dilation(border_mode, rng):
-    img = rng.standard_normal((1, 2, 8, 7))
-    kern = rng.standard_normal((2, 2, 2, 3))
-    got = conv_fn(border_mode=border_mode, subsample=(2, 1), filter_dilation=(2, 2))(img, kern)
+DILATION_MODES = ["valid", "full", "half", (1, 2)]
+
+
+def build_dilation(border_mode):
+    rng = case_rng()
+    img, kern = T.tensor4("img"), T.tensor4("kern")
+    out = T.nnet.conv2d(img, kern, border_mode=border_mode, subsample=(2, 1), filter_dilation=(2, 2))
+    return [img, kern], [out], [rng.standard_normal((1, 2, 8, 7)), rng.standard_normal((2, 2, 2, 3))]
+
+
+@pytest.mark.parametrize("border_mode", DILATION_MODES)
+def test_conv2d_with_dilation(border_mode, mode):
+    (img, kern), _, (got,) = batched_case(mode, DILATION_MODES, build_dilation, border_mode)
     np.testing.assert_allclose(got, conv_reference(img, kern, border_mode, (2, 1), True, (2, 2)), rtol=1e-10)
 
 
@@ -111,16 +130,24 @@ def test_conv2d_op_str_and_broadcastable():
     assert T.nnet.conv2d(b, T.tensor4()).broadcastable[0]
 
 
-@pytest.mark.parametrize("border_mode", BORDER_MODES)
-@pytest.mark.parametrize("subsample", [(1, 1), (2, 3)])
-def test_conv2d_infer_shape(border_mode, subsample, rng):
+INFER_CASES = [(bm, s) for bm in BORDER_MODES for s in [(1, 1), (2, 3)]]
+
+
+def build_infer(case):
+    border_mode, subsample = case
+    rng = case_rng()
     img, kern = T.tensor4(), T.tensor4()
     out = T.nnet.conv2d(img, kern, border_mode=border_mode, subsample=subsample)
     iv, kv = rng.standard_normal((2, 2, 7, 6)), rng.standard_normal((3, 2, 3, 2))
     shapes = [tuple(T.shape_i(v, d) for d in range(4)) for v in (img, kern)]
     (inferred,) = out.owner.op.infer_shape(out.owner, shapes)
-    f = function([img, kern], [out] + list(inferred))
-    res = f(iv, kv)
+    return [img, kern], [out] + list(inferred), [iv, kv]
+
+
+@pytest.mark.parametrize("border_mode", BORDER_MODES)
+@pytest.mark.parametrize("subsample", [(1, 1), (2, 3)])
+def test_conv2d_infer_shape(border_mode, subsample, mode):
+    (iv, kv), _, res = batched_case(mode, INFER_CASES, build_infer, (border_mode, subsample))
     assert tuple(int(s) for s in res[1:]) == res[0].shape
     assert T.nnet.conv_output_shape(iv.shape, kv.shape, border_mode, subsample) == res[0].shape
 

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import transpile.tensor as T
+from tests.batched import batched_case, case_rng
 from transpile import function
 from transpile.gradient import verify_grad
 from transpile.tensor.nnet import AveragePoolGrad, MaxPoolGrad, Pool
@@ -68,20 +69,38 @@ def pool_fn(ndim, **kwargs):
     return function([x], T.nnet.pool_2d(x, **kwargs))
 
 
+REFERENCE_CASES = [(pmode,) + case for pmode in MODES for case in CASES]
+
+
+def build_reference_case(case):
+    pmode, ws, ignore_border, stride, pad = case
+    x = T.TensorType("float64", (False,) * 4)()
+    out = T.nnet.pool_2d(x, ws=ws, ignore_border=ignore_border, stride=stride, pad=pad, mode=pmode)
+    return [x], [out], [case_rng().standard_normal((2, 2, 5, 7))]
+
+
 @pytest.mark.parametrize("pmode", MODES)
 @pytest.mark.parametrize("ws,ignore_border,stride,pad", CASES)
-def test_pool_matches_loop_reference(pmode, ws, ignore_border, stride, pad, rng):
-    x = rng.standard_normal((2, 2, 5, 7))
-    got = pool_fn(4, ws=ws, ignore_border=ignore_border, stride=stride, pad=pad, mode=pmode)(x)
+def test_pool_matches_loop_reference(pmode, ws, ignore_border, stride, pad, mode):
+    case = (pmode, ws, ignore_border, stride, pad)
+    (x,), _, (got,) = batched_case(mode, REFERENCE_CASES, build_reference_case, case)
     expected = pool_reference(x, ws, ignore_border, stride, pad, pmode)
     assert got.shape == expected.shape
     np.testing.assert_allclose(got, expected, rtol=1e-12)
 
 
-@pytest.mark.parametrize("shape", [(5, 6), (3, 5, 6), (1, 2, 2, 5, 6)])
-def test_pool_any_rank_pools_the_last_two_dims(shape, rng):
-    x = rng.standard_normal(shape)
-    got = pool_fn(len(shape), ws=(2, 3), ignore_border=False, mode="average_exc_pad")(x)
+RANK_SHAPES = [(5, 6), (3, 5, 6), (1, 2, 2, 5, 6)]
+
+
+def build_rank_case(shape):
+    x = T.TensorType("float64", (False,) * len(shape))()
+    out = T.nnet.pool_2d(x, ws=(2, 3), ignore_border=False, mode="average_exc_pad")
+    return [x], [out], [case_rng().standard_normal(shape)]
+
+
+@pytest.mark.parametrize("shape", RANK_SHAPES)
+def test_pool_any_rank_pools_the_last_two_dims(shape, mode):
+    (x,), _, (got,) = batched_case(mode, RANK_SHAPES, build_rank_case, shape)
     np.testing.assert_allclose(got, pool_reference(x, (2, 3), False, None, (0, 0), "average_exc_pad"))
 
 
@@ -113,12 +132,17 @@ def test_pool_op_str_and_aliases():
     assert old == out.owner.op
 
 
-@pytest.mark.parametrize("ws,ignore_border,stride,pad", CASES)
-def test_pool_infer_shape(ws, ignore_border, stride, pad, rng):
+def build_infer_case(case):
+    ws, ignore_border, stride, pad = case
     x = T.tensor4()
     out = T.nnet.pool_2d(x, ws, ignore_border, stride, pad)
     (inferred,) = out.owner.op.infer_shape(out.owner, [tuple(T.shape_i(x, d) for d in range(4))])
-    res = function([x], [out] + list(inferred))(rng.standard_normal((2, 1, 5, 7)))
+    return [x], [out] + list(inferred), [case_rng().standard_normal((2, 1, 5, 7))]
+
+
+@pytest.mark.parametrize("ws,ignore_border,stride,pad", CASES)
+def test_pool_infer_shape(ws, ignore_border, stride, pad, mode):
+    res = batched_case(mode, CASES, build_infer_case, (ws, ignore_border, stride, pad))[2]
     assert tuple(int(s) for s in res[1:]) == res[0].shape
     assert T.nnet.pool_output_shape((2, 1, 5, 7), ws, ignore_border, stride, pad) == res[0].shape
 

@@ -9,17 +9,7 @@ import transpile.tensor as T
 from transpile import function
 from transpile.gradient import verify_grad
 from transpile.tensor.signal.pool import pool_3d
-
-MODES = ["max", "sum", "average_inc_pad", "average_exc_pad"]
-
-
-def n_windows(n, ws, st, pad, ignore_border):
-    r = n + 2 * pad
-    if ignore_border:
-        return (r - ws) // st + 1
-    if st >= ws:
-        return (r - 1) // st + 1
-    return max(0, (r - 1 - ws) // st + 1) + 1
+from tests.tensor.nnet.test_nnet_pool import MODES, n_windows  # the 2-d tests' window count, per axis
 
 
 def _regions(shape, ws, ignore_border, stride, pad):

@@ -4,7 +4,7 @@ import pytest
 
 import transpile.tensor as T
 from transpile.emit import LoweringError, find_lowering, is_host_only, lower, register_host_only
-from transpile.emit.registry import HOST_ONLY, LOWERINGS, register_lowering
+from transpile.emit.registry import HOST_ONLY, LOWERINGS, RULE_INFO, register_lowering, rule_info
 from transpile.graph import Apply, Op
 from transpile.graph.fg import FunctionGraph
 from transpile.tensor.elemwise import Elemwise
@@ -30,16 +30,23 @@ def test_rules_are_found_through_the_mro():
 
 
 def test_each_target_has_its_own_table(monkeypatch):
-    """A rule is registered for one target (C++ by default); the CUDA table is empty for now."""
-    monkeypatch.setitem(LOWERINGS, "cuda", {})
+    """A rule is registered for one target (C++ by default), a CUDA rule with what the
+    placement needs to know (inputs read on the host, the nodes it accepts)."""
+    find_lowering(T.exp.op, target="cuda")  # the built-in rules are registered first
+    monkeypatch.setitem(LOWERINGS, "cuda", dict(LOWERINGS["cuda"]))
+    monkeypatch.setitem(RULE_INFO, "cuda", dict(RULE_INFO["cuda"]))
 
     def rule(lc, node):
         raise AssertionError("never called")
 
-    assert register_lowering(Opaque, target="cuda")(rule) is rule
+    accepts = lambda node: node.inputs[0].dtype == "float32"  # noqa: E731
+    assert register_lowering(Opaque, target="cuda", host_inputs=(1,), when=accepts)(rule) is rule
     assert find_lowering(Opaque(), target="cuda") is rule
-    assert find_lowering(Opaque()) is None and find_lowering(Opaque(), target="cpp") is None
-    assert find_lowering(T.exp.op, target="cuda") is None and find_lowering(T.exp.op) is not None
+    assert rule_info(Opaque(), target="cuda").host_inputs == (1,)
+    assert rule_info(Opaque(), target="cuda").accepts(Opaque()(T.fvector()).owner)
+    assert not rule_info(Opaque(), target="cuda").accepts(Opaque()(T.dvector()).owner)
+    assert find_lowering(Opaque()) is None and find_lowering(Opaque(), target="cpp") is None and rule_info(Opaque()) is None
+    assert find_lowering(T.exp.op, target="cuda") is not find_lowering(T.exp.op)
     for bad in (lambda: find_lowering(T.exp.op, target="metal"), lambda: register_lowering(Opaque, target="gpu")):
         with pytest.raises(ValueError, match="unknown lowering target"):
             bad()

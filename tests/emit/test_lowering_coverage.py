@@ -2,12 +2,14 @@
 lowering rule (its own or an ancestor's) or is declared host-only.
 
 Excluded, by rule: abstract bases, i.e. classes whose name starts with "_" or that define no
-`make_node` (they are never the op of a node)."""
+`make_node` (they are never the op of a node), and the ops of a graph placed on a GPU
+(`transpile.gpuarray`): the CUDA target lowers those (tests/emit/test_cuda_build.py)."""
 import importlib
 
 import pytest
 
 from transpile.emit.registry import HOST_ONLY, LOWERINGS, find_lowering
+from transpile.gpuarray import GpuFromHost, HostFromGpu
 from transpile.graph.op import Op
 
 pytestmark = pytest.mark.single_mode
@@ -44,8 +46,8 @@ def _qualname(cls):
 
 
 def test_every_op_has_a_lowering_or_is_host_only():
-    missing = [_qualname(cls) for cls in _concrete_ops()
-               if not any(k in LOWERINGS["cpp"] or _qualname(k) in LOWERINGS["cpp"] for k in cls.__mro__) and not any(_qualname(k) in HOST_ONLY for k in cls.__mro__)]
+    missing = [_qualname(cls) for cls in _concrete_ops() if not cls.__module__.startswith("transpile.gpuarray.")
+               and not any(k in LOWERINGS["cpp"] or _qualname(k) in LOWERINGS["cpp"] for k in cls.__mro__) and not any(_qualname(k) in HOST_ONLY for k in cls.__mro__)]
     assert not missing, "ops with neither a lowering rule nor a host-only declaration:\n" + "\n".join(missing)
 
 
@@ -59,3 +61,7 @@ def test_the_walk_sees_every_family():
 def test_host_only_ops_are_declared_with_a_reason():
     for name in ("transpile.printing.Print", "transpile.jacobian_op.JacobianOp"):
         assert HOST_ONLY[name]
+
+
+def test_the_transfers_of_a_placed_graph_have_cuda_rules():
+    assert find_lowering(GpuFromHost(), "cuda") is not None and find_lowering(HostFromGpu(), "cuda") is not None

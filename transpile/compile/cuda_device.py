@@ -3,8 +3,8 @@
 `function()` calls `require_cuda()` when config.device asks for a GPU, so a machine without a
 usable one (no CUDA runtime library, no driver, no device) gets a RuntimeError that says what
 was asked, what CUDA answered (the error name, e.g. `cudaErrorNoDevice`) and how to run on the
-CPU, never a silent CPU run. The CUDA code generator is not part of this version: where a GPU
-is present the error says so too, rather than running elsewhere than asked.
+CPU, never a silent CPU run. Where a GPU is present, the function's graph is placed on it
+(`transpile.emit.cuda.placement`) and built with its CUDA kernels (`compile/native.py`).
 """
 import ctypes
 import ctypes.util
@@ -53,12 +53,20 @@ def device_count():
     return count.value, None
 
 
+def ordinal(device):
+    """The GPU number of a config.device naming one: cuda -> 0, cuda1 -> 1."""
+    return int(device[4:] or 0)
+
+
 def require_cuda(device):
-    """Raise the RuntimeError `function()` gives for `device` (a config.device naming a GPU)."""
+    """The ordinal of `device` (a config.device naming a GPU) when CUDA has it; else the
+    RuntimeError `function()` gives."""
     count, error = device_count()
     if error is not None:
         name, text = error
         raise RuntimeError(f"device={device} was asked, but there is no usable GPU: the CUDA runtime answered "
                            f"{name} ({text}) to cudaGetDeviceCount. {CPU_HINT}")
-    raise RuntimeError(f"device={device} was asked and CUDA sees {count} device(s), but this version of transpile "
-                       f"does not generate CUDA code yet, and will not run elsewhere than asked. {CPU_HINT}")
+    if ordinal(device) >= count:
+        raise RuntimeError(f"device={device} was asked, but CUDA sees {count} device(s) "
+                           f"(cuda0 to cuda{count - 1}). {CPU_HINT}")
+    return ordinal(device)

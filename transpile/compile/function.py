@@ -16,6 +16,7 @@ from transpile.compile.profiling import ProfileStats, ProfilingExecutor
 from transpile.compile.ops import deep_copy_op
 from transpile.compile.sharedvalue import SharedVariable
 from transpile.configdefaults import config
+from transpile.emit.cuda.placement import place_on_device
 from transpile.graph.basic import Constant, Variable
 from transpile.graph.fg import FunctionGraph, MissingInputError
 from transpile.graph.traversal import ancestors, clone_replace, graph_inputs
@@ -270,6 +271,8 @@ def function(inputs, outputs=None, updates=None, givens=None, mode=None, name=No
     m = get_mode(mode)
     fgraph = FunctionGraph(inputs + shared_inputs, targets, clone=True)
     m.optimize(fgraph)
+    if config.device != "cpu" and m.linker == "native":
+        place_on_device(fgraph)  # the GPU's nodes and the copies (debugprint shows them)
     protect_outputs(fgraph)
     maker = FunctionMaker(inputs, outs, update_pairs, shared_inputs, fgraph, m, specs, defaults,
                           [(c, expr) for (c, _), expr in zip(in_updates, in_targets)])

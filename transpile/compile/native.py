@@ -11,12 +11,15 @@ values in and storing their updates, and returning numpy arrays that own the lib
 Nodes of ops declared host-only (`transpile.emit.registry.HOST_ONLY`, e.g. `Print`) run with
 their numpy `perform` between native segments; any other op without a lowering is an error.
 """
+import glob
 import importlib.util
 import os
+import sys
 import sysconfig
 import threading
 
 from transpile.compile import cache
+from transpile.compile.cuda_device import ordinal
 from transpile.compile.executor import raise_with_node
 from transpile.compile.function import Function
 from transpile.compile.mode import PREDEFINED, Mode, register_linker
@@ -24,8 +27,12 @@ from transpile.configdefaults import config
 from transpile.emit import lower, sparse_abi
 from transpile.emit.registry import is_host_only
 from transpile.emit.render import TEMPLATES, abi_types, render
+from transpile.gpuarray.ops import GpuFromHost, GpuOp, HostFromGpu
 from transpile.graph.basic import Constant
 from transpile.graph.fg import FunctionGraph
+
+#: ops of a graph placed on a GPU (transpile.emit.cuda.placement)
+PLACED_OPS = (GpuOp, GpuFromHost, HostFromGpu)
 
 #: compile graph libraries for the CPU of this machine (the cache key includes its flags)
 NATIVE_ARCH = True
@@ -124,10 +131,14 @@ def set_openmp_environment():
 
 def build_library(fgraph, input_names=None, output_names=None, mode=None):
     """Lower, render, build (or find in the cache) and load `fgraph`'s library (inner graphs
-    of its nodes rewritten with `mode`)."""
+    of its nodes rewritten with `mode`). A graph placed on a GPU (config.device) is built
+    with its CUDA kernels."""
     set_openmp_environment()
     prefetch_caller()
-    program = lower(fgraph, input_names, output_names, mode=mode)
+    target = "cuda" if any(isinstance(n.op, PLACED_OPS) for n in fgraph.toposort()) else "cpp"
+    program = lower(fgraph, input_names, output_names, mode=mode, target=target)
+    if target == "cuda":
+        program.device_ordinal = ordinal(config.device) if config.device != "cpu" else 0
     project = render(program)
     entry = cache.get_or_build("graphs", project.files, lambda key: _cmake_args(program), lambda key: f"lib{project.name}.so",
                                f"graph {project.graph_hash} ({len(program.node_labels)} nodes)")
@@ -155,7 +166,29 @@ def _cmake_args(program):
         args.append(_blas_arg())
     if config.cxxflags:  # CMake passes CMAKE_CXX_FLAGS to the compile and the link steps
         args.append(f"-DCMAKE_CXX_FLAGS={config.cxxflags}")
+    if program.target == "cuda":
+        args += cuda_cmake_args(program, architectures="native")
     return args
+
+
+def cuda_cmake_args(program, architectures):
+    """A CUDA project's arguments: the GPU architectures (`native`: those of this machine's
+    GPUs) and where cuBLAS is (the nvidia-cublas package), when the program uses it."""
+    args = [f"-DCMAKE_CUDA_ARCHITECTURES={architectures}"]
+    if "cublas" in program.features:
+        root = cublas_root()
+        if root is not None:
+            args.append(f"-DTRANSPILE_CUBLAS_ROOT={root}")
+    return args
+
+
+def cublas_root():
+    """The directory holding cuBLAS's include/ and lib/ in the nvidia-cublas package (None when
+    it is not installed: CMake then looks in the CUDA toolkit)."""
+    for site in sys.path:
+        for lib in sorted(glob.glob(os.path.join(site, "nvidia", "*", "lib", "libcublas.so*"))):
+            return os.path.dirname(os.path.dirname(lib))
+    return None
 
 
 def _blas_arg():

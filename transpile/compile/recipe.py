@@ -62,8 +62,10 @@ def recipe_key(probe, cmake_args, toolchain):
 
 
 def usable(files, directories):
-    """True when the project can be built from a recipe (a named project, plain paths)."""
-    return project_name(files) is not None and all(_SAFE_PATH.fullmatch(str(d)) for d in directories)
+    """True when the project can be built from a recipe (a named project of C++ sources only,
+    plain paths): a CUDA graph's kernels go through CMake's CUDA rules."""
+    return (project_name(files) is not None and not any(rel.endswith(".cu") for rel in files)
+            and all(_SAFE_PATH.fullmatch(str(d)) for d in directories))
 
 
 def load_or_learn(root, files, cmake_args, toolchain, cmake_configure, run):

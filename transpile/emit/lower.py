@@ -18,11 +18,16 @@ use. Rules only say how one node computes, through `LoweringContext`:
 
 Sparse inputs and outputs are first expanded into their dense parts (`sparse_abi.expand`), so
 the program's inputs and outputs are always dense.
+
+With `target="cuda"` the graph has been placed (`emit/cuda/placement.py`): nodes of `GpuOp`s
+are lowered by their CUDA rule, in GPU memory, everything else by its C++ rule, in host
+memory; the transfer nodes copy between the two (`emit/cuda/device.py` has the details).
 """
 from transpile.emit import cpp, inner, sparse_abi
 from transpile.emit.cpp.printer import cpp_printer
+from transpile.emit.cuda import device
 from transpile.emit.program import MAX_NDIM, Buffer, InnerProgram, Program, SparseBuffers, Step, dtype_const
-from transpile.emit.registry import LoweringError, find_lowering, missing_lowering_error
+from transpile.emit.registry import LoweringError, missing_lowering_error
 from transpile.emit.runtime import REQUIRES, runtime_source
 from transpile.graph.basic import Constant
 from transpile.graph.traversal import IdMap
@@ -37,10 +42,14 @@ class LoweringContext:
     `root`: the context of the outer graph when this one lowers an inner graph (it owns the
     functions, runtime families and features); `prefix`: of constant names (unique per source)."""
 
-    def __init__(self, printer=cpp_printer, mode=None, root=None, prefix="", function="run_graph"):
-        self.program = Program()
+    def __init__(self, printer=cpp_printer, mode=None, root=None, prefix="", function="run_graph", target="cpp"):
+        self.program = Program(target=target)
         self.function = function  # the C++ function being lowered
-        self.printer = printer
+        self.host_printer = printer
+        self.target = target
+        self.space = "host"       # where the current node's outputs live ("device": GPU memory)
+        self._read_space = IdMap()  # the current node's inputs -> where the rule reads them
+        self._device_copies = {}  # (id(value), memory) -> its copy there (constants, inputs)
         self.mode = mode
         self.root = self if root is None else root
         self.prefix = prefix
@@ -54,6 +63,11 @@ class LoweringContext:
         self._n_temps = 0
 
     # -- for rules ---------------------------------------------------------------------------
+    @property
+    def printer(self):
+        """The scalar-op printer of the current node's target."""
+        return device.cuda_printer if self.space == "device" else self.host_printer
+
     def buffer(self, var):
         buf = self._buffers.get(var)
         if isinstance(buf, SparseBuffers) or sparse_abi.is_sparse(var):
@@ -63,6 +77,9 @@ class LoweringContext:
                 raise LoweringError(f"{var} is used before it is computed (internal lowering error)")
             name = f"{self.prefix}c{len(self.program.constants)}"
             buf = self._add(var, Buffer(name, var.dtype, var.broadcastable, "constant", data=var.data, label=str(var)))
+        wanted = self._read_space.get(var)
+        if wanted is not None and wanted != buf.space:
+            buf = device.transfer(self, var, buf, wanted)
         if self._step is not None:
             self._reads[-1].append(buf)
         return buf
@@ -101,7 +118,7 @@ class LoweringContext:
         name = f"inner{len(root._inner)}"
         root._inner.append((fgraph, name))
         where = f"{label}, called by node {self.index} of {self.function}: {self.node}"
-        sub = LoweringContext(self.printer, self.mode, root=root, prefix=f"{name}_", function=name)
+        sub = LoweringContext(self.host_printer, self.mode, root=root, prefix=f"{name}_", function=name)
         try:
             lower_graph(sub, fgraph)
         except LoweringError as err:
@@ -129,10 +146,15 @@ class LoweringContext:
         extra = "".join(", " + a for a in args)
         return f"return tr::fail(ctx, {STATUS[status]}, {cpp.string_literal(message)}{extra});"
 
-    def alloc(self, var, shape):
-        """Fresh C-contiguous memory of `shape` (a C++ `const int64_t*`) for node output `var`."""
+    def alloc(self, var, shape, space=None):
+        """Fresh C-contiguous memory of `shape` (a C++ `const int64_t*`) for node output `var`,
+        in the node's memory (`space`: "host" or "device" to choose)."""
+        space = space or self.space
         position = self._output_position.get(var)
-        if position is not None and position[1] is None:
+        if space == "device":  # a graph output on the GPU is copied to the caller by the driver
+            buf = self._add(var, self._buffer_for(var, "temp"))
+            buf.space = "device"
+        elif position is not None and position[1] is None:
             buf = self._add(var, self._buffer_for(var, "output", index=position[0]))
             buf.label = self.program.output_names[position[0]]
             position[1] = buf
@@ -141,10 +163,11 @@ class LoweringContext:
         self._allocate(buf, shape)
         return buf
 
-    def temp(self, dtype, broadcastable, shape, hint="tmp"):
+    def temp(self, dtype, broadcastable, shape, hint="tmp", space=None):
         """Scratch memory for the current node (freed after its last use)."""
         self._n_temps += 1
-        buf = Buffer(f"t{self.index}_{hint}{self._n_temps}", dtype, tuple(broadcastable), "temp", label=hint)
+        buf = Buffer(f"t{self.index}_{hint}{self._n_temps}", dtype, tuple(broadcastable), "temp", label=hint,
+                     space=space or self.space)
         self.program.buffers.append(buf)
         self._allocate(buf, shape)
         return buf
@@ -158,7 +181,7 @@ class LoweringContext:
         return buf
 
     def _set_view(self, buf, base_buf, shape, strides, offset, data, aliases):
-        buf.base, buf.aliases = base_buf, tuple(aliases)
+        buf.base, buf.aliases, buf.space = base_buf, tuple(aliases), base_buf.space
         data = (data or base_buf.name + ".data") + ("" if offset == "0" else f" + ({offset})")
         dims = lambda xs: "{" + ", ".join(xs) + "}"  # noqa: E731
         self.emit(f"{buf.name} = {{{data}, {dims(shape)}, {dims(strides)}}};")
@@ -201,8 +224,19 @@ class LoweringContext:
         return cpp.string_literal(str(self.node.op))
 
     def copy(self, dst, src):
-        """Lines copying buffer `src` into `dst` (same shape), converting the dtype."""
-        return [f"tr::copy({dst.name}, {src.name});"]
+        """Lines copying buffer `src` into `dst` (same shape), converting the dtype; between
+        host and GPU memory too (then of one dtype)."""
+        if dst.space == "host" and src.space == "host":
+            return [f"tr::copy({dst.name}, {src.name});"]
+        return device.copy_lines(self, dst, src)
+
+    # -- CUDA (emit/cuda/device.py) -------------------------------------------------------------
+    def device_function(self, name, params, body, kernels=(), context=False):
+        """A host function of the CUDA source, `cudaError_t name(cudaStream_t stream, params...)`
+        (launching the `kernels`, lines at namespace scope before it; with `context`: `int
+        name(tr::Context& ctx, params...)`, returning a status), defined once per name; returns
+        `call`, a function of the arguments giving the C++ statement that calls it."""
+        return device.define_function(self, name, params, body, kernels, context)
 
     # -- internals ---------------------------------------------------------------------------
     def _buffer_for(self, var, role, index=None):
@@ -218,7 +252,10 @@ class LoweringContext:
 
     def _allocate(self, buf, shape):
         self._reads[-1].append(buf)  # creation counts as a use: a dead temp is freed right away
-        if buf.role == "output":
+        if buf.space == "device":
+            buf.slot = self._slot(device=True)
+            self.emit(f"TR_CHECK(tr::cu::alloc(ctx, {buf.name}, {shape if buf.ndim else 'nullptr'}, dslots_[{buf.slot}]));")
+        elif buf.role == "output":
             buf.slot = self._slot()
             self.emit(f"TR_CHECK(tr::alloc_output(ctx, {buf.name}, {shape if buf.ndim else 'nullptr'}, out[{buf.index}], "
                       f"{dtype_const(buf.dtype)}, slots_[{buf.slot}], {cpp.string_literal(buf.label)}));")
@@ -228,7 +265,10 @@ class LoweringContext:
             buf.slot = self._slot()
             self.emit(f"TR_CHECK(tr::alloc(ctx, {buf.name}, {shape}, slots_[{buf.slot}]));")
 
-    def _slot(self):
+    def _slot(self, device=False):
+        if device:
+            self.program.n_device_slots += 1
+            return self.program.n_device_slots - 1
         self.program.n_slots += 1
         return self.program.n_slots - 1
 
@@ -237,18 +277,22 @@ class LoweringContext:
         self._step = Step(index, cpp.comment(comment))
         self.program.steps.append(self._step)
         self._reads.append([])
+        self.space, self._read_space = "host", IdMap()
         if node is not None:
+            self.space, self._read_space = device.spaces(self, node)
             self.emit(f"ctx.node = {index};")
 
     def _end(self):
         self._step = None
         self.node = None
+        self.space, self._read_space = "host", IdMap()
 
 
-def lower(fgraph, input_names=None, output_names=None, printer=cpp_printer, mode=None):
+def lower(fgraph, input_names=None, output_names=None, printer=cpp_printer, mode=None, target="cpp"):
     """The Program computing `fgraph.outputs` from `fgraph.inputs` (inner graphs of its nodes
-    rewritten with `mode`, FAST_RUN's rewrites by default)."""
-    lc = LoweringContext(printer, mode)
+    rewritten with `mode`, FAST_RUN's rewrites by default). `target="cuda"`: a placed graph
+    (see the module docstring)."""
+    lc = LoweringContext(printer, mode, target=target)
     lower_graph(lc, fgraph, input_names, output_names)
     program = lc.program
     programs = [program] + [f.program for f in program.functions]
@@ -272,12 +316,12 @@ def lower_graph(lc, fgraph, input_names=None, output_names=None):
     order = fgraph.toposort()
     program.node_labels = [f"node {i}: {node}" for i, node in enumerate(order)]
     for index, node in enumerate(order):
-        rule = find_lowering(node.op)
+        rule, rule_node = device.rule_for(lc, node)
         if rule is None:
             raise missing_lowering_error(node, index)
         outs = ", ".join(_node_output_name(index, node, o) for o in node.outputs)
         lc._begin(index, node, f"node {index}: {node} -> {outs}")
-        rule(lc, node)
+        rule(lc, rule_node)
         for out in node.outputs:
             if out not in lc._buffers:
                 raise LoweringError(f"the lowering of {node.op} did not produce output {out.index} of {node}")
@@ -343,5 +387,7 @@ def _free_temporaries(lc):
                 last[id(root)] = step_index
     for buf in lc.program.buffers:
         if buf.role == "temp" and buf.slot is not None:
-            lc.program.steps[last[id(buf)]].lines.append(f"tr::release(slots_[{buf.slot}]);  // {buf.name} is dead")
+            release = (f"tr::cu::release(ctx, dslots_[{buf.slot}]);" if buf.space == "device"
+                       else f"tr::release(slots_[{buf.slot}]);")
+            lc.program.steps[last[id(buf)]].lines.append(f"{release}  // {buf.name} is dead")
 

@@ -50,6 +50,7 @@ class Buffer:
     slot: int = None         # owning heap buffers: their allocation slot
     data: np.ndarray = None  # constants: the value
     label: str = ""          # the graph variable, for comments and messages
+    space: str = "host"      # "device": GPU memory (target cuda; slot in the device slots)
 
     @property
     def ndim(self):
@@ -116,7 +117,29 @@ class InnerProgram:
 
 
 @dataclass
+class DeviceFunction:
+    """A host function of the CUDA source (`NAME_kernels.cu`, compiled by nvcc) that the
+    program's steps call: `cudaError_t name(cudaStream_t stream, params...)` (or, with
+    `context`, `int name(tr::Context& ctx, params...)` returning a status with its message: for
+    library calls such as cuBLAS), after `kernels` (namespace-scope lines: its `__global__`
+    kernels)."""
+    name: str
+    params: tuple
+    body: tuple
+    kernels: tuple = ()
+    context: bool = False  # True: `int name(tr::Context& ctx, params...)`, returning a status
+
+    @property
+    def signature(self):
+        if self.context:
+            return f"int {self.name}({', '.join(('tr::Context& ctx',) + tuple(self.params))})"
+        return f"cudaError_t {self.name}({', '.join(('cudaStream_t stream',) + tuple(self.params))})"
+
+
+@dataclass
 class Program:
+    target: str = "cpp"                              # "cuda": device buffers and device functions
+    device_ordinal: int = 0                          # target cuda: the GPU a state runs on
     buffers: list = field(default_factory=list)
     inputs: list = field(default_factory=list)       # Buffers in call order
     outputs: list = field(default_factory=list)      # Buffers in call order
@@ -129,7 +152,9 @@ class Program:
     sparse_inputs: list = field(default_factory=list)   # sparse_abi.SparsePort per sparse graph input
     sparse_outputs: list = field(default_factory=list)  # ... and per sparse graph output
     functions: list = field(default_factory=list)    # InnerPrograms, each after those it calls
+    device_functions: list = field(default_factory=list)  # DeviceFunctions (target cuda), by first use
     n_slots: int = 0
+    n_device_slots: int = 0
 
     def add_runtime(self, family, text):
         """Record that steps use runtime family `family`, whose header text is `text`."""
@@ -163,4 +188,8 @@ class Program:
         parts.append(" ".join(sorted(self.features)))
         for f in self.functions:
             parts += [f"function {f.name}", f.comment, f.program.summary()]
+        if self.target != "cpp":
+            parts.append(f"target {self.target} {self.device_ordinal}")
+        for f in self.device_functions:
+            parts += [f.signature, *f.kernels, *f.body]
         return "\n".join(parts)

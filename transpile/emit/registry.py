@@ -15,19 +15,37 @@ A rule registered for a class describes that class's `perform`; a subclass that 
 
 Each target has its own table: `register_lowering(Op, target="cpp")` (the default) fills the
 C++ table, whose rules are in `transpile/emit/cpp/rules/`; `target="cuda"` fills the CUDA
-one, empty for now (a node without a CUDA rule will run on the host with explicit transfers,
-decided with the CUDA backend).
+one (`transpile/emit/cuda/rules/`). A CUDA rule also says which inputs it reads in host memory
+(`host_inputs`: shapes, indices, axes) and, with `when(node)`, which nodes it can compute (a
+dtype cuBLAS has, say); `transpile.emit.cuda.placement` puts a node on the GPU only when its
+rule accepts it, and every other node runs on the host with explicit transfers.
 """
 import importlib
+from dataclasses import dataclass
 
 #: the targets a rule can be registered for
 TARGETS = ("cpp", "cuda")
 
 #: target -> the package whose modules register its built-in rules (imported on first lookup)
-RULE_PACKAGES = {"cpp": "transpile.emit.cpp.rules"}
+RULE_PACKAGES = {"cpp": "transpile.emit.cpp.rules", "cuda": "transpile.emit.cuda.rules"}
 
 #: target -> {op class: rule(lc, node)}; see `transpile.emit.lower.LoweringContext` for what rules call
 LOWERINGS = {target: {} for target in TARGETS}
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """What the placement needs to know of a rule: the input positions it reads in host
+    memory, and `when(node)`: False for the nodes it cannot compute (None: all)."""
+    host_inputs: tuple = ()
+    when: object = None
+
+    def accepts(self, node):
+        return self.when is None or bool(self.when(node))
+
+
+#: target -> {op class: RuleInfo}
+RULE_INFO = {target: {} for target in TARGETS}
 
 #: "module.QualName" of op classes that run on the host (by name, so that declaring one does
 #: not import it) -> why
@@ -51,15 +69,18 @@ def _table(target):
     return LOWERINGS[target]
 
 
-def register_lowering(*op_classes, target="cpp"):
+def register_lowering(*op_classes, target="cpp", host_inputs=(), when=None):
     """Decorator: `rule(lc, node)` lowers, for `target`, nodes whose op is an instance of
     `op_classes` (classes, or dotted names for ops defined above the backend, such as ifelse's,
-    so that declaring the rule does not import them)."""
+    so that declaring the rule does not import them). `host_inputs` (input positions; "rest"
+    after an int: that one and all after it) and `when(node)` are the placement's (see RuleInfo)."""
     table = _table(target)
+    info = RuleInfo(tuple(host_inputs), when)
 
     def register(rule):
         for cls in op_classes:
             table[cls] = rule
+            RULE_INFO[target][cls] = info
         return rule
     return register
 
@@ -80,19 +101,29 @@ def register_host_only_when(op_class, predicate):
     HOST_ONLY_WHEN[op_class] = predicate
 
 
-def find_lowering(op, target="cpp"):
-    """The `target` rule for `op` (nearest class in its MRO that has one), or None. The search
-    stops at a class that defines its own `perform` without a rule."""
+def _rule_key(op, target):
     table = _table(target)
-    if target in RULE_PACKAGES:
-        importlib.import_module(RULE_PACKAGES[target])  # registers the built-in rules once
+    importlib.import_module(RULE_PACKAGES[target])  # registers the built-in rules once
     for cls in type(op).__mro__:
-        rule = table.get(cls) or table.get(qualified_name(cls))
-        if rule is not None:
-            return rule
+        for key in (cls, qualified_name(cls)):
+            if key in table:
+                return key
         if "perform" in vars(cls):
             return None
     return None
+
+
+def find_lowering(op, target="cpp"):
+    """The `target` rule for `op` (nearest class in its MRO that has one), or None. The search
+    stops at a class that defines its own `perform` without a rule."""
+    key = _rule_key(op, target)
+    return None if key is None else LOWERINGS[target][key]
+
+
+def rule_info(op, target="cpp"):
+    """The RuleInfo of `op`'s `target` rule, or None when it has none."""
+    key = _rule_key(op, target)
+    return None if key is None else RULE_INFO[target][key]
 
 
 def is_host_only(op):

@@ -17,12 +17,32 @@ from transpile.emit.templates import TEMPLATES, render_template
 
 ABI_VERSION = 1
 STATUSES = [("OK", 0), ("ERR_ARGUMENT", 1), ("ERR_DTYPE", 2), ("ERR_RANK", 3), ("ERR_SHAPE", 4),
-            ("ERR_VALUE", 5), ("ERR_ALLOC", 6), ("ERR_INTERNAL", 7), ("ERR_INDEX", 8)]
+            ("ERR_VALUE", 5), ("ERR_ALLOC", 6), ("ERR_INTERNAL", 7), ("ERR_INDEX", 8), ("ERR_DEVICE", 9)]
 PARALLEL_MIN_WORK = 1 << 17
 SIMD_UNARY = ["exp", "log", "sin", "cos"]  # glibc >= 2.22
 SIMD_UNARY_235 = ["tan", "sinh", "cosh", "tanh", "asin", "acos", "atan", "asinh", "acosh", "atanh", "exp2",
                   "expm1", "exp10", "log2", "log10", "log1p", "erf", "erfc", "cbrt"]
 SIMD_BINARY_235 = ["atan2", "hypot"]
+
+
+#: GPU architectures a CUDA project compiles for unless configured with -DCMAKE_CUDA_ARCHITECTURES
+CUDA_ARCHITECTURES = "75;80;86;89;90"
+
+
+def cuda_files(program, name, hash_):
+    """The CUDA sources of a CUDA program: its kernels (.cu, with the header declaring their
+    launchers) and the static CUDA runtime headers."""
+    functions, cublas = program.device_functions, "cublas" in program.features
+    files = {
+        f"src/{name}_kernels.h": render_template("cuda/kernels.h.j2", hash=hash_, name=name, functions=functions),
+        f"src/{name}_kernels.cu": render_template("cuda/kernels.cu.j2", hash=hash_, name=name, functions=functions,
+                                                  cublas=cublas),
+        "src/transpile_cuda.h": (TEMPLATES / "cuda" / "runtime.h").read_text(encoding="utf-8"),
+        "src/transpile_cuda_kernels.cuh": (TEMPLATES / "cuda" / "kernels.cuh").read_text(encoding="utf-8"),
+    }
+    if cublas:
+        files["src/transpile_cuda_blas.cuh"] = (TEMPLATES / "cuda" / "blas.cuh").read_text(encoding="utf-8")
+    return files
 
 
 def cmake_modules_dir():
@@ -95,9 +115,11 @@ def _declarations(program):
 
 def _function(program, name, labels, comment=""):
     """What the template needs to write one C++ function of `program` (the graph's run
-    function, or an inner graph's: same ABI, its own node labels, constants, slots)."""
+    function, or an inner graph's: same ABI, its own node labels, constants, slots; a CUDA
+    graph's run function also owns GPU memory slots and waits for the GPU before returning)."""
     return {
         "name": name, "comment": comment, "labels": labels,
+        "n_device_slots": program.n_device_slots, "finish_gpu": program.target == "cuda" and name == "run_graph",
         "node_labels": [cpp.string_literal(label) for label in program.node_labels],
         "constants": [{"name": b.name, "ctype": b.ctype, "lines": cpp.array_initializer(b.data, b.dtype),
                        "comment": cpp.comment(f"constant {b.label}: {b.dtype}, shape {b.data.shape}")}
@@ -118,13 +140,17 @@ def render(program, name=None):
     if "blas" in program.features:
         headers.append('"transpile_blas.h"')
     headers += [f'"{header_name(family)}"' for family, _ in program.runtime_headers()]
+    cuda = program.target == "cuda"
+    if cuda:
+        headers += ['"transpile_cuda.h"', f'"{name}_kernels.h"']
     inputs = [_port(b, n) for b, n in zip(program.inputs, program.input_names)]
     outputs = [_port(b, n) for b, n in zip(program.outputs, program.output_names)]
     files = {}
     files["CMakeLists.txt"] = render_template(
         "CMakeLists.txt.j2", hash=hash_, name=name,
         packages=["TranspileBLAS"] if "blas" in program.features else [],
-        link=["Transpile::BLAS"] if "blas" in program.features else [], lapack="lapack" in program.features)
+        link=["Transpile::BLAS"] if "blas" in program.features else [], lapack="lapack" in program.features,
+        cuda=cuda, cuda_architectures=CUDA_ARCHITECTURES, cublas="cublas" in program.features)
     modules = cmake_modules_dir()
     for module in sorted(os.listdir(modules)):
         if module.endswith(".cmake"):
@@ -136,7 +162,9 @@ def render(program, name=None):
         "graph.cpp.j2", hash=hash_, name=name, headers=headers,
         n_nodes=len(program.node_labels), main=_function(program, "run_graph", "kNodeLabels"),
         functions=[_function(f.program, f.name, f"kNodeLabels_{f.name}", f.comment) for f in program.functions],
-        inputs=inputs, outputs=outputs)
+        inputs=inputs, outputs=outputs, cuda=cuda, device_ordinal=program.device_ordinal)
+    if cuda:
+        files.update(cuda_files(program, name, hash_))
     if "blas" in program.features:
         files["src/transpile_blas.h"] = render_template("blas.h.j2", hash=hash_)
     files["src/transpile_runtime.h"] = runtime_header(hash_)

@@ -100,6 +100,21 @@ class FunctionGraph:
                     f.on_change_input(self, node, i, old, new, reason)
         self._cache = None
 
+    def change_input(self, node, i, new, reason=None):
+        """Make input `i` of `node` (or fgraph output `i` when node is "output") `new`."""
+        old = self.outputs[i] if node == "output" else node.inputs[i]
+        if old.type != new.type:
+            raise TypeError(f"change_input: {new} of type {new.type} cannot replace {old} of type {old.type}")
+        self._check_inputs([new], f"replacement for {old}")
+        if node == "output":
+            self.outputs[i] = new
+        else:
+            node.inputs[i] = new
+        for f in self._features:
+            if hasattr(f, "on_change_input"):
+                f.on_change_input(self, node, i, old, new, reason)
+        self._cache = None
+
     def replace_all(self, pairs, reason=None):
         for old, new in pairs:
             self.replace(old, new, reason)

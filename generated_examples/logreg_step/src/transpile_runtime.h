@@ -41,7 +41,8 @@ enum {
     TRANSPILE_ERR_VALUE = 5,
     TRANSPILE_ERR_ALLOC = 6,
     TRANSPILE_ERR_INTERNAL = 7,
-    TRANSPILE_ERR_INDEX = 8
+    TRANSPILE_ERR_INDEX = 8,
+    TRANSPILE_ERR_DEVICE = 9
 };
 
 /* Element types. */
@@ -93,7 +94,7 @@ static inline void transpile_set_contiguous(transpile_tensor* t) {
 // Vectorized libm with IEEE semantics: declaring these `simd` lets the compiler call glibc's
 // libmvec from vectorized loops (with -fno-math-errno), which -ffast-math would otherwise be
 // needed for (and -ffast-math is never used: it breaks isnan and flushes denormals process-wide).
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__GLIBC__)
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__GLIBC__) && !defined(__CUDACC__)
 #define TR_SIMD __attribute__((simd("notinbranch")))
 extern "C" {
 TR_SIMD double exp(double) noexcept;
@@ -191,6 +192,7 @@ struct Context {
     char* message;               // the state's message buffer (kMessageSize bytes)
     int node;                    // graph node being run, -1 outside nodes
     const char* const* labels;   // one description per graph node
+    void* device = nullptr;      // CUDA graphs: the state's tr::cu::Device (transpile_cuda.h)
 };
 
 inline const char* dtype_name(int code) {

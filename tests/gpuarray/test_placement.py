@@ -1,0 +1,136 @@
+"""Where nodes run with device=cuda (`transpile.emit.cuda.placement`), checked without a GPU: the
+placed graph's structure (which nodes are GpuOps, where the transfers are, what stays on the
+host and why) and its values, computed by the reference executor (a GpuOp computes what its op
+computes; a transfer is a copy) against the graph before placement."""
+import warnings
+
+import numpy as np
+import pytest
+
+import transpile
+import transpile.tensor as T
+from transpile.compile.mode import get_mode
+from transpile.emit.cuda import placement
+from transpile.emit.cuda.placement import place_on_device
+from transpile.gpuarray import GpuFromHost, GpuOp, HostFromGpu
+from transpile.graph.fg import FunctionGraph
+from transpile.printing import debugprint
+
+pytestmark = pytest.mark.single_mode
+
+
+def placed(inputs, outputs, optimizer="FAST_RUN"):
+    fg = FunctionGraph(inputs, outputs)
+    get_mode(optimizer).optimize(fg)
+    reference = fg.clone()[0]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        place_on_device(fg)
+    return fg, reference, [str(w.message) for w in caught]
+
+
+def run(fg, values):
+    return get_mode("FAST_COMPILE").make_executor(fg)(values)
+
+
+def kinds(fg):
+    return [type(n.op).__name__ if not isinstance(n.op, GpuOp) else f"Gpu:{type(n.op.op).__name__}" for n in fg.toposort()]
+
+
+def test_an_mlp_layer_runs_on_the_gpu_between_two_transfers():
+    x, W, b = T.fmatrix("x"), T.fmatrix("W"), T.fvector("b")
+    fg, reference, warned = placed([x, W, b], [T.nnet.sigmoid(T.dot(x, W) + b)])
+    found = kinds(fg)
+    assert found.count("GpuFromHost") == 3 and found.count("HostFromGpu") == 1, found
+    assert all(k.startswith("Gpu") or k in ("GpuFromHost", "HostFromGpu") for k in found), found
+    assert isinstance(fg.outputs[0].owner.op, HostFromGpu)
+    assert warned == []
+    rng = np.random.default_rng(0)
+    values = [rng.standard_normal(s).astype("float32") for s in [(5, 4), (4, 3), (3,)]]
+    np.testing.assert_allclose(run(fg, values)[0], run(reference, values)[0], rtol=1e-6)
+
+
+def test_shape_arithmetic_stays_on_the_host_and_reads_the_gpu_descriptor():
+    x = T.fmatrix("x")
+    y = T.exp(x).reshape((x.shape[0] * x.shape[1],))
+    fg, reference, _ = placed([x], [y, y.shape[0] * 2])
+    for node in fg.toposort():
+        if isinstance(node.op, GpuOp):
+            continue
+        name = type(node.op).__name__
+        if name in ("Shape_i", "Shape", "HostFromGpu"):
+            continue  # a shape may be read of a GPU value: its descriptor is on the host
+        for var in node.inputs:
+            assert not (var.owner is not None and isinstance(var.owner.op, (GpuOp, GpuFromHost))), (node, var)
+    reshape = next(n for n in fg.toposort() if isinstance(n.op, GpuOp) and type(n.op.op).__name__ == "Reshape")
+    assert reshape.inputs[1].owner is None or not isinstance(reshape.inputs[1].owner.op, (GpuOp, GpuFromHost))
+    value = np.arange(6, dtype="float32").reshape(2, 3) / 7
+    for got, want in zip(run(fg, [value]), run(reference, [value])):
+        np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+def test_an_op_without_a_cuda_rule_runs_on_the_host_with_a_warning_naming_it():
+    x = T.ftensor4("x")
+    w = T.ftensor4("w")
+    y = T.nnet.conv2d(T.exp(x), w).sum()
+    placement._warned.clear()
+    fg, reference, warned = placed([x, w], [y])
+    assert any("Conv" in text and "no CUDA rule" in text and "run on the host" in text for text in warned), warned
+    conv = next(n for n in fg.toposort() if "Conv" in type(n.op).__name__)
+    assert not isinstance(conv.op, GpuOp)
+    assert any(isinstance(v.owner.op, HostFromGpu) for v in conv.inputs if v.owner is not None)
+    rng = np.random.default_rng(1)
+    values = [rng.standard_normal((1, 2, 5, 5)).astype("float32"), rng.standard_normal((3, 2, 2, 2)).astype("float32")]
+    np.testing.assert_allclose(run(fg, values)[0], run(reference, values)[0], rtol=1e-5)
+    placement._warned.clear()
+    with warnings.catch_warnings(record=True) as again:
+        warnings.simplefilter("always")
+        fg2, _, _ = placed([x, w], [y])
+        place_on_device(fg2)
+    assert sum("Conv" in str(w.message) for w in again) <= 1  # once per op class
+
+
+def test_nodes_the_cuda_printer_cannot_print_stay_on_the_host():
+    i, j = T.ivector("i"), T.ivector("j")
+    z = T.zvector("z")
+    fg, reference, _ = placed([i, j, z], [(i ** j) + 1, T.exp(z) * 2], optimizer="FAST_COMPILE")
+    for node in fg.toposort():
+        assert not isinstance(node.op, GpuOp), node  # integer power checks its exponent; complex is host-only
+
+
+def test_each_value_is_copied_once_per_direction():
+    x = T.fmatrix("x")
+    a = T.exp(x)
+    fg, _, _ = placed([x], [a, a * 2, a + x])
+    uploads = [n for n in fg.toposort() if isinstance(n.op, GpuFromHost)]
+    assert len(uploads) == 1, fg.toposort()
+
+
+def test_placing_twice_changes_nothing():
+    x, W = T.fmatrix("x"), T.fmatrix("W")
+    fg, _, _ = placed([x, W], [T.tanh(T.dot(x, W))])
+    before = kinds(fg)
+    assert place_on_device(fg) == 0
+    assert kinds(fg) == before
+
+
+def test_debugprint_names_the_gpu_nodes_and_the_transfers_as_theano_did(capsys):
+    x, y = T.fmatrix("x"), T.fmatrix("y")
+    fg, _, _ = placed([x, y], [T.dot(x, y) + 1])
+    text = debugprint(fg.outputs, file="str")
+    assert "HostFromGpu" in text and "GpuFromHost" in text
+    assert "GpuDot22" in text or "GpuGemm" in text or "GpuDot" in text, text
+
+
+def test_gpu_op_is_the_op_it_wraps():
+    x = T.fmatrix("x")
+    node = T.exp(x).owner
+    wrapped = GpuOp(node.op)
+    assert wrapped == GpuOp(node.op) and hash(wrapped) == hash(GpuOp(node.op))
+    assert wrapped.destroy_map == node.op.destroy_map and wrapped.view_map == node.op.view_map
+    out = wrapped(x)
+    assert out.type == node.outputs[0].type
+    value = np.full((2, 2), 0.5, "float32")
+    np.testing.assert_allclose(transpile.function([x], out, mode="FAST_COMPILE")(value), np.exp(value))
+    with pytest.raises(TypeError, match="wraps a host op"):
+        GpuOp(wrapped)

@@ -1,0 +1,145 @@
+"""The CUDA target's part of the lowering driver (`emit/lower.py`): which rule lowers a placed
+node, where its inputs are read and its outputs live, and the copies between host and GPU.
+
+A CUDA program is host C++ (`src/NAME.cpp`, compiled like every graph, the nodes left on the
+host lowered by their C++ rules) that calls host functions of `src/NAME_kernels.cu` (compiled
+by nvcc) for the nodes placed on the GPU. Array descriptors (`tr::Array`: pointer, shape,
+strides) always live on the host, so shapes, views and checks are host code whatever the
+memory; only the data of a "device" buffer is in GPU memory.
+
+- A `GpuOp` node is lowered by the CUDA rule of the op it wraps (it sees the wrapped op as
+  `node.op`); its outputs and scratch memory are in GPU memory, and it reads its inputs there,
+  except the positions its rule reads on the host (`host_inputs`: shapes, indices).
+- `GpuFromHost` / `HostFromGpu` have CUDA rules of their own (`rules/transfer.py`).
+- Every other node is lowered by its C++ rule and reads its inputs in host memory, except
+  `Shape` and `Shape_i`, which read only a descriptor.
+- A value read in the other memory than it lives in (a constant, or a graph input of a segment
+  between host-only nodes) is copied once, where it is first read (`transfer`).
+"""
+from transpile.emit.cuda.printer import cuda_printer
+from transpile.emit.program import Buffer, DeviceFunction
+from transpile.emit.registry import LoweringError, find_lowering, rule_info
+from transpile.gpuarray.ops import GpuFromHost, GpuOp, HostFromGpu
+from transpile.graph.traversal import IdMap
+from transpile.tensor.shape import Shape, Shape_i
+
+__all__ = ["cuda_printer", "rule_for", "spaces", "transfer", "copy_lines", "define_function", "host_positions"]
+
+#: host ops that read only the descriptor of their input (its shape): no copy to the host
+SHAPE_READERS = (Shape, Shape_i)
+
+
+class DeviceNode:
+    """A `GpuOp` node as its CUDA rule sees it: the wrapped op, the same variables."""
+
+    def __init__(self, node):
+        self.op, self.inputs, self.outputs, self.tag = node.op.op, node.inputs, node.outputs, node.tag
+        self.placed = node
+
+    def __str__(self):
+        return str(self.placed)
+
+
+def rule_for(lc, node):
+    """(rule, the node the rule is given) for `node` in a lowering of target `lc.target`."""
+    placed = isinstance(node.op, (GpuOp, GpuFromHost, HostFromGpu))
+    if placed and lc.target != "cuda":
+        raise LoweringError(f"{node} runs on the GPU: lower its graph with target='cuda'")
+    if isinstance(node.op, GpuOp):
+        return find_lowering(node.op.op, "cuda"), DeviceNode(node)
+    if placed:
+        return find_lowering(node.op, "cuda"), node
+    return find_lowering(node.op), node
+
+
+def host_positions(info, n_inputs):
+    """The input positions a rule reads on the host: ints, and "k:" for k and all after."""
+    found = []
+    for entry in info.host_inputs:
+        if isinstance(entry, str):
+            found.extend(range(int(entry.rstrip(":")), n_inputs))
+        else:
+            found.append(entry)
+    return found
+
+
+def spaces(lc, node):
+    """(where `node`'s outputs live, {input: where the rule reads it})."""
+    read = IdMap()
+    if lc.target != "cuda":
+        return "host", read
+    op = node.op
+    if isinstance(op, GpuOp):
+        host = host_positions(rule_info(op.op, "cuda"), len(node.inputs))
+        for k, var in enumerate(node.inputs):
+            read[var] = "host" if k in host else "device"
+        return "device", read
+    if isinstance(op, GpuFromHost):
+        read[node.inputs[0]] = "host"
+        return "device", read
+    if isinstance(op, HostFromGpu):
+        read[node.inputs[0]] = "device"
+        return "host", read
+    if not isinstance(op, SHAPE_READERS):
+        for var in node.inputs:
+            read[var] = "host"
+    return "host", read
+
+
+def transfer(lc, var, buf, wanted):
+    """`var`'s value (in `buf`) in memory `wanted`: a copy made where it is first needed, then
+    reused by later readers (freed after the last)."""
+    key = (id(var), wanted)
+    copy = lc._device_copies.get(key)
+    if copy is not None:
+        return copy
+    suffix = "_d" if wanted == "device" else "_h"
+    copy = Buffer(buf.name + suffix, buf.dtype, buf.broadcastable, "temp", label=f"{buf.label} ({wanted} copy)",
+                  space=wanted)
+    lc.program.buffers.append(copy)
+    lc._reads[-1].append(buf)
+    lc._allocate(copy, f"{buf.name}.shape")
+    lc.emit(f"// {'to the GPU' if wanted == 'device' else 'to the host'}: {buf.name}")
+    lc.emit(*copy_lines(lc, copy, buf))
+    lc._device_copies[key] = copy
+    return copy
+
+
+def copy_lines(lc, dst, src):
+    """Lines copying `src` into fresh C-contiguous `dst` when one of them is in GPU memory."""
+    if dst.space == "device" and src.space == "device":
+        return [_call(lc, _copy_function(lc, dst, src), dst.name, src.name)]
+    if dst.dtype != src.dtype:
+        raise LoweringError(f"a copy between host and GPU memory keeps the dtype: {src.dtype} -> {dst.dtype}")
+    if dst.space == "device":
+        return [f"TR_CHECK(tr::cu::upload(ctx, {dst.name}, {src.name}));"]
+    squeeze = _copy_function(lc, src, src)  # makes a strided GPU array contiguous first
+    return [f"TR_CHECK(tr::cu::download(ctx, {dst.name}, {src.name}, tk::{squeeze}));"]
+
+
+def _copy_function(lc, dst, src):
+    name = f"copy_{dst.dtype}_from_{src.dtype}_{dst.ndim}d"
+    define_function(lc, name, (f"{dst.decl} dst", f"{src.decl} src"), ("return tr::cu::copy(stream, dst, src);",))
+    return name
+
+
+def define_function(lc, name, params, body, kernels=(), context=False):
+    """Record DeviceFunction `name` once (a second definition must be the same) and return a
+    function of its arguments giving the C++ statement that calls it from a step."""
+    function = DeviceFunction(name, tuple(params), tuple(body), tuple(kernels), context)
+    defined = lc.root.program.device_functions
+    for f in defined:
+        if f.name == name:
+            if f != function:
+                raise LoweringError(f"device function {name} defined twice with different code (internal error)")
+            break
+    else:
+        defined.append(function)
+    if context:
+        return lambda *args: f"TR_CHECK(tk::{name}({', '.join(('ctx',) + args)}));"
+    return lambda *args: _call(lc, name, *args)
+
+
+def _call(lc, name, *args):
+    return f"TR_CHECK(tr::cu::check(ctx, tk::{name}({', '.join(('tr::cu::stream(ctx)',) + args)}), \"{name}\"));"
+

@@ -1,0 +1,178 @@
+// transpile_cuda.h: the host side of a CUDA graph library: the GPU a state runs on (its stream),
+// GPU memory of the program's device buffers, copies between host and GPU, and CUDA errors as
+// statuses (TRANSPILE_ERR_DEVICE, with the error's name). Host code only (the graph's .cpp
+// includes it; kernels are in the .cu); every CUDA call is checked, nothing aborts.
+#pragma once
+#include <cuda_runtime_api.h>
+
+#include "transpile_runtime.h"
+
+namespace tr {
+namespace cu {
+
+// The GPU of one state: started on its first run (so creating a state never fails for lack of
+// a GPU; the run reports it), stopped by NAME_destroy.
+struct Device {
+    bool ready;
+    int ordinal;
+    cudaStream_t stream;
+    void* blas;                      // the cuBLAS handle, made by the kernels' source on first use
+    void (*destroy_blas)(void*);     // ... and how to destroy it
+};
+
+inline Device& device(Context& ctx) {
+    return *static_cast<Device*>(ctx.device);
+}
+
+inline cudaStream_t stream(Context& ctx) {
+    return device(ctx).stream;
+}
+
+// A status for a CUDA error: what was called, the error's name and its text.
+inline int check(Context& ctx, cudaError_t err, const char* what) {
+    if (err == cudaSuccess) {
+        return TRANSPILE_OK;
+    }
+    return fail(ctx, TRANSPILE_ERR_DEVICE, "CUDA error in %s: %s (%s)", what, cudaGetErrorName(err),
+                cudaGetErrorString(err));
+}
+
+// Select the state's GPU (the calling thread's current device) and make its stream once.
+inline int start(Context& ctx, Device& dev) {
+    TR_CHECK(check(ctx, cudaSetDevice(dev.ordinal), "cudaSetDevice"));
+    if (!dev.ready) {
+        TR_CHECK(check(ctx, cudaStreamCreateWithFlags(&dev.stream, cudaStreamNonBlocking), "cudaStreamCreateWithFlags"));
+        dev.ready = true;
+    }
+    return TRANSPILE_OK;
+}
+
+// Wait for the run's work on the GPU and report an error of a kernel that ran asynchronously.
+inline int finish(Context& ctx) {
+    TR_CHECK(check(ctx, cudaStreamSynchronize(stream(ctx)), "cudaStreamSynchronize at the end of the run"));
+    return check(ctx, cudaGetLastError(), "a kernel of this run");
+}
+
+inline void stop(Device& dev) {
+    if (dev.blas != nullptr && dev.destroy_blas != nullptr) {
+        dev.destroy_blas(dev.blas);
+    }
+    if (dev.ready) {
+        cudaStreamDestroy(dev.stream);
+    }
+    dev = Device{false, dev.ordinal, nullptr, nullptr, nullptr};
+}
+
+// -- GPU memory ---------------------------------------------------------------------------------
+// Stream-ordered (cudaMallocAsync: the driver's pool makes repeated calls cheap). A 0-byte
+// array has no memory (data is nullptr; no kernel reads it).
+template <class T, int N>
+inline int alloc(Context& ctx, Array<T, N>& a, const int64_t* shape, void*& slot) {
+    size_t bytes = 0;
+    TR_CHECK(checked_size(ctx, shape, N, sizeof(T), &bytes));
+    void* p = nullptr;
+    if (bytes != 0) {
+        const cudaError_t err = cudaMallocAsync(&p, bytes, stream(ctx));
+        if (err != cudaSuccess) {
+            cudaGetLastError();  // clear it: the run goes on failing cleanly, later calls work
+            return fail(ctx, err == cudaErrorMemoryAllocation ? TRANSPILE_ERR_ALLOC : TRANSPILE_ERR_DEVICE,
+                        "cannot allocate %llu bytes of GPU memory for an array of shape %s: %s (%s)",
+                        (unsigned long long)bytes, shape_text(shape, N).text, cudaGetErrorName(err), cudaGetErrorString(err));
+        }
+    }
+    slot = p;
+    a.data = static_cast<T*>(p);
+    set_contiguous(a, shape);
+    return TRANSPILE_OK;
+}
+
+inline void release(Context& ctx, void*& slot) {
+    if (slot != nullptr) {
+        cudaFreeAsync(slot, stream(ctx));
+        slot = nullptr;
+    }
+}
+
+// Owns the program's GPU allocations: frees what is left on every return path.
+struct DeviceSlots {
+    Context& ctx;
+    void** slots;
+    int count;
+
+    ~DeviceSlots() {
+        for (int i = 0; i < count; ++i) {
+            release(ctx, slots[i]);
+        }
+    }
+};
+
+// -- copies between host and GPU (same dtype, same shape) ---------------------------------------
+// Fresh C-contiguous `dst` on the GPU from host `src` (any strides: a contiguous host copy is
+// made first). The source may be reused on return (pageable copies are staged by then).
+template <class T, int N>
+inline int upload(Context& ctx, Array<T, N>& dst, const Array<T, N>& src) {
+    const int64_t n = numel(src);
+    if (n == 0) {
+        return TRANSPILE_OK;
+    }
+    const T* from = src.data;
+    void* staging = nullptr;
+    if (!contiguous(src)) {
+        staging = alloc_bytes(size_t(n) * sizeof(T));
+        if (staging == nullptr) {
+            return fail(ctx, TRANSPILE_ERR_ALLOC, "cannot allocate %llu bytes to stage a copy to the GPU",
+                        (unsigned long long)(size_t(n) * sizeof(T)));
+        }
+        Array<T, N> packed;
+        packed.data = static_cast<T*>(staging);
+        set_contiguous(packed, src.shape);
+        tr::copy(packed, src);
+        from = packed.data;
+    }
+    const int status = check(ctx, cudaMemcpyAsync(dst.data, from, size_t(n) * sizeof(T), cudaMemcpyHostToDevice,
+                                                  stream(ctx)), "cudaMemcpyAsync (host to GPU)");
+    free_bytes(staging);
+    return status;
+}
+
+// Fresh C-contiguous host `dst` from GPU array `src`; a strided `src` is first made contiguous
+// on the GPU by `squeeze` (a copy function of the kernels' source). Waits for the copy.
+template <class T, int N>
+inline int download(Context& ctx, Array<T, N>& dst, const Array<T, N>& src,
+                    cudaError_t (*squeeze)(cudaStream_t, Array<T, N>, Array<T, N>)) {
+    const int64_t n = numel(src);
+    if (n == 0) {
+        return TRANSPILE_OK;
+    }
+    Array<T, N> from = src;
+    void* scratch = nullptr;
+    if (!contiguous(src)) {
+        TR_CHECK(cu::alloc(ctx, from, src.shape, scratch));
+        const int status = check(ctx, squeeze(stream(ctx), from, src), "a copy making a GPU array contiguous");
+        if (status != TRANSPILE_OK) {
+            release(ctx, scratch);
+            return status;
+        }
+    }
+    int status = check(ctx, cudaMemcpyAsync(dst.data, from.data, size_t(n) * sizeof(T), cudaMemcpyDeviceToHost,
+                                            stream(ctx)), "cudaMemcpyAsync (GPU to host)");
+    release(ctx, scratch);
+    if (status == TRANSPILE_OK) {
+        status = check(ctx, cudaStreamSynchronize(stream(ctx)), "cudaStreamSynchronize after a copy to the host");
+    }
+    return status;
+}
+
+// -- matrix operands of cuBLAS (transpile_cuda_blas.cuh) -------------------------------------------
+// True when a rows x cols matrix with these strides is row-major (s1 == 1) or column-major
+// (s0 == 1) with a leading dimension cuBLAS accepts: what gemm needs without a copy. A length-1
+// dim's stride does not matter.
+inline bool blas_layout(int64_t rows, int64_t cols, int64_t s0, int64_t s1) {
+    const bool row = (s1 == 1 || cols <= 1) && (rows <= 1 || s0 >= (cols > 1 ? cols : 1));
+    const bool col = (s0 == 1 || rows <= 1) && (cols <= 1 || s1 >= (rows > 1 ? rows : 1));
+    const int64_t limit = int64_t(0x7fffffff);
+    return (row || col) && rows <= limit && cols <= limit && s0 <= limit && s1 <= limit && s0 >= 0 && s1 >= 0;
+}
+
+}  // namespace cu
+}  // namespace tr

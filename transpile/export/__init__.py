@@ -33,8 +33,6 @@ def render_files(function_or_outputs, name, target="cpu", inputs=None, updates=N
     check_project_name(name)
     if target not in TARGETS:
         raise ValueError(f"export: target must be one of {', '.join(map(repr, TARGETS))}, got {target!r}")
-    if target == "cuda":
-        raise ValueError("target 'cuda' is reserved for the CUDA backend, not available yet")
     if isinstance(function_or_outputs, Function):
         if inputs is not None or updates is not None:
             raise TypeError("export: inputs= and updates= are taken from the compiled function; "
@@ -42,13 +40,13 @@ def render_files(function_or_outputs, name, target="cpu", inputs=None, updates=N
         src = source.from_function(function_or_outputs)
     else:
         src = source.from_outputs(function_or_outputs, inputs, updates)
-    generated = programs.build(src, name)
+    generated = programs.build(src, name, target)
     values, guessed = golden.example_values(src, example_inputs)
     vectors = golden.reference(src, values, guessed)
     from transpile.printing import debugprint
     graph_text = debugprint(src.function, file="str")
     vectors = None if vectors is None else (values, *vectors)
-    return project.files(src, name, generated, vectors, graph_text), generated.graph_hash
+    return project.files(src, name, generated, vectors, graph_text, target), generated.graph_hash
 
 
 #: the list of files an export wrote, so that exporting again replaces exactly those

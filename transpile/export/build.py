@@ -15,6 +15,7 @@ import sysconfig
 from pathlib import Path
 
 from transpile.compile.cache import BuildError, _compiler_message, cmake_program, ninja_program
+from transpile.compile.native import cublas_root
 
 
 class ExportedProject:
@@ -49,6 +50,8 @@ class ExportedProject:
             args.append(f"-DOpenBLAS_DIR={os.path.join(scipy_openblas32.get_lib_dir(), 'cmake', 'openblas')}")
         except ImportError:
             pass
+        if any(self.path.glob("src/*.cu")) and cublas_root() is not None:  # exported with target="cuda"
+            args.append(f"-DTRANSPILE_CUBLAS_ROOT={cublas_root()}")
         return args
 
     def build(self, build_dir=None, python=True, cmake_args=(), jobs=None):

@@ -11,11 +11,16 @@ then shared values, in; outputs, then updates, out):
 Their files go under src/ (the per-graph headers too: they are internal; the public header is
 the wrapper's). Their entry points are compiled with TRANSPILE_EXPORT empty (see the
 `impl_unit.cpp.j2` template), so the library exports only the wrapper's C ABI.
+
+With `target="cuda"` the graph is placed on the GPU (`emit/cuda/placement.py`) and `NAME_impl`
+gets its kernels' source (`src/NAME_impl_kernels.cu`, compiled by nvcc); the shape program
+stays on the host (it reads shapes).
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from transpile.compile.mode import Mode
 from transpile.emit import lower
+from transpile.emit.cuda.placement import place_on_device
 from transpile.emit.render import render
 from transpile.emit.runtime import FAMILIES, header_name
 from transpile.graph.fg import FunctionGraph
@@ -30,18 +35,27 @@ class Programs:
     units: list              # the translation units to compile (src/...)
     has_shapes: bool         # a shape program exists (some output has rank > 0)
     shape_outputs: list      # output index per shape-program output
-    features: set            # "blas", ...
+    features: set            # "blas", "cublas", ...
     n_nodes: int
+    cuda_sources: list = field(default_factory=list)  # src/... compiled by nvcc (target cuda)
 
 
-def build(source, name):
+def build(source, name, target="cpu"):
     in_names = [p.ident for p in source.inputs] + [p.ident for p in source.shared]
     out_names = [p.ident for p in source.outputs]
     out_names += [f"{source.shared[t].ident} (update)" for t in source.update_targets]
-    program = lower(source.fgraph, in_names, out_names)
+    if target == "cuda":
+        placed = source.fgraph.clone()[0]
+        place_on_device(placed)
+        program = lower(placed, in_names, out_names, target="cuda")
+    else:
+        program = lower(source.fgraph, in_names, out_names)
     main = render(program, name=f"{name}_impl")
     files, units = {}, []
     _take(main, f"{name}_impl", files, units, runtime=True)
+    cuda_sources = sorted(rel for rel in main.files if rel.startswith("src/") and (rel.endswith(".cu")
+                          or rel.endswith("_kernels.h") or "transpile_cuda" in rel))
+    files.update((rel, main.files[rel]) for rel in cuda_sources)
     features = set(program.features)
     shape_outputs = [k for k, p in enumerate(source.outputs) if p.ndim > 0]
     if shape_outputs:
@@ -50,7 +64,7 @@ def build(source, name):
         _take(render(shapes, name=f"{name}_impl_shapes"), f"{name}_impl_shapes", files, units, runtime=False,
               blas="blas" in shapes.features and "blas" not in program.features)
     return Programs(main.graph_hash, files, units, bool(shape_outputs), shape_outputs, features,
-                    len(program.node_labels))
+                    len(program.node_labels), [rel for rel in cuda_sources if rel.endswith(".cu")])
 
 
 def _take(project, impl, files, units, runtime, blas=False):

@@ -83,6 +83,8 @@ _FLAGS = {
                  "(e.g. -fsanitize=undefined); part of the cache key"),
     "blas": ("auto", _choice("auto", "builtin"), "matrix products: a CBLAS when one is found (auto), "
              "or always the generated code's own kernel (builtin, for tests)"),
+    "cuda_architectures": ("native", _text, "GPU architectures the kernels of device=cuda functions are "
+                           "compiled for (CMAKE_CUDA_ARCHITECTURES: native = this machine's GPUs, or e.g. 80;90)"),
     "build_timeout": (600.0, _positive_seconds, "seconds a native build, or the wait for another "
                       "process building the same graph, may take before it fails"),
 }

@@ -167,7 +167,7 @@ def _cmake_args(program):
     if config.cxxflags:  # CMake passes CMAKE_CXX_FLAGS to the compile and the link steps
         args.append(f"-DCMAKE_CXX_FLAGS={config.cxxflags}")
     if program.target == "cuda":
-        args += cuda_cmake_args(program, architectures="native")
+        args += cuda_cmake_args(program, architectures=config.cuda_architectures)
     return args
 
 

@@ -1,6 +1,6 @@
 """Where each node runs with `device=cuda`: the last pass over an optimized graph, as Theano's
 GPU optimizer was. A node goes to the GPU (wrapped in `GpuOp`) when its op has a CUDA rule that
-accepts it and it computes on arrays (an input already on the GPU, or a float array in or out);
+accepts it and it computes on arrays (an input already on the GPU, or an array in or out);
 scalar and shape arithmetic stays on the host, where its consumers read it. Transfer nodes
 (`GpuFromHost`, `HostFromGpu`) are inserted where a value changes memory, one per value and
 direction, so `debugprint(f)` shows every copy. Graph inputs arrive in host memory and outputs
@@ -65,7 +65,7 @@ def _computes_on_arrays(node, on_device):
         return False
     if any(v in on_device for v in node.inputs):
         return True
-    return any(v.ndim > 0 and v.dtype.startswith("float") for v in node.inputs + node.outputs)
+    return any(v.ndim > 0 for v in node.inputs + node.outputs)
 
 
 def _in(var, space, on_device, copies):

@@ -1,0 +1,166 @@
+"""device=cuda on a GPU: every CUDA rule against the CPU path (the same function compiled with
+device=cpu), the seed's "Compilation for GPU" slide, and a training step whose parameters are
+shared variables. Marked `cuda`: deselected by default, run with `pytest -m cuda` where an
+NVIDIA GPU is present (each test also checks that its nodes really ran on the GPU)."""
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import transpile
+import transpile.tensor as T
+from transpile import config
+from transpile.gpuarray import GpuOp
+from transpile.tensor.blas_gemm import Gemm, Gemv, Ger
+
+pytestmark = [pytest.mark.cuda, pytest.mark.single_mode]
+
+RNG = np.random.default_rng(42)
+
+
+def compiled(inputs, outputs, device, **kwargs):
+    with config.change_flags(device=device):
+        return transpile.function(inputs, outputs, mode="FAST_RUN", **kwargs)
+
+
+def gpu_nodes(f):
+    return [n for n in f.maker.fgraph.toposort() if isinstance(n.op, GpuOp)]
+
+
+def assert_same_as_cpu(inputs, outputs, values, rtol=1e-5, atol=1e-6, min_gpu_nodes=1):
+    cpu, gpu = compiled(inputs, outputs, "cpu"), compiled(inputs, outputs, "cuda")
+    assert len(gpu_nodes(gpu)) >= min_gpu_nodes, transpile.printing.debugprint(gpu, file="str")
+    want, got = cpu(*values), gpu(*values)
+    for k, (g, w) in enumerate(zip(got if isinstance(got, list) else [got], want if isinstance(want, list) else [want])):
+        g, w = np.asarray(g), np.asarray(w)
+        assert g.dtype == w.dtype and g.shape == w.shape, (k, g.dtype, w.dtype, g.shape, w.shape)
+        if w.dtype.kind == "f":
+            np.testing.assert_allclose(g, w, rtol=rtol, atol=atol, err_msg=f"output {k}")
+        else:
+            np.testing.assert_array_equal(g, w, err_msg=f"output {k}")
+    return gpu
+
+
+def floats(*shape, dtype="float32"):
+    return RNG.standard_normal(shape).astype(dtype)
+
+
+UNARY = ["exp", "log", "log1p", "expm1", "sqrt", "tanh", "sin", "cos", "tan", "arcsin", "arctan", "sinh", "cosh",
+         "arcsinh", "erf", "erfc", "abs", "sgn", "floor", "ceil", "sqr", "neg", "inv", "sigmoid", "softplus"]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_unary_float_ops(dtype):
+    x = T.matrix("x", dtype=dtype)
+    outs, values = [], floats(37, 53, dtype=dtype)
+    positive = np.abs(values) + 0.5
+    for name in UNARY:
+        fn = getattr(T, name, None) or getattr(T.nnet, name)
+        arg = x if name not in ("log", "sqrt", "log1p", "inv") else T.abs(x) + 0.5
+        if name in ("arcsin",):
+            arg = T.tanh(x)
+        outs.append(fn(arg))
+    assert_same_as_cpu([x], outs, [values], rtol=2e-5 if dtype == "float32" else 1e-12, atol=1e-6)
+    del positive
+
+
+def test_binary_ops_broadcasting_and_literals():
+    x, y, v, s = T.fmatrix("x"), T.fmatrix("y"), T.fvector("v"), T.fscalar("s")
+    outs = [x + y, x - v, x * s, x / (T.abs(y) + 1), T.maximum(x, y), T.minimum(x, v), x ** 2, T.pow(T.abs(x), y),
+            T.arctan2(x, y), x * 2 + 1, T.switch(x > y, x, v), T.exp(x) * 2 + y.T.T]
+    assert_same_as_cpu([x, y, v, s], outs, [floats(64, 33), floats(64, 33), floats(33), floats()])
+
+
+def test_empty_odd_and_zero_dimensional_shapes():
+    x, y = T.fmatrix("x"), T.fscalar("y")
+    f_outs = [T.exp(x) + 1, y * 3 + 1]
+    for shape in [(0, 5), (1, 1), (3, 0), (1, 1000003 // 1000), (257, 129)]:
+        assert_same_as_cpu([x, y], f_outs, [floats(*shape), floats()])
+
+
+def test_integers_and_comparisons():
+    i, j = T.ivector("i"), T.ivector("j")
+    b = T.lvector("b")
+    big = np.array([2**31 - 1, -2**31, 5, 7], "int32")
+    outs = [i + j, i * j, i - j, i // (T.abs(j) + 1), i % (T.abs(j) + 1), T.cast(i, "int64") * b, i > j, T.eq(i, j),
+            T.and_(i > 0, j > 0), -i, T.cast(T.cast(i, "float32") * 1.5, "int32")]
+    assert_same_as_cpu([i, j, b], outs, [big, np.array([1, 1, -3, 9], "int32"), np.array([3, -4, 5, 6], "int64")])
+
+
+def test_strided_inputs_and_views():
+    x = T.fmatrix("x")
+    k = T.lscalar("k")
+    outs = [x.T + 1, x[::2, 1:] * 2, x.T.reshape((x.shape[0] * x.shape[1],)), x.dimshuffle(1, "x", 0) * 3,
+            T.exp(x)[k], T.exp(x)[:, k], x.reshape((-1,))[::3] + 0]
+    value = floats(10, 14)[::1, ::2]  # a strided input
+    assert_same_as_cpu([x, k], outs, [value, np.int64(3)])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_matrix_products(dtype):
+    m = lambda name: T.matrix(name, dtype=dtype)  # noqa: E731
+    v = lambda name: T.vector(name, dtype=dtype)  # noqa: E731
+    x, W, a, b = m("x"), m("W"), v("a"), v("b")
+    outs = [T.dot(x, W), T.dot(x.T, x), T.dot(W, a), T.dot(a, W.T), T.dot(a, a), T.dot(x[::2], W),
+            Gemm()(b.dimshuffle("x", 0), np.asarray(0.5, dtype), x, W, np.asarray(1, dtype)),
+            Gemv()(a, np.asarray(2, dtype), W.T, b, np.asarray(0.5, dtype)), Ger()(W, np.asarray(1, dtype), a, b)]
+    tol = dict(rtol=1e-4, atol=1e-4) if dtype == "float32" else dict(rtol=1e-10, atol=1e-10)
+    assert_same_as_cpu([x, W, a, b], outs, [floats(40, 30, dtype=dtype), floats(30, 30, dtype=dtype),
+                                           floats(30, dtype=dtype), floats(30, dtype=dtype)], **tol)
+
+
+def test_errors_are_the_cpu_paths_errors():
+    x, y = T.fmatrix("x"), T.fmatrix("y")
+    gpu = compiled([x, y], T.exp(x) + y, "cuda")
+    with pytest.raises(ValueError, match="Input dimension mis-match"):
+        gpu(floats(3, 4), floats(4, 3))
+    dot = compiled([x, y], T.dot(x, y), "cuda")
+    with pytest.raises(ValueError, match="not aligned"):
+        dot(floats(3, 4), floats(3, 4))
+    np.testing.assert_allclose(gpu(floats(2, 2) * 0, floats(2, 2) * 0), np.ones((2, 2)))  # still usable
+
+
+def test_the_seed_gpu_slide_with_device_and_floatx_flags():
+    """`device=gpu` (read as cuda) and floatX=float32: T.matrix is float32 and runs on the GPU."""
+    script = ("import numpy as np, transpile, transpile.tensor as T\n"
+              "from transpile.printing import debugprint\n"
+              "x, y = T.matrix('x'), T.matrix('y')\n"
+              "assert x.dtype == 'float32'\n"
+              "f = transpile.function([x, y], T.dot(x, y) + 1)\n"
+              "a = np.arange(6, dtype='float32').reshape(2, 3); b = np.ones((3, 2), 'float32')\n"
+              "np.testing.assert_allclose(f(a, b), a @ b + 1)\n"
+              "text = debugprint(f, file='str')\n"
+              "assert 'HostFromGpu' in text and 'GpuFromHost' in text, text\n"
+              "print('ok')\n")
+    env = dict(os.environ, TRANSPILE_FLAGS="device=gpu,floatX=float32")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=600)
+    assert out.returncode == 0 and out.stdout.strip().endswith("ok"), out.stderr
+
+
+def test_a_training_step_with_shared_parameters_matches_the_cpu():
+    def step(device):
+        rng = np.random.default_rng(0)
+        W1 = transpile.shared(rng.normal(scale=0.1, size=(20, 16)).astype("float32"), name="W1")
+        b1 = transpile.shared(np.zeros(16, "float32"), name="b1")
+        W2 = transpile.shared(rng.normal(scale=0.1, size=(16, 4)).astype("float32"), name="W2")
+        x, y = T.fmatrix("x"), T.ivector("y")
+        prob = T.nnet.softmax(T.dot(T.tanh(T.dot(x, W1) + b1), W2))
+        cost = T.mean(T.nnet.categorical_crossentropy(prob, y))
+        params = [W1, b1, W2]
+        updates = [(p, p - np.float32(0.5) * g) for p, g in zip(params, T.grad(cost, params))]
+        return compiled([x, y], cost, device, updates=updates), params
+
+    data = np.random.default_rng(1).normal(size=(32, 20)).astype("float32")
+    labels = (data[:, 0] > 0).astype("int32") + 2 * (data[:, 1] > 0).astype("int32")
+    (cpu, cpu_params), (gpu, gpu_params) = step("cpu"), step("cuda")
+    assert gpu_nodes(gpu)
+    costs = []
+    for _ in range(10):
+        want, got = cpu(data, labels), gpu(data, labels)
+        np.testing.assert_allclose(got, want, rtol=1e-4)
+        costs.append(float(got))
+    assert costs[-1] < costs[0]
+    for p, q in zip(cpu_params, gpu_params):
+        np.testing.assert_allclose(q.get_value(), p.get_value(), rtol=1e-4, atol=1e-5)

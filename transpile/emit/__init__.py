@@ -6,7 +6,7 @@ Target-independent (this directory):
   rules use; `runtime`: the runtime headers of `transpile/templates/runtime/` rules ask for;
 - `render`, `templates`: the IR through the jinja2 templates into a project's files.
 One package per target: `cpp/` (printer, loops, literals, rules: the C++ host target) and
-`cuda/` (the CUDA printer; no rules yet).
+`cuda/` (placement on the GPU, GPU memory, the CUDA printer, kernels, rules).
 See README.md in this directory for how to add a lowering.
 """
 from transpile.emit.cpp.printer import CppPrinter, cpp_printer

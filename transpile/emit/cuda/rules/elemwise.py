@@ -10,16 +10,19 @@ from transpile.graph.deepcopy import DeepCopyOp
 from transpile.tensor.elemwise import Elemwise
 
 
-def printable(node):
-    """True when the CUDA printer prints the node's scalar op for its dtypes with no fault flag
-    (an integer power's negative exponent is checked on the host: such nodes stay there)."""
-    values = [f"x{k}" for k in range(len(node.inputs))]
+def printable_scalar(scalar_op, in_dtypes, out_dtypes):
+    """True when the CUDA printer prints `scalar_op` for these dtypes with no fault flag (an
+    integer power's negative exponent is checked on the host: such nodes stay there)."""
+    values = [f"x{k}" for k in range(len(in_dtypes))]
     try:
-        lines, exprs = cuda_printer.block(node.op.scalar_op, values, [v.dtype for v in node.inputs],
-                                          [v.dtype for v in node.outputs], "v")
+        lines, exprs = cuda_printer.block(scalar_op, values, list(in_dtypes), list(out_dtypes), "v")
     except (LoweringError, TypeError, NotImplementedError):
         return False
     return not any(FAULT_FLAG in text for text in [*lines, *exprs])
+
+
+def printable(node):
+    return printable_scalar(node.op.scalar_op, [v.dtype for v in node.inputs], [v.dtype for v in node.outputs])
 
 
 @register_lowering(Elemwise, target="cuda", when=printable)

@@ -20,9 +20,9 @@ struct HostView {
 
 namespace {
 
-#define TRY(expr)                                  \
-    do {                                           \
-        const cudaError_t status_ = (expr);        \
+#define TRY(...)                                    \
+    do {                                            \
+        const cudaError_t status_ = (__VA_ARGS__);  \
         if (status_ != cudaSuccess) return status_; \
     } while (0)
 

@@ -82,7 +82,7 @@ def test_every_launcher_compiles(tmp_path):
     write_headers(tmp_path)
     source = ["// every launcher of transpile_cuda_kernels.cuh, explicitly instantiated",
               '#include "transpile_cuda_kernels.cuh"', "", *instantiations(), ""]
-    assert len(source) > 400
+    assert len(source) > 300
     (tmp_path / "kernels.cu").write_text("\n".join(source))
     done = nvcc(tmp_path, "-c", "kernels.cu", "-o", "kernels.o")
     assert "warning" not in (done.stdout + done.stderr).lower(), done.stdout + done.stderr

@@ -288,17 +288,16 @@ def run_reduce(lib, op, t, acc, u, src, mask, out_strides=None):
     return out.view.reshape(kept_shape), axes, scratch.value
 
 
-def check_reduce(got, want, dtype, acc, x, axes, what):
-    if np.dtype(dtype).kind == "f":
-        # float32 accumulated in float32: a tree of partial sums, bounded by the sum of magnitudes
-        if acc == "float32":
-            scale = np.sum(np.abs(x.astype(np.float64)), axis=axes) if x.size else 0
-            np.testing.assert_allclose(got, want, rtol=2e-5, atol=1e-5 * np.max(scale, initial=1), err_msg=what)
-        else:
-            np.testing.assert_allclose(got, want, rtol=1e-6 if dtype == "float32" else 1e-12, equal_nan=True,
-                                       err_msg=what)
-    else:
+def check_reduce(got, want, op, acc, x, axes, what):
+    """Max, min, and, or and integer results are exact; float sums and products within rounding
+    (float32 accumulated in float32: a tree of partial sums, bounded by the sum of magnitudes)."""
+    if op in ("max", "min", "and", "or") or got.dtype.kind != "f":
         np.testing.assert_array_equal(got, want, err_msg=what)
+    elif acc == "float32":
+        scale = np.sum(np.abs(x.astype(np.float64)), axis=axes) if x.size else 0
+        np.testing.assert_allclose(got, want, rtol=2e-5, atol=1e-5 * np.max(scale, initial=1), err_msg=what)
+    else:
+        np.testing.assert_allclose(got, want, rtol=1e-6 if got.dtype == np.float32 else 1e-12, err_msg=what)
 
 
 @pytest.mark.cuda
@@ -327,16 +326,16 @@ def test_reduce_every_mask_and_layout(lib, op, t, acc, u):
             for mask in range(8):
                 got, axes, _ = run_reduce(lib, op, t, acc, u, src, mask)
                 want = numpy_reduce(op, src.view, axes, acc, u)
-                check_reduce(got, want, u, acc, src.view, axes, f"{shape} {name} mask {mask}")
+                check_reduce(got, want, op, acc, src.view, axes, f"{shape} {name} mask {mask}")
     # ranks 0, 1 and 4; an output with its own strides (reversed kept dims)
     for shape, mask in [((), 0), ((1,), 1), ((9,), 1), ((9,), 0), ((2, 3, 4, 5), 0b1010), ((2, 3, 4, 5), 0b0101)]:
         src = Strided(t, shape, c_strides(shape), values)
         got, axes, _ = run_reduce(lib, op, t, acc, u, src, mask)
-        check_reduce(got, numpy_reduce(op, src.view, axes, acc, u), u, acc, src.view, axes, f"{shape} mask {mask}")
+        check_reduce(got, numpy_reduce(op, src.view, axes, acc, u), op, acc, src.view, axes, f"{shape} mask {mask}")
     shape, mask = (4, 3, 5), 0b010
     src = Strided(t, shape, c_strides(shape), values)
     got, axes, _ = run_reduce(lib, op, t, acc, u, src, mask, out_strides=(1, 0, 4))
-    check_reduce(got, numpy_reduce(op, src.view, axes, acc, u), u, acc, src.view, axes, "out strides (1, 0, 4)")
+    check_reduce(got, numpy_reduce(op, src.view, axes, acc, u), op, acc, src.view, axes, "out strides (1, 0, 4)")
 
 
 @pytest.mark.cuda
@@ -364,7 +363,7 @@ def test_reduce_large_is_split_and_deterministic(lib, op, t, acc, u):
         again, _, _ = run_reduce(lib, op, t, acc, u, src, mask)
         assert (scratch > 0) == split, (shape, mask, scratch)
         assert first.tobytes() == again.tobytes(), (shape, mask)
-        check_reduce(first, numpy_reduce(op, src.view, axes, acc, u), u, acc, src.view, axes, f"{shape} mask {mask}")
+        check_reduce(first, numpy_reduce(op, src.view, axes, acc, u), op, acc, src.view, axes, f"{shape} mask {mask}")
 
 
 def numpy_arg(kind, x, axes):

@@ -185,7 +185,70 @@ int run_softmax_grad(const int64_t* shape, const HostView* dx, const HostView* d
     return download<T>(*dx, ddx);
 }
 
+template <int N>
+tr::Array<double, N> shaped(const int64_t* shape, const int64_t* strides) {
+    tr::Array<double, N> a;
+    a.data = nullptr;
+    a.shape[0] = 1;
+    a.strides[0] = 0;
+    for (int k = 0; k < N; ++k) {
+        a.shape[k] = shape[k];
+        a.strides[k] = strides[k];
+    }
+    return a;
+}
+
 }  // namespace
+
+// Host-only checks of the launchers' index arithmetic (no GPU needed).
+// The element offsets copy's layout gives every flat index of two arrays; *flat: the launcher's
+// contiguous path is taken.
+extern "C" int h_copy_offsets(int rank, const int64_t* shape, const int64_t* dst_strides, const int64_t* src_strides,
+                              int64_t* dst_offsets, int64_t* src_offsets, int* flat) {
+    return by_rank(rank, [&](auto r) -> int {
+        constexpr int N = decltype(r)::value;
+        const int64_t* strides[2] = {dst_strides, src_strides};
+        const tr::cu::Layout<2> l = tr::cu::make_layout<2>(N, shape, strides, tr::cu::all_dims<N>());
+        *flat = l.rank == 0 || (l.rank == 1 && l.strides[0][0] == 1 && l.strides[1][0] == 1);
+        for (int64_t i = 0, n = tr::numel(shape, N); i < n; ++i) {
+            int64_t off[2];
+            tr::cu::offsets_of(l, i, off);
+            dst_offsets[i] = off[0];
+            src_offsets[i] = off[1];
+        }
+        return 0;
+    });
+}
+
+// The offsets the reduction kernels use: in_offsets[o * n_reduced + k] (input element k, in C
+// order over the reduced dims, of output o, in C order over the kept dims), out_offsets[o]; and
+// the plan: strategy (0 thread, 1 block, 2 split), parts, chunk, scratch bytes for a double Acc.
+extern "C" int h_reduce_offsets(int rank, const int64_t* shape, const int64_t* in_strides, const int64_t* out_strides,
+                                uint32_t mask, int64_t* in_offsets, int64_t* out_offsets, int64_t* plan) {
+    return by_rank(rank, [&](auto r) -> int {
+        constexpr int N = decltype(r)::value;
+        int64_t out_shape[5];
+        reduced_shape(rank, shape, mask, out_shape);
+        const tr::Array<double, N> in = shaped<N>(shape, in_strides), out = shaped<N>(out_shape, out_strides);
+        const tr::cu::ReduceGeometry g = tr::cu::reduce_geometry(out, in, mask);
+        const tr::cu::ReducePlan p = tr::cu::reduce_plan(in, mask);
+        plan[0] = int64_t(p.strategy);
+        plan[1] = p.parts;
+        plan[2] = p.chunk;
+        plan[3] = int64_t(tr::cu::reduce_scratch_bytes<double>(in, mask));
+        for (int64_t o = 0; o < g.n_out; ++o) {
+            int64_t off[2];
+            tr::cu::offsets_of(g.kept, o, off);
+            out_offsets[o] = off[1];
+            for (int64_t k = 0; k < g.n_reduced; ++k) {
+                int64_t roff[1];
+                tr::cu::offsets_of(g.reduced, k, roff);
+                in_offsets[o * g.n_reduced + k] = off[0] + roff[0];
+            }
+        }
+        return 0;
+    });
+}
 
 #define COPY(DN, D, SN, S)                                                                                   \
     extern "C" int h_copy_##DN##_##SN(int rank, const int64_t* shape, const HostView* dst, const HostView* src) { \

@@ -97,15 +97,6 @@ def test_header_is_self_describing():
     assert "namespace tr {\nnamespace cu {" in text
 
 
-@pytest.mark.single_mode
-def test_harness_compiles(tmp_path):
-    library = build_harness(tmp_path)
-    assert library.stat().st_size > 0
-    symbols = subprocess.run(["nm", "-D", "--defined-only", str(library)], capture_output=True, text=True).stdout
-    for name in entry_points():
-        assert f" T {name}\n" in symbols, name
-
-
 # -- the GPU checks ---------------------------------------------------------------------------------
 class HostView(ctypes.Structure):
     """A view into a host buffer, as the harness takes it (tests/emit/cuda_kernels_harness.cu)."""
@@ -140,10 +131,67 @@ def entry_points():
 
 @pytest.fixture(scope="module")
 def lib(tmp_path_factory):
+    """The harness, built once per module (loading it needs no GPU; only its CUDA calls do)."""
     library = ctypes.CDLL(str(build_harness(tmp_path_factory.mktemp("cuda_harness"))))
-    for name in entry_points():
+    for name in entry_points() + ["h_copy_offsets", "h_reduce_offsets"]:
         getattr(library, name).restype = ctypes.c_int
     return library
+
+
+def numpy_offsets(shape, strides):
+    """The element offset of every index of `shape`, as an array of that shape."""
+    return sum((np.indices(shape)[d] * s for d, s in enumerate(strides)), np.zeros(shape, np.int64))
+
+
+@pytest.mark.single_mode
+def test_harness_compiles_and_indexes_like_numpy(lib):
+    """Every entry point is exported, and the launchers' host-side index arithmetic (merged
+    layouts, reduction geometry and plan, run on the CPU) addresses what numpy does."""
+    symbols = subprocess.run(["nm", "-D", "--defined-only", lib._name], capture_output=True, text=True).stdout
+    for name in entry_points():
+        assert f" T {name}\n" in symbols, name
+    arg = lambda values: (ctypes.c_int64 * max(1, len(values)))(*values)
+    copy_cases = [((), ()), ((1, 5), (99, 1)), ((4, 1, 6), (6, 6, 1)), ((2, 3, 4, 5), (60, 20, 5, 1))]
+    for shape in [(3, 5, 7), (2, 3, 4, 5), (1, 4, 1), (6,)]:
+        copy_cases += [(shape, strides) for _, strides in layouts(shape)]
+    for shape, src_strides in copy_cases:
+        for dst_strides in (c_strides(shape), src_strides):
+            n = int(np.prod(shape))
+            dst, src, flat = (ctypes.c_int64 * n)(), (ctypes.c_int64 * n)(), ctypes.c_int(-1)
+            assert lib.h_copy_offsets(len(shape), arg(shape), arg(dst_strides), arg(src_strides), dst, src,
+                                      ctypes.byref(flat)) == 0
+            np.testing.assert_array_equal(np.array(dst), numpy_offsets(shape, dst_strides).ravel())
+            np.testing.assert_array_equal(np.array(src), numpy_offsets(shape, src_strides).ravel())
+            contiguous = [all(s == c for n_, s, c in zip(shape, strides, c_strides(shape)) if n_ > 1)
+                          for strides in (dst_strides, src_strides)]
+            assert flat.value == all(contiguous), (shape, dst_strides, src_strides)
+    reduce_cases = [(shape, strides, mask) for shape in [(3, 5, 7), (2, 0, 3), (1, 4, 1)]
+                    for _, strides in layouts(shape) for mask in range(8)]
+    reduce_cases += [((), (), 0), ((2, 3, 4, 5), c_strides((2, 3, 4, 5)), 0b1010), ((2, 3, 4, 5), (1, 2, 6, 24), 0b0110)]
+    reduce_cases += [(shape, c_strides(shape), mask) for shape, mask in
+                     [((1_000_000,), 1), ((100, 10_000), 1), ((10_000, 100), 2), ((4, 250_000), 2), ((250_000, 4), 1)]]
+    plans = {}
+    for shape, strides, mask in reduce_cases:
+        axes = [d for d in range(len(shape)) if mask >> d & 1]
+        kept = [d for d in range(len(shape)) if not mask >> d & 1]
+        n_out, n_red = int(np.prod([shape[d] for d in kept])), int(np.prod([shape[d] for d in axes]))
+        kept_strides = iter(c_strides(tuple(shape[d] for d in kept)))
+        out_strides = tuple(0 if d in axes else next(kept_strides) for d in range(len(shape)))
+        ins, outs, plan = (ctypes.c_int64 * max(1, n_out * n_red))(), (ctypes.c_int64 * max(1, n_out))(), (ctypes.c_int64 * 4)()
+        assert lib.h_reduce_offsets(len(shape), arg(shape), arg(strides), arg(out_strides), ctypes.c_uint32(mask), ins,
+                                    outs, plan) == 0
+        want = np.transpose(numpy_offsets(shape, strides), kept + axes).reshape(n_out, n_red)
+        np.testing.assert_array_equal(np.array(ins)[:n_out * n_red].reshape(n_out, n_red), want, err_msg=f"{shape} {mask}")
+        np.testing.assert_array_equal(np.array(outs)[:n_out], np.arange(n_out), err_msg=f"{shape} {mask}")
+        strategy, parts, chunk, scratch = list(plan)
+        if strategy == 2:  # split: every part holds elements, the scratch holds every partial result
+            assert parts > 1 and (parts - 1) * chunk < n_red <= parts * chunk and scratch == n_out * parts * 8
+        else:
+            assert parts == 1 and scratch == 0
+        plans[shape, mask] = strategy
+    assert plans[(1_000_000,), 1] == plans[(4, 250_000), 2] == plans[(250_000, 4), 1] == 2
+    assert plans[(100, 10_000), 1] == plans[(3, 5, 7), 1] == 0
+    assert plans[(10_000, 100), 2] == plans[(3, 5, 7), 7] == 1
 
 
 class Strided:

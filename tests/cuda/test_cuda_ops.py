@@ -164,3 +164,34 @@ def test_a_training_step_with_shared_parameters_matches_the_cpu():
     assert costs[-1] < costs[0]
     for p, q in zip(cpu_params, gpu_params):
         np.testing.assert_allclose(q.get_value(), p.get_value(), rtol=1e-4, atol=1e-5)
+
+
+def test_reductions_over_every_set_of_axes():
+    x = T.ftensor3("x")
+    i = T.imatrix("i")
+    axes = [None, 0, 1, 2, (0, 1), (0, 2), (1, 2)]
+    outs = [T.sum(x, axis=a) for a in axes] + [T.max(x, axis=a) for a in axes] + [
+        T.min(x, axis=(0, 2)), T.prod(x * np.float32(0.01) + 1, axis=2), T.all(x > -1, axis=0), T.any(x > 2),
+        T.mean(x), T.sum(T.sqr(x)), T.sum(x.dimshuffle(2, 0, 1), axis=1), T.sum(i, axis=0), T.max(i)]
+    assert_same_as_cpu([x, i], outs, [floats(7, 130, 9), RNG.integers(-2**31, 2**31 - 1, (50, 3)).astype("int32")],
+                       rtol=1e-5, atol=1e-5)
+
+
+def test_large_reductions_and_nans():
+    v = T.fvector("v")
+    outs = [T.sum(v), T.max(v), T.min(v), T.argmax(v), T.argmin(v)]
+    big = floats(1 << 22)
+    assert_same_as_cpu([v], outs, [big], rtol=1e-5, atol=1e-3)
+    with_nan = big.copy()
+    with_nan[[1000, 3000000]] = np.nan
+    assert_same_as_cpu([v], outs, [with_nan])
+
+
+def test_argmax_argmin_and_softmax_rows():
+    x, v = T.fmatrix("x"), T.fvector("v")
+    outs = [T.argmax(x, axis=1), T.argmin(x, axis=0), T.argmax(x), T.nnet.softmax(x), T.nnet.logsoftmax(x),
+            T.nnet.softmax(v), T.nnet.softmax(x.T), T.nnet.softmax(x * 1000)]
+    value = floats(33, 1025)
+    value[3, 7] = np.inf
+    value[5, :] = -np.inf
+    assert_same_as_cpu([x, v], outs, [value, floats(17)], rtol=1e-5, atol=1e-6)

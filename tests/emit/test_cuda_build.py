@@ -18,7 +18,10 @@ from transpile.emit.render import render
 from transpile.gpuarray import GpuFromHost, GpuOp, HostFromGpu
 from transpile.graph.deepcopy import deep_copy_op
 from transpile.graph.fg import FunctionGraph
+from transpile import scalar
 from transpile.tensor.blas_gemm import Dot22, Gemm, Gemv, Ger
+from transpile.tensor.reduce import Sum
+from transpile.tensor.reduce_fused import FusedReduce
 
 pytestmark = [pytest.mark.single_mode, pytest.mark.slow]
 
@@ -52,6 +55,11 @@ def rule_table_graph():
         T.exp(d).sum(axis=0),                               # float64; a host node (Sum) after a GPU one
         T.exp(x)[k, ::2],                                   # a GPU view at a host index
         deep_copy_op(T.exp(x)),
+        T.sum(x, axis=1), T.max(x, axis=0), T.prod(x), T.min(T.exp(x).T, axis=1),  # reductions, a strided input
+        T.all(x > 0, axis=0), T.any(T.eq(i, 3)), T.sum(i),
+        FusedReduce(Sum((0, 1)), scalar.sqr)(x),             # map and reduce
+        T.argmax(x, axis=1), T.argmin(x), T.argmax(d.T, axis=0),
+        T.nnet.softmax(x), T.nnet.logsoftmax(v), T.nnet.softmax(x.T),
     ]
     inputs = [x, y, W, v, b, s, i, d, k]
     fg = FunctionGraph(inputs, outs)

@@ -22,6 +22,7 @@ from transpile import scalar
 from transpile.tensor.blas_gemm import Dot22, Gemm, Gemv, Ger
 from transpile.tensor.reduce import Sum
 from transpile.tensor.reduce_fused import FusedReduce
+from transpile.tensor.nnet.xent_softmax import CrossentropySoftmax1Hot, CrossentropySoftmax1HotDx
 
 pytestmark = [pytest.mark.single_mode, pytest.mark.slow]
 
@@ -60,6 +61,7 @@ def rule_table_graph():
         FusedReduce(Sum((0, 1)), scalar.sqr)(x),             # map and reduce
         T.argmax(x, axis=1), T.argmin(x), T.argmax(d.T, axis=0),
         T.nnet.softmax(x), T.nnet.logsoftmax(v), T.nnet.softmax(x.T),
+        CrossentropySoftmax1Hot()(x, i[:4]), CrossentropySoftmax1HotDx()(v.T[:4] * 2, T.nnet.softmax(x), i[:4]),
     ]
     inputs = [x, y, W, v, b, s, i, d, k]
     fg = FunctionGraph(inputs, outs)

@@ -68,7 +68,9 @@ class LoweringContext:
         """The scalar-op printer of the current node's target."""
         return device.cuda_printer if self.space == "device" else self.host_printer
 
-    def buffer(self, var):
+    def buffer(self, var, space=None):
+        """The buffer of `var` where the rule reads it (`space`: "host" or "device" to choose:
+        a copy is made there once when the value lives in the other memory)."""
         buf = self._buffers.get(var)
         if isinstance(buf, SparseBuffers) or sparse_abi.is_sparse(var):
             raise LoweringError(f"{var} is sparse: rules read it with lc.sparse(var)")
@@ -77,7 +79,7 @@ class LoweringContext:
                 raise LoweringError(f"{var} is used before it is computed (internal lowering error)")
             name = f"{self.prefix}c{len(self.program.constants)}"
             buf = self._add(var, Buffer(name, var.dtype, var.broadcastable, "constant", data=var.data, label=str(var)))
-        wanted = self._read_space.get(var)
+        wanted = space or self._read_space.get(var)
         if wanted is not None and wanted != buf.space:
             buf = device.transfer(self, var, buf, wanted)
         if self._step is not None:

@@ -32,16 +32,18 @@ CUDA_ARCHITECTURES = "75;80;86;89;90"
 def cuda_files(program, name, hash_):
     """The CUDA sources of a CUDA program: its kernels (.cu, with the header declaring their
     launchers) and the static CUDA runtime headers."""
-    functions, cublas = program.device_functions, "cublas" in program.features
+    functions, cublas, xent = program.device_functions, "cublas" in program.features, "cuda_xent" in program.features
     files = {
         f"src/{name}_kernels.h": render_template("cuda/kernels.h.j2", hash=hash_, name=name, functions=functions),
         f"src/{name}_kernels.cu": render_template("cuda/kernels.cu.j2", hash=hash_, name=name, functions=functions,
-                                                  cublas=cublas),
+                                                  cublas=cublas, xent=xent),
         "src/transpile_cuda.h": (TEMPLATES / "cuda" / "runtime.h").read_text(encoding="utf-8"),
         "src/transpile_cuda_kernels.cuh": (TEMPLATES / "cuda" / "kernels.cuh").read_text(encoding="utf-8"),
     }
     if cublas:
         files["src/transpile_cuda_blas.cuh"] = (TEMPLATES / "cuda" / "blas.cuh").read_text(encoding="utf-8")
+    if xent:
+        files["src/transpile_cuda_xent.cuh"] = (TEMPLATES / "cuda" / "xent.cuh").read_text(encoding="utf-8")
     return files
 
 

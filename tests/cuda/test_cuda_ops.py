@@ -195,3 +195,19 @@ def test_argmax_argmin_and_softmax_rows():
     value[3, 7] = np.inf
     value[5, :] = -np.inf
     assert_same_as_cpu([x, v], outs, [value, floats(17)], rtol=1e-5, atol=1e-6)
+
+
+def test_alloc_join_split_and_the_softmax_crossentropy():
+    x, v, b = T.fmatrix("x"), T.fvector("v"), T.fvector("b")
+    k = T.lscalar("k")
+    y = T.ivector("y")
+    prob = T.nnet.softmax(x)
+    outs = [T.alloc(np.float32(1.5), x.shape[0], 3), T.alloc(T.exp(b), k, b.shape[0]), T.alloc(x, 2, x.shape[0], x.shape[1]),
+            T.concatenate([x, T.exp(x), x[::-1]], axis=0), T.concatenate([x, T.exp(x)[:, :3]], axis=1),
+            T.split(T.exp(v), [2, 3], 2)[1] * 2,
+            T.nnet.categorical_crossentropy(prob, y), T.grad(T.sum(T.nnet.categorical_crossentropy(prob, y)), x)]
+    assert_same_as_cpu([x, v, b, k, y], outs, [floats(6, 9), floats(5), floats(4), np.int64(3),
+                                               np.array([0, 8, 3, 3, 1, 2], "int32")])
+    gpu = compiled([x, y], T.nnet.categorical_crossentropy(T.nnet.softmax(x), y), "cuda")
+    with pytest.raises(IndexError, match="class index 9 out of range"):
+        gpu(floats(2, 9), np.array([0, 9], "int32"))

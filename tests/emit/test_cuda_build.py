@@ -62,6 +62,8 @@ def rule_table_graph():
         T.argmax(x, axis=1), T.argmin(x), T.argmax(d.T, axis=0),
         T.nnet.softmax(x), T.nnet.logsoftmax(v), T.nnet.softmax(x.T),
         CrossentropySoftmax1Hot()(x, i[:4]), CrossentropySoftmax1HotDx()(v.T[:4] * 2, T.nnet.softmax(x), i[:4]),
+        T.alloc(np.float32(1.5), x.shape[0], 2), T.alloc(T.exp(b), k, x.shape[1]),   # a literal; a GPU row
+        T.concatenate([x, T.exp(y), x.T[:1]], axis=0), T.split(T.exp(v), [1, 2], 2)[1] * 2,
     ]
     inputs = [x, y, W, v, b, s, i, d, k]
     fg = FunctionGraph(inputs, outs)

@@ -46,16 +46,29 @@ def ifelse_graph():
     return fgraph
 
 
+def cuda_graph():
+    """small_graph placed on the GPU: transfers, an elementwise kernel with a broadcast operand,
+    a reduction, a strided view copied to the host, a constant copied to the GPU."""
+    from transpile.emit.cuda.placement import place_on_device
+    graph = small_graph()
+    place_on_device(graph)
+    return graph
+
+
 #: inner graphs lowered as they are (no rewrites): the golden file follows the rules alone
 NO_REWRITES = Mode("py", None)
 
 
-@pytest.mark.parametrize("case", ["small_graph", "ifelse_graph"])
+GOLDEN_FILES = {"cpp": "src/{name}.cpp", "h": "include/{name}.h", "cu": "src/{name}_kernels.cu"}
+
+
+@pytest.mark.parametrize("case", ["small_graph", "ifelse_graph", "cuda_graph"])
 def test_golden(case):
-    graph = small_graph() if case == "small_graph" else ifelse_graph()
-    project = render(lower(graph, mode=NO_REWRITES))
-    for suffix in ("cpp", "h"):
-        generated = project.files[f"src/{project.name}.cpp" if suffix == "cpp" else f"include/{project.name}.h"]
+    graph = {"small_graph": small_graph, "ifelse_graph": ifelse_graph, "cuda_graph": cuda_graph}[case]()
+    target = "cuda" if case == "cuda_graph" else "cpp"
+    project = render(lower(graph, mode=NO_REWRITES, target=target))
+    for suffix in ("cpp", "h", "cu") if target == "cuda" else ("cpp", "h"):
+        generated = project.files[GOLDEN_FILES[suffix].format(name=project.name)]
         path = GOLDEN / f"{case}.{suffix}"
         if os.environ.get("TRANSPILE_REGEN_GOLDEN"):
             path.write_text(generated)
@@ -91,6 +104,12 @@ project = render(lower(fg))
 for path, text in project.files.items():
     print(path, hashlib.sha256(text.encode()).hexdigest())
 print("inner functions", len(lower(fg).functions))
+from transpile.emit.cuda.placement import place_on_device
+gpu = FunctionGraph([x, y, v], [T.tanh(T.dot(x, w)) + y, T.max(x, axis=0), T.nnet.softmax(x * 2), x.T.sum(axis=1)])
+get_mode("FAST_RUN").optimize(gpu)
+place_on_device(gpu)
+for path, text in render(lower(gpu, target="cuda")).files.items():
+    print(path, hashlib.sha256(text.encode()).hexdigest())
 """
 
 

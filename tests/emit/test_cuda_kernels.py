@@ -6,6 +6,7 @@ with nvcc (one call), and so does the test harness below. On a GPU (`pytest -m c
 buffers to the device, launch, and copy back) is checked against numpy on random, strided,
 transposed, broadcast, empty and large inputs."""
 import ctypes
+import os
 import subprocess
 from pathlib import Path
 
@@ -131,8 +132,11 @@ def entry_points():
 
 @pytest.fixture(scope="module")
 def lib(tmp_path_factory):
-    """The harness, built once per module (loading it needs no GPU; only its CUDA calls do)."""
-    library = ctypes.CDLL(str(build_harness(tmp_path_factory.mktemp("cuda_harness"))))
+    """The harness, built once per module (loading it needs no GPU; only its CUDA calls do), or
+    the CPU emulation's build of it (tests/emit/cuda_emulation/build.py) when named by
+    TRANSPILE_CUDA_EMULATED_HARNESS: a check of the kernels' logic, not a GPU run."""
+    emulated = os.environ.get("TRANSPILE_CUDA_EMULATED_HARNESS")
+    library = ctypes.CDLL(emulated or str(build_harness(tmp_path_factory.mktemp("cuda_harness"))))
     for name in entry_points() + ["h_copy_offsets", "h_reduce_offsets"]:
         getattr(library, name).restype = ctypes.c_int
     return library

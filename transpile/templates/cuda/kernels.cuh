@@ -501,36 +501,55 @@ struct MaxNoNaN {  // operands are never NaN (partial maxima that skipped NaNs)
     template <class T> TR_HD T operator()(T a, T b) const { return a > b ? a : b; }
 };
 
+constexpr int64_t kRowCacheBytes = 32768;  // rows up to this size are read from memory once
+
 // y[r, :] = softmax (Log: log-softmax) of x[r, :], like the CPU runtime's softmax_row: the row's
 // maximum m ignoring NaNs (0 when not finite: rows of -inf or holding +inf are not shifted),
-// s = sum exp(x - m), then y = exp(x - m) * (1 / s) or (x - m) - log(s).
-// Launch: one block per row, grid-stride over rows, kBlock threads striding along the row.
+// s = sum exp(x - m), then y = exp(x - m) * (1 / s) or (x - m) - log(s). When `cached`, the row
+// is kept in dynamic shared memory (cols elements of T) between the three sweeps: x is read from
+// global memory once, each exponential computed once. Each thread touches only its own columns
+// of the cache (j = threadIdx.x + k * kBlock), so the sweeps need no barrier between them.
+// Launch: one block per row, grid-stride over rows, kBlock threads striding along the row,
+// cols * sizeof(T) bytes of dynamic shared memory when cached.
 template <bool Log, class T>
 __global__ void softmax_rows_kernel(T* y, int64_t ys0, int64_t ys1, const T* x, int64_t xs0, int64_t xs1, int64_t rows,
-                                    int64_t cols) {
+                                    int64_t cols, bool cached) {
     using BlockReduce = cub::BlockReduce<T, kBlock>;
     __shared__ typename BlockReduce::TempStorage temp;
     __shared__ T row_shift, row_scale;
+    extern __shared__ double dynamic_words[];
+    T* row = reinterpret_cast<T*>(dynamic_words);
     for (int64_t r = blockIdx.x; r < rows; r += gridDim.x) {
         const T* xr = x + r * xs0;
         T* yr = y + r * ys0;
         T m = -std::numeric_limits<T>::infinity();
-        for (int64_t j = threadIdx.x; j < cols; j += kBlock) m = xr[j * xs1] > m ? xr[j * xs1] : m;
+        for (int64_t j = threadIdx.x; j < cols; j += kBlock) {
+            const T v = xr[j * xs1];
+            if (cached) row[j] = v;
+            m = v > m ? v : m;
+        }
         m = BlockReduce(temp).Reduce(m, MaxNoNaN());
         if (threadIdx.x == 0) row_shift = T(m - m) == T(0) ? m : T(0);
         __syncthreads();
         m = row_shift;
         T s = T(0);
-        for (int64_t j = threadIdx.x; j < cols; j += kBlock) s += exp_of(T(xr[j * xs1] - m));
+        for (int64_t j = threadIdx.x; j < cols; j += kBlock) {
+            const T e = exp_of(T((cached ? row[j] : xr[j * xs1]) - m));
+            if (cached && !Log) row[j] = e;
+            s += e;
+        }
         s = BlockReduce(temp).Reduce(s, SumOp());
         if (threadIdx.x == 0) row_scale = Log ? log_of(s) : T(1) / s;
         __syncthreads();
         const T scale = row_scale;
         for (int64_t j = threadIdx.x; j < cols; j += kBlock) {
-            const T d = T(xr[j * xs1] - m);
-            yr[j * ys1] = Log ? T(d - scale) : T(exp_of(d) * scale);
+            if (Log) {
+                yr[j * ys1] = T(T((cached ? row[j] : xr[j * xs1]) - m) - scale);
+            } else {
+                yr[j * ys1] = T((cached ? row[j] : exp_of(T(xr[j * xs1] - m))) * scale);
+            }
         }
-        __syncthreads();  // row_shift, row_scale and temp are reused
+        __syncthreads();  // row_shift, row_scale, temp and the row cache are reused
     }
 }
 
@@ -542,12 +561,16 @@ cudaError_t softmax_rows(cudaStream_t stream, Array<T, 2> out, Array<T, 2> in, b
     if (rows == 0 || cols == 0) {
         return cudaSuccess;
     }
+    const bool cached = cols * int64_t(sizeof(T)) <= kRowCacheBytes;
+    const size_t cache = cached ? size_t(cols) * sizeof(T) : 0;
     if (log) {
-        softmax_rows_kernel<true, T><<<grid_for(rows), kBlock, 0, stream>>>(out.data, out.strides[0], out.strides[1], in.data,
-                                                                            in.strides[0], in.strides[1], rows, cols);
+        softmax_rows_kernel<true, T><<<grid_for(rows), kBlock, cache, stream>>>(out.data, out.strides[0], out.strides[1],
+                                                                                in.data, in.strides[0], in.strides[1], rows,
+                                                                                cols, cached);
     } else {
-        softmax_rows_kernel<false, T><<<grid_for(rows), kBlock, 0, stream>>>(out.data, out.strides[0], out.strides[1], in.data,
-                                                                             in.strides[0], in.strides[1], rows, cols);
+        softmax_rows_kernel<false, T><<<grid_for(rows), kBlock, cache, stream>>>(out.data, out.strides[0], out.strides[1],
+                                                                                 in.data, in.strides[0], in.strides[1], rows,
+                                                                                 cols, cached);
     }
     return cudaGetLastError();
 }

@@ -1,0 +1,47 @@
+"""Build tests/emit/cuda_kernels_harness.cu against a CPU emulation of CUDA (cuda_runtime.h and
+cub/cub.cuh here), to check the kernels' logic where there is no GPU:
+
+    python tests/emit/cuda_emulation/build.py /tmp/emu
+    TRANSPILE_CUDA_EMULATED_HARNESS=/tmp/emu/harness.so python -m pytest -m cuda tests/emit/test_cuda_kernels.py
+
+Each block runs its threads as user-level contexts switched at __syncthreads; blocks of 32
+threads (kBlock is rewritten) and grids of at most 3 blocks (every grid-stride loop wraps). A
+pass here is not a GPU pass: it says nothing of races between blocks, the memory model, CUB or
+speed; the cuda suite must still run on a GPU. Slow (minutes)."""
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from transpile.emit.render import runtime_header
+
+HERE = Path(__file__).resolve().parent
+KERNELS = HERE.parents[2] / "transpile" / "templates" / "cuda" / "kernels.cuh"
+HARNESS = HERE.parent / "cuda_kernels_harness.cu"
+
+
+def emulated_kernels():
+    """The kernels header with each `kernel<<<grid, block, shared, stream>>>(args);` turned into an
+    emu::launch call, 32-thread blocks and a fixed-size dynamic shared array."""
+    text = KERNELS.read_text().replace("constexpr int kBlock = 256;", "constexpr int kBlock = 32;")
+    text = text.replace("extern __shared__ double dynamic_words[];", "__shared__ double dynamic_words[8192];")
+    text, launches = re.subn(r"(\b\w+<[^;{}]*?>)<<<(.*?)>>>\((.*?)\);",
+                             lambda m: f"emu::launch({m.group(2)}, [&] {{ {m.group(1)}({m.group(3)}); }});", text,
+                             flags=re.S)
+    assert launches == text.count("emu::launch(") and "<<<" not in text, launches
+    return text
+
+
+def main(folder):
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "transpile_runtime.h").write_text(runtime_header("0"))
+    (folder / "transpile_cuda_kernels.cuh").write_text(emulated_kernels())
+    (folder / "harness.cpp").write_text(HARNESS.read_text())
+    subprocess.run(["g++", "-std=c++20", "-O1", "-shared", "-fPIC", "-Wall", f"-I{HERE}", f"-I{folder}", "harness.cpp",
+                    "-o", "harness.so"], cwd=folder, check=True)
+    print(folder / "harness.so")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -27,8 +27,9 @@ from transpile.tensor.nnet.xent_softmax import CrossentropySoftmax1Hot, Crossent
 pytestmark = [pytest.mark.single_mode, pytest.mark.slow]
 
 
-def rule_table_graph():
-    """A graph with a node for every CUDA rule (and the shapes of operands each must handle)."""
+def rule_table_graph(rows=4, cols=3):
+    """A graph with a node for every CUDA rule (and the shapes of operands each must handle), for
+    the inputs `table_values(rows, cols)` gives."""
     x, y, W = T.fmatrix("x"), T.fmatrix("y"), T.fmatrix("W")
     v, b = T.fvector("v"), T.fvector("b")
     s = T.fscalar("s")
@@ -42,10 +43,10 @@ def rule_table_graph():
         s * 3 + 1,                                          # a 0-d node
         T.cast(i * 2 + 1, "int64"),                         # integers
         x > y,                                              # a bool output
-        x + np.arange(12, dtype="float32").reshape(4, 3),   # a constant copied to the GPU
+        x + np.arange(rows * cols, dtype="float32").reshape(rows, cols),  # a constant copied to the GPU
         x.T,                                                # a strided GPU view returned (copied to the host)
-        x.T.reshape((12,)),                                 # reshape of a non-contiguous value (a GPU copy)
-        T.specify_shape(x, (4, 3)) * 1.5,
+        x.T.reshape((x.shape[0] * x.shape[1],)),             # reshape of a non-contiguous value (a GPU copy)
+        T.specify_shape(x, (rows, cols)) * 1.5,
         T.addbroadcast(T.exp(x[:1]), 0) + 1,
         T.unbroadcast(b.dimshuffle("x", 0), 0) * 2,
         T.dot(x, W), T.dot(x, v), T.dot(v, W.T), T.dot(v, v),  # Dot: 2x2, 2x1, 1x2 (strided), 1x1
@@ -61,14 +62,26 @@ def rule_table_graph():
         FusedReduce(Sum((0, 1)), scalar.sqr)(x),             # map and reduce
         T.argmax(x, axis=1), T.argmin(x), T.argmax(d.T, axis=0),
         T.nnet.softmax(x), T.nnet.logsoftmax(v), T.nnet.softmax(x.T),
-        CrossentropySoftmax1Hot()(x, i[:4]), CrossentropySoftmax1HotDx()(v.T[:4] * 2, T.nnet.softmax(x), i[:4]),
+        CrossentropySoftmax1Hot()(x, i[:rows]),
+        CrossentropySoftmax1HotDx()(T.sum(x, axis=1) * 2, T.nnet.softmax(x), i[:rows]),
         T.alloc(np.float32(1.5), x.shape[0], 2), T.alloc(T.exp(b), k, x.shape[1]),   # a literal; a GPU row
-        T.concatenate([x, T.exp(y), x.T[:1]], axis=0), T.split(T.exp(v), [1, 2], 2)[1] * 2,
+        T.concatenate([x, T.exp(y), x.T.T[:1]], axis=0), T.split(T.exp(v), [1, cols - 1], 2)[1] * 2,
     ]
     inputs = [x, y, W, v, b, s, i, d, k]
     fg = FunctionGraph(inputs, outs)
     place_on_device(fg)
     return fg
+
+
+def table_values(rows=4, cols=3, seed=0):
+    """Inputs of `rule_table_graph(rows, cols)`: x, y (rows x cols), W (cols x cols), v, b (cols),
+    s, labels i (rows + 1, each < cols), d, an index k < rows."""
+    rng = np.random.default_rng(seed)
+    f32 = lambda *shape: rng.standard_normal(shape).astype("float32")  # noqa: E731
+    labels = (np.arange(rows + 1) * 7 % cols).astype("int32")
+    labels[-1] = 3
+    return [f32(rows, cols), f32(rows, cols), f32(cols, cols), f32(cols), f32(cols), np.asarray(f32()), labels,
+            rng.standard_normal((2, 5)), np.array(rows // 2, dtype="int64")]
 
 
 def test_every_cuda_rule_is_used_by_the_table_graph():
@@ -105,10 +118,7 @@ def test_the_table_graph_builds_with_nvcc_and_reports_the_missing_gpu():
     entry = cache.get_or_build("graphs", project.files, lambda key: cuda_cmake_args(program, "80"),
                                lambda key: f"lib{project.name}.so", "the CUDA rule table")
     library = caller_module().Library(str(entry.artifact), project.name)
-    rng = np.random.default_rng(0)
-    values = [rng.standard_normal(shape).astype(dtype) for shape, dtype in
-              [((4, 3), "float32"), ((4, 3), "float32"), ((3, 3), "float32"), ((3,), "float32"), ((3,), "float32"),
-               ((), "float32"), ((5,), "int32"), ((2, 2), "float64"), ((), "int64")]]
+    values = table_values()
     count, error = device_count()
     assert count == 0  # this suite runs without a GPU; tests/cuda/ runs the kernels
     with pytest.raises(RuntimeError, match=r"CUDA error in cudaSetDevice: cudaError\w+ \("):

@@ -1,5 +1,6 @@
-"""Build tests/emit/cuda_kernels_harness.cu against a CPU emulation of CUDA (cuda_runtime.h and
-cub/cub.cuh here), to check the kernels' logic where there is no GPU:
+"""Build tests/emit/cuda_kernels_harness.cu, or a whole generated CUDA graph library
+(`build_project`), against a CPU emulation of CUDA (cuda_runtime.h, cub/cub.cuh, cublas_v2.h and
+math_constants.h here), to check the kernels' logic where there is no GPU:
 
     python tests/emit/cuda_emulation/build.py /tmp/emu
     TRANSPILE_CUDA_EMULATED_HARNESS=/tmp/emu/harness.so python -m pytest -m cuda tests/emit/test_cuda_kernels.py
@@ -20,16 +21,47 @@ KERNELS = HERE.parents[2] / "transpile" / "templates" / "cuda" / "kernels.cuh"
 HARNESS = HERE.parent / "cuda_kernels_harness.cu"
 
 
-def emulated_kernels():
-    """The kernels header with each `kernel<<<grid, block, shared, stream>>>(args);` turned into an
+def emulated(text):
+    """CUDA source with each `kernel<<<grid, block, shared, stream>>>(args);` turned into an
     emu::launch call, 32-thread blocks and a fixed-size dynamic shared array."""
-    text = KERNELS.read_text().replace("constexpr int kBlock = 256;", "constexpr int kBlock = 32;")
+    text = text.replace("constexpr int kBlock = 256;", "constexpr int kBlock = 32;")
     text = text.replace("extern __shared__ double dynamic_words[];", "__shared__ double dynamic_words[8192];")
-    text, launches = re.subn(r"(\b\w+<[^;{}]*?>)<<<(.*?)>>>\((.*?)\);",
+    text, launches = re.subn(r"(\b\w+(?:<[^;{}]*?>)?)<<<(.*?)>>>\((.*?)\);",
                              lambda m: f"emu::launch({m.group(2)}, [&] {{ {m.group(1)}({m.group(3)}); }});", text,
                              flags=re.S)
-    assert launches == text.count("emu::launch(") and "<<<" not in text, launches
+    assert "<<<" not in text, launches
     return text
+
+
+def emulated_kernels():
+    return emulated(KERNELS.read_text())
+
+
+def build_project(files, folder):
+    """Compile a generated CUDA graph project (`Project.files`) against the emulation into
+    `folder`/lib<name>.so: the host .cpp as it is, the kernels source and the CUDA headers with
+    their launches rewritten. Returns the library's path."""
+    folder = Path(folder)
+    sources = []
+    for rel, text in files.items():
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if rel.endswith((".cu", ".cuh")):
+            text = emulated(text)
+        if rel.endswith(".cu"):
+            path = path.with_suffix(".emulated.cpp")
+            sources.append(path)
+        elif rel.startswith("src/") and rel.endswith(".cpp"):
+            sources.append(path)
+        path.write_text(text)
+    name = next(rel for rel in files if rel.startswith("include/"))[len("include/"):-2]
+    library = folder / f"lib{name}.so"
+    done = subprocess.run(["g++", "-std=c++20", "-O1", "-shared", "-fPIC", "-w", f"-I{HERE}", f"-I{folder / 'src'}",
+                           f"-I{folder / 'include'}", *map(str, sources), "-o", str(library)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"emulated build failed:\n{done.stderr[-6000:]}")
+    return library
 
 
 def main(folder):

@@ -11,8 +11,9 @@
 #define __host__
 #define __shared__ static
 #define __restrict__ __restrict
-enum cudaError_t { cudaSuccess = 0, cudaErrorInvalidValue = 1 };
-enum cudaMemcpyKind { cudaMemcpyHostToDevice, cudaMemcpyDeviceToHost };
+#include <math.h>
+enum cudaError_t { cudaSuccess = 0, cudaErrorInvalidValue = 1, cudaErrorMemoryAllocation = 2 };
+enum cudaMemcpyKind { cudaMemcpyHostToDevice, cudaMemcpyDeviceToHost, cudaMemcpyDeviceToDevice };
 typedef struct CUstream_st* cudaStream_t;
 constexpr unsigned cudaStreamNonBlocking = 1;
 struct dim3 { unsigned x = 0, y = 0, z = 0; };
@@ -36,7 +37,10 @@ inline void entry(int t) {
 }
 template <class F>
 void launch(unsigned grid, int block, int, cudaStream_t, F f) {
-    if (block != kThreads) std::abort();
+    // kernels that name their block size (kBlock, rewritten to 32) must get it; the generated
+    // elementwise kernels (256 in the source) only grid-stride, so 32 threads serve them too
+    if (block != kThreads && block != 256) std::abort();
+    block = kThreads;
     if (grid > max_grid) grid = max_grid;  // the kernels must be right for any grid
     gridDim.x = grid;
     blockDim.x = unsigned(block);
@@ -76,3 +80,17 @@ inline cudaError_t cudaStreamCreateWithFlags(cudaStream_t* s, unsigned) { *s = r
 inline cudaError_t cudaStreamDestroy(cudaStream_t) { return cudaSuccess; }
 inline cudaError_t cudaStreamSynchronize(cudaStream_t) { return cudaSuccess; }
 inline cudaError_t cudaGetLastError() { return cudaSuccess; }
+
+// -- what a generated graph library's host code calls (transpile_cuda.h) -------------------------------
+inline cudaError_t cudaSetDevice(int) { return cudaSuccess; }
+inline cudaError_t cudaMallocAsync(void** p, size_t n, cudaStream_t) {
+    *p = std::malloc(n ? n : 1);
+    return *p ? cudaSuccess : cudaErrorMemoryAllocation;
+}
+inline cudaError_t cudaFreeAsync(void* p, cudaStream_t) { std::free(p); return cudaSuccess; }
+inline cudaError_t cudaMemcpyAsync(void* d, const void* s, size_t n, cudaMemcpyKind, cudaStream_t) {
+    std::memcpy(d, s, n);
+    return cudaSuccess;
+}
+inline const char* cudaGetErrorName(cudaError_t e) { return e == cudaSuccess ? "cudaSuccess" : "cudaErrorEmulated"; }
+inline const char* cudaGetErrorString(cudaError_t) { return "emulated CUDA error"; }

@@ -1,0 +1,119 @@
+"""The CUDA target run without a GPU: generated CUDA graph libraries built with g++ against the CPU
+emulation of CUDA in tests/emit/cuda_emulation/ (the runtime, CUB's block reduce and cuBLAS's
+gemm, from their documented semantics) and compared with the reference executor. This checks
+what the lowering and the kernels compute: placement, transfers, GPU memory, every rule, the
+row-major products through column-major cuBLAS, errors. It cannot check what only a GPU shows
+(races between blocks, the memory model, real CUB and cuBLAS, speed): tests/cuda/ does, on one."""
+import numpy as np
+import pytest
+
+import transpile
+import transpile.tensor as T
+from tests.emit.cuda_emulation.build import build_project
+from tests.emit.test_cuda_build import rule_table_graph, table_values
+from transpile.compile.mode import get_mode
+from transpile.compile.native import caller_module
+from transpile.emit import lower
+from transpile.emit.cuda.placement import place_on_device
+from transpile.emit.render import render
+from transpile.graph.fg import FunctionGraph
+
+pytestmark = [pytest.mark.single_mode, pytest.mark.slow]
+
+
+def emulated(fg, tmp_path):
+    project = render(lower(fg, target="cuda"))
+    return caller_module().Library(str(build_project(project.files, tmp_path)), project.name)
+
+
+def reference(fg, values):
+    return get_mode("FAST_COMPILE").make_executor(fg)(values)
+
+
+def assert_outputs_equal(fg, got, want):
+    for k, (g, w) in enumerate(zip(got, want)):
+        g, w = np.asarray(g), np.asarray(w)
+        what = f"output {k}: {fg.outputs[k]}"
+        assert g.dtype == w.dtype and g.shape == w.shape, (what, g.dtype, w.dtype, g.shape, w.shape)
+        if w.dtype.kind == "f":  # float32 sums of 70 products: a few ulp of the largest term
+            atol = 2e-5 if w.dtype == np.float32 else 1e-12
+            np.testing.assert_allclose(g, w, rtol=1e-5, atol=atol, equal_nan=True, err_msg=what)
+        else:
+            np.testing.assert_array_equal(g, w, err_msg=what)
+
+
+@pytest.mark.parametrize("rows, cols", [(4, 3), (37, 70)])  # 70 x 37 elements: the grid-stride loops wrap
+def test_every_rule_computes_like_the_reference(rows, cols, tmp_path):
+    fg = rule_table_graph(rows, cols)
+    library = emulated(fg, tmp_path)
+    for seed in (0, 1):
+        values = table_values(rows, cols, seed)
+        assert_outputs_equal(fg, library.run(values), reference(fg, values))
+    strided = table_values(rows, cols, 2)
+    strided[0] = np.asfortranarray(strided[0])            # transposed memory
+    strided[3] = np.repeat(strided[3], 2)[::2]            # a stride of 2
+    strided[7] = strided[7][:, ::-1]                      # a negative stride
+    assert_outputs_equal(fg, library.run(strided), reference(fg, strided))
+
+
+def test_errors_are_the_cpu_rules_errors(tmp_path):
+    fg = rule_table_graph()
+    library = emulated(fg, tmp_path)
+    values = table_values()
+    bad = list(values)
+    bad[1] = bad[1][:, :2]
+    with pytest.raises(ValueError, match="Input dimension mis-match"):
+        library.run(bad)
+    bad = list(values)
+    bad[6] = bad[6].copy()
+    bad[6][1] = 9
+    with pytest.raises(IndexError, match="class index 9 out of range for 3 classes"):
+        library.run(bad)
+    assert_outputs_equal(fg, library.run(values), reference(fg, values))  # the state is still usable
+
+
+def test_a_training_step_computes_like_the_reference(tmp_path):
+    """An MLP SGD step as FAST_RUN optimizes it (Gemm, the fused cross-entropy and its
+    gradient, reductions of the bias gradients), parameters in and updated parameters out."""
+    rng = np.random.default_rng(0)
+    x, y = T.fmatrix("x"), T.ivector("y")
+    W1, b1, W2 = T.fmatrix("W1"), T.fvector("b1"), T.fmatrix("W2")
+    prob = T.nnet.softmax(T.dot(T.tanh(T.dot(x, W1) + b1), W2))
+    cost = T.mean(T.nnet.categorical_crossentropy(prob, y))
+    params = [W1, b1, W2]
+    new = [p - np.float32(0.5) * g for p, g in zip(params, T.grad(cost, params))]
+    fg = FunctionGraph([x, y, *params], [cost, *new])
+    get_mode("FAST_RUN").optimize(fg)
+    reference_fg = fg.clone()[0]
+    place_on_device(fg)
+    assert sum(type(n.op).__name__ == "GpuOp" for n in fg.toposort()) >= 8
+    library = emulated(fg, tmp_path)
+    data = rng.standard_normal((40, 6)).astype("float32")
+    labels = (np.arange(40) % 4).astype("int32")
+    state = [rng.normal(scale=0.3, size=s).astype("float32") for s in [(6, 5), (5,), (5, 4)]]
+    ref_state = list(state)
+    costs = []
+    for _ in range(5):
+        got = library.run([data, labels, *state])
+        want = reference(reference_fg, [data, labels, *ref_state])
+        assert_outputs_equal(fg, got, want)
+        costs.append(float(got[0]))
+        state, ref_state = list(got[1:]), list(want[1:])
+    assert costs[-1] < costs[0]
+
+
+def test_a_device_cuda_function_graph_builds_and_runs_under_emulation(tmp_path):
+    """The graph `function()` places with device=cuda (shared variables, updates, outputs that
+    are inputs) computes like the same function on the CPU."""
+    w = transpile.shared(np.linspace(-1, 1, 6).astype("float32").reshape(2, 3), name="w")
+    x = T.fmatrix("x")
+    out = T.dot(x, w) + 1
+    f = transpile.function([x], [out, x, T.argmax(out, axis=1)], updates=[(w, w * 0.5)], mode="FAST_RUN")
+    fg = f.maker.fgraph.clone()[0]
+    place_on_device(fg)
+    library = emulated(fg, tmp_path)
+    value = np.arange(8, dtype="float32").reshape(4, 2)
+    got = library.run([value, w.get_value()])
+    want = f(value)
+    for g, v in zip(got, want + [w.get_value()]):
+        np.testing.assert_allclose(g, v, rtol=1e-6)

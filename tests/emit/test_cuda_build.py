@@ -66,6 +66,8 @@ def rule_table_graph(rows=4, cols=3):
         CrossentropySoftmax1HotDx()(T.sum(x, axis=1) * 2, T.nnet.softmax(x), i[:rows]),
         T.alloc(np.float32(1.5), x.shape[0], 2), T.alloc(T.exp(b), k, x.shape[1]),   # a literal; a GPU row
         T.concatenate([x, T.exp(y), x.T.T[:1]], axis=0), T.split(T.exp(v), [1, cols - 1], 2)[1] * 2,
+        T.inc_subtensor(x[1:, ::2], T.exp(x[:-1, ::2])), T.set_subtensor(T.exp(x)[k], b),  # a region; a host index
+        T.inc_subtensor(x.T[:, 0], np.float32(1)),            # a strided region, a broadcast literal
     ]
     inputs = [x, y, W, v, b, s, i, d, k]
     fg = FunctionGraph(inputs, outs)

@@ -2,4 +2,5 @@
 `@register_lowering(..., target="cuda")`. A rule sees the op it lowers as `node.op` (not the
 `GpuOp` around it); its outputs and `lc.temp`s are in GPU memory, and `lc.device_function`
 gives it host functions of the kernels' source to call."""
-from transpile.emit.cuda.rules import blas, elemwise, join, reduce, softmax, stats, transfer, views, xent  # noqa: F401
+from transpile.emit.cuda.rules import (  # noqa: F401
+    blas, elemwise, join, reduce, softmax, stats, subtensor_inc, transfer, views, xent)

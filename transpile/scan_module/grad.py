@@ -108,10 +108,13 @@ def scan_grad(op, inputs, output_grads):
     float_taps = [(r, tap) for r, tap in zip(tap_owner, tap_value) if r in rec_float]
     for r, s in zip(rec_float, b_state):
         m = op.mintaps[r]
+        own = [(tap, g) for (owner, tap), g in zip(float_taps, g_tap) if owner == r]
+        if m == 1 and len(own) == 1:  # the single tap -1: S is that tap's gradient (no zeros to fill)
+            new_states.append(_as_type(shape_padleft(own[0][1]), s))
+            continue
         shifted = concatenate([zeros_like(s[:1]), s[:m - 1]]) if m > 1 else zeros_like(s)
-        for (owner, tap), g in zip(float_taps, g_tap):
-            if owner == r:
-                shifted = inc_subtensor(shifted[m + tap], g)
+        for tap, g in own:
+            shifted = inc_subtensor(shifted[m + tap], g)
         new_states.append(_as_type(shifted, s))
     new_accs = [_as_type(a + g, a) for a, g in zip(b_acc, g_w)]
     seq_grads = [_as_type(g, b_seq[i]) for i, g in zip(seq_float, g_seq)]

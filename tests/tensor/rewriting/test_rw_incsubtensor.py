@@ -64,3 +64,22 @@ def test_increments_read_elsewhere_and_sets_are_left_alone(mode, rng):
     if fast_run(mode):
         # the sets stay a sum; `first` (read twice) stays summed; only the other increment moves
         assert len(_adds(f)) >= 2
+
+
+def test_gradient_of_the_last_entry_of_a_tail_fills_one_array(mode, rng):
+    """grad of f(x[1:][-1]) (scan's `result[-1]`) and of x[2:][-2]: one increment of one array
+    of zeros under FAST_RUN; x[1:][0] (a non-negative index) keeps its two; numpy's values."""
+    x = T.tensor3("x")
+    g_last = T.grad(T.sum(T.sin(x[1:][-1])), x)
+    g_second = T.grad(T.sum(x[2:][-2] ** 2), x)
+    g_first = T.grad(T.sum(T.exp(x[1:][0])), x)
+    xv = rng.normal(size=(5, 2, 3))
+    want_last, want_second, want_first = np.zeros_like(xv), np.zeros_like(xv), np.zeros_like(xv)
+    want_last[-1] = np.cos(xv[-1])
+    want_second[-2] = 2 * xv[-2]
+    want_first[1] = np.exp(xv[1])
+    for outputs, want in [(g_last, want_last), (g_second, want_second), (g_first, want_first)]:
+        f = compile_fn([x], outputs)
+        assert_close(f(xv), want)
+        if fast_run(mode):
+            assert len(_incs(f)) == (2 if outputs is g_first else 1)

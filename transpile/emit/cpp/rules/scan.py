@@ -6,8 +6,9 @@ when only its last entries are used (`last_only`, scan_module/history.py), a rin
 rows; per nit-sot output one row per step, allocated after step 0 (its entry shape is known
 only then). A `while` loop starts with room for min(n_steps, 16) steps and doubles it when full.
 Each step reads rows of the sequences and of the storage at each tap (descriptors of views,
-no copy) and writes its outputs straight into the next rows (preset output descriptors). The
-node outputs are views of the storage's first rows (a ring's entries are copied out).
+no copy) and writes its outputs straight into the next rows (preset output descriptors); a
+non-sequence that is a strided view (a transposed weight) is copied contiguous once before the
+loop. The node outputs are views of the storage's first rows (a ring's entries are copied out).
 
 Errors are `Scan.perform`'s: negative n_steps, a too-short sequence, an initial state of the
 wrong length, a step output whose shape changes (`tr::run_step`), and any failure inside the

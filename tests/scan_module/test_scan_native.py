@@ -261,3 +261,26 @@ def test_step_outputs_that_are_inputs_constants_broadcastable_bool_and_complex(m
     for got, w in zip(f(xv, hv, cv), want):
         assert got.dtype == w.dtype and got.shape == w.shape
         np.testing.assert_array_equal(got, w)
+
+
+def test_strided_non_sequences_are_read_contiguous(mode, rng):
+    """A transposed non-sequence (`W.T`) and a strided slice (`V[::2, ::2]`) read at every step:
+    the native loop copies each once into contiguous memory (when it runs more than one step);
+    the values are numpy's in every mode, for 3 steps, 1 step and none."""
+    x, W, V, h0 = T.matrix("x"), T.matrix("W"), T.matrix("V"), T.vector("h0")
+    n = T.iscalar("n")
+    hs, _ = transpile.scan(lambda xt, h, A, B: T.tanh(T.dot(T.dot(h, A), B) + xt), sequences=x, outputs_info=h0,
+                           non_sequences=[W.T, V[::2, ::2]], n_steps=n)
+    f = transpile.function([x, W, V, h0, n], hs)
+    xv, Wv, Vv, hv = (rng.uniform(-1, 1, size=s) for s in [(3, 2), (2, 2), (4, 4), 2])
+    for steps in (3, 1, 0):
+        h, want = hv, []
+        for t in range(steps):
+            h = np.tanh(h @ Wv.T @ Vv[::2, ::2] + xv[t])
+            want.append(h)
+        np.testing.assert_allclose(f(xv, Wv, Vv, hv, steps), np.reshape(want, (steps, 2)), rtol=1e-12)
+    if mode == "FAST_RUN":
+        _assert_native(f, 1)
+        project = render(lower(f.maker.fgraph))
+        source = project.files[f"src/{project.name}.cpp"]
+        assert source.count("!tr::contiguous(") >= 2 and "scan_nonseq" in source

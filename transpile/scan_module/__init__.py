@@ -7,9 +7,12 @@ runs on the host and calls the step compiled once for the mode (`compile/inner.p
 `grad.py` builds the backward loop, `shapes.py` the output shapes, `rewriting.py` moves
 loop-invariant work out, `prune.py` drops what nothing reads,
 `pushout_seqs.py` moves work on sequence entries out to whole sequences, `pushout_add.py`
-sums of products over the steps to one product after the loop.
+sums of products over the steps to one product after the loop, `save_for_backward.py` makes a
+forward loop save what its backward loop would recompute (registered first: it needs both
+steps as grad.py built them).
 """
 from transpile.scan_module.basic import scan
+from transpile.scan_module import save_for_backward  # noqa: F401  registers scan_save_for_backward
 from transpile.scan_module import rewriting  # noqa: F401  registers the scan rewrites
 from transpile.scan_module import prune  # noqa: F401  registers scan_remove_unused
 from transpile.scan_module import pushout_seqs  # noqa: F401  registers scan_pushout_seqs

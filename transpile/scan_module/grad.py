@@ -18,9 +18,15 @@ Each step also emits the gradient of each float sequence at step t (a nit-sot ou
 After the last backward step, `S` holds the gradient of the initial values (when the whole
 loop was backpropagated), and the accumulators the non-sequences' gradients.
 
+The backward op carries a `ForwardLink`: which forward value each of its inputs holds, so that
+a FAST_RUN rewrite (save_for_backward.py) can make the forward loop save what the backward
+step would recompute.
+
 A `while` loop (until) is backpropagated through the steps it actually ran, read from the length
 of its outputs (as Theano did); the backward loop is a plain loop of that many steps.
 """
+from dataclasses import dataclass
+
 from transpile.configdefaults import config
 from transpile.gradient import grad, grad_not_implemented
 from transpile.graph.traversal import ancestors, clone_replace
@@ -31,6 +37,17 @@ from transpile.tensor.math import cast, eq, minimum, switch, zeros_like
 from transpile.tensor.shape import patternbroadcast, unbroadcast
 from transpile.tensor.shape_ops import shape_padleft
 from transpile.tensor.subtensor import inc_subtensor, set_subtensor
+
+
+@dataclass(frozen=True)
+class ForwardLink:
+    """What the inputs of a backward loop hold: backward step s reads, through inner input j,
+    the value of step n-1-s of the forward loop (the node of Scan `op`; n: its n_steps) named by
+    `sources[j]`: ("in", i), the forward step's inner input i, or ("out", k), its inner output k;
+    None for inputs of the backward loop's own (cotangents, states, accumulators). It names the
+    op, not the node: compiling clones the graph's nodes, not its ops."""
+    op: object
+    sources: tuple
 
 
 def _is_float(var):
@@ -82,7 +99,7 @@ def scan_grad(op, inputs, output_grads):
         grads = grad(None, wrt, known_grads=known, disconnected_inputs="ignore", return_disconnected="zero")
     else:
         grads = [zeros_like(v) for v in wrt]
-    grads, saved_in, saved_outer = _read_saved_outputs(op, node, n, outs, grads)
+    grads, saved_in, saved_outer, saved_k = _read_saved_outputs(op, node, n, outs, grads)
     g_seq = grads[:len(seq_float)]
     g_tap = grads[len(seq_float):len(wrt) - len(nonseq_float)]
     g_w = grads[len(wrt) - len(nonseq_float):]
@@ -91,10 +108,13 @@ def scan_grad(op, inputs, output_grads):
     float_taps = [(r, tap) for r, tap in zip(tap_owner, tap_value) if r in rec_float]
     for r, s in zip(rec_float, b_state):
         m = op.mintaps[r]
+        own = [(tap, g) for (owner, tap), g in zip(float_taps, g_tap) if owner == r]
+        if m == 1 and len(own) == 1:  # the single tap -1: S is that tap's gradient (no zeros to fill)
+            new_states.append(_as_type(shape_padleft(own[0][1]), s))
+            continue
         shifted = concatenate([zeros_like(s[:1]), s[:m - 1]]) if m > 1 else zeros_like(s)
-        for (owner, tap), g in zip(float_taps, g_tap):
-            if owner == r:
-                shifted = inc_subtensor(shifted[m + tap], g)
+        for tap, g in own:
+            shifted = inc_subtensor(shifted[m + tap], g)
         new_states.append(_as_type(shifted, s))
     new_accs = [_as_type(a + g, a) for a, g in zip(b_acc, g_w)]
     seq_grads = [_as_type(g, b_seq[i]) for i, g in zip(seq_float, g_seq)]
@@ -104,6 +124,12 @@ def scan_grad(op, inputs, output_grads):
                         n_seqs=len(b_seq) + len(b_tap) + len(b_gy) + len(b_gz) + len(saved_in),
                         taps=[[-1]] * (len(b_state) + len(b_acc)), n_nitsot=len(seq_grads),
                         n_nonseqs=len(b_w), mode=op.mode, name=f"grad_of_{op.name}")
+    if not op.as_while:
+        n_fwd_seq = op.n_seqs + len(b_tap)
+        backward.forward_link = ForwardLink(op, tuple(
+            [("in", i) for i in range(n_fwd_seq)] + [None] * (len(b_gy) + len(b_gz))
+            + [("out", k) for k in saved_k] + [None] * (len(b_state) + len(b_acc))
+            + [("in", n_fwd_seq + p) for p in range(len(b_w))]))
     outer_seqs = [x[:n][::-1] for x in seqs]
     outer_seqs += [buf[m + tap:m + tap + n][::-1] for r, (buf, m, taps) in enumerate(zip(bufs, op.mintaps, op.taps))
                    for tap in taps]
@@ -141,22 +167,24 @@ def _read_saved_outputs(op, node, n, outs, grads):
     """The vector-Jacobian product often reads the forward step's outputs themselves (tanh's
     derivative is `1 - out**2`); the forward loop saved them, so the backward step reads them
     as sequences instead of recomputing them (and what only they needed). Returns the
-    rewritten gradients, the new inner sequence inputs and their outer sequences."""
+    rewritten gradients, the new inner sequence inputs, their outer sequences and the forward
+    inner outputs they hold."""
     saved = [(outs[r], node.outputs[r][op.mintaps[r]:op.mintaps[r] + n][::-1]) for r in range(op.n_rec)]
     saved += [(outs[op.n_rec + q], node.outputs[op.n_rec + q][:n][::-1]) for q in range(op.n_nitsot)]
-    replace, new_in, new_outer = [], [], []
+    replace, new_in, new_outer, new_k = [], [], [], []
     read = ancestors(grads)
-    for inner, outer in saved:
+    for k, (inner, outer) in enumerate(saved):
         if inner.owner is None:
             continue
         copies = [v for v in read if _same_value(v, inner)]
         if copies and not any(inner is done for done, _ in replace):
             new_in.append(inner.type(inner.name))
             new_outer.append(outer)
+            new_k.append(k)
             replace += [(v, new_in[-1]) for v in copies]
     if not replace:
-        return grads, [], []
-    return clone_replace(grads, replace), new_in, new_outer
+        return grads, [], [], []
+    return clone_replace(grads, replace), new_in, new_outer, new_k
 
 
 def _same_value(v, inner):

@@ -73,11 +73,14 @@ class Scan(Op):
                              f"{len(self.inner_outputs)} outputs; expected {expected_in} and {expected_out}")
         self._nodes = []
         self._step_function = None
+        #: set by grad.py on a backward loop: which forward values its inputs hold (a
+        #: `grad.ForwardLink`), for `scan_save_for_backward`; a rebuilt op has none
+        self.forward_link = None
 
     def __getstate__(self):
         """Pickle the loop's description, not its compiled steps (rebuilt when next prepared)."""
         state = dict(self.__dict__)
-        state["_nodes"], state["_step_function"] = [], None
+        state["_nodes"], state["_step_function"], state["forward_link"] = [], None, None
         return state
 
     @property

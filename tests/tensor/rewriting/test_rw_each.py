@@ -94,6 +94,13 @@ CASES = {
         lambda xt, h, a, w: (T.tanh(T.dot(h, w) + xt), a + T.dot(xt.T, h)), sequences=x, outputs_info=[x[0], w],
         non_sequences=w)[0][1][-1], T.tensor3(), T.matrix()),
                                  [v(3, 2, 2), v(2, 2)], ()),
+    "scan_save_for_backward": lambda: (*_one(lambda x, w: T.grad(T.sum(transpile.scan(
+        lambda xt, h, w: T.tanh(h * T.exp(xt * w)), sequences=x, outputs_info=T.constant(1.0), non_sequences=w)[0]),
+        w), T.vector(), T.scalar()), [v(4), v()], ()),
+    "local_incsubtensor_serialize": lambda: (*_one(lambda z: T.grad(T.sum(T.sin(z[:, :2])) + T.sum(T.cos(z[:, 2:])), z),
+                                                   T.matrix()), [v(2, 4)], ()),
+    "local_incsubtensor_of_zeros_into_zeros": lambda: (*_one(lambda x: T.grad(T.sum(T.sin(x[1:][-1])), x),
+                                                             T.matrix()), [v(3, 2)], ()),
     "local_logsumexp": lambda: (*_one(lambda m: T.log(T.exp(m).sum(axis=1)), T.matrix()), [v(2, 3)], ()),
     "local_exp_over_sum_exp": lambda: (
         *_one(lambda m: T.grad(T.log(T.exp(m).sum(axis=0)).sum(), m), T.matrix()), [v(2, 3)], ()),

@@ -6,6 +6,7 @@ phase (phases themselves run in `transpile.graph.rewriting.PHASES` order).
 from transpile.tensor.rewriting import shape  # noqa: F401
 from transpile.tensor.rewriting import useless  # noqa: F401
 from transpile.tensor.rewriting import canonicalize  # noqa: F401
+from transpile.tensor.rewriting import incsubtensor  # noqa: F401
 from transpile.tensor.rewriting import elemwise_basic  # noqa: F401
 from transpile.tensor.rewriting import stabilize  # noqa: F401
 from transpile.tensor.rewriting import logsumexp  # noqa: F401

@@ -28,7 +28,8 @@ from transpile.tensor.subtensor_inc import AdvancedIncSubtensor, AdvancedIncSubt
 
 def destroyable(fgraph, node, var, through_aliases=True):
     """True when `node` may overwrite its input `var` (see the module docstring). With
-    `through_aliases=False`, `var` itself must be freshly allocated (not a view)."""
+    `through_aliases=False`, `var` must not be a view: freshly allocated, or computed in place
+    into such a result (a chain of inc_subtensors into one array)."""
     if sum(v is var for v in node.inputs) != 1:
         return False  # also read through another operand: it would see the overwritten values
     inputs = {id(v) for v in fgraph.inputs}
@@ -40,11 +41,12 @@ def destroyable(fgraph, node, var, through_aliases=True):
         if not clients or any(c is not reader for c, _ in clients):
             return False
         owner = var.owner
-        aliased = owner.op.destroy_map.get(var.index) or owner.op.view_map.get(var.index)
+        destroyed = owner.op.destroy_map.get(var.index)
+        aliased = destroyed or owner.op.view_map.get(var.index)
         if not aliased:
             return True
-        if not through_aliases:
-            return False
+        if not (through_aliases or destroyed):
+            return False  # a view (maybe strided or broadcast); a result written in place is not one
         var, reader = owner.inputs[aliased[0]], owner
 
 

@@ -6,8 +6,9 @@ when only its last entries are used (`last_only`, scan_module/history.py), a rin
 rows; per nit-sot output one row per step, allocated after step 0 (its entry shape is known
 only then). A `while` loop starts with room for min(n_steps, 16) steps and doubles it when full.
 Each step reads rows of the sequences and of the storage at each tap (descriptors of views,
-no copy) and writes its outputs straight into the next rows (preset output descriptors). The
-node outputs are views of the storage's first rows (a ring's entries are copied out).
+no copy) and writes its outputs straight into the next rows (preset output descriptors); a
+non-sequence that is a strided view (a transposed weight) is copied contiguous once before the
+loop. The node outputs are views of the storage's first rows (a ring's entries are copied out).
 
 Errors are `Scan.perform`'s: negative n_steps, a too-short sequence, an initial state of the
 wrong length, a step output whose shape changes (`tr::run_step`), and any failure inside the
@@ -21,9 +22,14 @@ from transpile.emit.program import dtype_const
 from transpile.emit.registry import is_host_only, register_host_only_when, register_lowering
 from transpile.graph.traversal import io_toposort
 from transpile.scalar.dtypes import C_TYPES
+from transpile.tensor.elemwise import DimShuffle
+from transpile.tensor.subtensor_basic import Subtensor
 
 # defined above the backend (scan_module imports compile), so named, not imported
 SCAN = "transpile.scan_module.op.Scan"
+
+#: ops whose output may be a strided view of their input
+_VIEWS = (DimShuffle, Subtensor)
 
 #: a while loop's first capacity when n_steps does not bound it (Scan.perform's _WHILE_START)
 WHILE_START = 16
@@ -58,7 +64,7 @@ def lower_scan(lc, node):
     step = lc.inner_function(lc.inner_graph(op.step_function), f"the step of {op}")
     lc.use_runtime("scan")
     seq_bufs, init_bufs = _checked_inputs(lc, op, n_var, seqs, inits)
-    nonseq_bufs = [lc.buffer(v) for v in nonseqs]
+    nonseq_bufs = _compact(lc, nonseqs, [lc.buffer(v) for v in nonseqs])
     stores = _storage(lc, node, init_bufs)
     body = _growth(op, stores) + _step(lc, op, step, seq_bufs, stores, nonseq_bufs)
     lc.emit("for (int64_t t = 0; t < scan_n; ++t) {", *["    " + line for line in body], "}")
@@ -82,6 +88,31 @@ def _checked_inputs(lc, op, n_var, seqs, inits):
                 + lc.fail("value", f"%s: the initial state of %s has %lld entries, taps {list(op.taps[r])} need {m}",
                           label, cpp.string_literal(op.output_label(r)), f"(long long){b.name}.shape[0]") + " }")
     return seq_bufs, init_bufs
+
+
+def _compact(lc, nonseqs, bufs):
+    """The non-sequences the step reads, a transposed or sliced one (a view, maybe strided:
+    `W.T` in the backward loop's `dz W^T`) copied once into C-contiguous memory when the loop
+    runs more than one step, so that every step's product or loop reads it with unit strides
+    (a transposed BLAS operand is repacked at each call, slower)."""
+    out = []
+    for p, (var, buf) in enumerate(zip(nonseqs, bufs)):
+        if var.ndim < 2 or var.owner is None or not isinstance(var.owner.op, _VIEWS):
+            out.append(buf)
+            continue
+        tmp = lc.temp(var.dtype, var.broadcastable, f"{buf.name}.shape", hint=f"nonseq{p}_")
+        name = f"scan_nonseq{p}"
+        lc.emit(f"auto {name} = {buf.name};",
+                f"if (scan_n > 1 && !tr::contiguous({buf.name})) {{ tr::copy({tmp.name}, {buf.name}); {name} = {tmp.name}; }}")
+        out.append(_Named(name, buf.dtype))
+    return out
+
+
+class _Named:
+    """A buffer descriptor the rule declared itself (the step reads it like a node's buffer)."""
+
+    def __init__(self, name, dtype):
+        self.name, self.dtype = name, dtype
 
 
 def _storage(lc, node, init_bufs):

@@ -7,6 +7,7 @@ import pytest
 
 import transpile
 import transpile.tensor as T
+from tests.batched import batched_case, case_rng
 from tests.tensor.op_cases import CASES, DTYPES, FLOATS, GRAD_CASES, GRAD_NOT_IMPLEMENTED, draw
 from transpile.gradient import verify_grad
 
@@ -101,8 +102,14 @@ def test_values(case, dtype, mode):
             assert out.dtype == expected.dtype.name
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.nin >= 2], ids=_ids)
-def test_mixed_dtypes(case, rng):
+BY_NAME = {case.name: case for case in CASES}
+assert len(BY_NAME) == len(CASES)
+MULTI_INPUT = [c.name for c in CASES if c.nin >= 2]
+
+
+def build_mixed_dtypes(name):
+    """The case on every pair of MIXED it accepts (dtypes alternate over its inputs)."""
+    case, rng = BY_NAME[name], case_rng()
     pairs = [p for p in MIXED if all(d in case.dtypes for d in p)]
     inputs, outputs, values = [], [], []
     for pair in pairs:
@@ -114,34 +121,50 @@ def test_mixed_dtypes(case, rng):
         xs = [_var(d, 2) for d in dtypes]
         inputs += xs
         outputs.append(case.fn(*xs))
-        values.append(vals)
-    f = transpile.function(inputs, outputs)
-    for vals, out, result in zip(values, outputs, f(*[v for vs in values for v in vs])):
+        values += vals
+    return inputs, outputs, values
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.nin >= 2], ids=_ids)
+def test_mixed_dtypes(case, mode):
+    values, outputs, results = batched_case(mode, MULTI_INPUT, build_mixed_dtypes, case.name)
+    assert len(values) == case.nin * len(outputs)
+    for k, (out, result) in enumerate(zip(outputs, results)):
+        vals = values[k * case.nin:(k + 1) * case.nin]
         expected = reference(case, vals)
         check(result, expected, out.dtype)
         if case.numpy_dtype:
             assert out.dtype == expected.dtype.name
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.nin >= 2], ids=_ids)
-def test_broadcasting(case, rng):
-    """row op col, and a matrix op a vector (the vector gains a broadcastable dim on the left)."""
+def build_broadcasting(name):
+    """row op col and the other layouts, then a matrix op a vector; each form takes nin inputs."""
+    case, rng = BY_NAME[name], case_rng()
     dtype = "float64" if "float64" in case.dtypes else case.dtypes[-1]
     forms = [(T.row, (1, 4)), (T.col, (3, 1))] + [(T.matrix, (3, 4))] * 3
+    inputs, outputs, values = [], [], []
     for layout in ([0, 1, 2], [2, 1, 0], [1, 2, 3]):
         makers = [forms[i] for i in layout][:case.nin]
         xs = [make(dtype=dtype) for make, _ in makers]
-        vals = [draw(case, dtype, shape, rng)[k] for k, (_, shape) in enumerate(makers)]
-        result = transpile.function(xs, case.fn(*xs))(*vals)
-        check(result, reference(case, vals), case.fn(*xs).dtype)
+        inputs += xs
+        outputs.append(case.fn(*xs))
+        values += [draw(case, dtype, shape, rng)[k] for k, (_, shape) in enumerate(makers)]
     # matrix with a vector
     x, v = _var(dtype, 2), _var(dtype, 1)
     xs = ([x, v] + [_var(dtype, 1)])[:case.nin]
     vals = [draw(case, dtype, (3, 4), rng)[0], draw(case, dtype, (4,), rng)[1]]
     if case.nin == 3:
         vals.append(draw(case, dtype, (4,), rng)[2])
-    result = transpile.function(xs, case.fn(*xs))(*vals)
-    check(result, reference(case, vals), case.fn(*xs).dtype)
+    return inputs + xs, outputs + [case.fn(*xs)], values + vals
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.nin >= 2], ids=_ids)
+def test_broadcasting(case, mode):
+    """row op col, and a matrix op a vector (the vector gains a broadcastable dim on the left)."""
+    values, outputs, results = batched_case(mode, MULTI_INPUT, build_broadcasting, case.name)
+    assert len(outputs) == 4 and len(values) == 4 * case.nin
+    for k, (out, result) in enumerate(zip(outputs, results)):
+        check(result, reference(case, values[k * case.nin:(k + 1) * case.nin]), out.dtype)
 
 
 def test_dimshuffle_x_broadcasts(rng):

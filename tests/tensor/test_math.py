@@ -60,29 +60,35 @@ VALUE_CASES = [pytest.param(case, dtype, id=f"{case.name}-{dtype}") for case in 
 
 
 _VALUE_RUNS = {}
+#: cases compiled together by test_values: one native build per group of this many consecutive
+#: cases (a build's fixed cost is about that of a case's 20 outputs)
+VALUE_GROUP = 6
 
 
 def _value_run(case, mode):
-    """Every accepted dtype x shape of `case`, computed by one compiled function (one native build
-    per case, not per dtype): {dtype: [(input values, output variable, result), ...]}.
-    The inputs are drawn from a generator seeded by the case's name, so any test process (and
-    any xdist worker) builds the same graph and finds it in the shared compile cache."""
-    key = (case.name, mode)
+    """Every accepted dtype x shape of `case`, computed by one compiled function shared with the
+    other cases of its group (consecutive cases of CASES): {(case name, dtype): [(input values,
+    output variable, result), ...]}. Each case's inputs are drawn from a generator seeded by its
+    name, so any test process (and any xdist worker) builds the same graph and finds it in the
+    shared compile cache."""
+    start = CASES.index(case) // VALUE_GROUP * VALUE_GROUP
+    group = CASES[start:start + VALUE_GROUP]
+    key = (group[0].name, mode)
     if key not in _VALUE_RUNS:
-        rng = np.random.default_rng(zlib.crc32(case.name.encode()))
-        dtypes = [d for d in case.dtypes if d in DTYPES and _domain_has_values(case, d)]
         inputs, outputs, data, owners = [], [], [], []
-        for dtype in dtypes:
-            for shape in SHAPES:
-                xs = [_var(dtype, len(shape)) for _ in range(case.nin)]
-                inputs += xs
-                outputs.append(case.fn(*xs))
-                data.append(draw(case, dtype, shape, rng))
-                owners.append(dtype)
+        for member in group:
+            rng = np.random.default_rng(zlib.crc32(member.name.encode()))
+            for dtype in [d for d in member.dtypes if d in DTYPES and _domain_has_values(member, d)]:
+                for shape in SHAPES:
+                    xs = [_var(dtype, len(shape)) for _ in range(member.nin)]
+                    inputs += xs
+                    outputs.append(member.fn(*xs))
+                    data.append(draw(member, dtype, shape, rng))
+                    owners.append((member.name, dtype))
         results = transpile.function(inputs, outputs)(*[v for values in data for v in values])
-        runs = {d: [] for d in dtypes}
-        for dtype, values, out, result in zip(owners, data, outputs, results):
-            runs[dtype].append((values, out, result))
+        runs = {}
+        for owner, values, out, result in zip(owners, data, outputs, results):
+            runs.setdefault(owner, []).append((values, out, result))
         _VALUE_RUNS[key] = runs
     return _VALUE_RUNS[key]
 
@@ -93,7 +99,7 @@ def test_values(case, dtype, mode):
         with pytest.raises(TypeError):
             case.fn(*[_var(dtype, 1) for _ in range(case.nin)])
         return
-    runs = _value_run(case, mode)[dtype]
+    runs = _value_run(case, mode)[case.name, dtype]
     assert [np.shape(values[0]) for values, _, _ in runs] == SHAPES
     for values, out, result in runs:
         expected = reference(case, values)

@@ -7,9 +7,8 @@ import pytest
 
 import transpile
 import transpile.tensor as T
-from tests.batched import batched_case, case_rng
+from tests.batched import batched_case, batched_verify_grad, case_rng
 from tests.tensor.op_cases import CASES, DTYPES, FLOATS, GRAD_CASES, GRAD_NOT_IMPLEMENTED, draw
-from transpile.gradient import verify_grad
 
 SHAPES = [(), (5,), (3, 4), (2, 3, 4)]
 MIXED = [("int32", "float32"), ("uint8", "int32"), ("bool", "float64"), ("int64", "float32"),
@@ -356,11 +355,21 @@ def test_every_name_is_exported():
 
 
 # -- gradients ------------------------------------------------------------------------------------
+#: gradient tables: consecutive cases, 16 to a table (one build of 16 cases costs a third of
+#: their 16 builds in compiler CPU; a build of all of them, more than half)
+GRAD_TABLES = [[c.name for c in GRAD_CASES[k:k + 16]] for k in range(0, len(GRAD_CASES), 16)]
+
+
+def build_grad(name):
+    case = BY_NAME[name]
+    return case.fn, draw(case, "float64", (2, 3), case_rng())
+
+
 @pytest.mark.parametrize("case", GRAD_CASES, ids=_ids)
-def test_grad(case, rng):
+def test_grad(case, mode):
     """The symbolic gradient against finite differences, in float64 on the case's domain."""
-    pt = draw(case, "float64", (2, 3), rng)
-    verify_grad(case.fn, pt, rng=rng)
+    (table,) = [t for t in GRAD_TABLES if case.name in t]
+    batched_verify_grad(mode, table, build_grad, case.name)
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if not c.grad and c.name not in GRAD_NOT_IMPLEMENTED

@@ -8,6 +8,10 @@ parametrized test then checks its own case's slice with its own assertions.
 Each case draws its inputs from a fresh `case_rng()`, seeded like the `rng` fixture, so a case
 sees exactly the values it saw when it compiled its own function, and every xdist worker builds
 the same graph (the second one finds it in the shared compile cache).
+
+`batched_verify_grad` does the same for gradient checks. Keep a table to about 16 small cases
+(a few hundred nodes): g++ time grows faster than linearly with the size of one graph, and one
+build of 46 gradient cases cost 1.7x less compiler time than 46 builds, 16 cases 2.7x less.
 """
 import numpy as np
 

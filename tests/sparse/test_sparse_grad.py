@@ -7,6 +7,7 @@ import scipy.sparse as sp
 import transpile
 import transpile.sparse as S
 import transpile.tensor as T
+from tests.batched import case_rng
 from transpile import function, grad, verify_grad
 from transpile.sparse.basic import values_at
 
@@ -24,24 +25,49 @@ def rand(fmt="csr", shape=(5, 4), dtype="float64", seed=0):
     return m
 
 
-def check_sparse_grad(build, a, *dense, eps=1e-6, rtol=1e-5, atol=1e-7):
-    """Compare T.grad(cost, x) at the stored entries of `a` with central differences, where
-    cost = build(x, *dense variables) is a scalar."""
-    x = S.matrix(a.format, "x", a.dtype.name)
-    dvars = [T.TensorType(d.dtype.name, (False,) * d.ndim)(f"d{i}") for i, d in enumerate(dense)]
-    cost = build(x, *dvars)
-    f = function([x, *dvars], cost)
-    g = function([x, *dvars], grad(cost, x))
-    ga = g(a, *dense)
-    assert sp.issparse(ga) and ga.format == a.format and ga.dtype == a.dtype
-    analytic = values_at(ga, a)
-    numeric = np.empty(a.nnz)
+def sparse_grad_run(a, checks, eps=1e-6):
+    """{name: (gradient at the stored entries of `a`, central differences there)} of each check
+    (name, build, *dense values), where cost = build(x, *dense variables) is a scalar.
+
+    Every check gets its own sparse input (all valued `a`) and all are compiled into one
+    function (one native build); a cost depends on its own input only, so perturbing one stored
+    value of every input at once gives each check's finite difference."""
+    inputs, outputs, values, slots = [], [], [], []
+    for name, build, *dense in checks:
+        x = S.matrix(a.format, "x", a.dtype.name)
+        dvars = [T.TensorType(d.dtype.name, (False,) * d.ndim)(f"d{i}") for i, d in enumerate(dense)]
+        cost = build(x, *dvars)
+        slots.append(len(inputs))
+        inputs += [x, *dvars]
+        outputs += [cost, grad(cost, x)]
+        values += [a, *dense]
+    f = function(inputs, outputs)
+
+    def costs(point):
+        args = list(values)
+        for slot in slots:
+            args[slot] = point
+        return f(*args)[0::2]
+
+    grads = f(*values)[1::2]
+    numeric = np.empty((len(checks), a.nnz))
     for k in range(a.nnz):
         plus, minus = a.copy(), a.copy()
         plus.data[k] += eps
         minus.data[k] -= eps
-        numeric[k] = (f(plus, *dense) - f(minus, *dense)) / (2 * eps)
-    np.testing.assert_allclose(analytic, numeric, rtol=rtol, atol=atol)
+        numeric[:, k] = (np.array(costs(plus)) - np.array(costs(minus))) / (2 * eps)
+    run = {}
+    for (name, *_), ga, num in zip(checks, grads, numeric):
+        assert sp.issparse(ga) and ga.format == a.format and ga.dtype == a.dtype, name
+        run[name] = (values_at(ga, a), num)
+    return run
+
+
+def check_sparse_grads(a, checks, rtol=1e-5, atol=1e-7):
+    """Compare T.grad(cost, x) at the stored entries of `a` with central differences for each
+    check (name, build, *dense values): see sparse_grad_run."""
+    for name, (analytic, numeric) in sparse_grad_run(a, checks).items():
+        np.testing.assert_allclose(analytic, numeric, rtol=rtol, atol=atol, err_msg=name)
 
 
 @pytest.mark.parametrize("fmt", ["csr", "csc"])
@@ -52,9 +78,9 @@ def test_structured_dot_grads(fmt, rng):
     verify_grad(lambda y: S.dot(a, y), [v], rng=rng)
     verify_grad(lambda y: S.dot(y, a.T.tocsr() if fmt == "csr" else a.T.tocsc()), [rng.normal(size=(2, 4))], rng=rng)
     verify_grad(lambda y: S.dot(y, a), [rng.normal(size=5)], rng=rng)
-    check_sparse_grad(lambda x, y: T.sum(S.structured_dot(x, y) ** 2), a, b)
-    check_sparse_grad(lambda x, y: T.sum(S.dot(x, y) ** 2), a, v)
-    check_sparse_grad(lambda x, y: T.sum(S.dot(y, x) ** 2), a, rng.normal(size=(2, 5)))
+    check_sparse_grads(a, [("structured_dot", lambda x, y: T.sum(S.structured_dot(x, y) ** 2), b),
+                           ("dot sparse-dense", lambda x, y: T.sum(S.dot(x, y) ** 2), v),
+                           ("dot dense-sparse", lambda x, y: T.sum(S.dot(y, x) ** 2), rng.normal(size=(2, 5)))])
 
 
 @pytest.mark.parametrize("fmt", ["csr", "csc"])
@@ -68,30 +94,41 @@ def test_elementwise_grads(fmt, rng):
     verify_grad(lambda y: S.add(a, y), [row], rng=rng)
     verify_grad(lambda y: S.dense_from_sparse(S.csr_from_dense(y)) * 2, [m], rng=rng)
     verify_grad(lambda y: S.sp_sum(S.sqr(S.csc_from_dense(y)), axis=1), [m], rng=rng)
-    check_sparse_grad(lambda x, y: T.sum(S.dense_from_sparse(S.mul(x, y)) ** 2), a, m)
-    check_sparse_grad(lambda x: S.sp_sum(S.mul(x, x) * 3.0), a)
-    check_sparse_grad(lambda x: S.sp_sum(S.mul(x, S.as_sparse_variable(b))), a)
-    check_sparse_grad(lambda x, y: T.sum(S.add(x, y) ** 2), a, m)
-    check_sparse_grad(lambda x: S.sp_sum(S.sqr(S.add(x, S.as_sparse_variable(b)))), a)
-    check_sparse_grad(lambda x: S.sp_sum(S.sqr(x - x * 0.5)), a)
-    check_sparse_grad(lambda x: T.sum(S.dense_from_sparse(S.transpose(x)) ** 3), a)
-    check_sparse_grad(lambda x: T.sum(S.dense_from_sparse(S.as_format(x, "csr")) ** 3), a)
+    check_sparse_grads(a, [
+        ("mul dense", lambda x, y: T.sum(S.dense_from_sparse(S.mul(x, y)) ** 2), m),
+        ("mul self", lambda x: S.sp_sum(S.mul(x, x) * 3.0)),
+        ("mul sparse constant", lambda x: S.sp_sum(S.mul(x, S.as_sparse_variable(b)))),
+        ("add dense", lambda x, y: T.sum(S.add(x, y) ** 2), m),
+        ("add sparse constant", lambda x: S.sp_sum(S.sqr(S.add(x, S.as_sparse_variable(b))))),
+        ("sub", lambda x: S.sp_sum(S.sqr(x - x * 0.5))),
+        ("transpose", lambda x: T.sum(S.dense_from_sparse(S.transpose(x)) ** 3)),
+        ("as_format", lambda x: T.sum(S.dense_from_sparse(S.as_format(x, "csr")) ** 3))])
 
 
-@pytest.mark.parametrize("name,fn", [
-    ("neg", S.neg), ("sqr", S.sqr), ("sqrt", S.sqrt), ("abs", S.abs_), ("sin", S.sin), ("tanh", S.tanh),
-    ("expm1", S.expm1), ("log1p", S.log1p), ("sigmoid", S.structured_sigmoid), ("exp", S.structured_exp),
-    ("log", S.structured_log)])
-def test_unary_grads(name, fn, rng):
-    a = rand("csr")
-    w = rng.normal(size=5)
-    check_sparse_grad(lambda x, y: T.sum(S.sp_sum(fn(x), axis=1) * y), a, w)
+UNARY = [("neg", S.neg), ("sqr", S.sqr), ("sqrt", S.sqrt), ("abs", S.abs_), ("sin", S.sin), ("tanh", S.tanh),
+         ("expm1", S.expm1), ("log1p", S.log1p), ("sigmoid", S.structured_sigmoid), ("exp", S.structured_exp),
+         ("log", S.structured_log)]
+_UNARY_RUNS = {}
+
+
+def unary_run(mode):
+    """Every unary case's check (one native build per mode), on one csr matrix and weights."""
+    if mode not in _UNARY_RUNS:
+        w = case_rng().normal(size=5)
+        checks = [(name, lambda x, y, fn=fn: T.sum(S.sp_sum(fn(x), axis=1) * y), w) for name, fn in UNARY]
+        _UNARY_RUNS[mode] = sparse_grad_run(rand("csr"), checks)
+    return _UNARY_RUNS[mode]
+
+
+@pytest.mark.parametrize("name", [name for name, _ in UNARY])
+def test_unary_grads(name, mode):
+    analytic, numeric = unary_run(mode)[name]
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-7)
 
 
 @pytest.mark.parametrize("axis", [None, 0, 1])
 def test_sp_sum_grad(axis, rng):
-    a = rand("csc")
-    check_sparse_grad(lambda x: T.sum(S.sp_sum(x, axis) ** 2), a)
+    check_sparse_grads(rand("csc"), [(f"sp_sum axis={axis}", lambda x: T.sum(S.sp_sum(x, axis) ** 2))])
 
 
 def test_grad_dtypes_follow_inputs(rng):

@@ -6,6 +6,7 @@ import scipy.sparse as sp
 import transpile
 import transpile.sparse as S
 import transpile.tensor as T
+from tests.batched import batched_case
 from transpile import function
 
 
@@ -131,14 +132,27 @@ UNARY = [
 ]
 
 
-@pytest.mark.parametrize("name,fn,ref", UNARY, ids=[u[0] for u in UNARY])
-@pytest.mark.parametrize("dtype", ["float32", "float64"])
-def test_structured_unary(name, fn, ref, dtype):
+UNARY_FNS = {name: fn for name, fn, _ in UNARY}
+UNARY_CASES = [(name, dtype) for name, _, _ in UNARY for dtype in ("float32", "float64")]
+
+
+def unary_input(name, dtype):
     a = rand("csr", dtype=dtype)
     if name in ("neg", "abs", "sin", "tanh", "sigmoid", "exp"):
         a.data -= 0.5  # negative values too
+    return a
+
+
+def build_structured_unary(case):
+    name, dtype = case
     x = S.matrix("csr", "x", dtype)
-    out = function([x], fn(x))(a)
+    return [x], [UNARY_FNS[name](x)], [unary_input(name, dtype)]
+
+
+@pytest.mark.parametrize("name,fn,ref", UNARY, ids=[u[0] for u in UNARY])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_structured_unary(name, fn, ref, dtype, mode):
+    (a,), _, (out,) = batched_case(mode, UNARY_CASES, build_structured_unary, (name, dtype))
     assert out.dtype == dtype and out.format == "csr" and out.nnz == a.nnz
     expected = a.copy()
     expected.data = ref(a.data)

@@ -4,24 +4,12 @@ import numpy as np
 import pytest
 
 import transpile.tensor as T
+from tests.batched import batched_case, case_rng
+from tests.tensor.shape_check import assert_inferred_shapes, check_infer_shape, inferred_shapes
 from transpile import config, function
 from transpile.gradient import verify_grad
 from transpile.graph.rewriting.merge import MAX_FOLDED_SIZE
 from transpile.tensor.alloc import Alloc
-
-
-def check_infer_shape(out, inputs, values):
-    """The shapes `out.owner.op.infer_shape` predicts equal the shapes actually computed."""
-    node = out.owner
-    in_shapes = [tuple(T.shape_i(i, d) for d in range(i.ndim)) for i in node.inputs]
-    predicted = node.op.infer_shape(node, in_shapes)
-    flat = [s for shp in predicted for s in shp]
-    assert all(s.ndim == 0 and s.dtype == "int64" for s in flat), [s.type for s in flat]
-    results = function(inputs, list(node.outputs) + flat, on_unused_input="ignore")(*values)
-    outs, sizes = results[:len(node.outputs)], [int(s) for s in results[len(node.outputs):]]
-    for o, shp in zip(outs, predicted):
-        assert tuple(sizes[:len(shp)]) == o.shape
-        sizes = sizes[len(shp):]
 
 
 # -- alloc -----------------------------------------------------------------------------------------
@@ -36,16 +24,23 @@ def test_alloc_scalar_value(rng):
     assert function([n], T.alloc(np.int32(7), n, 0))(4).shape == (4, 0)
 
 
-@pytest.mark.parametrize("dtype", ["float64", "float32", "int32", "bool"])
-def test_alloc_broadcasts_value(rng, dtype):
+ALLOC_DTYPES = ["float64", "float32", "int32", "bool"]
+
+
+def build_alloc_broadcast(dtype):
     v = T.TensorType(dtype, (True, False))("v")
     n = T.lscalar("n")
-    vv = (rng.standard_normal((1, 3)) * 3).astype(dtype)
-    out = T.alloc(v, 2, n, 3)
-    got = function([v, n], out)(vv, 4)
+    vv = (case_rng().standard_normal((1, 3)) * 3).astype(dtype)
+    return [v, n], inferred_shapes(T.alloc(v, 2, n, 3)), [vv, 4]
+
+
+@pytest.mark.parametrize("dtype", ALLOC_DTYPES)
+def test_alloc_broadcasts_value(mode, dtype):
+    (vv, _), (out, *_), results = batched_case(mode, ALLOC_DTYPES, build_alloc_broadcast, dtype)
+    got = results[0]
     np.testing.assert_array_equal(got, np.broadcast_to(vv, (2, 4, 3)))
     assert got.dtype == dtype
-    check_infer_shape(out, [v, n], [vv, 4])
+    assert_inferred_shapes(out, results)
 
 
 def test_alloc_shape_forms(rng):
@@ -143,24 +138,31 @@ def test_identity_like(rng):
 
 
 # -- arange ----------------------------------------------------------------------------------------
-@pytest.mark.parametrize("args", [(5,), (2, 7), (7, 2, -2), (0, 10, 3), (5, 2), (-3, 3, 1)])
-def test_arange_int(args):
-    syms = [T.lscalar(f"a{i}") for i in range(len(args))]
-    out = T.arange(*syms)
+ARANGE_INT = [(5,), (2, 7), (7, 2, -2), (0, 10, 3), (5, 2), (-3, 3, 1)]
+ARANGE_FLOAT = [(0.0, 1.0, 0.1), (2.5,), (1.0, -1.0, -0.3), (0.0, 1.0, 0.25), (3.0, 1.0, 0.5)]
+
+
+def build_arange(args):
+    """arange of symbolic bounds (int64 scalars for int arguments, float64 for floats)."""
+    scalar = T.lscalar if isinstance(args[0], int) else T.dscalar
+    syms = [scalar(f"a{i}") for i in range(len(args))]
+    return syms, inferred_shapes(T.arange(*syms)), list(args)
+
+
+@pytest.mark.parametrize("args", ARANGE_INT)
+def test_arange_int(mode, args):
+    _, (out, *_), results = batched_case(mode, ARANGE_INT, build_arange, args)
     assert out.dtype == "int64"
-    got = function(syms, out)(*args)
-    np.testing.assert_array_equal(got, np.arange(*args))
-    check_infer_shape(out, syms, list(args))
+    np.testing.assert_array_equal(results[0], np.arange(*args))
+    assert_inferred_shapes(out, results)
 
 
-@pytest.mark.parametrize("args", [(0.0, 1.0, 0.1), (2.5,), (1.0, -1.0, -0.3), (0.0, 1.0, 0.25), (3.0, 1.0, 0.5)])
-def test_arange_float(args):
-    syms = [T.dscalar(f"a{i}") for i in range(len(args))]
-    out = T.arange(*syms)
+@pytest.mark.parametrize("args", ARANGE_FLOAT)
+def test_arange_float(mode, args):
+    _, (out, *_), results = batched_case(mode, ARANGE_FLOAT, build_arange, args)
     assert out.dtype == "float64"
-    got = function(syms, out)(*args)
-    np.testing.assert_allclose(got, np.arange(*args))
-    check_infer_shape(out, syms, list(args))
+    np.testing.assert_allclose(results[0], np.arange(*args))
+    assert_inferred_shapes(out, results)
 
 
 def test_arange_dtypes():

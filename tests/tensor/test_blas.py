@@ -4,7 +4,7 @@ import pytest
 
 import transpile
 import transpile.tensor as T
-from tests.batched import batched_case, case_rng
+from tests.batched import batched_case, batched_verify_grad, case_rng
 from transpile import config, function
 from transpile.gradient import verify_grad
 from transpile.tensor.blas import Dot
@@ -349,11 +349,19 @@ def test_batched_tensordot_refuses_the_batch_axis():
 
 
 # -- gradients ---------------------------------------------------------------------------------------
-@pytest.mark.parametrize("na,nb", [(1, 1), (1, 2), (2, 1), (2, 2), (3, 2), (2, 3), (0, 2), (3, 1)])
-def test_dot_grad(na, nb, rng):
+DOT_GRAD_RANKS = [(1, 1), (1, 2), (2, 1), (2, 2), (3, 2), (2, 3), (0, 2), (3, 1)]
+
+
+def build_dot_grad(case):
+    na, nb = case
+    rng = case_rng()
     a_val = value(rng, SHAPES[na])
-    b_val = value(rng, b_shape(na, nb, SHAPES[na]))
-    verify_grad(T.dot, [a_val, b_val], rng=rng)
+    return T.dot, [a_val, value(rng, b_shape(na, nb, SHAPES[na]))]
+
+
+@pytest.mark.parametrize("na,nb", DOT_GRAD_RANKS)
+def test_dot_grad(na, nb, mode):
+    batched_verify_grad(mode, DOT_GRAD_RANKS, build_dot_grad, (na, nb))
 
 
 def test_dot_grad_with_broadcastable_operands(rng):
@@ -374,14 +382,28 @@ def test_dot_grad_int_input_is_zero_float():
     assert gy.type == y.type
 
 
+def build_tensordot_grad(case):
+    sa, sb, axes = case
+    rng = case_rng()
+    a_val = value(rng, sa)
+    return (lambda a, b: T.tensordot(a, b, axes)), [a_val, value(rng, sb)]
+
+
 @pytest.mark.parametrize("sa,sb,axes", TENSORDOT_CASES)
-def test_tensordot_grad(sa, sb, axes, rng):
-    verify_grad(lambda a, b: T.tensordot(a, b, axes), [value(rng, sa), value(rng, sb)], rng=rng)
+def test_tensordot_grad(sa, sb, axes, mode):
+    batched_verify_grad(mode, TENSORDOT_CASES, build_tensordot_grad, (sa, sb, axes))
+
+
+def build_batched_dot_grad(case):
+    sa, sb = case
+    rng = case_rng()
+    a_val = value(rng, sa)
+    return T.batched_dot, [a_val, value(rng, sb)]
 
 
 @pytest.mark.parametrize("sa,sb", BATCHED_CASES)
-def test_batched_dot_grad(sa, sb, rng):
-    verify_grad(T.batched_dot, [value(rng, sa), value(rng, sb)], rng=rng)
+def test_batched_dot_grad(sa, sb, mode):
+    batched_verify_grad(mode, BATCHED_CASES, build_batched_dot_grad, (sa, sb))
 
 
 def test_batched_tensordot_grad(rng):

@@ -4,7 +4,7 @@ import pytest
 
 import transpile.tensor as T
 from transpile import function
-from transpile.gradient import verify_grad
+from tests.batched import batched_verify_grad, case_rng
 from tests.tensor.extra_ops_helpers import check_table, random_array
 
 
@@ -95,12 +95,18 @@ def test_repeat_infer_shape(rng):
     assert [int(v) for v in values] == [5, 2]
 
 
-def test_gradients(rng):
-    a = rng.uniform(0.5, 2.0, size=(3, 4))
-    verify_grad(lambda x: T.cumsum(x, 0), [a], rng=rng)
-    verify_grad(lambda x: T.cumprod(x, 1), [a], rng=rng)
-    verify_grad(lambda x: T.cumprod(x), [a], rng=rng)
-    verify_grad(lambda x: T.diff(x, 2, 1), [a], rng=rng)
-    verify_grad(lambda x: T.repeat(x, 2, 0), [a], rng=rng)
-    verify_grad(lambda x: T.repeat(x, T.constant(np.array([1, 0, 2, 3])), 1), [a], rng=rng)
-    verify_grad(lambda x: T.repeat(x, 2), [a], rng=rng)
+GRADIENTS = {
+    "cumsum 0": lambda x: T.cumsum(x, 0), "cumprod 1": lambda x: T.cumprod(x, 1), "cumprod": T.cumprod,
+    "diff 2 1": lambda x: T.diff(x, 2, 1), "repeat 2 0": lambda x: T.repeat(x, 2, 0),
+    "repeat counts 1": lambda x: T.repeat(x, T.constant(np.array([1, 0, 2, 3])), 1),
+    "repeat 2": lambda x: T.repeat(x, 2),
+}
+
+
+def build_gradient(name):
+    return GRADIENTS[name], [case_rng().uniform(0.5, 2.0, size=(3, 4))]
+
+
+def test_gradients(mode):
+    for name in GRADIENTS:  # one native build for all of them (see tests/batched.py)
+        batched_verify_grad(mode, list(GRADIENTS), build_gradient, name)

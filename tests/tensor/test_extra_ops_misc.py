@@ -6,7 +6,7 @@ import pytest
 
 import transpile.tensor as T
 from transpile import function
-from transpile.gradient import verify_grad
+from tests.batched import batched_verify_grad, case_rng
 from tests.tensor.extra_ops_helpers import check_table
 
 
@@ -134,12 +134,19 @@ def test_numpy_helpers(rng):
         T.vertical_stack(T.matrix())
 
 
-def test_gradients(rng):
-    a = rng.standard_normal((3, 4))
-    verify_grad(lambda x: T.tril(x, 1), [a], rng=rng)
-    verify_grad(lambda x: T.triu(x, -1), [a], rng=rng)
-    verify_grad(lambda x, v: T.fill_diagonal(x, v), [a, np.array(0.5)], rng=rng)
-    verify_grad(lambda x: T.diagonal(x, 1), [a], rng=rng)
-    verify_grad(lambda x: T.roll(x, 2, 1), [a], rng=rng)
-    verify_grad(lambda x: T.take(x, T.constant(np.array([2, 0, 2])), 1), [a], rng=rng)
-    verify_grad(lambda x: T.broadcast_to(x[0], (2, 4)), [a], rng=rng)
+GRADIENTS = {
+    "tril 1": lambda x: T.tril(x, 1), "triu -1": lambda x: T.triu(x, -1), "fill_diagonal": T.fill_diagonal,
+    "diagonal 1": lambda x: T.diagonal(x, 1), "roll 2 1": lambda x: T.roll(x, 2, 1),
+    "take 1": lambda x: T.take(x, T.constant(np.array([2, 0, 2])), 1),
+    "broadcast_to": lambda x: T.broadcast_to(x[0], (2, 4)),
+}
+
+
+def build_gradient(name):
+    a = case_rng().standard_normal((3, 4))
+    return GRADIENTS[name], [a, np.array(0.5)] if name == "fill_diagonal" else [a]
+
+
+def test_gradients(mode):
+    for name in GRADIENTS:  # one native build for all of them (see tests/batched.py)
+        batched_verify_grad(mode, list(GRADIENTS), build_gradient, name)

@@ -4,7 +4,7 @@ import pytest
 
 import transpile.tensor as T
 from transpile import function
-from transpile.gradient import verify_grad
+from tests.batched import batched_verify_grad, case_rng
 from tests.tensor.extra_ops_helpers import check_table, random_array
 
 
@@ -70,13 +70,20 @@ def test_topk_errors():
         T.take_along_axis(T.matrix(), T.lvector(), 0)
 
 
-def test_gradients(rng):
-    a = rng.permutation(12).reshape(3, 4) * 0.25
-    verify_grad(lambda x: T.sort(x, 0), [a], rng=rng)
-    verify_grad(lambda x: T.sort(x, 1) * T.arange(4), [a], rng=rng)
-    verify_grad(lambda x: T.sort(x, None), [a], rng=rng)
-    verify_grad(lambda x: T.topk(x, 2), [a], rng=rng)
-    verify_grad(lambda x: T.topk(x, -2, axis=0), [a], rng=rng)
+GRADIENTS = {
+    "sort 0": lambda x: T.sort(x, 0), "sort 1": lambda x: T.sort(x, 1) * T.arange(4),
+    "sort None": lambda x: T.sort(x, None), "topk 2": lambda x: T.topk(x, 2),
+    "topk -2 axis 0": lambda x: T.topk(x, -2, axis=0),
+}
+
+
+def build_gradient(name):
+    return GRADIENTS[name], [case_rng().permutation(12).reshape(3, 4) * 0.25]  # distinct values
+
+
+def test_gradients(mode):
+    for name in GRADIENTS:  # one native build for all of them (see tests/batched.py)
+        batched_verify_grad(mode, list(GRADIENTS), build_gradient, name)
 
 
 def test_argsort_gradient_is_zero(rng):

@@ -4,40 +4,42 @@ import numpy as np
 import pytest
 
 import transpile.tensor as T
+from tests.batched import batched_case, case_rng
+from tests.tensor.shape_check import assert_inferred_shapes, check_infer_shape, inferred_shapes
 from transpile import config, function
 from transpile.gradient import verify_grad
 from transpile.tensor.join import Join, MakeVector, Split
 
-
-def check_infer_shape(out, inputs, values):
-    """The shapes `out.owner.op.infer_shape` predicts equal the shapes actually computed."""
-    node = out.owner
-    in_shapes = [tuple(T.shape_i(i, d) for d in range(i.ndim)) for i in node.inputs]
-    predicted = node.op.infer_shape(node, in_shapes)
-    flat = [s for shp in predicted for s in shp]
-    assert all(s.ndim == 0 and s.dtype == "int64" for s in flat), [s.type for s in flat]
-    results = function(inputs, list(node.outputs) + flat, on_unused_input="ignore")(*values)
-    outs, sizes = results[:len(node.outputs)], [int(s) for s in results[len(node.outputs):]]
-    for o, shp in zip(outs, predicted):
-        assert tuple(sizes[:len(shp)]) == o.shape
-        sizes = sizes[len(shp):]
+CONCAT_SHAPES = [(3,), (2, 3), (2, 3, 4)]
+CONCAT_DTYPES = ["float64", "float32", "int32", "bool"]
+CONCAT_CASES = [(dtype, shape, axis) for dtype in CONCAT_DTYPES for shape in CONCAT_SHAPES
+                for axis in range(-len(shape), len(shape))]
 
 
-@pytest.mark.parametrize("shape", [(3,), (2, 3), (2, 3, 4)])
-@pytest.mark.parametrize("dtype", ["float64", "float32", "int32", "bool"])
-def test_concatenate_matches_numpy(rng, shape, dtype):
+def build_concatenate(case):
+    """Three inputs that differ along `axis`: concatenate (with its inferred shape) and join."""
+    dtype, shape, axis = case
+    ndim, rng = len(shape), case_rng()
+    shapes = [tuple(n + k if d == axis % ndim else n for d, n in enumerate(shape)) for k in range(3)]
+    values = [(rng.standard_normal(s) * 3).astype(dtype) for s in shapes]
+    xs = [T.TensorType(dtype, (False,) * ndim)(f"x{k}") for k in range(3)]
+    return xs, inferred_shapes(T.concatenate(xs, axis=axis)) + [T.join(axis, *xs)], values
+
+
+@pytest.mark.parametrize("shape", CONCAT_SHAPES)
+@pytest.mark.parametrize("dtype", CONCAT_DTYPES)
+def test_concatenate_matches_numpy(mode, shape, dtype):
     ndim = len(shape)
     for axis in range(-ndim, ndim):
-        shapes = [tuple(n + k if d == axis % ndim else n for d, n in enumerate(shape)) for k in range(3)]
-        values = [(rng.standard_normal(s) * 3).astype(dtype) for s in shapes]
-        xs = [T.TensorType(dtype, (False,) * ndim)(f"x{k}") for k in range(3)]
-        out = T.concatenate(xs, axis=axis)
-        got = function(xs, out)(*values)
+        values, (out, *_, joined), results = batched_case(mode, CONCAT_CASES, build_concatenate,
+                                                          (dtype, shape, axis))
+        got = results[0]
         expected = np.concatenate(values, axis=axis)
-        np.testing.assert_array_equal(got, expected)
+        np.testing.assert_array_equal(got, expected, err_msg=f"axis={axis}")
         assert got.dtype == out.dtype == dtype
-        assert function(xs, T.join(axis, *xs))(*values).shape == expected.shape
-        check_infer_shape(out, xs, values)
+        assert results[-1].shape == expected.shape
+        np.testing.assert_array_equal(results[-1], expected, err_msg=f"join, axis={axis}")
+        assert_inferred_shapes(out, results[:-1])
 
 
 def test_concatenate_mixed_dtypes(rng):
@@ -103,19 +105,32 @@ def test_str():
     assert str(T.stack([T.dscalar(), T.dscalar()]).owner.op) == "MakeVector{float64}"
 
 
-@pytest.mark.parametrize("shape", [(), (3,), (2, 3)])
-def test_stack_matches_numpy(rng, shape):
-    ndim = len(shape)
+STACK_SHAPES = [(), (3,), (2, 3)]
+STACK_CASES = [(shape, axis) for shape in STACK_SHAPES for axis in range(-len(shape) - 1, len(shape) + 1)]
+
+
+def build_stack(case):
+    """stack of three inputs along `axis` (with its inferred shape); at axis 0 also Theano's
+    old forms stack(*tensors) and stack(tensors, 0)."""
+    shape, axis = case
+    rng = case_rng()
     values = [rng.standard_normal(shape) for _ in range(3)]
-    xs = [T.TensorType("float64", (False,) * ndim)(f"x{k}") for k in range(3)]
+    xs = [T.TensorType("float64", (False,) * len(shape))(f"x{k}") for k in range(3)]
+    old_forms = [T.stack(*xs), T.stack(xs, 0)] if axis == 0 else []
+    return xs, inferred_shapes(T.stack(xs, axis=axis)) + old_forms, values
+
+
+@pytest.mark.parametrize("shape", STACK_SHAPES)
+def test_stack_matches_numpy(mode, shape):
+    ndim = len(shape)
     for axis in range(-ndim - 1, ndim + 1):
-        out = T.stack(xs, axis=axis)
-        got = function(xs, out)(*values)
-        np.testing.assert_array_equal(got, np.stack(values, axis=axis))
-        check_infer_shape(out, xs, values)
-    # Theano's old form: stack(*tensors)
-    np.testing.assert_array_equal(function(xs, T.stack(*xs))(*values), np.stack(values))
-    np.testing.assert_array_equal(function(xs, T.stack(xs, 0))(*values), np.stack(values))
+        values, outs, results = batched_case(mode, STACK_CASES, build_stack, (shape, axis))
+        n_old = 2 if axis == 0 else 0
+        out, checked = outs[0], results[:len(results) - n_old]
+        np.testing.assert_array_equal(checked[0], np.stack(values, axis=axis), err_msg=f"axis={axis}")
+        assert_inferred_shapes(out, checked)
+        for old in results[len(results) - n_old:]:  # Theano's old forms: stack(*tensors), stack(tensors, 0)
+            np.testing.assert_array_equal(old, np.stack(values))
 
 
 def test_stack_scalars_and_lists(rng):

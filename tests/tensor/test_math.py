@@ -7,8 +7,8 @@ import pytest
 
 import transpile
 import transpile.tensor as T
+from tests.batched import batched_case, batched_verify_grad, case_rng
 from tests.tensor.op_cases import CASES, DTYPES, FLOATS, GRAD_CASES, GRAD_NOT_IMPLEMENTED, draw
-from transpile.gradient import verify_grad
 
 SHAPES = [(), (5,), (3, 4), (2, 3, 4)]
 MIXED = [("int32", "float32"), ("uint8", "int32"), ("bool", "float64"), ("int64", "float32"),
@@ -59,29 +59,35 @@ VALUE_CASES = [pytest.param(case, dtype, id=f"{case.name}-{dtype}") for case in 
 
 
 _VALUE_RUNS = {}
+#: cases compiled together by test_values: one native build per group of this many consecutive
+#: cases (a build's fixed cost is about that of a case's 20 outputs)
+VALUE_GROUP = 6
 
 
 def _value_run(case, mode):
-    """Every accepted dtype x shape of `case`, computed by one compiled function (one native build
-    per case, not per dtype): {dtype: [(input values, output variable, result), ...]}.
-    The inputs are drawn from a generator seeded by the case's name, so any test process (and
-    any xdist worker) builds the same graph and finds it in the shared compile cache."""
-    key = (case.name, mode)
+    """Every accepted dtype x shape of `case`, computed by one compiled function shared with the
+    other cases of its group (consecutive cases of CASES): {(case name, dtype): [(input values,
+    output variable, result), ...]}. Each case's inputs are drawn from a generator seeded by its
+    name, so any test process (and any xdist worker) builds the same graph and finds it in the
+    shared compile cache."""
+    start = CASES.index(case) // VALUE_GROUP * VALUE_GROUP
+    group = CASES[start:start + VALUE_GROUP]
+    key = (group[0].name, mode)
     if key not in _VALUE_RUNS:
-        rng = np.random.default_rng(zlib.crc32(case.name.encode()))
-        dtypes = [d for d in case.dtypes if d in DTYPES and _domain_has_values(case, d)]
         inputs, outputs, data, owners = [], [], [], []
-        for dtype in dtypes:
-            for shape in SHAPES:
-                xs = [_var(dtype, len(shape)) for _ in range(case.nin)]
-                inputs += xs
-                outputs.append(case.fn(*xs))
-                data.append(draw(case, dtype, shape, rng))
-                owners.append(dtype)
+        for member in group:
+            rng = np.random.default_rng(zlib.crc32(member.name.encode()))
+            for dtype in [d for d in member.dtypes if d in DTYPES and _domain_has_values(member, d)]:
+                for shape in SHAPES:
+                    xs = [_var(dtype, len(shape)) for _ in range(member.nin)]
+                    inputs += xs
+                    outputs.append(member.fn(*xs))
+                    data.append(draw(member, dtype, shape, rng))
+                    owners.append((member.name, dtype))
         results = transpile.function(inputs, outputs)(*[v for values in data for v in values])
-        runs = {d: [] for d in dtypes}
-        for dtype, values, out, result in zip(owners, data, outputs, results):
-            runs[dtype].append((values, out, result))
+        runs = {}
+        for owner, values, out, result in zip(owners, data, outputs, results):
+            runs.setdefault(owner, []).append((values, out, result))
         _VALUE_RUNS[key] = runs
     return _VALUE_RUNS[key]
 
@@ -92,7 +98,7 @@ def test_values(case, dtype, mode):
         with pytest.raises(TypeError):
             case.fn(*[_var(dtype, 1) for _ in range(case.nin)])
         return
-    runs = _value_run(case, mode)[dtype]
+    runs = _value_run(case, mode)[case.name, dtype]
     assert [np.shape(values[0]) for values, _, _ in runs] == SHAPES
     for values, out, result in runs:
         expected = reference(case, values)
@@ -101,8 +107,14 @@ def test_values(case, dtype, mode):
             assert out.dtype == expected.dtype.name
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.nin >= 2], ids=_ids)
-def test_mixed_dtypes(case, rng):
+BY_NAME = {case.name: case for case in CASES}
+assert len(BY_NAME) == len(CASES)
+MULTI_INPUT = [c.name for c in CASES if c.nin >= 2]
+
+
+def build_mixed_dtypes(name):
+    """The case on every pair of MIXED it accepts (dtypes alternate over its inputs)."""
+    case, rng = BY_NAME[name], case_rng()
     pairs = [p for p in MIXED if all(d in case.dtypes for d in p)]
     inputs, outputs, values = [], [], []
     for pair in pairs:
@@ -114,34 +126,50 @@ def test_mixed_dtypes(case, rng):
         xs = [_var(d, 2) for d in dtypes]
         inputs += xs
         outputs.append(case.fn(*xs))
-        values.append(vals)
-    f = transpile.function(inputs, outputs)
-    for vals, out, result in zip(values, outputs, f(*[v for vs in values for v in vs])):
+        values += vals
+    return inputs, outputs, values
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.nin >= 2], ids=_ids)
+def test_mixed_dtypes(case, mode):
+    values, outputs, results = batched_case(mode, MULTI_INPUT, build_mixed_dtypes, case.name)
+    assert len(values) == case.nin * len(outputs)
+    for k, (out, result) in enumerate(zip(outputs, results)):
+        vals = values[k * case.nin:(k + 1) * case.nin]
         expected = reference(case, vals)
         check(result, expected, out.dtype)
         if case.numpy_dtype:
             assert out.dtype == expected.dtype.name
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.nin >= 2], ids=_ids)
-def test_broadcasting(case, rng):
-    """row op col, and a matrix op a vector (the vector gains a broadcastable dim on the left)."""
+def build_broadcasting(name):
+    """row op col and the other layouts, then a matrix op a vector; each form takes nin inputs."""
+    case, rng = BY_NAME[name], case_rng()
     dtype = "float64" if "float64" in case.dtypes else case.dtypes[-1]
     forms = [(T.row, (1, 4)), (T.col, (3, 1))] + [(T.matrix, (3, 4))] * 3
+    inputs, outputs, values = [], [], []
     for layout in ([0, 1, 2], [2, 1, 0], [1, 2, 3]):
         makers = [forms[i] for i in layout][:case.nin]
         xs = [make(dtype=dtype) for make, _ in makers]
-        vals = [draw(case, dtype, shape, rng)[k] for k, (_, shape) in enumerate(makers)]
-        result = transpile.function(xs, case.fn(*xs))(*vals)
-        check(result, reference(case, vals), case.fn(*xs).dtype)
+        inputs += xs
+        outputs.append(case.fn(*xs))
+        values += [draw(case, dtype, shape, rng)[k] for k, (_, shape) in enumerate(makers)]
     # matrix with a vector
     x, v = _var(dtype, 2), _var(dtype, 1)
     xs = ([x, v] + [_var(dtype, 1)])[:case.nin]
     vals = [draw(case, dtype, (3, 4), rng)[0], draw(case, dtype, (4,), rng)[1]]
     if case.nin == 3:
         vals.append(draw(case, dtype, (4,), rng)[2])
-    result = transpile.function(xs, case.fn(*xs))(*vals)
-    check(result, reference(case, vals), case.fn(*xs).dtype)
+    return inputs + xs, outputs + [case.fn(*xs)], values + vals
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.nin >= 2], ids=_ids)
+def test_broadcasting(case, mode):
+    """row op col, and a matrix op a vector (the vector gains a broadcastable dim on the left)."""
+    values, outputs, results = batched_case(mode, MULTI_INPUT, build_broadcasting, case.name)
+    assert len(outputs) == 4 and len(values) == 4 * case.nin
+    for k, (out, result) in enumerate(zip(outputs, results)):
+        check(result, reference(case, values[k * case.nin:(k + 1) * case.nin]), out.dtype)
 
 
 def test_dimshuffle_x_broadcasts(rng):
@@ -327,11 +355,21 @@ def test_every_name_is_exported():
 
 
 # -- gradients ------------------------------------------------------------------------------------
+#: gradient tables: consecutive cases, 16 to a table (one build of 16 cases costs a third of
+#: their 16 builds in compiler CPU; a build of all of them, more than half)
+GRAD_TABLES = [[c.name for c in GRAD_CASES[k:k + 16]] for k in range(0, len(GRAD_CASES), 16)]
+
+
+def build_grad(name):
+    case = BY_NAME[name]
+    return case.fn, draw(case, "float64", (2, 3), case_rng())
+
+
 @pytest.mark.parametrize("case", GRAD_CASES, ids=_ids)
-def test_grad(case, rng):
+def test_grad(case, mode):
     """The symbolic gradient against finite differences, in float64 on the case's domain."""
-    pt = draw(case, "float64", (2, 3), rng)
-    verify_grad(case.fn, pt, rng=rng)
+    (table,) = [t for t in GRAD_TABLES if case.name in t]
+    batched_verify_grad(mode, table, build_grad, case.name)
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if not c.grad and c.name not in GRAD_NOT_IMPLEMENTED

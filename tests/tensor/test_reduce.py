@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import transpile.tensor as T
+from tests.batched import batched_case, case_rng
 from transpile import function
 from transpile.gradient import verify_grad
 
@@ -27,21 +28,38 @@ def axes_for(ndim):
     return [a for a in AXES if a is None or ndim > 1 or a in (0, -1)]
 
 
-@pytest.mark.parametrize("name", ["sum", "prod", "max", "min", "all", "any"])
-@pytest.mark.parametrize("shape", SHAPES)
-@pytest.mark.parametrize("dtype", ["float64", "float32", "int32", "int64", "uint8", "bool"])
-def test_reductions_match_numpy(rng, name, shape, dtype):
-    xv = random_array(rng, shape, dtype)
+REDUCTIONS = ["sum", "prod", "max", "min", "all", "any"]
+REDUCE_DTYPES = ["float64", "float32", "int32", "int64", "uint8", "bool"]
+#: one table (one compiled function per mode) per reduction: every shape and dtype
+REDUCE_TABLES = {name: [(name, shape, dtype) for shape in SHAPES for dtype in REDUCE_DTYPES] for name in REDUCTIONS}
+
+
+def axis_cases(ndim):
+    return [(axis, keepdims) for axis in axes_for(ndim) for keepdims in (False, True)]
+
+
+def build_reduction(case):
+    """Every axis/keepdims form of one reduction of one input."""
+    name, shape, dtype = case
     x = symbolic(dtype, len(shape))
-    cases = [(axis, keepdims) for axis in axes_for(len(shape)) for keepdims in (False, True)]
-    outs = [getattr(T, name)(x, axis=axis, keepdims=keepdims) for axis, keepdims in cases]
-    results = function([x], outs)(xv)  # one compiled function for every case (one native build)
+    outs = [getattr(T, name)(x, axis=axis, keepdims=keepdims) for axis, keepdims in axis_cases(len(shape))]
+    return [x], outs, [random_array(case_rng(), shape, dtype)]
+
+
+@pytest.mark.parametrize("name", REDUCTIONS)
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("dtype", REDUCE_DTYPES)
+def test_reductions_match_numpy(mode, name, shape, dtype):
+    (xv,), outs, results = batched_case(mode, REDUCE_TABLES[name], build_reduction, (name, shape, dtype))
+    cases = axis_cases(len(shape))
+    assert len(cases) == len(outs) == len(results)
     for (axis, keepdims), out, got in zip(cases, outs, results):
         expected = getattr(np, name)(xv, axis=axis, keepdims=keepdims)
         assert got.shape == expected.shape, (name, axis, keepdims)
         assert got.dtype == expected.dtype, (name, dtype, got.dtype, expected.dtype)
         assert out.dtype == got.dtype
-        np.testing.assert_allclose(got, expected, rtol=1e-5 if dtype == "float32" else 1e-12)
+        np.testing.assert_allclose(got, expected, rtol=1e-5 if dtype == "float32" else 1e-12,
+                                   err_msg=f"{name} axis={axis} keepdims={keepdims}")
 
 
 def test_method_forms(rng):
@@ -117,15 +135,21 @@ def test_str():
     assert str(T.max(x, axis=1).owner.op) == "Max{1}"
 
 
-@pytest.mark.parametrize("name", ["sum", "prod", "max", "min", "all", "any"])
+@pytest.mark.parametrize("name", REDUCTIONS)
 def test_infer_shape(rng, name):
     x = T.dtensor3("x")
     xv = rng.standard_normal((2, 3, 4))
-    for axis in [None, 1, (0, 2)]:
+    axes = [None, 1, (0, 2)]
+    predicted = []
+    for axis in axes:
         node = getattr(T, name)(x, axis=axis).owner
-        shapes = node.op.infer_shape(node, [tuple(T.shape_i(x, d) for d in range(3))])
-        got = function([x], list(shapes[0]), on_unused_input="ignore")(xv) if shapes[0] else []
-        assert tuple(int(s) for s in got) == np.shape(getattr(np, name)(xv, axis=axis))
+        predicted.append(list(node.op.infer_shape(node, [tuple(T.shape_i(x, d) for d in range(3))])[0]))
+    # every axis's shape entries from one compiled function
+    got = function([x], [s for shp in predicted for s in shp], on_unused_input="ignore")(xv)
+    for axis, shp in zip(axes, predicted):
+        sizes, got = got[:len(shp)], got[len(shp):]
+        assert tuple(int(s) for s in sizes) == np.shape(getattr(np, name)(xv, axis=axis)), axis
+    assert not got
 
 
 @pytest.mark.parametrize("axis", [None, 0, -1, (0, 1)])

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 import transpile.tensor as T
+from tests.batched import batched_case
 from transpile import function
 from transpile.tensor.shape import (
     AddBroadcast,
@@ -13,18 +14,32 @@ from transpile.tensor.shape import (
 )
 
 
-@pytest.mark.parametrize("shape", [(), (4,), (2, 3), (2, 0, 5)])
-@pytest.mark.parametrize("dtype", ["float64", "int32", "bool"])
-def test_shape_matches_numpy(rng, shape, dtype):
-    x = T.TensorType(dtype, (False,) * len(shape))("x")
-    xv = np.zeros(shape, dtype=dtype)
-    got = function([x], x.shape)(xv)
-    assert got.dtype == "int64" and tuple(got) == shape
-    assert x.shape.dtype == "int64" and x.shape.ndim == 1
+SHAPES = [(), (4,), (2, 3), (2, 0, 5)]
+SHAPE_DTYPES = ["float64", "int32", "bool"]
+SHAPE_CASES = [(shape, dtype) for shape in SHAPES for dtype in SHAPE_DTYPES]
+
+
+def build_shape(case):
+    """x.shape; then (of non-scalars) every shape_i and shape_i(-1), each form of its own input
+    variable so that no rewrite joins them."""
+    shape, dtype = case
+    xs = [T.TensorType(dtype, (False,) * len(shape))(f"x{k}") for k in range(3 if shape else 1)]
+    outs = [xs[0].shape]
     if shape:
-        lengths = function([x], [T.shape_i(x, d) for d in range(len(shape))])(xv)
-        assert tuple(int(n) for n in lengths) == shape
-        assert int(function([x], T.shape_i(x, -1))(xv)) == shape[-1]
+        outs += [T.shape_i(xs[1], d) for d in range(len(shape))] + [T.shape_i(xs[2], -1)]
+    return xs, outs, [np.zeros(shape, dtype=dtype)] * len(xs)
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("dtype", SHAPE_DTYPES)
+def test_shape_matches_numpy(mode, shape, dtype):
+    (xv, *_), (shp, *_), (got, *lengths) = batched_case(mode, SHAPE_CASES, build_shape, (shape, dtype))
+    assert got.dtype == "int64" and tuple(got) == shape
+    assert shp.dtype == "int64" and shp.ndim == 1
+    assert len(lengths) == (len(shape) + 1 if shape else 0)
+    if shape:
+        assert tuple(int(n) for n in lengths[:-1]) == shape
+        assert int(lengths[-1]) == shape[-1]
 
 
 def test_shape_i_of_broadcastable_dim_is_constant():

@@ -5,32 +5,9 @@ import pytest
 
 import transpile.tensor as T
 from tests.batched import batched_case, case_rng
+from tests.tensor.shape_check import assert_inferred_shapes, check_infer_shape, inferred_shapes
 from transpile import function
 from transpile.gradient import verify_grad
-
-
-def inferred_shapes(out):
-    """The node's outputs, then every entry of the shapes its op's infer_shape predicts."""
-    node = out.owner
-    in_shapes = [tuple(T.shape_i(i, d) for d in range(i.ndim)) for i in node.inputs]
-    flat = [s for shp in node.op.infer_shape(node, in_shapes) for s in shp]
-    assert all(s.ndim == 0 and s.dtype == "int64" for s in flat), [s.type for s in flat]
-    return list(node.outputs) + flat
-
-
-def check_infer_shape(out, inputs, values):
-    """The shapes `out.owner.op.infer_shape` predicts equal the shapes actually computed."""
-    assert_inferred_shapes(out, function(inputs, inferred_shapes(out), on_unused_input="ignore")(*values))
-
-
-def assert_inferred_shapes(out, results):
-    """results: `inferred_shapes(out)`, evaluated."""
-    node = out.owner
-    predicted = node.op.infer_shape(node, [tuple(T.shape_i(i, d) for d in range(i.ndim)) for i in node.inputs])
-    outs, sizes = results[:len(node.outputs)], [int(s) for s in results[len(node.outputs):]]
-    for o, shp in zip(outs, predicted):
-        assert tuple(sizes[:len(shp)]) == o.shape
-        sizes = sizes[len(shp):]
 
 
 # -- reshape -----------------------------------------------------------------------------------
@@ -137,18 +114,30 @@ def test_reshape_grad(rng):
 
 
 # -- flatten -----------------------------------------------------------------------------------
-@pytest.mark.parametrize("shape", [(5,), (2, 3), (2, 3, 4), (2, 0, 3), (1, 1, 3)])
-def test_flatten(rng, shape):
+FLATTEN_SHAPES = [(5,), (2, 3), (2, 3, 4), (2, 0, 3), (1, 1, 3)]
+
+
+def build_flatten(shape):
+    """flatten to every ndim (each with its inferred shape), then the method x.flatten()."""
     x = T.TensorType("float64", tuple(s == 1 for s in shape))("x")
-    xv = rng.standard_normal(shape)
+    outs = [v for ndim in range(1, len(shape) + 1) for v in inferred_shapes(T.flatten(x, ndim))]
+    return [x], outs + [x.flatten()], [case_rng().standard_normal(shape)]
+
+
+@pytest.mark.parametrize("shape", FLATTEN_SHAPES)
+def test_flatten(mode, shape):
+    (xv,), outs, results = batched_case(mode, FLATTEN_SHAPES, build_flatten, shape)
+    pos = 0
     for ndim in range(1, len(shape) + 1):
-        out = T.flatten(x, ndim)
+        out, size = outs[pos], 1 + ndim  # the output, then its ndim inferred entries
+        assert out.ndim == ndim
         expected = xv.reshape(shape[:ndim - 1] + (int(np.prod(shape[ndim - 1:])),))
-        got = function([x], out)(xv)
-        np.testing.assert_array_equal(got, expected)
+        np.testing.assert_array_equal(results[pos], expected, err_msg=f"ndim={ndim}")
         assert out.broadcastable == tuple(s == 1 for s in expected.shape)
-        check_infer_shape(out, [x], [xv])
-    assert function([x], x.flatten())(xv).shape == (xv.size,)
+        assert_inferred_shapes(out, results[pos:pos + size])
+        pos += size
+    assert pos == len(results) - 1
+    assert results[-1].shape == (xv.size,)
 
 
 def test_flatten_scalar_and_errors():

@@ -5,13 +5,8 @@ import pytest
 
 import transpile
 import transpile.tensor as T
+from tests.batched import batched_case, case_rng
 from transpile.tensor.subtensor import AdvancedSubtensor, AdvancedSubtensor1
-
-
-def run(x, key, value, inputs=(), values=()):
-    out = x[key]
-    got = transpile.function([x, *inputs], out)(value, *values)
-    return out, got
 
 
 def test_vector_of_rows(rng):
@@ -28,24 +23,36 @@ def test_vector_of_rows(rng):
     assert isinstance(x[i, :].owner.op, AdvancedSubtensor1)
 
 
-@pytest.mark.parametrize("index", [[1, 0, 1], np.array([2, 1], dtype="int32"), [], [-2]])
-def test_constant_index_arrays(index, rng):
+CONSTANT_INDEXES = [[1, 0, 1], np.array([2, 1], dtype="int32"), [], [-2]]
+
+
+def build_constant_index(index):
     x = T.dmatrix("x")
-    value = rng.normal(size=(3, 2))
-    out, got = run(x, index, value)
+    return [x], [x[index]], [case_rng().normal(size=(3, 2))]
+
+
+@pytest.mark.parametrize("index", CONSTANT_INDEXES)
+def test_constant_index_arrays(mode, index):
+    (value,), (out,), (got,) = batched_case(mode, CONSTANT_INDEXES, build_constant_index, index)
     expected = value[np.asarray(index, dtype="int64")]
     assert got.shape == expected.shape
     np.testing.assert_array_equal(got, expected)
     assert out.broadcastable[0] == (len(index) == 1)
 
 
-@pytest.mark.parametrize("dtype", ["int8", "int16", "int32", "int64", "uint8", "uint32"])
-def test_index_dtypes(dtype, rng):
+INDEX_DTYPES = ["int8", "int16", "int32", "int64", "uint8", "uint32"]
+
+
+def build_index_dtype(dtype):
     x = T.dvector("x")
     i = T.vector("i", dtype=dtype)
-    value = rng.normal(size=7)
-    idx = np.array([6, 0, 3, 3], dtype=dtype)
-    np.testing.assert_array_equal(transpile.function([x, i], x[i])(value, idx), value[idx])
+    return [x, i], [x[i]], [case_rng().normal(size=7), np.array([6, 0, 3, 3], dtype=dtype)]
+
+
+@pytest.mark.parametrize("dtype", INDEX_DTYPES)
+def test_index_dtypes(mode, dtype):
+    (value, idx), _, (got,) = batched_case(mode, INDEX_DTYPES, build_index_dtype, dtype)
+    np.testing.assert_array_equal(got, value[idx])
 
 
 def test_general_integer_indexing(rng):

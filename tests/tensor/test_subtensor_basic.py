@@ -5,6 +5,7 @@ import pytest
 
 import transpile
 import transpile.tensor as T
+from tests.batched import batched_case, case_rng
 from transpile.tensor.subtensor import Subtensor
 
 
@@ -36,14 +37,28 @@ def random_key(rng, shape):
     return tuple(key)
 
 
-@pytest.mark.parametrize("shape", [(5,), (4, 6), (3, 1, 5), (2, 3, 4, 2)])
-def test_random_constant_keys(shape, rng):
-    x = T.tensor("float64", (False,) * len(shape), name="x")
+KEY_SHAPES = [(5,), (4, 6), (3, 1, 5), (2, 3, 4, 2)]
+
+
+def value_and_keys(shape):
+    """An input value and 25 random constant keys for it, drawn from `case_rng()`."""
+    rng = case_rng()
     value = rng.normal(size=shape)
-    keys = [random_key(rng, shape) for _ in range(25)]
-    outs = [x[k] for k in keys]
-    f = transpile.function([x], outs)
-    for k, out, got in zip(keys, outs, f(value)):
+    return value, [random_key(rng, shape) for _ in range(25)]
+
+
+def build_random_keys(shape):
+    x = T.tensor("float64", (False,) * len(shape), name="x")
+    value, keys = value_and_keys(shape)
+    return [x], [x[k] for k in keys], [value]
+
+
+@pytest.mark.parametrize("shape", KEY_SHAPES)
+def test_random_constant_keys(shape, mode):
+    (value,), outs, results = batched_case(mode, KEY_SHAPES, build_random_keys, shape)
+    keys = value_and_keys(shape)[1]
+    assert len(keys) == len(outs) == len(results)
+    for k, out, got in zip(keys, outs, results):
         expected = value[k]
         assert got.shape == expected.shape, k
         assert got.dtype == expected.dtype
@@ -113,12 +128,20 @@ def test_output_types():
     assert x[...].broadcastable == x.broadcastable
 
 
-@pytest.mark.parametrize("dtype", ["float32", "int8", "int64", "uint16", "bool", "complex64"])
-def test_dtypes(dtype, rng):
+DTYPES = ["float32", "int8", "int64", "uint16", "bool", "complex64"]
+
+
+def build_dtype(dtype):
     x = T.tensor(dtype, (False, False), name="x")
-    value = (rng.normal(size=(4, 3)) * 10).astype(dtype)
-    f = transpile.function([x], [x[1], x[::-1, 1:], x[2, 2]])
-    for got, expected in zip(f(value), [value[1], value[::-1, 1:], value[2, 2]]):
+    value = (case_rng().normal(size=(4, 3)) * 10).astype(dtype)
+    return [x], [x[1], x[::-1, 1:], x[2, 2]], [value]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_dtypes(dtype, mode):
+    (value,), _, results = batched_case(mode, DTYPES, build_dtype, dtype)
+    assert len(results) == 3
+    for got, expected in zip(results, [value[1], value[::-1, 1:], value[2, 2]]):
         assert got.dtype == dtype
         np.testing.assert_array_equal(got, expected)
 

@@ -4,15 +4,26 @@ import pytest
 
 import transpile
 import transpile.tensor as T
+from tests.batched import batched_verify_grad, case_rng
 from transpile.gradient import verify_grad
 
 
-@pytest.mark.parametrize("key", [
+BASIC_KEYS = [
     (1,), (slice(1, 3),), (slice(None, None, -2), 0), (Ellipsis, 1), (None, slice(-2, None)),
     (0, 2), (slice(None), slice(1, 2)),
-], ids=str)
-def test_basic(key, rng):
-    verify_grad(lambda x: x[key], [rng.normal(size=(4, 3))], rng=rng)
+]
+
+
+def build_indexing(key):
+    """x[key] of a (4, 3) matrix, or of a (4, 3, 2) tensor where the key holds an index array."""
+    advanced = any(isinstance(k, np.ndarray) for k in key)
+    shape = (4, 3, 2) if advanced else (4, 3)
+    return (lambda x: x[key]), [case_rng().normal(size=shape)]
+
+
+@pytest.mark.parametrize("key", BASIC_KEYS, ids=str)
+def test_basic(key, mode):
+    batched_verify_grad(mode, BASIC_KEYS, build_indexing, key)
 
 
 def test_basic_symbolic_bounds(rng):
@@ -34,15 +45,18 @@ def test_advanced_rows_repeated(rng):
     np.testing.assert_array_equal(transpile.function([x], g)(np.zeros(4)), [2, 0, 2, 1])
 
 
-@pytest.mark.parametrize("key", [
+ADVANCED_KEYS = [
     (slice(None), np.array([1, 1, 0])),
     (np.array([0, 3, 0]), np.array([[1], [2]])),
     (np.array([1, 2]), slice(None, None, -1), np.array([0, 0])),
     (0, slice(None), np.array([1, 1])),
     (np.array([True, False, True, True]),),
-], ids=lambda k: str(len(k)))
-def test_advanced_general(key, rng):
-    verify_grad(lambda x: x[key], [rng.normal(size=(4, 3, 2))], rng=rng)
+]
+
+
+@pytest.mark.parametrize("key", ADVANCED_KEYS, ids=lambda k: str(len(k)))
+def test_advanced_general(key, mode):
+    batched_verify_grad(mode, ADVANCED_KEYS, build_indexing, key)
 
 
 def test_mask(rng):
@@ -51,12 +65,16 @@ def test_mask(rng):
     verify_grad(lambda x: x[mask], [value], rng=rng)
 
 
-@pytest.mark.parametrize("key", [
+INC_KEYS = [
     (slice(1, 3),), (1, slice(None, None, -1)), np.array([0, 2, 0]), (slice(None), np.array([1, 1])),
     (np.array([0, 1]), np.array([2, 2])),
-], ids=str)
-@pytest.mark.parametrize("set_instead", [False, True])
-def test_inc_set(key, set_instead, rng):
+]
+INC_CASES = [(key, set_instead) for key in INC_KEYS for set_instead in (False, True)]
+
+
+def build_inc_set(case):
+    key, set_instead = case
+    rng = case_rng()
     value = rng.normal(size=(3, 4))
     region = value[key]
     fn = T.set_subtensor if set_instead else T.inc_subtensor
@@ -65,9 +83,14 @@ def test_inc_set(key, set_instead, rng):
     if set_instead and has_repeats:
         # with repeated indices only the last write reaches the output: check x's gradient only
         yv = rng.normal(size=region.shape)
-        verify_grad(lambda x: fn(x[key], T.constant(yv)), [value], rng=rng)
-        return
-    verify_grad(lambda x, y: fn(x[key], y), [value, rng.normal(size=region.shape)], rng=rng)
+        return (lambda x: fn(x[key], T.constant(yv))), [value]
+    return (lambda x, y: fn(x[key], y)), [value, rng.normal(size=region.shape)]
+
+
+@pytest.mark.parametrize("key", INC_KEYS, ids=str)
+@pytest.mark.parametrize("set_instead", [False, True])
+def test_inc_set(key, set_instead, mode):
+    batched_verify_grad(mode, INC_CASES, build_inc_set, (key, set_instead))
 
 
 def test_inc_set_broadcast_y(rng):

@@ -5,6 +5,7 @@ import pytest
 
 import transpile
 import transpile.tensor as T
+from tests.batched import batched_case, case_rng
 from transpile.tensor.subtensor import AdvancedIncSubtensor, AdvancedIncSubtensor1, IncSubtensor
 
 
@@ -23,20 +24,28 @@ BASIC_KEYS = [
 ]
 
 
-@pytest.mark.parametrize("set_instead", [False, True])
-@pytest.mark.parametrize("key", BASIC_KEYS, ids=str)
-def test_basic_keys(key, set_instead, rng):
+BASIC_CASES = [(key, set_instead) for key in BASIC_KEYS for set_instead in (False, True)]
+
+
+def build_basic_key(case):
+    key, set_instead = case
+    rng = case_rng()
     x = T.dmatrix("x")
     value = rng.normal(size=(4, 3))
     region = value[key]
     y = T.tensor("float64", tuple(n == 1 for n in region.shape), name="y")
     yv = rng.normal(size=region.shape)
     fn = T.set_subtensor if set_instead else T.inc_subtensor
-    out = fn(x[key], y)
+    return [x, y], [fn(x[key], y)], [value, yv]
+
+
+@pytest.mark.parametrize("set_instead", [False, True])
+@pytest.mark.parametrize("key", BASIC_KEYS, ids=str)
+def test_basic_keys(mode, key, set_instead):
+    (value, yv), (out,), (got,) = batched_case(mode, BASIC_CASES, build_basic_key, (key, set_instead))
     assert isinstance(out.owner.op, IncSubtensor)
-    assert out.type == x.type
-    f = transpile.function([x, y], out)
-    np.testing.assert_allclose(f(value, yv), numpy_inc(value, key, yv, set_instead))
+    assert out.type == out.owner.inputs[0].type  # the type of x
+    np.testing.assert_allclose(got, numpy_inc(value, key, yv, set_instead))
 
 
 def test_inc_does_not_modify_input(rng):

@@ -5,7 +5,7 @@ import pytest
 from scipy import signal
 
 import transpile.tensor as T
-from tests.batched import batched_case, case_rng
+from tests.batched import batched_case, batched_verify_grad, case_rng
 from transpile import function
 from transpile.gradient import verify_grad
 from transpile.tensor.nnet import Conv2d, Conv2dGradInputs, Conv2dGradWeights
@@ -181,12 +181,17 @@ def test_conv2d_errors(rng):
 GRAD_CASES = [(bm, s) for bm in BORDER_MODES for s in [(1, 1), (2, 1)]] + [("valid", (2, 3)), ("half", (3, 2))]
 
 
-@pytest.mark.parametrize("border_mode,subsample", GRAD_CASES)
-def test_conv2d_grad_wrt_input_and_filters(border_mode, subsample, rng):
+def build_conv2d_grad(case):
+    border_mode, subsample = case
+    rng = case_rng()
     img = rng.standard_normal((2, 2, 5, 6))
     kern = rng.standard_normal((2, 2, 3, 2))
-    verify_grad(lambda i, k: T.nnet.conv2d(i, k, border_mode=border_mode, subsample=subsample),
-                [img, kern], rng=rng)
+    return (lambda i, k: T.nnet.conv2d(i, k, border_mode=border_mode, subsample=subsample)), [img, kern]
+
+
+@pytest.mark.parametrize("border_mode,subsample", GRAD_CASES)
+def test_conv2d_grad_wrt_input_and_filters(border_mode, subsample, mode):
+    batched_verify_grad(mode, GRAD_CASES, build_conv2d_grad, (border_mode, subsample))
 
 
 @pytest.mark.parametrize("filter_flip", [True, False])

@@ -68,6 +68,7 @@ def rule_table_graph(rows=4, cols=3):
         T.concatenate([x, T.exp(y), x.T.T[:1]], axis=0), T.split(T.exp(v), [1, cols - 1], 2)[1] * 2,
         T.inc_subtensor(x[1:, ::2], T.exp(x[:-1, ::2])), T.set_subtensor(T.exp(x)[k], b),  # a region; a host index
         T.inc_subtensor(x.T[:, 0], np.float32(1)),            # a strided region, a broadcast literal
+        T.exp(x)[i[:2]], x.T[i - 1], d[i[:3] % 2],            # gathers: rows, negative indices, float64
     ]
     inputs = [x, y, W, v, b, s, i, d, k]
     fg = FunctionGraph(inputs, outs)

@@ -36,7 +36,7 @@ def cuda_files(program, name, hash_):
     files = {
         f"src/{name}_kernels.h": render_template("cuda/kernels.h.j2", hash=hash_, name=name, functions=functions),
         f"src/{name}_kernels.cu": render_template("cuda/kernels.cu.j2", hash=hash_, name=name, functions=functions,
-                                                  cublas=cublas, xent=xent),
+                                                  cublas=cublas, xent=xent, index="cuda_index" in program.features),
         "src/transpile_cuda.h": (TEMPLATES / "cuda" / "runtime.h").read_text(encoding="utf-8"),
         "src/transpile_cuda_kernels.cuh": (TEMPLATES / "cuda" / "kernels.cuh").read_text(encoding="utf-8"),
     }
@@ -44,6 +44,8 @@ def cuda_files(program, name, hash_):
         files["src/transpile_cuda_blas.cuh"] = (TEMPLATES / "cuda" / "blas.cuh").read_text(encoding="utf-8")
     if xent:
         files["src/transpile_cuda_xent.cuh"] = (TEMPLATES / "cuda" / "xent.cuh").read_text(encoding="utf-8")
+    if "cuda_index" in program.features:
+        files["src/transpile_cuda_index.cuh"] = (TEMPLATES / "cuda" / "index.cuh").read_text(encoding="utf-8")
     return files
 
 

@@ -204,7 +204,8 @@ def test_alloc_join_split_and_the_softmax_crossentropy():
     prob = T.nnet.softmax(x)
     outs = [T.alloc(np.float32(1.5), x.shape[0], 3), T.alloc(T.exp(b), k, b.shape[0]), T.alloc(x, 2, x.shape[0], x.shape[1]),
             T.concatenate([x, T.exp(x), x[::-1]], axis=0), T.concatenate([x, T.exp(x)[:, :3]], axis=1),
-            T.split(T.exp(v), [2, 3], 2)[1] * 2,
+            T.split(T.exp(v), [2, 3], 2)[1] * 2, T.exp(x)[y % 6], x.T[y - 9],
+            T.inc_subtensor(x[1:, ::2], T.exp(x[:-1, ::2])), T.set_subtensor(T.exp(x)[k], np.float32(2)),
             T.nnet.categorical_crossentropy(prob, y), T.grad(T.sum(T.nnet.categorical_crossentropy(prob, y)), x)]
     assert_same_as_cpu([x, v, b, k, y], outs, [floats(6, 9), floats(5), floats(4), np.int64(3),
                                                np.array([0, 8, 3, 3, 1, 2], "int32")])

@@ -351,7 +351,8 @@ def _module_parts(path):
 
 def _test_text(node_id):
     """The test function's source with its decorators, and the module-level tables and helpers it
-    names (one level down); None when the module has no such function."""
+    names (one level down; two for its `build...` case builders); None when the module has no
+    such function."""
     path, func = node_id.split("::")
     src, parts = _module_parts(path)
     node = parts.get(func)
@@ -361,6 +362,10 @@ def _test_text(node_id):
     referred = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
     for deco in node.decorator_list:
         referred |= {n.id for n in ast.walk(deco) if isinstance(n, ast.Name)}
+    # the case builders a batched test hands to tests/batched.py, with the helpers they name
+    for name in sorted(referred):
+        if isinstance(parts.get(name), ast.FunctionDef) and name.startswith("build"):
+            referred |= {n.id for n in ast.walk(parts[name]) if isinstance(n, ast.Name)}
     texts += [_source(src, parts[n]) for n in sorted(referred) if n in parts and n != func]
     return "\n".join(texts)
 

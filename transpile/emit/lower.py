@@ -228,7 +228,7 @@ class LoweringContext:
     def copy(self, dst, src):
         """Lines copying buffer `src` into `dst` (same shape), converting the dtype; between
         host and GPU memory too (then of one dtype)."""
-        if dst.space == "host" and src.space == "host":
+        if getattr(dst, "space", "host") == "host" and src.space == "host":
             return [f"tr::copy({dst.name}, {src.name});"]
         return device.copy_lines(self, dst, src)
 

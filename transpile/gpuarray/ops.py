@@ -10,7 +10,8 @@ from transpile.graph.op import Op
 
 
 class _Transfer(Op):
-    """Identity of value and type; a copy into the other memory."""
+    """Identity of value and type; a copy into the other memory. No gradient: placement runs
+    after differentiation and optimization, on the graph about to be compiled."""
 
     def make_node(self, x):
         return Apply(self, [x], [x.type()])
@@ -20,9 +21,6 @@ class _Transfer(Op):
 
     def infer_shape(self, node, input_shapes):
         return [input_shapes[0]]
-
-    def grad(self, inputs, output_grads):
-        return list(output_grads)
 
 
 class GpuFromHost(_Transfer):

@@ -57,3 +57,14 @@ def test_unknown_devices_are_refused(bad):
     with pytest.raises(ValueError, match="expected cpu, cuda or cudaN"):
         with config.change_flags(device=bad):
             pass
+
+
+def test_a_reference_mode_with_device_cuda_says_it_runs_on_the_host(monkeypatch):
+    """Where a GPU is present, FAST_COMPILE (the numpy reference) still runs on the host: it says so."""
+    function_module = sys.modules["transpile.compile.function"]
+    monkeypatch.setattr(function_module, "require_cuda", lambda device: 0)
+    x = T.fvector("x")
+    with config.change_flags(device="cuda"):
+        with pytest.warns(UserWarning, match="runs the numpy reference on the host"):
+            f = transpile.function([x], x * 2, mode="FAST_COMPILE")
+    assert f([1.0, 2.0]).tolist() == [2.0, 4.0]

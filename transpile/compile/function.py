@@ -273,6 +273,9 @@ def function(inputs, outputs=None, updates=None, givens=None, mode=None, name=No
     m.optimize(fgraph)
     if config.device != "cpu" and m.linker == "native":
         place_on_device(fgraph)  # the GPU's nodes and the copies (debugprint shows them)
+    elif config.device != "cpu":
+        warnings.warn(f"device={config.device}: mode {m} runs the numpy reference on the host; the GPU runs "
+                      "functions of a native mode (FAST_RUN)", stacklevel=2)
     protect_outputs(fgraph)
     maker = FunctionMaker(inputs, outs, update_pairs, shared_inputs, fgraph, m, specs, defaults,
                           [(c, expr) for (c, _), expr in zip(in_updates, in_targets)])

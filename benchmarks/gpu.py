@@ -100,6 +100,12 @@ def torch_mlp(torch, values, init):
     return step
 
 
+def copy_bandwidth(torch, runs, n=10**8):
+    """GB/s of a device-to-device copy of n float32 (read + write): the practical memory peak."""
+    big = torch.empty(n, device="cuda")
+    return 2 * n * 4 / median_time(lambda: big.clone(), runs, torch.cuda.synchronize) / 1e9
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default=str(HERE / "results" / "gpu.json"))
@@ -111,10 +117,7 @@ def main():
     sync = torch.cuda.synchronize
     rng = np.random.default_rng(0)
     results = {"gpu": torch.cuda.get_device_name(0), "date": time.strftime("%Y-%m-%d"), "rows": []}
-    big = torch.empty(10**8, device="cuda")
-    copy = median_time(lambda: big.clone(), args.runs, sync)
-    results["copy_bandwidth_GBps"] = 2 * big.numel() * 4 / copy / 1e9
-    del big
+    results["copy_bandwidth_GBps"] = copy_bandwidth(torch, args.runs)
     cases = workloads(rng)
     inputs, cost, updates, values, init = mlp(rng)
     cases["mlp"] = (inputs, cost, updates, values, None, None)

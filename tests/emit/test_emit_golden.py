@@ -19,6 +19,7 @@ import transpile.tensor as T
 from transpile.compile.builders import OpFromGraph
 from transpile.compile.mode import Mode
 from transpile.emit import lower
+from transpile.emit.cuda.placement import place_on_device
 from transpile.emit.render import render
 from transpile.graph.fg import FunctionGraph
 from transpile.ifelse import ifelse, make_lazy
@@ -49,7 +50,6 @@ def ifelse_graph():
 def cuda_graph():
     """small_graph placed on the GPU: transfers, an elementwise kernel with a broadcast operand,
     a reduction, a strided view copied to the host, a constant copied to the GPU."""
-    from transpile.emit.cuda.placement import place_on_device
     graph = small_graph()
     place_on_device(graph)
     return graph
@@ -84,6 +84,7 @@ import transpile.tensor as T
 from transpile.compile.builders import OpFromGraph
 from transpile.compile.mode import Mode
 from transpile.emit import lower
+from transpile.emit.cuda.placement import place_on_device
 from transpile.emit.render import render
 from transpile.graph.fg import FunctionGraph
 x, y, v = T.matrix("x"), T.row("y"), T.vector("v")

@@ -225,10 +225,16 @@ class LoweringContext:
     def label(self):
         return cpp.string_literal(str(self.node.op))
 
+    def local(self, name, like, broadcastable=None):
+        """A Buffer naming `name`, a descriptor the rule declares itself in its step (a region
+        of `like`'s memory, say), to copy into or out of with `lc.copy`."""
+        return Buffer(name, like.dtype, like.broadcastable if broadcastable is None else tuple(broadcastable), "view",
+                      space=like.space)
+
     def copy(self, dst, src):
         """Lines copying buffer `src` into `dst` (same shape), converting the dtype; between
         host and GPU memory too (then of one dtype)."""
-        if getattr(dst, "space", "host") == "host" and src.space == "host":
+        if dst.space == "host" and src.space == "host":
             return [f"tr::copy({dst.name}, {src.name});"]
         return device.copy_lines(self, dst, src)
 

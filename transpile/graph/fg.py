@@ -91,14 +91,7 @@ class FunctionGraph:
             return
         self._check_inputs([new], f"replacement for {old}")
         for node, i in self.clients(old):
-            if node == "output":
-                self.outputs[i] = new
-            else:
-                node.inputs[i] = new
-            for f in self._features:
-                if hasattr(f, "on_change_input"):
-                    f.on_change_input(self, node, i, old, new, reason)
-        self._cache = None
+            self._set_input(node, i, old, new, reason)
 
     def change_input(self, node, i, new, reason=None):
         """Make input `i` of `node` (or fgraph output `i` when node is "output") `new`."""
@@ -106,6 +99,9 @@ class FunctionGraph:
         if old.type != new.type:
             raise TypeError(f"change_input: {new} of type {new.type} cannot replace {old} of type {old.type}")
         self._check_inputs([new], f"replacement for {old}")
+        self._set_input(node, i, old, new, reason)
+
+    def _set_input(self, node, i, old, new, reason):
         if node == "output":
             self.outputs[i] = new
         else:

@@ -11,32 +11,50 @@ def _int(lc, var):
     return f"static_cast<int64_t>({lc.scalar(var)})"
 
 
-@register_lowering(Alloc)
-def lower_alloc(lc, node):
+def alloc_shape(lc, node):
+    """Lines computing `shape_` (checked) and checking that the value broadcasts to it.
+    Returns the value's buffer, or None for a literal (`alloc_literal`)."""
     value, dims, out = node.inputs[0], node.inputs[1:], node.outputs[0]
     n, k = out.ndim, value.ndim
-    lead = n - k
-    shape = "nullptr"
     if n:
         lc.emit(f"const int64_t shape_[{n}] = {{{', '.join(_int(lc, d) for d in dims)}}};",
                 f"for (int d = 0; d < {n}; ++d) if (shape_[d] < 0) "
                 + lc.fail("value", "alloc: negative length in shape %s", f"tr::shape_text(shape_, {n}).text"))
-        shape = "shape_"
-    literal = isinstance(value, Constant) and value.data.size == 1 and all(value.broadcastable)
-    if literal:
-        operand = Operand.literal(cpp.literal(value.data.reshape(()).item(), value.dtype), D.C_TYPES[value.dtype], n)
-    else:
-        src = lc.buffer(value)
-        for d in range(k):
-            if value.broadcastable[d]:
-                continue
-            lc.emit(f"if ({src.name}.shape[{d}] != shape_[{lead + d}]) "
+    if alloc_literal(value) is not None:
+        return None
+    src = lc.buffer(value)
+    for d in range(k):
+        if not value.broadcastable[d]:
+            lc.emit(f"if ({src.name}.shape[{d}] != shape_[{n - k + d}]) "
                     + lc.fail("value", f"alloc: cannot broadcast a value of shape %s to shape %s (value dim {d} is "
                               "not broadcastable)", f"tr::shape_text({src.name}.shape, {k}).text",
                               f"tr::shape_text(shape_, {n}).text"))
-        operand = Operand(src.name, src.ctype, tuple(None if d < lead or value.broadcastable[d - lead] else d - lead
-                                                     for d in range(n)))
-    dst = lc.alloc(out, shape)
+    return src
+
+
+def alloc_literal(value):
+    """The C++ literal of a one-element constant value, else None."""
+    if isinstance(value, Constant) and value.data.size == 1 and all(value.broadcastable):
+        return cpp.literal(value.data.reshape(()).item(), value.dtype)
+    return None
+
+
+def value_dims(value, n):
+    """Per output dim, the value's dim it steps along (None where it broadcasts)."""
+    lead = n - value.ndim
+    return tuple(None if d < lead or value.broadcastable[d - lead] else d - lead for d in range(n))
+
+
+@register_lowering(Alloc)
+def lower_alloc(lc, node):
+    value, out = node.inputs[0], node.outputs[0]
+    n = out.ndim
+    src = alloc_shape(lc, node)
+    if src is None:
+        operand = Operand.literal(alloc_literal(value), D.C_TYPES[value.dtype], n)
+    else:
+        operand = Operand(src.name, src.ctype, value_dims(value, n))
+    dst = lc.alloc(out, "shape_" if n else "nullptr")
     lc.emit(*map_loop([Operand.of(dst.name, dst.ctype, out.broadcastable)], [operand], lambda v: ([], v),
                       f"{dst.name}.shape", n))
 

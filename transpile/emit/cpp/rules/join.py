@@ -1,5 +1,6 @@
 """Building and cutting tensors: `MakeVector` (scalars into a vector), `Join` (concatenate:
-each input copied into its slice of the output) and `Split` (views of the pieces)."""
+each input copied into its slice of the output, through `lc.copy`: the CUDA target's rule too)
+and `Split` (views of the pieces)."""
 from transpile.emit.registry import register_lowering
 from transpile.tensor.join import Join, MakeVector, Split
 
@@ -37,7 +38,7 @@ def lower_join(lc, node):
                 f"  {dst.decl} part_ = {{{dst.name}.data + offset_ * {dst.name}.strides[{axis}], "
                 f"{{{', '.join(f'{s.name}.shape[{d}]' for d in range(n))}}}, "
                 f"{{{', '.join(f'{dst.name}.strides[{d}]' for d in range(n))}}}}};")
-        lc.emit(f"  tr::copy(part_, {s.name});", f"  offset_ += {s.name}.shape[{axis}];", "}")
+        lc.emit(*["  " + line for line in lc.copy(lc.local("part_", dst), s)], f"  offset_ += {s.name}.shape[{axis}];", "}")
 
 
 @register_lowering(Split)

@@ -5,7 +5,6 @@ copies. The other decompositions run with numpy/scipy on the host (declared belo
 A program with a LAPACK node needs the "lapack" feature: cmake/FindTranspileBLAS.cmake finds
 LAPACK next to the BLAS (scipy-openblas32 has both) and configuring fails with a clear message
 when there is none."""
-from types import SimpleNamespace
 
 from transpile.emit.registry import register_host_only, register_lowering
 from transpile.tensor import nlinalg, nlinalg_decomp, slinalg
@@ -200,7 +199,7 @@ def _scatter_into(lc, Z, V, op):
             f"if (!std::equal(diag_.shape, diag_.shape + {n}, {V.name}.shape)) "
             + lc.fail("value", "%s: values of shape %s do not fit the diagonal of shape %s", lc.label(),
                       f"tr::shape_text({V.name}.shape, {n}).text", f"tr::shape_text(diag_.shape, {n}).text"),
-            *lc.copy(SimpleNamespace(name="diag_"), V))
+            *lc.copy(lc.local("diag_", Z, V.broadcastable), V))
 
 
 @register_lowering(DiagonalScatter)

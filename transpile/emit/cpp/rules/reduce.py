@@ -15,7 +15,24 @@ KINDS = [(Sum, "tr::Add"), (Prod, "tr::Mul"), (Min, "tr::Min"), (Max, "tr::Max")
 _WIDER = {"float32": "float64", "complex64": "complex128"}
 
 
-def _accumulator_dtype(op, out_dtype):
+def reduced_shape(lc, op, shape_of, n):
+    """Lines checking that a max/min has elements to reduce and computing the output's shape
+    `kept_` from the input's `shape_of` (a C++ array of n lengths). Returns (reduced axes in the
+    op's order, kept dims, the output shape's C++ expression)."""
+    axes = tuple(op.axis)
+    kept = [d for d in range(n) if d not in axes]
+    if isinstance(op, (Max, Min)) and axes:
+        empty = " || ".join(f"{shape_of}[{a}] == 0" for a in axes)
+        lc.emit(f"if (tr::numel({shape_of}, {n}) == 0 && ({empty})) "
+                + lc.fail("value", f"%s: cannot take the {type(op).__name__.lower()} of an empty axis (input shape %s)",
+                          lc.label(), f"tr::shape_text({shape_of}, {n}).text"))
+    if not kept:
+        return axes, kept, "nullptr"
+    lc.emit(f"const int64_t kept_[{len(kept)}] = {{{', '.join(f'{shape_of}[{d}]' for d in kept)}}};")
+    return axes, kept, "kept_"
+
+
+def accumulator_dtype(op, out_dtype):
     if isinstance(op, (Sum, Prod)):
         return op.acc_dtype or _WIDER.get(out_dtype, out_dtype)
     return out_dtype
@@ -35,18 +52,8 @@ def _start(lc, op, out, shape_of, n):
     functor = _functor(op)
     if isinstance(op, (Max, Min)) and out.dtype.startswith("complex"):
         raise LoweringError(f"{op}: max/min of complex values is not lowered")
-    axes = tuple(op.axis)
-    kept = [d for d in range(n) if d not in axes]
-    if isinstance(op, (Max, Min)) and axes:
-        empty = " || ".join(f"{shape_of}[{a}] == 0" for a in axes)
-        lc.emit(f"if (tr::numel({shape_of}, {n}) == 0 && ({empty})) "
-                + lc.fail("value", f"%s: cannot take the {type(op).__name__.lower()} of an empty axis (input shape %s)",
-                          lc.label(), f"tr::shape_text({shape_of}, {n}).text"))
-    shape = "nullptr"
-    if kept:
-        lc.emit(f"const int64_t kept_[{len(kept)}] = {{{', '.join(f'{shape_of}[{d}]' for d in kept)}}};")
-        shape = "kept_"
-    acc_dtype = _accumulator_dtype(op, out.dtype)
+    axes, kept, shape = reduced_shape(lc, op, shape_of, n)
+    acc_dtype = accumulator_dtype(op, out.dtype)
     acc = lc.alloc(out, shape) if acc_dtype == out.dtype else lc.temp(acc_dtype, out.broadcastable, shape, "acc")
     lc.emit(f"for (int64_t i = 0, n = tr::numel({acc.name}); i < n; ++i) "
             f"{acc.name}.data[i] = {functor}::identity<{acc.ctype}>();")

@@ -45,13 +45,21 @@ def check_y(lc, y, shape):
                               f"tr::shape_text({name}.shape, {y.ndim}).text", f"tr::shape_text(rshape_, {n}).text"))
 
 
-@register_lowering(IncSubtensor)
-def lower_inc_subtensor(lc, node):
+def inc_region(lc, node):
+    """The output (see `start`) and the checked region of an `IncSubtensor` in it: (output
+    buffer, region lengths, region strides), the region starting at `output.data + offset_`."""
     x, y, *index_vars = node.inputs
     dst = start(lc, node)
     shape, strides = basic_region(lc, dst.name, x.ndim, node.op.idx_list, index_vars)
-    n = len(shape)
     check_y(lc, y, shape)
+    return dst, shape, strides
+
+
+@register_lowering(IncSubtensor)
+def lower_inc_subtensor(lc, node):
+    y = node.inputs[1]
+    dst, shape, strides = inc_region(lc, node)
+    n = len(shape)
     dims = lambda xs: "{" + ", ".join(xs) + "}"  # noqa: E731
     lc.emit(f"tr::Array<{dst.ctype}, {n}> region_ = {{{dst.name}.data + offset_, {dims(shape)}, {dims(strides)}}};")
     ystr = y_strides(lc, y, n)

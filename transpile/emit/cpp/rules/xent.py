@@ -96,15 +96,20 @@ def lower_xent_softmax(lc, node):
             "});")
 
 
+def check_dx(lc, G, S, Y):
+    """The checks of `CrossentropySoftmax1HotDx`: the labels, one gradient entry per row."""
+    check_labels(lc, S, Y)
+    lc.emit(f"if ({G.name}.shape[0] != {S.name}.shape[0]) "
+            + lc.fail("value", "%s: %lld gradient entries for %lld rows", lc.label(),
+                      f"(long long){G.name}.shape[0]", f"(long long){S.name}.shape[0]"))
+
+
 @register_lowering(CrossentropySoftmax1HotDx)
 def lower_xent_softmax_dx(lc, node):
     """dx = g[:, None] * sm, then dx[i, y[i]] -= g[i]."""
     (g, sm, labels), (out,) = node.inputs, node.outputs
     G, S, Y = lc.buffer(g), lc.buffer(sm), lc.buffer(labels)
-    check_labels(lc, S, Y)
-    lc.emit(f"if ({G.name}.shape[0] != {S.name}.shape[0]) "
-            + lc.fail("value", "%s: %lld gradient entries for %lld rows", lc.label(),
-                      f"(long long){G.name}.shape[0]", f"(long long){S.name}.shape[0]"))
+    check_dx(lc, G, S, Y)
     dst = lc.alloc(out, f"{S.name}.shape")
     t, wide = dst.ctype, _wide(g.dtype, sm.dtype)
     d, s = dst.name, S.name

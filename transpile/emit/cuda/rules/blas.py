@@ -5,7 +5,6 @@ the BLAS-shaped ops of the FAST_RUN rewrites (`Dot22`, `Gemm`, `Gemv`, `Ger`), e
 into a contiguous GPU temporary. For Gemm, Gemv and Ger the output starts as a copy of z (or a)
 broadcast to the product's shape; nodes whose product is broadcast along a dim where z is not
 stay on the host."""
-from transpile.emit.program import Buffer
 from transpile.emit.registry import register_lowering
 from transpile.tensor.blas import Dot
 from transpile.tensor.blas_gemm import Dot22, Gemm, Gemv, Ger
@@ -133,7 +132,7 @@ def _start_from_z(lc, node, prod_dims):
             lc.emit(f"if ({z.name}.shape[{d}] != prod_[{d}]) "
                     + lc.fail("shape", "%s: z of shape %s does not match the product's shape %s", lc.label(),
                               f"tr::shape_text({z.name}.shape, {n}).text", f"tr::shape_text(prod_, {n}).text"))
-    view = Buffer("zb_", z.dtype, out.broadcastable, "view", space="device")
+    view = lc.local("zb_", z, out.broadcastable)
     lc.emit(f"{view.decl} zb_ = {{{z.name}.data, {{{', '.join(f'prod_[{d}]' for d in range(n))}}}, "
             f"{{{', '.join('0' if z_var.broadcastable[d] else f'{z.name}.strides[{d}]' for d in range(n))}}}}};")
     dst = lc.alloc(out, "prod_")

@@ -5,7 +5,7 @@ accumulator is the CPU rule's (float32 sums and products in double), so both tar
 rounding. A `FusedReduce` first maps its inputs with an elementwise kernel into a GPU
 temporary, then reduces it. Reductions of complex values stay on the host."""
 from transpile.emit.cpp.rules.elemwise import elementwise_operands
-from transpile.emit.cpp.rules.reduce import _accumulator_dtype
+from transpile.emit.cpp.rules.reduce import accumulator_dtype, reduced_shape
 from transpile.emit.cuda.elementwise import elementwise_function
 from transpile.emit.cuda.rules.elemwise import printable_scalar
 from transpile.emit.cpp.loops import Operand
@@ -32,17 +32,7 @@ def _reducible(op, node):
 
 def _reduce(lc, op, src, out, n):
     """Checks, the output and the call reducing GPU buffer `src` (rank n) with `op` into `out`."""
-    axes = sorted(op.axis)
-    kept = [d for d in range(n) if d not in axes]
-    if isinstance(op, (Max, Min)) and axes:
-        empty = " || ".join(f"{src.name}.shape[{a}] == 0" for a in axes)
-        lc.emit(f"if (tr::numel({src.name}.shape, {n}) == 0 && ({empty})) "
-                + lc.fail("value", f"%s: cannot take the {type(op).__name__.lower()} of an empty axis (input shape %s)",
-                          lc.label(), f"tr::shape_text({src.name}.shape, {n}).text"))
-    shape = "nullptr"
-    if kept:
-        lc.emit(f"const int64_t kept_[{len(kept)}] = {{{', '.join(f'{src.name}.shape[{d}]' for d in kept)}}};")
-        shape = "kept_"
+    axes, kept, shape = reduced_shape(lc, op, f"{src.name}.shape", n)
     dst = lc.alloc(out, shape)
     if n == 0:  # nothing reduced: a copy (converting)
         lc.emit(*lc.copy(dst, src))
@@ -50,7 +40,7 @@ def _reduce(lc, op, src, out, n):
     view_shape = ["1" if d in axes else f"{dst.name}.shape[{kept.index(d)}]" for d in range(n)]
     view_strides = ["0" if d in axes else f"{dst.name}.strides[{kept.index(d)}]" for d in range(n)]
     lc.emit(f"tr::Array<{dst.ctype}, {n}> view_ = {{{dst.name}.data, {{{', '.join(view_shape)}}}, {{{', '.join(view_strides)}}}}};")
-    acc = C_TYPES[_accumulator_dtype(op, out.dtype)]
+    acc = C_TYPES[accumulator_dtype(op, out.dtype)]
     mask = sum(1 << d for d in axes)
     name = f"reduce_{type(op).__name__.lower()}_{out.dtype}_from_{src.dtype}_{n}d_{mask}"
     functor = _functor(op)

@@ -15,7 +15,7 @@ def lower_advanced_subtensor1(lc, node):
     (x, ilist), (out,) = node.inputs, node.outputs
     X, I = lc.buffer(x), lc.buffer(ilist)
     n = x.ndim
-    lc.emit(f"long long max_ = 0, min_ = 0;",
+    lc.emit("long long max_ = 0, min_ = 0;",
             f"for (int64_t r = 0; r < {I.name}.shape[0]; ++r) {{",
             f"  const long long v_ = (long long){I.name}.data[r * {I.name}.strides[0]];",
             "  if (r == 0 || v_ > max_) max_ = v_;",

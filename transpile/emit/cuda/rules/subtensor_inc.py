@@ -3,8 +3,7 @@ when its memory is a temporary of this program), the region is located on the ho
 rule's code (the same index errors), and one elementwise kernel writes y into it or adds y to it.
 y broadcasts to the region by Theano's rule (checked on the host)."""
 from transpile.emit.cpp.loops import Operand
-from transpile.emit.cpp.rules.subtensor import basic_region
-from transpile.emit.cpp.rules.subtensor_inc import check_y, start, y_strides
+from transpile.emit.cpp.rules.subtensor_inc import inc_region, y_strides
 from transpile.emit.cuda.elementwise import elementwise_function
 from transpile.emit.registry import register_lowering
 from transpile.tensor.subtensor_inc import IncSubtensor
@@ -12,11 +11,9 @@ from transpile.tensor.subtensor_inc import IncSubtensor
 
 @register_lowering(IncSubtensor, target="cuda", host_inputs=("2:",))
 def lower_inc_subtensor(lc, node):
-    x, y, *index_vars = node.inputs
-    dst = start(lc, node)
-    shape, strides = basic_region(lc, dst.name, x.ndim, node.op.idx_list, index_vars)
+    y = node.inputs[1]
+    dst, shape, strides = inc_region(lc, node)
     n = len(shape)
-    check_y(lc, y, shape)
     dims = lambda xs: "{" + ", ".join(xs) + "}"  # noqa: E731
     Y = lc.buffer(y)
     ystr = y_strides(lc, y, n)

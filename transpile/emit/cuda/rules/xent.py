@@ -2,7 +2,7 @@
 and its gradient `CrossentropySoftmax1HotDx`; templates/cuda/xent.cuh). The labels are read on
 the host first, where the C++ rule's checks run (one label per row, each a valid class: the same
 errors), then copied to the GPU for the kernel."""
-from transpile.emit.cpp.rules.xent import _wide, check_labels
+from transpile.emit.cpp.rules.xent import _wide, check_dx, check_labels
 from transpile.emit.registry import register_lowering
 from transpile.tensor.nnet.xent_softmax import CrossentropySoftmax1Hot, CrossentropySoftmax1HotDx
 
@@ -34,10 +34,7 @@ def lower_xent_softmax(lc, node):
 def lower_xent_softmax_dx(lc, node):
     (g, sm, labels), (out,) = node.inputs, node.outputs
     G, S, Y = lc.buffer(g), lc.buffer(sm), lc.buffer(labels)
-    check_labels(lc, S, Y)
-    lc.emit(f"if ({G.name}.shape[0] != {S.name}.shape[0]) "
-            + lc.fail("value", "%s: %lld gradient entries for %lld rows", lc.label(),
-                      f"(long long){G.name}.shape[0]", f"(long long){S.name}.shape[0]"))
+    check_dx(lc, G, S, Y)
     Yd = lc.buffer(labels, space="device")
     dst = lc.alloc(out, f"{S.name}.shape")
     wide = _wide(g.dtype, sm.dtype)

@@ -317,6 +317,8 @@ def lower_graph(lc, fgraph, input_names=None, output_names=None):
     fgraph, layout = sparse_abi.expand(fgraph, input_names, output_names)
     program.input_names, program.output_names = layout.input_names, layout.output_names
     program.sparse_inputs, program.sparse_outputs = layout.sparse_inputs, layout.sparse_outputs
+    if lc.target == "cuda" and lc.root is lc:
+        program.device_inputs, program.device_outputs = device.inputs_on_device(fgraph), device.outputs_on_device(fgraph)
     _bind_inputs(lc, fgraph)
     for k, var in enumerate(fgraph.outputs):
         if var.owner is not None and var not in lc._output_position:
@@ -359,8 +361,9 @@ def _bind_inputs(lc, fgraph):
         if buf.ndim:
             lc.emit(f"static const unsigned char in{k}_bcast[] = {{{', '.join('1' if b else '0' for b in buf.broadcastable)}}};")
             bcast = f"in{k}_bcast"
+        on_device = ", true" if k in lc.program.device_inputs else ""
         lc.emit(f"TR_CHECK(tr::bind_input(ctx, in{k}, in[{k}], {dtype_const(buf.dtype)}, {bcast}, "
-                f"{cpp.string_literal(lc.program.input_names[k])}));")
+                f"{cpp.string_literal(lc.program.input_names[k])}{on_device}));")
     lc._end()
 
 

@@ -4,15 +4,24 @@ copies back, `set_value()` drops the GPU copy. Run here under the CPU emulation 
 (tests/emit/cuda_emulation/inprocess.py: the same generated library and the same caller, built
 by g++ instead of nvcc); tests/cuda/ runs the same on a GPU."""
 import copy
+import ctypes
 import pickle
+import re
 
 import numpy as np
 import pytest
 
 import transpile
 import transpile.tensor as T
+from tests.emit.cuda_emulation.build import build_project
 from tests.emit.cuda_emulation.inprocess import emulated_cuda
+from transpile.compile.mode import get_mode
 from transpile.compile.native import caller_module
+from transpile.emit import lower
+from transpile.emit.cuda.placement import place_on_device
+from transpile.emit.program import DTYPE_CODES, MAX_NDIM
+from transpile.emit.render import render
+from transpile.graph.fg import FunctionGraph
 
 pytestmark = [pytest.mark.single_mode, pytest.mark.slow]
 
@@ -120,3 +129,89 @@ def test_inputs_in_gpu_memory_are_checked_like_host_ones(gpu):
         cpu.run([library.to_device(xs), w.get_value()])
     with pytest.raises(TypeError, match="this graph library runs on the CPU"):
         cpu.to_device(xs)
+
+
+# -- the C ABI of a CUDA library (ctypes on the emulated build: GPU memory is host memory there) --
+class Tensor(ctypes.Structure):
+    _fields_ = [("data", ctypes.c_void_p), ("dtype", ctypes.c_int32), ("ndim", ctypes.c_int32),
+                ("shape", ctypes.c_int64 * MAX_NDIM), ("strides", ctypes.c_int64 * MAX_NDIM),
+                ("memory", ctypes.c_int32), ("device", ctypes.c_int32)]
+
+
+HOST, DEVICE = 0, 1
+
+
+def describe(array, memory=HOST, device=0):
+    t = Tensor(array.ctypes.data, DTYPE_CODES[array.dtype.name], array.ndim)
+    for d, n in enumerate(array.shape):
+        t.shape[d], t.strides[d] = n, array.strides[d] // array.itemsize
+    t.memory, t.device = memory, device
+    return t
+
+
+def c_library(tmp_path):
+    """(ctypes library, its name prefix, a state) for y = exp(x) * w + 1 with x read on the
+    host too (its cumulative sum has no CUDA rule: a host output) and w only on the GPU."""
+    x, w = T.dmatrix("x"), T.dmatrix("w")
+    fg = FunctionGraph([x, w], [T.exp(x) * w + 1, T.cumsum(x, axis=0)])
+    get_mode("FAST_RUN").optimize(fg)
+    with pytest.warns(UserWarning, match="CumOp has no CUDA rule"):
+        place_on_device(fg)
+    project = render(lower(fg, ["x", "w"], ["y", "total"], target="cuda"))
+    lib = ctypes.CDLL(str(build_project(project.files, tmp_path)))
+    name = project.name
+    for fn in ("run", "to_device", "to_host", "create"):
+        getattr(lib, f"{name}_{fn}").restype = ctypes.c_int32
+    getattr(lib, f"{name}_last_error").restype = ctypes.c_char_p
+    state = ctypes.c_void_p()
+    assert getattr(lib, f"{name}_create")(ctypes.byref(state)) == 0
+    return lib, name, state, fg
+
+
+def test_the_c_abi_takes_and_returns_arrays_in_gpu_memory(tmp_path):
+    lib, name, state, fg = c_library(tmp_path)
+    call = lambda fn, *args: getattr(lib, f"{name}_{fn}")(*args)  # noqa: E731
+    error = lambda: call("last_error", state).decode()  # noqa: E731
+    rng = np.random.default_rng(0)
+    x, w = rng.standard_normal((3, 4)), rng.standard_normal((4, 3)).T  # w strided in "GPU memory"
+    want = np.exp(x) * w + 1
+    placed = [bool(call("input_on_device", k)) for k in range(2)], [bool(call("output_on_device", k)) for k in range(2)]
+    assert placed == ([False, True], [True, False]), [str(v) for v in fg.outputs]
+    inputs = (Tensor * 2)(describe(x), describe(w, DEVICE))
+    outputs = (Tensor * 2)()
+    outputs[0].memory = DEVICE  # library-allocated GPU memory
+    assert call("run", state, inputs, 2, outputs, 2) == 0, error()
+    assert (outputs[0].memory, outputs[0].device, outputs[1].memory) == (DEVICE, 0, HOST)
+    host = Tensor()
+    assert call("to_host", state, ctypes.byref(outputs[0]), ctypes.byref(host)) == 0, error()
+    got = np.ctypeslib.as_array(ctypes.cast(host.data, ctypes.POINTER(ctypes.c_double)), shape=(3, 4)).copy()
+    np.testing.assert_allclose(got, want)
+    call("free_device", ctypes.c_void_p(outputs[0].data))
+    call("free", ctypes.c_void_p(host.data))
+    total = np.ctypeslib.as_array(ctypes.cast(outputs[1].data, ctypes.POINTER(ctypes.c_double)), shape=(3, 4))
+    np.testing.assert_allclose(total, np.cumsum(x, axis=0))
+    call("free", ctypes.c_void_p(outputs[1].data))
+    mine = np.zeros((3, 4))  # the caller's own "GPU" array to fill
+    outputs = (Tensor * 2)(describe(mine, DEVICE), Tensor())
+    assert call("run", state, inputs, 2, outputs, 2) == 0, error()
+    np.testing.assert_allclose(mine, want)
+    call("free", ctypes.c_void_p(outputs[1].data))
+    for inputs, outputs, message in [
+        ((describe(x, DEVICE), describe(w, DEVICE)), (Tensor(), Tensor()),
+         "input x: expected an array in host memory, got one in GPU memory"),
+        ((describe(x), describe(w, DEVICE, device=1)), (Tensor(), Tensor()),
+         "input w: in the memory of GPU 1, but this state runs on GPU 0"),
+        ((describe(x), describe(w, 7)), (Tensor(), Tensor()), r"got one in an unknown memory \(memory 7\)"),
+        ((describe(x), describe(w)), (Tensor(), describe(np.zeros((3, 4)), DEVICE)),
+         "output total: this library returns it in host memory, not GPU memory"),
+        ((describe(x), describe(w)), (describe(np.zeros((3, 2)), DEVICE), Tensor()),
+         r"output y: expected a C-contiguous array of shape \(3, 4\), got shape \(3, 2\)"),
+    ]:
+        status = call("run", state, (Tensor * 2)(*inputs), 2, (Tensor * 2)(*outputs), 2)
+        assert status == 1 or status == 4, (status, message)
+        assert re.search(message, error()), (error(), message)
+    outputs = (Tensor * 2)()
+    assert call("run", state, (Tensor * 2)(describe(x), describe(w)), 2, outputs, 2) == 0, error()  # still usable
+    call("free", ctypes.c_void_p(outputs[0].data))
+    call("free", ctypes.c_void_p(outputs[1].data))
+    call("destroy", state)

@@ -50,6 +50,7 @@ class LoweringContext:
         self.space = "host"       # where the current node's outputs live ("device": GPU memory)
         self._read_space = IdMap()  # the current node's inputs -> where the rule reads them
         self._device_copies = {}  # (id(value), memory) -> its copy there (constants, inputs)
+        self._input_copies = []   # (input buffer, GPU slot): copies of inputs the caller may give in GPU memory
         self.mode = mode
         self.root = self if root is None else root
         self.prefix = prefix
@@ -396,6 +397,8 @@ def _free_temporaries(lc):
         for buf in reads:
             for root in buf.roots():
                 last[id(root)] = step_index
+    for buf, slot in lc._input_copies:  # empty when the caller gave the input in GPU memory
+        lc.program.steps[last[id(buf)]].lines.append(f"tr::cu::release(ctx, dslots_[{slot}]);  // {buf.name}'s GPU copy is dead")
     for buf in lc.program.buffers:
         if buf.role == "temp" and buf.slot is not None:
             release = (f"tr::cu::release(ctx, dslots_[{buf.slot}]);" if buf.space == "device"

@@ -112,11 +112,12 @@ def outputs_on_device(fgraph):
 def read_input_where_it_is(lc, out, src):
     """`GpuFromHost` of graph input `src` that the caller may give in GPU memory: `out` views
     it there (so no rule may write into it), or, when it comes in host memory, is a copy on the
-    GPU kept until the run returns."""
+    GPU (freed after the last reader of the input)."""
     k, ndim = src.index, src.ndim
     dst = lc.view(out, src, [f"{src.name}.shape[{d}]" for d in range(ndim)], [f"{src.name}.strides[{d}]" for d in range(ndim)])
     dst.space = "device"
     slot = lc._slot(device=True)
+    lc._input_copies.append((src, slot))
     name = cpp.string_literal(lc.program.input_names[k])
     lc.emit(f"if (in[{k}].memory == TRANSPILE_MEMORY_DEVICE) {{  // read in the caller's GPU memory",
             f"    TR_CHECK(tr::cu::check_device_array(ctx, in[{k}], \"input\", {name}));",
@@ -143,7 +144,9 @@ def return_output_where_asked(lc, out, src):
             f"{dtype_const(src.dtype)}, dslots_[{slot}], {label}));",
             *("    " + line for line in copy_lines(lc, on_gpu, src)),
             "} else {")
+    first = len(lc._step.lines)
     dst = lc.alloc(out, f"{src.name}.shape", space="host")
+    lc._step.lines[first:] = ["    " + line for line in lc._step.lines[first:]]
     lc.emit(*("    " + line for line in copy_lines(lc, dst, src)), "}")
     lc.program.commit_lines.append(f"if (dslots_[{slot}] != nullptr) {{  // output {k} is handed over in GPU memory")
     lc.program.commit_lines += [f"    out[{k}].data = dslots_[{slot}];", f"    dslots_[{slot}] = nullptr;", "}"]

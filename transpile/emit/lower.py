@@ -318,8 +318,9 @@ def lower_graph(lc, fgraph, input_names=None, output_names=None):
     fgraph, layout = sparse_abi.expand(fgraph, input_names, output_names)
     program.input_names, program.output_names = layout.input_names, layout.output_names
     program.sparse_inputs, program.sparse_outputs = layout.sparse_inputs, layout.sparse_outputs
-    if lc.target == "cuda" and lc.root is lc:
-        program.device_inputs, program.device_outputs = device.inputs_on_device(fgraph), device.outputs_on_device(fgraph)
+    if lc.root is lc:  # where the caller may keep arrays: see emit/cuda/device.py
+        program.device_inputs = device.inputs_on_device(fgraph, lc.target)
+        program.device_outputs = device.outputs_on_device(fgraph) if lc.target == "cuda" else []
     _bind_inputs(lc, fgraph)
     for k, var in enumerate(fgraph.outputs):
         if var.owner is not None and var not in lc._output_position:

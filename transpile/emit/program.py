@@ -155,7 +155,7 @@ class Program:
     device_functions: list = field(default_factory=list)  # DeviceFunctions (target cuda), by first use
     n_slots: int = 0
     n_device_slots: int = 0
-    device_inputs: list = field(default_factory=list)   # target cuda: inputs it may take in GPU memory
+    device_inputs: list = field(default_factory=list)   # inputs it may take in GPU memory (read on the GPU, or only their shape)
     device_outputs: list = field(default_factory=list)  # ... outputs it may return in GPU memory
     commit_lines: list = field(default_factory=list)    # run when the call succeeds, before outputs are handed over
 

@@ -88,16 +88,15 @@ def spaces(lc, node):
     return "host", read
 
 
-def inputs_on_device(fgraph):
+def inputs_on_device(fgraph, target="cuda"):
     """Positions of the graph inputs the program may take in GPU memory: every reader copies
-    them to the GPU (or reads only their shape), and none is a graph output."""
+    them to the GPU (target cuda) or reads only their shape (any target: a shape query), and
+    none is a graph output. On the host (a shape query), an input nothing reads too."""
+    readers_ok = (GpuFromHost, *SHAPE_READERS) if target == "cuda" else SHAPE_READERS
     found = []
     for k, var in enumerate(fgraph.inputs):
         readers = [node for node, _ in fgraph.clients(var)]
-        if any(node == "output" for node in readers):
-            continue
-        ops = [node.op for node in readers]
-        if any(isinstance(op, GpuFromHost) for op in ops) and all(isinstance(op, (GpuFromHost, *SHAPE_READERS)) for op in ops):
+        if (readers or target != "cuda") and all(node != "output" and isinstance(node.op, readers_ok) for node in readers):
             found.append(k)
     return found
 

@@ -160,7 +160,7 @@ def c_library(tmp_path):
     project = render(lower(fg, ["x", "w"], ["y", "total"], target="cuda"))
     lib = ctypes.CDLL(str(build_project(project.files, tmp_path)))
     name = project.name
-    for fn in ("run", "to_device", "to_host", "create"):
+    for fn in ("run", "to_device", "to_host", "create", "set_stream"):
         getattr(lib, f"{name}_{fn}").restype = ctypes.c_int32
     getattr(lib, f"{name}_last_error").restype = ctypes.c_char_p
     state = ctypes.c_void_p()
@@ -210,8 +210,14 @@ def test_the_c_abi_takes_and_returns_arrays_in_gpu_memory(tmp_path):
         status = call("run", state, (Tensor * 2)(*inputs), 2, (Tensor * 2)(*outputs), 2)
         assert status == 1 or status == 4, (status, message)
         assert re.search(message, error()), (error(), message)
+    assert call("set_stream", state, ctypes.c_void_p(0x5eed)) == 0  # the caller's stream (any pointer here)
     outputs = (Tensor * 2)()
     assert call("run", state, (Tensor * 2)(describe(x), describe(w)), 2, outputs, 2) == 0, error()  # still usable
+    call("free", ctypes.c_void_p(outputs[0].data))
+    call("free", ctypes.c_void_p(outputs[1].data))
+    assert call("set_stream", state, None) == 0  # its own again
+    outputs = (Tensor * 2)()
+    assert call("run", state, (Tensor * 2)(describe(x), describe(w)), 2, outputs, 2) == 0, error()
     call("free", ctypes.c_void_p(outputs[0].data))
     call("free", ctypes.c_void_p(outputs[1].data))
     call("destroy", state)

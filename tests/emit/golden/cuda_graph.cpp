@@ -304,6 +304,14 @@ TRANSPILE_EXPORT int32_t tg_758eaa226512102f_to_host(tg_758eaa226512102f_state* 
     return copy_array(state, device, host, TRANSPILE_MEMORY_HOST);
 }
 
+TRANSPILE_EXPORT int32_t tg_758eaa226512102f_set_stream(tg_758eaa226512102f_state* state, void* stream) {
+    if (state == nullptr) {
+        return TRANSPILE_ERR_ARGUMENT;
+    }
+    tr::cu::use_stream(state->device, static_cast<cudaStream_t>(stream));
+    return TRANSPILE_OK;
+}
+
 TRANSPILE_EXPORT void tg_758eaa226512102f_free_device(void* data) {
     if (data != nullptr) {
         cudaFree(data);

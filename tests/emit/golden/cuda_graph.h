@@ -155,6 +155,9 @@ TRANSPILE_EXPORT int32_t tg_758eaa226512102f_to_device(tg_758eaa226512102f_state
 TRANSPILE_EXPORT int32_t tg_758eaa226512102f_to_host(tg_758eaa226512102f_state* state, const transpile_tensor* device, transpile_tensor* host);
 /* Free GPU memory the library allocated (NULL is ignored). */
 TRANSPILE_EXPORT void tg_758eaa226512102f_free_device(void* data);
+/* Run the state's GPU work on the caller's CUDA stream (a cudaStream_t of the state's GPU; NULL:
+   the state's own stream again). A run still waits for the stream before it returns. */
+TRANSPILE_EXPORT int32_t tg_758eaa226512102f_set_stream(tg_758eaa226512102f_state* state, void* stream);
 
 #ifdef __cplusplus
 }

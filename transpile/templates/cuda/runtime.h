@@ -15,9 +15,11 @@ namespace cu {
 struct Device {
     bool ready;
     int ordinal;
-    cudaStream_t stream;
+    cudaStream_t stream;             // where the state's work runs: its own stream, or the caller's
     void* blas;                      // the cuBLAS handle, made by the kernels' source on first use
     void (*destroy_blas)(void*);     // ... and how to destroy it
+    cudaStream_t own;                // the state's own stream (made when it starts)
+    bool borrowed;                   // `stream` is the caller's (NAME_set_stream)
 };
 
 inline Device& device(Context& ctx) {
@@ -41,10 +43,19 @@ inline int check(Context& ctx, cudaError_t err, const char* what) {
 inline int start(Context& ctx, Device& dev) {
     TR_CHECK(check(ctx, cudaSetDevice(dev.ordinal), "cudaSetDevice"));
     if (!dev.ready) {
-        TR_CHECK(check(ctx, cudaStreamCreateWithFlags(&dev.stream, cudaStreamNonBlocking), "cudaStreamCreateWithFlags"));
+        TR_CHECK(check(ctx, cudaStreamCreateWithFlags(&dev.own, cudaStreamNonBlocking), "cudaStreamCreateWithFlags"));
         dev.ready = true;
+        if (!dev.borrowed) {
+            dev.stream = dev.own;
+        }
     }
     return TRANSPILE_OK;
+}
+
+// Run on the caller's stream from now on (nullptr: the state's own again).
+inline void use_stream(Device& dev, cudaStream_t stream) {
+    dev.borrowed = stream != nullptr;
+    dev.stream = dev.borrowed ? stream : dev.own;
 }
 
 // Wait for the run's work on the GPU and report an error of a kernel that ran asynchronously.
@@ -58,9 +69,9 @@ inline void stop(Device& dev) {
         dev.destroy_blas(dev.blas);
     }
     if (dev.ready) {
-        cudaStreamDestroy(dev.stream);
+        cudaStreamDestroy(dev.own);
     }
-    dev = Device{false, dev.ordinal, nullptr, nullptr, nullptr};
+    dev = Device{false, dev.ordinal, nullptr, nullptr, nullptr, nullptr, false};
 }
 
 // -- GPU memory ---------------------------------------------------------------------------------

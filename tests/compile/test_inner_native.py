@@ -168,7 +168,8 @@ def test_plain_ifelse_is_a_native_select(rng):
 class _Tensor(ctypes.Structure):
     """transpile_tensor of the C ABI (templates/abi_types.h.j2): strides count elements."""
     _fields_ = [("data", ctypes.c_void_p), ("dtype", ctypes.c_int32), ("ndim", ctypes.c_int32),
-                ("shape", ctypes.c_int64 * 16), ("strides", ctypes.c_int64 * 16)]
+                ("shape", ctypes.c_int64 * 16), ("strides", ctypes.c_int64 * 16),
+                ("memory", ctypes.c_int32), ("device", ctypes.c_int32)]
 
 
 def _describe(array):

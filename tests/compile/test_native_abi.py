@@ -7,6 +7,7 @@ import pytest
 
 import transpile
 import transpile.tensor as T
+from transpile.emit.render import ABI_VERSION
 
 pytestmark = pytest.mark.single_mode
 
@@ -64,7 +65,7 @@ def test_the_c_abi_from_c(tmp_path):
     out = subprocess.run([str(exe)], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
     assert out.returncode == 0, out.stdout + out.stderr
     lines = out.stdout.splitlines()
-    assert lines[0] == "abi 1 inputs 2 outputs 2"
+    assert lines[0] == f"abi {ABI_VERSION} inputs 2 outputs 2"
     assert lines[1] == "input0 x dtype 11 ndim 2 bcast 1"
     assert lines[2] == "z 11 41 91 41 101 181 shape 2 3"
     assert lines[3] == "sums 143 323"

@@ -161,9 +161,25 @@ def test_a_training_step_with_shared_parameters_matches_the_cpu():
         want, got = cpu(data, labels), gpu(data, labels)
         np.testing.assert_allclose(got, want, rtol=1e-4)
         costs.append(float(got))
+        assert [p.container.where for p in gpu_params] == ["device"] * 3  # kept in GPU memory between calls
     assert costs[-1] < costs[0]
     for p, q in zip(cpu_params, gpu_params):
         np.testing.assert_allclose(q.get_value(), p.get_value(), rtol=1e-4, atol=1e-5)
+
+
+def test_a_shared_value_read_on_the_gpu_is_uploaded_once_and_set_value_replaces_it():
+    W = transpile.shared(floats(64, 32), name="W")
+    x = T.fmatrix("x")
+    predict = compiled([x], T.tanh(T.dot(x, W)), "cuda")
+    xs = floats(16, 64)
+    np.testing.assert_allclose(predict(xs), np.tanh(xs @ W.get_value()), rtol=1e-5, atol=1e-6)
+    uploaded = W.container.device_value
+    assert uploaded is not None and uploaded.shape == (64, 32) and uploaded.device == 0
+    predict(xs)
+    assert W.container.device_value is uploaded
+    W.set_value(2 * W.get_value())
+    np.testing.assert_allclose(predict(xs), np.tanh(xs @ W.get_value()), rtol=1e-5, atol=1e-6)
+    assert W.container.device_value is not uploaded
 
 
 def test_reductions_over_every_set_of_axes():

@@ -57,7 +57,8 @@ def test_no_inputs_and_no_outputs(tmp_path):
 
 class _Tensor(ctypes.Structure):
     _fields_ = [("data", ctypes.c_void_p), ("dtype", ctypes.c_int32), ("ndim", ctypes.c_int32),
-                ("shape", ctypes.c_int64 * MAX_NDIM), ("strides", ctypes.c_int64 * MAX_NDIM)]
+                ("shape", ctypes.c_int64 * MAX_NDIM), ("strides", ctypes.c_int64 * MAX_NDIM),
+                ("memory", ctypes.c_int32), ("device", ctypes.c_int32)]
 
 
 def _tensor(array, dtype=None, shape=None, strides=None):

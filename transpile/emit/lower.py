@@ -50,6 +50,7 @@ class LoweringContext:
         self.space = "host"       # where the current node's outputs live ("device": GPU memory)
         self._read_space = IdMap()  # the current node's inputs -> where the rule reads them
         self._device_copies = {}  # (id(value), memory) -> its copy there (constants, inputs)
+        self._input_copies = []   # (input buffer, GPU slot): copies of inputs the caller may give in GPU memory
         self.mode = mode
         self.root = self if root is None else root
         self.prefix = prefix
@@ -317,6 +318,9 @@ def lower_graph(lc, fgraph, input_names=None, output_names=None):
     fgraph, layout = sparse_abi.expand(fgraph, input_names, output_names)
     program.input_names, program.output_names = layout.input_names, layout.output_names
     program.sparse_inputs, program.sparse_outputs = layout.sparse_inputs, layout.sparse_outputs
+    if lc.root is lc:  # where the caller may keep arrays: see emit/cuda/device.py
+        program.device_inputs = device.inputs_on_device(fgraph, lc.target)
+        program.device_outputs = device.outputs_on_device(fgraph) if lc.target == "cuda" else []
     _bind_inputs(lc, fgraph)
     for k, var in enumerate(fgraph.outputs):
         if var.owner is not None and var not in lc._output_position:
@@ -359,8 +363,9 @@ def _bind_inputs(lc, fgraph):
         if buf.ndim:
             lc.emit(f"static const unsigned char in{k}_bcast[] = {{{', '.join('1' if b else '0' for b in buf.broadcastable)}}};")
             bcast = f"in{k}_bcast"
+        on_device = ", true" if k in lc.program.device_inputs else ""
         lc.emit(f"TR_CHECK(tr::bind_input(ctx, in{k}, in[{k}], {dtype_const(buf.dtype)}, {bcast}, "
-                f"{cpp.string_literal(lc.program.input_names[k])}));")
+                f"{cpp.string_literal(lc.program.input_names[k])}{on_device}));")
     lc._end()
 
 
@@ -393,6 +398,8 @@ def _free_temporaries(lc):
         for buf in reads:
             for root in buf.roots():
                 last[id(root)] = step_index
+    for buf, slot in lc._input_copies:  # empty when the caller gave the input in GPU memory
+        lc.program.steps[last[id(buf)]].lines.append(f"tr::cu::release(ctx, dslots_[{slot}]);  // {buf.name}'s GPU copy is dead")
     for buf in lc.program.buffers:
         if buf.role == "temp" and buf.slot is not None:
             release = (f"tr::cu::release(ctx, dslots_[{buf.slot}]);" if buf.space == "device"

@@ -155,6 +155,9 @@ class Program:
     device_functions: list = field(default_factory=list)  # DeviceFunctions (target cuda), by first use
     n_slots: int = 0
     n_device_slots: int = 0
+    device_inputs: list = field(default_factory=list)   # inputs it may take in GPU memory (read on the GPU, or only their shape)
+    device_outputs: list = field(default_factory=list)  # ... outputs it may return in GPU memory
+    commit_lines: list = field(default_factory=list)    # run when the call succeeds, before outputs are handed over
 
     def add_runtime(self, family, text):
         """Record that steps use runtime family `family`, whose header text is `text`."""
@@ -189,7 +192,8 @@ class Program:
         for f in self.functions:
             parts += [f"function {f.name}", f.comment, f.program.summary()]
         if self.target != "cpp":
-            parts.append(f"target {self.target} {self.device_ordinal}")
+            parts.append(f"target {self.target} {self.device_ordinal} in {self.device_inputs} out {self.device_outputs}")
+        parts.extend(self.commit_lines)
         for f in self.device_functions:
             parts += [f.signature, *f.kernels, *f.body]
         return "\n".join(parts)

@@ -15,7 +15,7 @@ from transpile.emit.program import DTYPE_CODES, MAX_NDIM
 from transpile.emit.runtime import header_name
 from transpile.emit.templates import TEMPLATES, render_template
 
-ABI_VERSION = 1
+ABI_VERSION = 2  # 2: transpile_tensor.memory/.device (arrays in GPU memory)
 STATUSES = [("OK", 0), ("ERR_ARGUMENT", 1), ("ERR_DTYPE", 2), ("ERR_RANK", 3), ("ERR_SHAPE", 4),
             ("ERR_VALUE", 5), ("ERR_ALLOC", 6), ("ERR_INTERNAL", 7), ("ERR_INDEX", 8), ("ERR_DEVICE", 9)]
 PARALLEL_MIN_WORK = 1 << 17
@@ -94,9 +94,10 @@ def runtime_header(hash_):
                            dtypes=sorted(DTYPE_CODES.items(), key=lambda kv: kv[1]))
 
 
-def _port(buf, name):
+def _port(buf, name, on_device=False):
     mask = sum(1 << d for d, b in enumerate(buf.broadcastable) if b)
     return {"name": cpp.string_literal(name), "dtype": f"TRANSPILE_{buf.dtype.upper()}", "ndim": buf.ndim,
+            "on_device": int(on_device),
             "bcast": f"{mask}ull", "comment": cpp.comment(f"{name!r}: {buf.dtype}, {buf.ndim}-d, broadcastable {buf.broadcastable}")}
 
 
@@ -128,7 +129,7 @@ def _function(program, name, labels, comment=""):
         "constants": [{"name": b.name, "ctype": b.ctype, "lines": cpp.array_initializer(b.data, b.dtype),
                        "comment": cpp.comment(f"constant {b.label}: {b.dtype}, shape {b.data.shape}")}
                       for b in program.constants],
-        "steps": program.steps, "declarations": _declarations(program),
+        "steps": program.steps, "declarations": _declarations(program), "commit_lines": program.commit_lines,
         "n_slots": program.n_slots, "n_slots_decl": max(program.n_slots, 1),
         "output_slots": ", ".join(str(b.slot) for b in program.outputs) or "0",
         "output_slots_decl": max(len(program.outputs), 1), "n_outputs": len(program.outputs)}
@@ -147,8 +148,9 @@ def render(program, name=None):
     cuda = program.target == "cuda"
     if cuda:
         headers += ['"transpile_cuda.h"', f'"{name}_kernels.h"']
-    inputs = [_port(b, n) for b, n in zip(program.inputs, program.input_names)]
-    outputs = [_port(b, n) for b, n in zip(program.outputs, program.output_names)]
+    inputs = [_port(b, n, k in program.device_inputs) for k, (b, n) in enumerate(zip(program.inputs, program.input_names))]
+    outputs = [_port(b, n, k in program.device_outputs)
+               for k, (b, n) in enumerate(zip(program.outputs, program.output_names))]
     files = {}
     files["CMakeLists.txt"] = render_template(
         "CMakeLists.txt.j2", hash=hash_, name=name,
@@ -161,7 +163,7 @@ def render(program, name=None):
             files[f"cmake/{module}"] = (modules / module).read_text(encoding="utf-8")
     files[f"include/{name}.h"] = render_template(
         "graph.h.j2", hash=hash_, name=name, guard=f"TRANSPILE_{name.upper()}_H", abi_types=abi_types(),
-        inputs=inputs, outputs=outputs)
+        inputs=inputs, outputs=outputs, cuda=cuda)
     files[f"src/{name}.cpp"] = render_template(
         "graph.cpp.j2", hash=hash_, name=name, headers=headers,
         n_nodes=len(program.node_labels), main=_function(program, "run_graph", "kNodeLabels"),

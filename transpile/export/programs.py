@@ -38,6 +38,7 @@ class Programs:
     features: set            # "blas", "cublas", ...
     n_nodes: int
     cuda_sources: list = field(default_factory=list)  # src/... compiled by nvcc (target cuda)
+    shared_on_device: list = field(default_factory=list)  # per shared variable: the state keeps it in GPU memory
 
 
 def build(source, name, target="cpu"):
@@ -58,13 +59,28 @@ def build(source, name, target="cpu"):
     files.update((rel, main.files[rel]) for rel in cuda_sources)
     features = set(program.features)
     shape_outputs = [k for k, p in enumerate(source.outputs) if p.ndim > 0]
+    shapes = None
     if shape_outputs:
         shapes = _shape_program(source, shape_outputs, in_names)
         features |= shapes.features
         _take(render(shapes, name=f"{name}_impl_shapes"), f"{name}_impl_shapes", files, units, runtime=False,
               blas="blas" in shapes.features and "blas" not in program.features)
     return Programs(main.graph_hash, files, units, bool(shape_outputs), shape_outputs, features,
-                    len(program.node_labels), [rel for rel in cuda_sources if rel.endswith(".cu")])
+                    len(program.node_labels), [rel for rel in cuda_sources if rel.endswith(".cu")],
+                    _shared_on_device(source, program, shapes) if target == "cuda" else [False] * len(source.shared))
+
+
+def _shared_on_device(source, program, shapes):
+    """Per shared variable: whether the state keeps it in GPU memory, which it does when the
+    graph reads it only on the GPU, computes its update there, and the shape query reads at
+    most its shape."""
+    n_in, n_out = len(source.inputs), len(source.outputs)
+    kept = []
+    for k in range(len(source.shared)):
+        updates = [n_out + j for j, target in enumerate(source.update_targets) if target == k]
+        kept.append(n_in + k in program.device_inputs and all(u in program.device_outputs for u in updates)
+                    and (shapes is None or n_in + k in shapes.device_inputs))
+    return kept
 
 
 def _take(project, impl, files, units, runtime, blas=False):

@@ -98,6 +98,7 @@ def files(source, name, programs, golden, graph_text, target="cpu"):
     add(f"include/{name}.hpp", "api.hpp.j2", guard=f"TRANSPILE_EXPORTED_{name.upper()}_HPP",
         ctypes=[(C_TYPES[d], _dtype_const(d)) for d, _ in codes])
     add(f"src/{name}.cpp", "api.cpp.j2", has_shapes=programs.has_shapes, shape_outputs=programs.shape_outputs,
+        shared_on_device=programs.shared_on_device,
         complex=any(p.dtype.startswith("complex") for p in source.shared),
         dtype_sizes=[(_dtype_const(d), np.dtype(d).itemsize) for d, _ in codes],
         dtype_names=[(_dtype_const(d), d) for d, _ in codes])

@@ -14,11 +14,56 @@ from transpile.graph.basic import Variable
 
 
 class Container:
-    """One mutable cell holding a value of `type` (shared by all functions using the variable)."""
+    """One mutable cell holding a value of `type` (shared by all functions using the variable).
+
+    A function running on a GPU keeps the value there between calls (`device_value`, an array
+    in GPU memory): reading `value` then copies it back to the host once, and setting `value`
+    drops the GPU copy (the next GPU call uploads the new value)."""
 
     def __init__(self, type, value):
         self.type = type
-        self.value = value
+        self._host, self._device = value, None
+
+    @property
+    def value(self):
+        if self._host is _ON_DEVICE:
+            self._host = self._device.to_host()
+        return self._host
+
+    @value.setter
+    def value(self, value):
+        self._host, self._device = value, None
+
+    @property
+    def device_value(self):
+        """The value in GPU memory, or None when it is only on the host."""
+        return self._device
+
+    @device_value.setter
+    def device_value(self, array):
+        """A GPU function's update: the value is now `array` (the host copy is stale)."""
+        self._host, self._device = _ON_DEVICE, array
+
+    @property
+    def where(self):
+        """Where the value is now: "host", "device" (only in GPU memory) or "both"."""
+        if self._device is None:
+            return "host"
+        return "device" if self._host is _ON_DEVICE else "both"
+
+    def keep_device_copy(self, array):
+        """`array` is a copy in GPU memory of the current (host) value: kept for the next calls."""
+        self._device = array
+
+    def __getstate__(self):  # pickles and deep copies hold the value on the host
+        return {"type": self.type, "value": self.value}
+
+    def __setstate__(self, state):
+        self.type, self._host, self._device = state["type"], state["value"], None
+
+
+#: Container._host of a value that lives only in GPU memory
+_ON_DEVICE = type("OnDevice", (), {"__repr__": lambda self: "<on the GPU>"})()
 
 
 class SharedVariable(Variable):

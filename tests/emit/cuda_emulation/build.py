@@ -37,10 +37,11 @@ def emulated_kernels():
     return emulated(KERNELS.read_text())
 
 
-def build_project(files, folder):
+def build_project(files, folder, units=None, name=None):
     """Compile a generated CUDA graph project (`Project.files`) against the emulation into
     `folder`/lib<name>.so: the host .cpp as it is, the kernels source and the CUDA headers with
-    their launches rewritten. Returns the library's path."""
+    their launches rewritten. Returns the library's path. An export's project names its host
+    translation units (`units`: src/... paths, the others are included by them) and `name`."""
     folder = Path(folder)
     sources = []
     for rel, text in files.items():
@@ -51,10 +52,10 @@ def build_project(files, folder):
         if rel.endswith(".cu"):
             path = path.with_suffix(".emulated.cpp")
             sources.append(path)
-        elif rel.startswith("src/") and rel.endswith(".cpp"):
+        elif rel.startswith("src/") and rel.endswith(".cpp") and (units is None or rel in units):
             sources.append(path)
         path.write_text(text)
-    name = next(rel for rel in files if rel.startswith("include/"))[len("include/"):-2]
+    name = name or next(rel for rel in files if rel.startswith("include/"))[len("include/"):-2]
     library = folder / f"lib{name}.so"
     done = subprocess.run(["g++", "-std=c++20", "-O1", "-shared", "-fPIC", "-w", f"-I{HERE}", f"-I{folder / 'src'}",
                            f"-I{folder / 'include'}", *map(str, sources), "-o", str(library)],

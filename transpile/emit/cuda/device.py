@@ -16,14 +16,16 @@ memory; only the data of a "device" buffer is in GPU memory.
 - A value read in the other memory than it lives in (a constant, or a graph input of a segment
   between host-only nodes) is copied once, where it is first read (`transfer`).
 """
+from transpile.emit import cpp
 from transpile.emit.cuda.printer import cuda_printer
-from transpile.emit.program import Buffer, DeviceFunction
+from transpile.emit.program import Buffer, DeviceFunction, dtype_const
 from transpile.emit.registry import LoweringError, find_lowering, rule_info
 from transpile.gpuarray.ops import GpuFromHost, GpuOp, HostFromGpu
 from transpile.graph.traversal import IdMap
 from transpile.tensor.shape import Shape, Shape_i
 
-__all__ = ["cuda_printer", "rule_for", "spaces", "transfer", "copy_lines", "define_function", "host_positions"]
+__all__ = ["cuda_printer", "rule_for", "spaces", "transfer", "copy_lines", "define_function", "host_positions",
+           "inputs_on_device", "outputs_on_device", "read_input_where_it_is", "return_output_where_asked"]
 
 #: host ops that read only the descriptor of their input (its shape): no copy to the host
 SHAPE_READERS = (Shape, Shape_i)
@@ -84,6 +86,70 @@ def spaces(lc, node):
         for var in node.inputs:
             read[var] = "host"
     return "host", read
+
+
+def inputs_on_device(fgraph, target="cuda"):
+    """Positions of the graph inputs the program may take in GPU memory: every reader copies
+    them to the GPU (target cuda) or reads only their shape (any target: a shape query), and
+    none is a graph output. On the host (a shape query), an input nothing reads too."""
+    readers_ok = (GpuFromHost, *SHAPE_READERS) if target == "cuda" else SHAPE_READERS
+    found = []
+    for k, var in enumerate(fgraph.inputs):
+        readers = [node for node, _ in fgraph.clients(var)]
+        if (readers or target != "cuda") and all(node != "output" and isinstance(node.op, readers_ok) for node in readers):
+            found.append(k)
+    return found
+
+
+def outputs_on_device(fgraph):
+    """Positions of the graph outputs the program may return in GPU memory: copies to the host
+    (`HostFromGpu`) that nothing else reads, each returned once."""
+    return [k for k, var in enumerate(fgraph.outputs)
+            if var.owner is not None and isinstance(var.owner.op, HostFromGpu) and fgraph.clients(var) == [("output", k)]]
+
+
+def read_input_where_it_is(lc, out, src):
+    """`GpuFromHost` of graph input `src` that the caller may give in GPU memory: `out` views
+    it there (so no rule may write into it), or, when it comes in host memory, is a copy on the
+    GPU (freed after the last reader of the input)."""
+    k, ndim = src.index, src.ndim
+    dst = lc.view(out, src, [f"{src.name}.shape[{d}]" for d in range(ndim)], [f"{src.name}.strides[{d}]" for d in range(ndim)])
+    dst.space = "device"
+    slot = lc._slot(device=True)
+    lc._input_copies.append((src, slot))
+    name = cpp.string_literal(lc.program.input_names[k])
+    lc.emit(f"if (in[{k}].memory == TRANSPILE_MEMORY_DEVICE) {{  // read in the caller's GPU memory",
+            f"    TR_CHECK(tr::cu::check_device_array(ctx, in[{k}], \"input\", {name}));",
+            "} else {",
+            f"    TR_CHECK(tr::cu::alloc(ctx, {dst.name}, {src.name + '.shape' if ndim else 'nullptr'}, dslots_[{slot}]));",
+            f"    TR_CHECK(tr::cu::upload(ctx, {dst.name}, {src.name}));",
+            "}")
+
+
+def return_output_where_asked(lc, out, src):
+    """`HostFromGpu` into a graph output the caller may take in GPU memory: a GPU copy when its
+    descriptor asks for GPU memory (handed over when the run succeeds), else a copy to the host.
+    Returns False when `out` is not such an output."""
+    position = lc._output_position.get(out)
+    if position is None or position[1] is not None or position[0] not in lc.program.device_outputs:
+        return False
+    k = position[0]
+    on_gpu = lc.local(f"{src.name}_out", src)
+    slot = lc._slot(device=True)
+    label = cpp.string_literal(lc.program.output_names[k])
+    lc.emit(f"if (out[{k}].memory == TRANSPILE_MEMORY_DEVICE) {{  // the caller keeps it in GPU memory",
+            f"    {on_gpu.decl} {on_gpu.name};",
+            f"    TR_CHECK(tr::cu::output_on_device(ctx, {on_gpu.name}, {src.name}.shape, out[{k}], "
+            f"{dtype_const(src.dtype)}, dslots_[{slot}], {label}));",
+            *("    " + line for line in copy_lines(lc, on_gpu, src)),
+            "} else {")
+    first = len(lc._step.lines)
+    dst = lc.alloc(out, f"{src.name}.shape", space="host")
+    lc._step.lines[first:] = ["    " + line for line in lc._step.lines[first:]]
+    lc.emit(*("    " + line for line in copy_lines(lc, dst, src)), "}")
+    lc.program.commit_lines.append(f"if (dslots_[{slot}] != nullptr) {{  // output {k} is handed over in GPU memory")
+    lc.program.commit_lines += [f"    out[{k}].data = dslots_[{slot}];", f"    dslots_[{slot}] = nullptr;", "}"]
+    return True
 
 
 def transfer(lc, var, buf, wanted):

@@ -6,6 +6,9 @@
 
    Library(path, prefix)      dlopens a graph library and creates a state
        .run(values) -> list   strict call: ndarrays of the exact dtypes and ranks
+       .to_device(ndarray)    (a CUDA library) a copy in GPU memory: a DeviceArray
+   DeviceArray                an array in GPU memory (.to_host(), .shape, .dtype, .device),
+                              freed through the library that made it
    FastFunction               base class of transpile's NativeFunction: calling it validates the
                               arguments (fast paths for exact ndarrays and Python scalars; anything
                               else goes through Function._bind, the reference path's checks and
@@ -42,6 +45,7 @@ typedef void (*free_fn)(void*);
 typedef int32_t (*count_fn)(void);
 typedef int32_t (*int_fn)(int32_t);
 typedef uint64_t (*mask_fn)(int32_t);
+typedef int32_t (*copy_fn)(void*, const transpile_tensor*, transpile_tensor*);
 
 static const int kTypeNums[] = {-1, NPY_BOOL, NPY_INT8, NPY_INT16, NPY_INT32, NPY_INT64, NPY_UINT8, NPY_UINT16,
                                 NPY_UINT32, NPY_UINT64, NPY_FLOAT32, NPY_FLOAT64, NPY_COMPLEX64, NPY_COMPLEX128};
@@ -77,7 +81,22 @@ typedef struct {
     uint64_t* in_bcast;
     int32_t* out_dtype;
     int32_t* out_ndim;
+    /* CUDA libraries only (NULL otherwise): GPU memory (see NAME_input_on_device in its header) */
+    int32_t* in_on_device;
+    int32_t* out_on_device;
+    copy_fn to_device;
+    copy_fn to_host;
+    free_fn free_device;
 } Library;
+
+/* An array in GPU memory that a CUDA library returned or uploaded; freed through that library. */
+typedef struct {
+    PyObject_HEAD
+    Library* lib;
+    transpile_tensor t; /* memory TRANSPILE_MEMORY_DEVICE, C-contiguous; data owned */
+} DeviceArray;
+
+static PyTypeObject DeviceArrayType;
 
 static void* symbol(void* handle, const char* prefix, const char* name) {
     char full[256];
@@ -87,6 +106,36 @@ static void* symbol(void* handle, const char* prefix, const char* name) {
         PyErr_Format(PyExc_ImportError, "graph library has no symbol %s", full);
     }
     return p;
+}
+
+/* The GPU memory functions of a CUDA library (a CPU library has none: left NULL). */
+static int init_device_symbols(Library* self, const char* prefix) {
+    char full[256];
+    snprintf(full, sizeof(full), "%s_to_device", prefix);
+    if (dlsym(self->handle, full) == NULL) {
+        return 0;
+    }
+    int_fn in_dev = (int_fn)symbol(self->handle, prefix, "input_on_device");
+    int_fn out_dev = (int_fn)symbol(self->handle, prefix, "output_on_device");
+    self->to_device = (copy_fn)symbol(self->handle, prefix, "to_device");
+    self->to_host = (copy_fn)symbol(self->handle, prefix, "to_host");
+    self->free_device = (free_fn)symbol(self->handle, prefix, "free_device");
+    if (PyErr_Occurred()) {
+        return -1;
+    }
+    self->in_on_device = PyMem_Calloc((size_t)self->n_in + 1, sizeof(int32_t));
+    self->out_on_device = PyMem_Calloc((size_t)self->n_out + 1, sizeof(int32_t));
+    if (!self->in_on_device || !self->out_on_device) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (int i = 0; i < self->n_in; ++i) {
+        self->in_on_device[i] = in_dev(i);
+    }
+    for (int i = 0; i < self->n_out; ++i) {
+        self->out_on_device[i] = out_dev(i);
+    }
+    return 0;
 }
 
 static int Library_init(Library* self, PyObject* args, PyObject* kwargs) {
@@ -141,6 +190,9 @@ static int Library_init(Library* self, PyObject* args, PyObject* kwargs) {
         self->out_dtype[i] = out_dtype(i);
         self->out_ndim[i] = out_ndim(i);
     }
+    if (init_device_symbols(self, prefix) < 0) {
+        return -1;
+    }
     if (create(&self->state) != TRANSPILE_OK) {
         PyErr_NoMemory();
         return -1;
@@ -158,6 +210,8 @@ static void Library_dealloc(Library* self) {
     PyMem_Free(self->in_bcast);
     PyMem_Free(self->out_dtype);
     PyMem_Free(self->out_ndim);
+    PyMem_Free(self->in_on_device);
+    PyMem_Free(self->out_on_device);
     Py_TYPE(self)->tp_free((PyObject*)self);
 }
 
@@ -182,6 +236,8 @@ static int describe(PyObject* obj, int code, int ndim, transpile_tensor* t, PyOb
     t->data = PyArray_DATA(a);
     t->dtype = code;
     t->ndim = ndim;
+    t->memory = TRANSPILE_MEMORY_HOST;
+    t->device = 0;
     for (int d = 0; d < ndim; ++d) {
         t->shape[d] = PyArray_DIM(a, d);
         t->strides[d] = PyArray_DIM(a, d) <= 1 ? 0 : PyArray_STRIDE(a, d) / size;
@@ -189,15 +245,35 @@ static int describe(PyObject* obj, int code, int ndim, transpile_tensor* t, PyOb
     return 0;
 }
 
-/* Strict: `obj` must be an ndarray of input i's dtype and rank. */
+/* Strict: `obj` must be an ndarray of input i's dtype and rank (or, for an input a CUDA library
+   takes in GPU memory, a DeviceArray of them). */
 static int describe_strict(Library* lib, int i, PyObject* obj, transpile_tensor* t, PyObject** hold, const char* what) {
     const int code = lib->in_dtype[i], ndim = lib->in_ndim[i];
+    if (PyObject_TypeCheck(obj, &DeviceArrayType) && lib->in_on_device != NULL && lib->in_on_device[i]) {
+        const DeviceArray* a = (const DeviceArray*)obj;
+        if (a->t.dtype != code || a->t.ndim != ndim) {
+            PyErr_Format(PyExc_TypeError, "%s %d: expected a %d-d array of %s, got a %d-d DeviceArray of %s", what, i,
+                         ndim, kDtypeNames[code], (int)a->t.ndim, kDtypeNames[a->t.dtype]);
+            return -1;
+        }
+        *t = a->t;
+        return 0;
+    }
     if (!PyArray_Check(obj) || dtype_code((PyArrayObject*)obj) != code || PyArray_NDIM((PyArrayObject*)obj) != ndim) {
         PyErr_Format(PyExc_TypeError, "%s %d: expected a %d-d ndarray of %s, got %R", what, i, ndim, kDtypeNames[code],
                      (PyObject*)Py_TYPE(obj));
         return -1;
     }
     return describe(obj, code, ndim, t, hold);
+}
+
+/* The element count of a described array. */
+static int64_t elements(const transpile_tensor* t) {
+    int64_t n = 1;
+    for (int d = 0; d < t->ndim; ++d) {
+        n *= t->shape[d];
+    }
+    return n;
 }
 
 static void capsule_free(PyObject* capsule) {
@@ -224,15 +300,151 @@ static PyObject* raise_status(Library* lib, void* state, int status) {
     return NULL;
 }
 
-/* Run the library on `in` and return its outputs as a list of arrays owning the buffers. */
-static PyObject* invoke(Library* lib, transpile_tensor* in, int64_t work) {
+/* A new DeviceArray owning the GPU array `t` (freed here when it cannot be made). */
+static PyObject* device_array(Library* lib, const transpile_tensor* t) {
+    DeviceArray* a = PyObject_New(DeviceArray, &DeviceArrayType);
+    if (a == NULL) {
+        lib->free_device(t->data);
+        return NULL;
+    }
+    Py_INCREF(lib);
+    a->lib = lib;
+    a->t = *t;
+    return (PyObject*)a;
+}
+
+static void DeviceArray_dealloc(DeviceArray* self) {
+    self->lib->free_device(self->t.data);
+    Py_DECREF(self->lib);
+    PyObject_Free(self);
+}
+
+/* An ndarray owning host memory `t` that library `lib` allocated (freed here on failure). */
+static PyObject* wrap_host(Library* lib, const transpile_tensor* t) {
+    npy_intp dims[TRANSPILE_MAX_NDIM];
+    for (int d = 0; d < t->ndim; ++d) {
+        dims[d] = (npy_intp)t->shape[d];
+    }
+    PyObject* capsule = PyCapsule_New(t->data, "transpile.buffer", capsule_free);
+    if (capsule == NULL) {
+        lib->free_data(t->data);
+        return NULL;
+    }
+    PyObject* arr = NULL;
+    if (PyCapsule_SetContext(capsule, (void*)lib->free_data) == 0) {
+        arr = PyArray_New(&PyArray_Type, t->ndim, dims, kTypeNums[t->dtype], NULL, t->data, 0, NPY_ARRAY_CARRAY, NULL);
+    }
+    if (arr == NULL || PyArray_SetBaseObject((PyArrayObject*)arr, capsule) < 0) {
+        Py_XDECREF(arr);
+        Py_DECREF(capsule);
+        return NULL;
+    }
+    return arr;
+}
+
+static PyObject* DeviceArray_to_host(DeviceArray* self, PyObject* unused) {
+    transpile_tensor host;
+    memset(&host, 0, sizeof(host));
+    const int status = self->lib->to_host(self->lib->state, &self->t, &host);
+    if (status != TRANSPILE_OK) {
+        return raise_status(self->lib, self->lib->state, status);
+    }
+    return wrap_host(self->lib, &host);
+}
+
+static PyObject* DeviceArray_get_shape(DeviceArray* self, void* unused) {
+    PyObject* shape = PyTuple_New(self->t.ndim);
+    for (int d = 0; shape != NULL && d < self->t.ndim; ++d) {
+        PyTuple_SET_ITEM(shape, d, PyLong_FromLongLong((long long)self->t.shape[d]));
+    }
+    return shape;
+}
+
+static PyObject* DeviceArray_get_dtype(DeviceArray* self, void* unused) {
+    return (PyObject*)PyArray_DescrFromType(kTypeNums[self->t.dtype]);
+}
+
+static PyObject* DeviceArray_get_device(DeviceArray* self, void* unused) { return PyLong_FromLong(self->t.device); }
+
+static PyObject* DeviceArray_repr(DeviceArray* self) {
+    PyObject* shape = DeviceArray_get_shape(self, NULL);
+    PyObject* text = shape ? PyUnicode_FromFormat("DeviceArray(shape=%R, dtype=%s, device=%d)", shape,
+                                                  kDtypeNames[self->t.dtype], (int)self->t.device)
+                           : NULL;
+    Py_XDECREF(shape);
+    return text;
+}
+
+static PyMethodDef DeviceArray_methods[] = {
+    {"to_host", (PyCFunction)DeviceArray_to_host, METH_NOARGS, "to_host() -> a copy in host memory (ndarray)"},
+    {NULL, NULL, 0, NULL}};
+static PyGetSetDef DeviceArray_getset[] = {
+    {"shape", (getter)DeviceArray_get_shape, NULL, "shape", NULL},
+    {"dtype", (getter)DeviceArray_get_dtype, NULL, "numpy dtype", NULL},
+    {"device", (getter)DeviceArray_get_device, NULL, "the GPU's ordinal", NULL},
+    {NULL, NULL, NULL, NULL, NULL}};
+
+static PyTypeObject DeviceArrayType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = STR(TRANSPILE_CALLER_MODULE) ".DeviceArray",
+    .tp_basicsize = sizeof(DeviceArray),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "An array in GPU memory (a shared variable's value between calls of a GPU function)",
+    .tp_dealloc = (destructor)DeviceArray_dealloc,
+    .tp_repr = (reprfunc)DeviceArray_repr,
+    .tp_methods = DeviceArray_methods,
+    .tp_getset = DeviceArray_getset,
+};
+
+/* A copy of ndarray `obj` (already of the right dtype code) in GPU memory, as a DeviceArray. */
+static PyObject* upload(Library* lib, PyObject* obj, int code) {
+    PyObject* packed = PyArray_FromAny(obj, PyArray_DescrFromType(kTypeNums[code]), 0, 0, NPY_ARRAY_CARRAY, NULL);
+    if (packed == NULL) {
+        return NULL;
+    }
+    PyArrayObject* a = (PyArrayObject*)packed;
+    transpile_tensor host, dev;
+    memset(&host, 0, sizeof(host));
+    memset(&dev, 0, sizeof(dev));
+    host.data = PyArray_DATA(a);
+    host.dtype = code;
+    host.ndim = PyArray_NDIM(a);
+    for (int d = 0; d < host.ndim; ++d) {
+        host.shape[d] = PyArray_DIM(a, d);
+    }
+    transpile_set_contiguous(&host);
+    const int status = lib->to_device(lib->state, &host, &dev);
+    Py_DECREF(packed);
+    if (status != TRANSPILE_OK) {
+        return raise_status(lib, lib->state, status);
+    }
+    return device_array(lib, &dev);
+}
+
+static PyObject* Library_to_device(Library* self, PyObject* obj) {
+    if (self->to_device == NULL) {
+        PyErr_SetString(PyExc_TypeError, "to_device(): this graph library runs on the CPU");
+        return NULL;
+    }
+    if (!PyArray_Check(obj) || dtype_code((PyArrayObject*)obj) == 0 || PyArray_NDIM((PyArrayObject*)obj) > TRANSPILE_MAX_NDIM) {
+        PyErr_Format(PyExc_TypeError, "to_device(): expected an ndarray of a supported dtype, got %R", (PyObject*)Py_TYPE(obj));
+        return NULL;
+    }
+    return upload(self, obj, dtype_code((PyArrayObject*)obj));
+}
+
+/* Run the library on `in` and return its outputs as a list: arrays owning the buffers, and
+   DeviceArrays for the outputs `on_device` marks (NULL: none), which the library returns in GPU
+   memory. */
+static PyObject* invoke(Library* lib, transpile_tensor* in, int64_t work, const char* on_device) {
     transpile_tensor stack_out[STACK_TENSORS];
     transpile_tensor* out = lib->n_out <= STACK_TENSORS ? stack_out : PyMem_Calloc((size_t)lib->n_out, sizeof(transpile_tensor));
     if (out == NULL) {
         return PyErr_NoMemory();
     }
-    for (int k = 0; k < lib->n_out; ++k) {
-        out[k].data = NULL;
+    memset(out, 0, sizeof(transpile_tensor) * (size_t)lib->n_out);
+    for (int k = 0; on_device != NULL && k < lib->n_out; ++k) {
+        out[k].memory = on_device[k] ? TRANSPILE_MEMORY_DEVICE : TRANSPILE_MEMORY_HOST;
     }
     int status;
     void* state = lib->state;
@@ -256,27 +468,13 @@ static PyObject* invoke(Library* lib, transpile_tensor* in, int64_t work) {
     }
     result = PyList_New(lib->n_out);
     for (int k = 0; k < lib->n_out; ++k) {
+        const int gpu = out[k].memory == TRANSPILE_MEMORY_DEVICE;
         if (result == NULL) {
-            lib->free_data(out[k].data);
+            (gpu ? lib->free_device : lib->free_data)(out[k].data);
             continue;
         }
-        npy_intp dims[TRANSPILE_MAX_NDIM];
-        for (int d = 0; d < out[k].ndim; ++d) {
-            dims[d] = (npy_intp)out[k].shape[d];
-        }
-        PyObject* capsule = PyCapsule_New(out[k].data, "transpile.buffer", capsule_free);
-        PyObject* arr = NULL;
-        if (capsule != NULL && PyCapsule_SetContext(capsule, (void*)lib->free_data) == 0) {
-            arr = PyArray_New(&PyArray_Type, out[k].ndim, dims, kTypeNums[out[k].dtype], NULL, out[k].data, 0,
-                              NPY_ARRAY_CARRAY, NULL);
-        }
-        if (arr == NULL || PyArray_SetBaseObject((PyArrayObject*)arr, capsule) < 0) {
-            Py_XDECREF(arr);
-            if (capsule == NULL) {
-                lib->free_data(out[k].data);
-            } else if (arr == NULL) {
-                Py_DECREF(capsule);
-            }
+        PyObject* arr = gpu ? device_array(lib, &out[k]) : wrap_host(lib, &out[k]);
+        if (arr == NULL) {
             Py_CLEAR(result);
             continue;
         }
@@ -315,9 +513,9 @@ static PyObject* Library_run(Library* self, PyObject* values) {
         if (describe_strict(self, i, v, &in[i], &hold[i], "input") < 0) {
             goto done;
         }
-        work += PyArray_SIZE((PyArrayObject*)v);
+        work += elements(&in[i]);
     }
-    result = invoke(self, in, work);
+    result = invoke(self, in, work, NULL);
 done:
     for (int i = 0; hold && i < self->n_in; ++i) {
         Py_XDECREF(hold[i]);
@@ -333,6 +531,7 @@ static PyObject* Library_get_n_outputs(Library* self, void* unused) { return PyL
 
 static PyMethodDef Library_methods[] = {
     {"run", (PyCFunction)Library_run, METH_O, "run(values) -> list of output arrays (strict dtypes and ranks)"},
+    {"to_device", (PyCFunction)Library_to_device, METH_O, "to_device(ndarray) -> DeviceArray (CUDA libraries)"},
     {NULL, NULL, 0, NULL}};
 static PyGetSetDef Library_getset[] = {
     {"n_inputs", (getter)Library_get_n_inputs, NULL, "number of inputs", NULL},
@@ -393,6 +592,8 @@ static int fast_input(Library* lib, int i, PyObject* obj, transpile_tensor* t, S
         t->data = PyArray_DATA(a);
         t->dtype = code;
         t->ndim = ndim;
+        t->memory = TRANSPILE_MEMORY_HOST;
+        t->device = 0;
         *work += PyArray_SIZE(a);
         return 1;
     }
@@ -423,8 +624,44 @@ static int fast_input(Library* lib, int i, PyObject* obj, transpile_tensor* t, S
     t->data = s;
     t->dtype = code;
     t->ndim = 0;
+    t->memory = TRANSPILE_MEMORY_HOST;
+    t->device = 0;
     *work += 1;
     return 1;
+}
+
+/* Shared variable input i of a CUDA library that reads it in GPU memory: the container's value
+   there, uploaded once (and kept in the container) when it is only on the host. */
+static PyObject* device_value(Library* lib, int i, PyObject* container) {
+    PyObject* dev = PyObject_GetAttrString(container, "device_value");
+    if (dev == NULL || dev != Py_None) {
+        return dev;
+    }
+    Py_DECREF(dev);
+    PyObject* value = PyObject_GetAttrString(container, "value");
+    if (value == NULL) {
+        return NULL;
+    }
+    const int code = lib->in_dtype[i];
+    if (!PyArray_Check(value) || dtype_code((PyArrayObject*)value) != code ||
+        PyArray_NDIM((PyArrayObject*)value) != lib->in_ndim[i]) {
+        PyErr_Format(PyExc_TypeError, "shared variable input %d: expected a %d-d ndarray of %s, got %R", i,
+                     lib->in_ndim[i], kDtypeNames[code], (PyObject*)Py_TYPE(value));
+        Py_DECREF(value);
+        return NULL;
+    }
+    dev = upload(lib, value, code);
+    Py_DECREF(value);
+    if (dev == NULL) {
+        return NULL;
+    }
+    PyObject* kept = PyObject_CallMethod(container, "keep_device_copy", "O", dev);
+    if (kept == NULL) {
+        Py_DECREF(dev);
+        return NULL;
+    }
+    Py_DECREF(kept);
+    return dev;
 }
 
 static int FastFunction_traverse(FastFunction* self, visitproc visit, void* arg) {
@@ -486,6 +723,7 @@ static PyObject* FastFunction_call(FastFunction* self, PyObject* args, PyObject*
     Scalar* scalars = small ? stack_scalars : PyMem_Calloc((size_t)n_in, sizeof(Scalar));
     PyObject** hold = small ? stack_hold : PyMem_Calloc((size_t)n_in * 2, sizeof(PyObject*));
     PyObject *bound = NULL, *outputs = NULL, *result = NULL;
+    char* on_device = NULL;
     if (in == NULL || scalars == NULL || hold == NULL) {
         PyErr_NoMemory();
         goto done;
@@ -518,7 +756,9 @@ static PyObject* FastFunction_call(FastFunction* self, PyObject* args, PyObject*
     }
     for (int j = 0; j < n_in - self->n_explicit; ++j) {
         const int i = self->n_explicit + j;
-        PyObject* value = PyObject_GetAttrString(PyTuple_GET_ITEM(self->shared, j), "value");
+        PyObject* container = PyTuple_GET_ITEM(self->shared, j);
+        PyObject* value = lib->in_on_device != NULL && lib->in_on_device[i] ? device_value(lib, i, container)
+                                                                           : PyObject_GetAttrString(container, "value");
         if (value == NULL) {
             goto done;
         }
@@ -526,14 +766,21 @@ static PyObject* FastFunction_call(FastFunction* self, PyObject* args, PyObject*
         if (describe_strict(lib, i, value, &in[i], &hold[i], "shared variable input") < 0) {
             goto done;
         }
-        work += PyArray_SIZE((PyArrayObject*)value);
+        work += elements(&in[i]);
     }
-    outputs = invoke(lib, in, work);
+    /* updates the library can return in GPU memory stay there (the shared variable's device_value) */
+    on_device = lib->out_on_device != NULL ? PyMem_Calloc((size_t)lib->n_out + 1, 1) : NULL;
+    for (int k = self->n_ret; on_device != NULL && k < lib->n_out; ++k) {
+        on_device[k] = (char)lib->out_on_device[k];
+    }
+    outputs = invoke(lib, in, work, on_device);
     if (outputs == NULL) {
         goto done;
     }
     for (int j = 0; j < lib->n_out - self->n_ret; ++j) {
-        if (PyObject_SetAttrString(PyTuple_GET_ITEM(self->updates, j), "value", PyList_GET_ITEM(outputs, self->n_ret + j)) < 0) {
+        PyObject* update = PyList_GET_ITEM(outputs, self->n_ret + j);
+        const char* where = PyObject_TypeCheck(update, &DeviceArrayType) ? "device_value" : "value";
+        if (PyObject_SetAttrString(PyTuple_GET_ITEM(self->updates, j), where, update) < 0) {
             goto done;
         }
     }
@@ -554,6 +801,7 @@ done:
     }
     Py_XDECREF(bound);
     Py_XDECREF(outputs);
+    PyMem_Free(on_device);
     if (!small) {
         PyMem_Free(in);
         PyMem_Free(scalars);
@@ -586,7 +834,7 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, STR(TRANSPILE_CALLER_
 
 PyMODINIT_FUNC CAT(PyInit_, TRANSPILE_CALLER_MODULE)(void) {
     import_array();
-    if (PyType_Ready(&LibraryType) < 0 || PyType_Ready(&FastFunctionType) < 0) {
+    if (PyType_Ready(&LibraryType) < 0 || PyType_Ready(&FastFunctionType) < 0 || PyType_Ready(&DeviceArrayType) < 0) {
         return NULL;
     }
     PyObject* m = PyModule_Create(&module);
@@ -595,8 +843,10 @@ PyMODINIT_FUNC CAT(PyInit_, TRANSPILE_CALLER_MODULE)(void) {
     }
     Py_INCREF(&LibraryType);
     Py_INCREF(&FastFunctionType);
+    Py_INCREF(&DeviceArrayType);
     if (PyModule_AddObject(m, "Library", (PyObject*)&LibraryType) < 0 ||
-        PyModule_AddObject(m, "FastFunction", (PyObject*)&FastFunctionType) < 0) {
+        PyModule_AddObject(m, "FastFunction", (PyObject*)&FastFunctionType) < 0 ||
+        PyModule_AddObject(m, "DeviceArray", (PyObject*)&DeviceArrayType) < 0) {
         Py_DECREF(m);
         return NULL;
     }

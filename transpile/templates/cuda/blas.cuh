@@ -23,7 +23,7 @@ inline int blas_status(Context& ctx, cublasStatus_t status, const char* what) {
                 "cuBLAS error in %s: %s (%s)", what, cublasGetStatusName(status), cublasGetStatusString(status));
 }
 
-// The state's cuBLAS handle (made on first use, bound to the state's stream).
+// The state's cuBLAS handle (made on first use), bound to the state's current stream.
 inline int blas_handle(Context& ctx, cublasHandle_t* handle) {
     Device& dev = device(ctx);
     if (dev.blas == nullptr) {
@@ -38,7 +38,7 @@ inline int blas_handle(Context& ctx, cublasHandle_t* handle) {
         dev.destroy_blas = destroy_blas;
     }
     *handle = static_cast<cublasHandle_t>(dev.blas);
-    return TRANSPILE_OK;
+    return blas_status(ctx, cublasSetStream(*handle, dev.stream), "cublasSetStream");  // the stream may change
 }
 
 // A matrix operand: element (i, j) at data[i * s0 + j * s1].

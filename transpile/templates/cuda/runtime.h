@@ -15,9 +15,11 @@ namespace cu {
 struct Device {
     bool ready;
     int ordinal;
-    cudaStream_t stream;
+    cudaStream_t stream;             // where the state's work runs: its own stream, or the caller's
     void* blas;                      // the cuBLAS handle, made by the kernels' source on first use
     void (*destroy_blas)(void*);     // ... and how to destroy it
+    cudaStream_t own;                // the state's own stream (made when it starts)
+    bool borrowed;                   // `stream` is the caller's (NAME_set_stream)
 };
 
 inline Device& device(Context& ctx) {
@@ -41,10 +43,19 @@ inline int check(Context& ctx, cudaError_t err, const char* what) {
 inline int start(Context& ctx, Device& dev) {
     TR_CHECK(check(ctx, cudaSetDevice(dev.ordinal), "cudaSetDevice"));
     if (!dev.ready) {
-        TR_CHECK(check(ctx, cudaStreamCreateWithFlags(&dev.stream, cudaStreamNonBlocking), "cudaStreamCreateWithFlags"));
+        TR_CHECK(check(ctx, cudaStreamCreateWithFlags(&dev.own, cudaStreamNonBlocking), "cudaStreamCreateWithFlags"));
         dev.ready = true;
+        if (!dev.borrowed) {
+            dev.stream = dev.own;
+        }
     }
     return TRANSPILE_OK;
+}
+
+// Run on the caller's stream from now on (nullptr: the state's own again).
+inline void use_stream(Device& dev, cudaStream_t stream) {
+    dev.borrowed = stream != nullptr;
+    dev.stream = dev.borrowed ? stream : dev.own;
 }
 
 // Wait for the run's work on the GPU and report an error of a kernel that ran asynchronously.
@@ -58,9 +69,9 @@ inline void stop(Device& dev) {
         dev.destroy_blas(dev.blas);
     }
     if (dev.ready) {
-        cudaStreamDestroy(dev.stream);
+        cudaStreamDestroy(dev.own);
     }
-    dev = Device{false, dev.ordinal, nullptr, nullptr, nullptr};
+    dev = Device{false, dev.ordinal, nullptr, nullptr, nullptr, nullptr, false};
 }
 
 // -- GPU memory ---------------------------------------------------------------------------------
@@ -161,6 +172,122 @@ inline int download(Context& ctx, Array<T, N>& dst, const Array<T, N>& src,
         status = check(ctx, cudaStreamSynchronize(stream(ctx)), "cudaStreamSynchronize after a copy to the host");
     }
     return status;
+}
+
+// -- arrays the caller keeps in GPU memory ---------------------------------------------------------
+// A CUDA library takes an input in GPU memory where every reader of it copies it to the GPU
+// (it is then read where it is, never copied), and returns an output in GPU memory where the
+// caller asks for it (descriptor `memory`): shared variables stay on the GPU between calls.
+
+// An array the caller says is in GPU memory must be on this state's GPU.
+inline int check_device_array(Context& ctx, const transpile_tensor& t, const char* what, const char* name) {
+    if (t.memory == TRANSPILE_MEMORY_DEVICE && t.device != device(ctx).ordinal) {
+        return fail(ctx, TRANSPILE_ERR_ARGUMENT, "%s %s: in the memory of GPU %d, but this state runs on GPU %d", what,
+                    name, int(t.device), device(ctx).ordinal);
+    }
+    return TRANSPILE_OK;
+}
+
+// Output `out` in GPU memory: the caller's C-contiguous array when it gave one (checked), else
+// fresh GPU memory in `slot`, handed to the caller (out.data) only when the run succeeds.
+template <class T, int N>
+inline int output_on_device(Context& ctx, Array<T, N>& a, const int64_t* shape, transpile_tensor& out, int dtype,
+                            void*& slot, const char* name) {
+    TR_CHECK(check_device_array(ctx, out, "output", name));
+    if (out.data != nullptr) {
+        if (out.dtype != dtype || out.ndim != N) {
+            return fail(ctx, TRANSPILE_ERR_DTYPE, "output %s: expected a %d-d array of %s, got a %d-d array of %s",
+                        name, N, dtype_name(dtype), int(out.ndim), dtype_name(out.dtype));
+        }
+        a.data = static_cast<T*>(out.data);
+        set_contiguous(a, shape);
+        for (int d = 0; d < N; ++d) {
+            if (out.shape[d] != shape[d] || (shape[d] != 1 && out.strides[d] != a.strides[d])) {
+                return fail(ctx, TRANSPILE_ERR_SHAPE, "output %s: expected a C-contiguous array of shape %s, got shape %s",
+                            name, shape_text(shape, N).text, shape_text(out.shape, N).text);
+            }
+        }
+        return TRANSPILE_OK;
+    }
+    TR_CHECK(cu::alloc(ctx, a, shape, slot));
+    out.dtype = dtype;
+    out.ndim = N;
+    out.device = device(ctx).ordinal;
+    for (int d = 0; d < N; ++d) {
+        out.shape[d] = a.shape[d];
+        out.strides[d] = a.strides[d];
+    }
+    return TRANSPILE_OK;
+}
+
+// The bytes of C-contiguous array `t` (false when it is not C-contiguous or too large).
+inline bool contiguous_bytes(const transpile_tensor& t, size_t* bytes) {
+    static const size_t sizes[] = {0, 1, 1, 2, 4, 8, 1, 2, 4, 8, 4, 8, 8, 16};
+    if (t.dtype < 1 || t.dtype >= int32_t(sizeof(sizes) / sizeof(sizes[0])) || t.ndim < 0 || t.ndim > TRANSPILE_MAX_NDIM) {
+        return false;
+    }
+    uint64_t n = sizes[t.dtype];
+    int64_t step = 1;
+    bool empty = false;
+    for (int d = t.ndim - 1; d >= 0; --d) {
+        if (t.shape[d] < 0 || (t.shape[d] > 1 && t.strides[d] != step)) {
+            return false;
+        }
+        empty = empty || t.shape[d] == 0;
+        if (__builtin_mul_overflow(n, uint64_t(t.shape[d]), &n) || __builtin_mul_overflow(step, t.shape[d], &step)) {
+            return false;
+        }
+    }
+    *bytes = empty ? 0 : size_t(n);
+    return true;
+}
+
+// `to` becomes a copy of C-contiguous `from` in the other memory (fresh memory, C-contiguous):
+// GPU memory from cudaMallocAsync on the state's stream, host memory from alloc_bytes. Waits
+// for the copy, so the array is usable on any stream when this returns.
+inline int copy_array(Context& ctx, const transpile_tensor& from, transpile_tensor& to, int32_t memory) {
+    size_t bytes = 0;
+    if (from.memory == memory || !contiguous_bytes(from, &bytes) || (bytes != 0 && from.data == nullptr)) {
+        return fail(ctx, TRANSPILE_ERR_ARGUMENT, "copy to %s: expected a C-contiguous array of a known dtype in %s",
+                    memory_name(memory), memory_name(memory == TRANSPILE_MEMORY_DEVICE ? TRANSPILE_MEMORY_HOST
+                                                                                      : TRANSPILE_MEMORY_DEVICE));
+    }
+    TR_CHECK(check_device_array(ctx, from, "copy of an array", "to the host"));
+    to = from;
+    to.data = nullptr;
+    to.memory = memory;
+    to.device = memory == TRANSPILE_MEMORY_DEVICE ? device(ctx).ordinal : 0;
+    if (bytes == 0) {
+        return TRANSPILE_OK;
+    }
+    const bool up = memory == TRANSPILE_MEMORY_DEVICE;
+    void* p = nullptr;
+    if (up) {
+        const cudaError_t err = cudaMallocAsync(&p, bytes, stream(ctx));
+        if (err != cudaSuccess) {
+            cudaGetLastError();
+            return fail(ctx, err == cudaErrorMemoryAllocation ? TRANSPILE_ERR_ALLOC : TRANSPILE_ERR_DEVICE,
+                        "cannot allocate %llu bytes of GPU memory: %s (%s)", (unsigned long long)bytes,
+                        cudaGetErrorName(err), cudaGetErrorString(err));
+        }
+    } else if ((p = alloc_bytes(bytes)) == nullptr) {
+        return fail(ctx, TRANSPILE_ERR_ALLOC, "cannot allocate %llu bytes of host memory", (unsigned long long)bytes);
+    }
+    int status = check(ctx, cudaMemcpyAsync(p, from.data, bytes, up ? cudaMemcpyHostToDevice : cudaMemcpyDeviceToHost,
+                                            stream(ctx)), "cudaMemcpyAsync");
+    if (status == TRANSPILE_OK) {
+        status = check(ctx, cudaStreamSynchronize(stream(ctx)), "cudaStreamSynchronize after a copy");
+    }
+    if (status != TRANSPILE_OK) {
+        if (up) {
+            cudaFreeAsync(p, stream(ctx));
+        } else {
+            free_bytes(p);
+        }
+        return status;
+    }
+    to.data = p;
+    return TRANSPILE_OK;
 }
 
 // -- matrix operands of cuBLAS (transpile_cuda_blas.cuh) -------------------------------------------

@@ -212,3 +212,15 @@ def test_alloc_join_split_and_the_softmax_crossentropy():
     gpu = compiled([x, y], T.nnet.categorical_crossentropy(T.nnet.softmax(x), y), "cuda")
     with pytest.raises(IndexError, match="class index 9 out of range"):
         gpu(floats(2, 9), np.array([0, 9], "int32"))
+
+
+def test_row_scatters_with_repeated_indices_are_the_cpus_bits():
+    x, y, b, w = T.fmatrix("x"), T.fmatrix("y"), T.fvector("b"), T.fvector("w")
+    idx = T.lvector("idx")
+    outs = [T.inc_subtensor(x[idx], y), T.set_subtensor(x[idx], y), T.inc_subtensor(x[idx], b),
+            T.inc_subtensor(w[idx], y[:, 0] * 2), T.inc_subtensor(x.T[idx % 7], T.addbroadcast(y[:, :1], 1))]
+    values = [floats(50, 7) * 100, floats(3000, 7), floats(7), floats(50), RNG.integers(-50, 50, 3000)]
+    assert_same_as_cpu([x, y, b, w, idx], outs, values, rtol=0, atol=0, min_gpu_nodes=5)
+    gpu = compiled([x, y, idx], T.inc_subtensor(x[idx], y), "cuda")
+    with pytest.raises(IndexError, match="index 50 is out of bounds"):
+        gpu(floats(50, 7), floats(2, 7), np.array([0, 50]))

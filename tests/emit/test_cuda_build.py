@@ -69,6 +69,9 @@ def rule_table_graph(rows=4, cols=3):
         T.inc_subtensor(x[1:, ::2], T.exp(x[:-1, ::2])), T.set_subtensor(T.exp(x)[k], b),  # a region; a host index
         T.inc_subtensor(x.T[:, 0], np.float32(1)),            # a strided region, a broadcast literal
         T.exp(x)[i[:2]], x.T[i - 1], d[i[:3] % 2],            # gathers: rows, negative indices, float64
+        T.inc_subtensor(x.T[i - 1], T.exp(x.T[i - 1])),      # scatters: repeated and negative indices
+        T.set_subtensor(W[i - 1], v), T.inc_subtensor(v[i - 1], np.float32(1)),  # a broadcast row; a literal
+        T.inc_subtensor(d[i[:3] % 2], d[i[:3] % 2] * 2), T.inc_subtensor(i[i % 2], i),  # float64 (strided); int32
     ]
     inputs = [x, y, W, v, b, s, i, d, k]
     fg = FunctionGraph(inputs, outs)

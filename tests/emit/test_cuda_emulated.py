@@ -117,3 +117,39 @@ def test_a_device_cuda_function_graph_builds_and_runs_under_emulation(tmp_path):
     want = f(value)
     for g, v in zip(got, want + [w.get_value()]):
         np.testing.assert_allclose(g, v, rtol=1e-6)
+
+
+
+def test_row_scatters_add_repeated_increments_bit_for_bit_like_the_cpu(tmp_path):
+    """x[idx] += y with many repeats: each row's increments are added in the order of idx on the
+    GPU too (a plan sorted on the host, no atomics), so the float32 sums are the CPU's bits; a set
+    keeps the last write; out-of-range indices and a y of the wrong shape are the CPU's errors."""
+    x, y, b, w = T.fmatrix("x"), T.fmatrix("y"), T.fvector("b"), T.fvector("w")
+    idx = T.lvector("idx")
+    fg = FunctionGraph([x, y, b, w, idx], [T.inc_subtensor(x[idx], y), T.set_subtensor(x[idx], y),
+                                           T.inc_subtensor(x[idx], b), T.inc_subtensor(w[idx], y[:, 0] * 2),
+                                           T.inc_subtensor(x.T[idx % 6], T.addbroadcast(y[:, :1], 1))])
+    place_on_device(fg)
+    assert sum(type(n.op).__name__ == "GpuOp" and "IncSubtensor1" in type(n.op.op).__name__
+               for n in fg.toposort()) == 5
+    library = emulated(fg, tmp_path)
+    rng = np.random.default_rng(3)
+    for rows, n in [(5, 300), (40, 7), (3, 0), (1, 64)]:
+        values = [rng.standard_normal((rows, 6)).astype("float32") * 100, rng.standard_normal((n, 6)).astype("float32"),
+                  rng.standard_normal(6).astype("float32"), rng.standard_normal(rows).astype("float32"),
+                  rng.integers(-rows, rows, n)]
+        if n == 300:
+            values[1] = values[1][::-1]                   # a negative stride
+        got, want = library.run(values), reference(fg, values)
+        for k, (g, r) in enumerate(zip(got, want)):
+            np.testing.assert_array_equal(g, r, err_msg=f"rows {rows}, {n} indices, output {k}")
+    values = [np.ones((4, 6), "float32"), np.ones((2, 6), "float32"), np.ones(6, "float32"), np.ones(4, "float32"),
+              np.array([0, 4])]
+    with pytest.raises(IndexError, match="index 4 is out of bounds for dim 0 with length 4"):
+        library.run(values)
+    values[4] = np.array([0, -5])
+    with pytest.raises(IndexError, match="index -5 is out of bounds"):
+        library.run(values)
+    values[4], values[1] = np.array([0, 1]), np.ones((3, 6), "float32")
+    with pytest.raises(ValueError, match="cannot broadcast y of shape"):
+        library.run(values)

@@ -137,3 +137,19 @@ def test_gpu_op_is_the_op_it_wraps():
     np.testing.assert_allclose(transpile.function([x], out, mode="FAST_COMPILE")(value), np.exp(value))
     with pytest.raises(TypeError, match="wraps a host op"):
         GpuOp(wrapped)
+
+
+def test_row_gathers_and_scatters_run_on_the_gpu_with_their_indices_on_the_host():
+    x, y, idx = T.fmatrix("x"), T.fmatrix("y"), T.lvector("idx")
+    placement._warned.clear()
+    fg, reference, warned = placed([x, y, idx], [T.inc_subtensor(x[idx], y), T.set_subtensor(x[idx], y) * 2,
+                                                 T.exp(x)[idx]])
+    assert not any("Subtensor1" in text for text in warned), warned
+    found = kinds(fg)
+    assert "Gpu:AdvancedIncSubtensor1" in found and "Gpu:AdvancedSubtensor1" in found, found
+    for node in fg.toposort():
+        if isinstance(node.op, GpuOp) and "IncSubtensor1" in type(node.op.op).__name__:
+            assert node.inputs[2] in fg.inputs  # the indices are read on the host, no transfer
+    values = [np.arange(12, dtype="float32").reshape(4, 3), np.ones((5, 3), "float32"), np.array([0, 3, 0, -1, 2])]
+    for got, want in zip(run(fg, values), run(reference, values)):
+        np.testing.assert_array_equal(got, want)

@@ -224,3 +224,16 @@ def test_row_scatters_with_repeated_indices_are_the_cpus_bits():
     gpu = compiled([x, y, idx], T.inc_subtensor(x[idx], y), "cuda")
     with pytest.raises(IndexError, match="index 50 is out of bounds"):
         gpu(floats(50, 7), floats(2, 7), np.array([0, 50]))
+
+
+def test_pooling_and_its_gradients():
+    x = T.ftensor4("x")
+    outs = []
+    for ws, stride, pad, ignore, mode in [((3, 2), (2, 1), (0, 0), False, "max"), ((2, 3), (1, 2), (1, 1), True, "average_exc_pad"),
+                                          ((2, 2), (1, 1), (1, 0), True, "average_inc_pad"), ((3, 3), (2, 2), (0, 0), False, "sum")]:
+        pooled = T.nnet.pool_2d(x, ws, ignore_border=ignore, stride=stride, pad=pad, mode=mode)
+        outs += [pooled, T.grad(T.sum(pooled * T.cast(pooled.shape[3], "float32")), x)]
+    pooled3 = T.nnet.pool_3d(x, (2, 2, 3), ignore_border=False, stride=(1, 2, 2))
+    outs += [pooled3, T.grad(T.sum(pooled3 * 2), x), T.nnet.pool_2d(x.dimshuffle(1, 0, 3, 2), (2, 2), mode="average_exc_pad")]
+    value = (np.round(floats(8, 5, 33, 29) * 2) / 2).astype("float32")  # ties in most windows
+    assert_same_as_cpu([x], outs, [value], rtol=1e-6, atol=1e-6, min_gpu_nodes=11)

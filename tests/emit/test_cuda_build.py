@@ -22,6 +22,7 @@ from transpile import scalar
 from transpile.tensor.blas_gemm import Dot22, Gemm, Gemv, Ger
 from transpile.tensor.reduce import Sum
 from transpile.tensor.reduce_fused import FusedReduce
+from transpile.tensor.nnet.pool import AveragePoolGrad, MaxPoolGrad, MaxPoolGradGrad, Pool
 from transpile.tensor.nnet.xent_softmax import CrossentropySoftmax1Hot, CrossentropySoftmax1HotDx
 
 pytestmark = [pytest.mark.single_mode, pytest.mark.slow]
@@ -72,6 +73,16 @@ def rule_table_graph(rows=4, cols=3):
         T.inc_subtensor(x.T[i - 1], T.exp(x.T[i - 1])),      # scatters: repeated and negative indices
         T.set_subtensor(W[i - 1], v), T.inc_subtensor(v[i - 1], np.float32(1)),  # a broadcast row; a literal
         T.inc_subtensor(d[i[:3] % 2], d[i[:3] % 2] * 2), T.inc_subtensor(i[i % 2], i),  # float64 (strided); int32
+    ]
+    pooled, avg, avg3 = Pool((2, 2), False, (1, 2))(x), Pool((2, 1), True, (1, 1), (1, 0), "average_inc_pad"), \
+        Pool((3, 2), True, (2, 1), (1, 1), "average_exc_pad")
+    outs += [
+        pooled, avg(T.exp(x).T), avg3(x.dimshuffle("x", 0, 1)),  # max, partial windows; padding, a strided input
+        Pool((1, 2, 2), False, None, None, "sum", ndim=3)(d.dimshuffle("x", 0, 1)),  # 3-d, float64
+        MaxPoolGrad((2, 2), False, (1, 2))(x, pooled, pooled * 2 + 1), MaxPoolGradGrad((2, 2), False, (1, 2))(x, pooled, T.exp(x)),
+        AveragePoolGrad((2, 1), True, (1, 1), (1, 0), "average_inc_pad")(T.exp(x).T, avg(T.exp(x).T) * 3),
+        AveragePoolGrad((3, 2), True, (2, 1), (1, 1), "average_exc_pad")(x, avg3(x) + 1),
+        AveragePoolGrad((2, 2), False, None, None, "sum")(y, Pool((2, 2), False, None, None, "sum")(y) - 1),
     ]
     inputs = [x, y, W, v, b, s, i, d, k]
     fg = FunctionGraph(inputs, outs)

@@ -17,6 +17,7 @@ from transpile.emit import lower
 from transpile.emit.cuda.placement import place_on_device
 from transpile.emit.render import render
 from transpile.graph.fg import FunctionGraph
+from transpile.tensor.nnet.pool import MaxPoolGradGrad
 
 pytestmark = [pytest.mark.single_mode, pytest.mark.slow]
 
@@ -153,3 +154,30 @@ def test_row_scatters_add_repeated_increments_bit_for_bit_like_the_cpu(tmp_path)
     values[4], values[1] = np.array([0, 1]), np.ones((3, 6), "float32")
     with pytest.raises(ValueError, match="cannot broadcast y of shape"):
         library.run(values)
+
+
+def test_pooling_and_its_gradients_compute_like_the_reference(tmp_path):
+    """2-d and 3-d pooling of batches in every mode, overlapping and partial windows, padding,
+    ties for the max gradient; the window check is the CPU rule's error."""
+    x = T.ftensor4("x")
+    g = T.ftensor4("g")
+    outs = []
+    for ws, stride, pad, ignore, mode in [((3, 2), (2, 1), (0, 0), False, "max"), ((2, 3), (1, 2), (1, 1), True, "average_exc_pad"),
+                                          ((2, 2), (1, 1), (1, 0), True, "average_inc_pad"), ((3, 3), (2, 2), (0, 0), False, "sum")]:
+        pooled = T.nnet.pool_2d(x, ws, ignore_border=ignore, stride=stride, pad=pad, mode=mode)
+        outs += [pooled, T.grad(T.sum(pooled * pooled.shape[3]), x)]
+    pooled3 = T.nnet.pool_3d(x, (2, 2, 3), ignore_border=False, stride=(1, 2, 2))
+    outs += [pooled3, T.grad(T.sum(pooled3 * 2), x), MaxPoolGradGrad((2, 2), True, (1, 1))(x, T.nnet.pool_2d(x, (2, 2), stride=(1, 1)), g),
+             T.nnet.pool_2d(x.dimshuffle(1, 0, 3, 2), (2, 2), mode="average_exc_pad")]  # strided planes and rows
+    fg = FunctionGraph([x, g], outs)
+    place_on_device(fg)
+    assert sum(type(n.op).__name__ == "GpuOp" and "Pool" in type(n.op.op).__name__ for n in fg.toposort()) >= 13
+    library = emulated(fg, tmp_path)
+    rng = np.random.default_rng(5)
+    for shape in [(2, 3, 7, 6), (1, 2, 4, 9)]:
+        value = (np.round(rng.standard_normal(shape) * 2) / 2).astype("float32")  # ties in most windows
+        values = [value, rng.standard_normal(shape).astype("float32")]
+        assert_outputs_equal(fg, library.run(values), reference(fg, values))
+    small = [np.ones((1, 1, 1, 1), "float32")] * 2
+    with pytest.raises(ValueError, match=r"ws \(2, 2\) is larger than the input's last two dims"):
+        library.run(small)

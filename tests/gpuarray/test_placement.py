@@ -153,3 +153,18 @@ def test_row_gathers_and_scatters_run_on_the_gpu_with_their_indices_on_the_host(
     values = [np.arange(12, dtype="float32").reshape(4, 3), np.ones((5, 3), "float32"), np.array([0, 3, 0, -1, 2])]
     for got, want in zip(run(fg, values), run(reference, values)):
         np.testing.assert_array_equal(got, want)
+
+
+def test_pooling_and_its_gradients_run_on_the_gpu():
+    x = T.ftensor4("x")
+    pooled = T.nnet.pool_2d(x, (2, 2), ignore_border=False)
+    averaged = T.nnet.pool_2d(x, (2, 2), mode="average_exc_pad")
+    placement._warned.clear()
+    fg, reference, warned = placed([x], [pooled, T.grad(T.sum(pooled) + T.sum(averaged), x)])
+    assert not any("Pool" in text for text in warned), warned
+    found = kinds(fg)
+    for name in ("Pool", "MaxPoolGrad", "AveragePoolGrad"):
+        assert f"Gpu:{name}" in found, (name, found)
+    value = np.random.default_rng(0).standard_normal((2, 3, 5, 4)).astype("float32")
+    for got, want in zip(run(fg, [value]), run(reference, [value])):
+        np.testing.assert_allclose(got, want, rtol=1e-6)

@@ -14,6 +14,7 @@ import transpile.tensor as T
 from transpile import config
 from transpile.gpuarray import GpuOp
 from transpile.tensor.blas_gemm import Gemm, Gemv, Ger
+from transpile.tensor.random import RandomStreams
 
 pytestmark = [pytest.mark.cuda, pytest.mark.single_mode]
 
@@ -237,3 +238,20 @@ def test_pooling_and_its_gradients():
     outs += [pooled3, T.grad(T.sum(pooled3 * 2), x), T.nnet.pool_2d(x.dimshuffle(1, 0, 3, 2), (2, 2), mode="average_exc_pad")]
     value = (np.round(floats(8, 5, 33, 29) * 2) / 2).astype("float32")  # ties in most windows
     assert_same_as_cpu([x], outs, [value], rtol=1e-6, atol=1e-6, min_gpu_nodes=11)
+
+
+def test_random_draws_are_the_cpus_bits():
+    """The same seed gives the same bits on the GPU (the CPU runtime's Philox stream and samplers,
+    compiled for the device without FMA contraction) for every sampler, call after call."""
+    def draws():
+        srng = RandomStreams(seed=1234)
+        return [srng.uniform((1001,)), srng.uniform((3, 333), dtype="float32"), srng.normal((77, 5)),
+                srng.normal((1001,), dtype="float32"), srng.binomial((999,), n=5, p=0.3), srng.integers(-5, 9, size=(1001,)),
+                srng.poisson(lam=4.5, size=(50, 9)), srng.exponential(2.0, size=(1001,)), srng.gamma(0.7, 2.0, size=(1001,)),
+                srng.truncated_normal((1001,)), srng.categorical(np.full((7, 4), 0.25), size=(7,))]
+    cpu, gpu = compiled([], draws(), "cpu"), compiled([], draws(), "cuda")
+    assert sum("Draw" in type(n.op.op).__name__ for n in gpu_nodes(gpu)) == 11, transpile.printing.debugprint(gpu, file="str")
+    for _ in range(2):  # the states advance alike
+        for k, (g, w) in enumerate(zip(gpu(), cpu())):
+            assert g.dtype == w.dtype and g.shape == w.shape, k
+            np.testing.assert_array_equal(g, w, err_msg=f"output {k}")

@@ -22,6 +22,9 @@ from transpile import scalar
 from transpile.tensor.blas_gemm import Dot22, Gemm, Gemv, Ger
 from transpile.tensor.reduce import Sum
 from transpile.tensor.reduce_fused import FusedReduce
+from transpile.tensor.random import (BinomialDraw, CategoricalDraw, ExponentialDraw, GammaDraw, IntegersDraw, NormalDraw,
+                                     PoissonDraw, TruncatedNormalDraw, UniformDraw)
+from transpile.tensor.random.op import STATE_TYPE
 from transpile.tensor.nnet.pool import AveragePoolGrad, MaxPoolGrad, MaxPoolGradGrad, Pool
 from transpile.tensor.nnet.xent_softmax import CrossentropySoftmax1Hot, CrossentropySoftmax1HotDx
 
@@ -84,7 +87,15 @@ def rule_table_graph(rows=4, cols=3):
         AveragePoolGrad((3, 2), True, (2, 1), (1, 1), "average_exc_pad")(x, avg3(x) + 1),
         AveragePoolGrad((2, 2), False, None, None, "sum")(y, Pool((2, 2), False, None, None, "sum")(y) - 1),
     ]
-    inputs = [x, y, W, v, b, s, i, d, k]
+    state = STATE_TYPE("state")
+    draws = [UniformDraw(2, "float32")(state, x.shape), UniformDraw(1, "float64")(state, [5]),  # a symbolic size; 1-d
+             NormalDraw(2, "float64")(state, (rows, 3)), NormalDraw(0, "float32")(state, np.zeros(0, "int64")),   # a 0-d draw
+             BinomialDraw(2, "int64", 5)(state, x.shape, T.nnet.sigmoid(b)),   # p broadcast along rows
+             IntegersDraw(1, "int32")(state, [7], np.int64(-3), T.cast(k, "int64") + 10), PoissonDraw(2, "int64")(state, x.shape, T.abs(x) * 3),
+             ExponentialDraw(1, "float32")(state, [cols], T.exp(v)), GammaDraw(2, "float64")(state, d.shape, T.abs(d) + 0.3, np.float64(2)),
+             TruncatedNormalDraw(1, "float32")(state, [9]), CategoricalDraw(1, "int64")(state, [rows], T.nnet.softmax(x))]
+    outs += draws + [draws[-1].owner.outputs[0]]  # the samples, a new state
+    inputs = [x, y, W, v, b, s, i, d, k, state]
     fg = FunctionGraph(inputs, outs)
     place_on_device(fg)
     return fg
@@ -92,13 +103,13 @@ def rule_table_graph(rows=4, cols=3):
 
 def table_values(rows=4, cols=3, seed=0):
     """Inputs of `rule_table_graph(rows, cols)`: x, y (rows x cols), W (cols x cols), v, b (cols),
-    s, labels i (rows + 1, each < cols), d, an index k < rows."""
+    s, labels i (rows + 1, each < cols), d, an index k < rows, a random state [key, counter]."""
     rng = np.random.default_rng(seed)
     f32 = lambda *shape: rng.standard_normal(shape).astype("float32")  # noqa: E731
     labels = (np.arange(rows + 1) * 7 % cols).astype("int32")
     labels[-1] = 3
     return [f32(rows, cols), f32(rows, cols), f32(cols, cols), f32(cols), f32(cols), np.asarray(f32()), labels,
-            rng.standard_normal((2, 5)), np.array(rows // 2, dtype="int64")]
+            rng.standard_normal((2, 5)), np.array(rows // 2, dtype="int64"), np.array([seed + 7, 2 ** 40 + seed], "uint64")]
 
 
 def test_every_cuda_rule_is_used_by_the_table_graph():

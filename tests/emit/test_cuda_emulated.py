@@ -4,6 +4,8 @@ gemm, from their documented semantics) and compared with the reference executor.
 what the lowering and the kernels compute: placement, transfers, GPU memory, every rule, the
 row-major products through column-major cuBLAS, errors. It cannot check what only a GPU shows
 (races between blocks, the memory model, real CUB and cuBLAS, speed): tests/cuda/ does, on one."""
+import warnings
+
 import numpy as np
 import pytest
 
@@ -14,10 +16,14 @@ from tests.emit.test_cuda_build import rule_table_graph, table_values
 from transpile.compile.mode import get_mode
 from transpile.compile.native import caller_module
 from transpile.emit import lower
+from transpile.emit.cuda import placement
 from transpile.emit.cuda.placement import place_on_device
 from transpile.emit.render import render
 from transpile.graph.fg import FunctionGraph
 from transpile.tensor.nnet.pool import MaxPoolGradGrad
+from transpile.tensor.random import (BinomialDraw, CategoricalDraw, ExponentialDraw, GammaDraw, IntegersDraw, NormalDraw,
+                                     PoissonDraw, TruncatedNormalDraw, UniformDraw)
+from transpile.tensor.random.op import STATE_TYPE
 
 pytestmark = [pytest.mark.single_mode, pytest.mark.slow]
 
@@ -181,3 +187,40 @@ def test_pooling_and_its_gradients_compute_like_the_reference(tmp_path):
     small = [np.ones((1, 1, 1, 1), "float32")] * 2
     with pytest.raises(ValueError, match=r"ws \(2, 2\) is larger than the input's last two dims"):
         library.run(small)
+
+
+def test_random_draws_are_the_cpus_bits(tmp_path):
+    """Every sampler on the GPU calls the CPU runtime's own Philox stream and samplers: the
+    samples and the new state equal the reference's bit for bit, for sizes that end inside a
+    thread's group of elements and parameters with strides; an invalid parameter is the CPU
+    rule's error."""
+    state, n = STATE_TYPE("state"), T.lscalar("n")
+    p, lam, a = T.fvector("p"), T.dmatrix("lam"), T.dvector("a")
+    draws = [UniformDraw(1, "float32")(state, T.stack([n])), UniformDraw(2, "float64")(state, T.stack([n, 3])),
+             NormalDraw(2, "float32")(state, T.stack([3, n])), NormalDraw(1, "float64")(state, T.stack([n])),
+             BinomialDraw(1, "int32", 7)(state, T.stack([n]), p), IntegersDraw(2, "int64")(state, T.stack([2, n]), np.int64(-5), np.int64(2 ** 40)),
+             PoissonDraw(2, "int64")(state, T.stack([3, n]), lam), ExponentialDraw(1, "float64")(state, T.stack([n]), a),
+             GammaDraw(2, "float32")(state, T.stack([3, n]), lam, a), TruncatedNormalDraw(1, "float64")(state, T.stack([n])),
+             CategoricalDraw(1, "int16")(state, T.stack([n]), T.nnet.softmax(lam.T))]
+    fg = FunctionGraph([state, n, p, lam, a], draws + [d.owner.outputs[0] for d in draws[:2]])
+    placement._warned.clear()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        place_on_device(fg)
+    assert not any("Draw" in str(w.message) for w in caught), [str(w.message) for w in caught]
+    assert sum(type(node.op).__name__ == "GpuOp" and "Draw" in type(node.op.op).__name__ for node in fg.toposort()) == 11
+    library = emulated(fg, tmp_path)
+    rng = np.random.default_rng(11)
+    for count in (0, 1, 5, 130):
+        lam_value = rng.uniform(0, 40, (3, 2 * count))[:, ::2]                  # strided
+        values = [np.array([2 ** 63 + count, 12345], "uint64"), np.array(count, "int64"), rng.uniform(0, 1, count).astype("float32"),
+                  lam_value, rng.uniform(0.1, 3, count)]
+        for k, (g, w) in enumerate(zip(library.run(values), reference(fg, values))):
+            assert g.dtype == w.dtype and g.shape == w.shape, (k, g.dtype, w.dtype, g.shape, w.shape)
+            np.testing.assert_array_equal(g, w, err_msg=f"{count} elements, output {k}: {fg.outputs[k]}")
+    values[2] = np.full(130, 1.5, "float32")
+    with pytest.raises(ValueError, match=r"binomial needs 0 <= p <= 1"):
+        library.run(values)
+    values[2] = np.full(7, 0.5, "float32")
+    with pytest.raises(ValueError, match=r"parameter of shape \(7,\) cannot be broadcast to size \(130,\)"):
+        library.run(values)

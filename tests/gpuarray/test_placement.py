@@ -168,3 +168,17 @@ def test_pooling_and_its_gradients_run_on_the_gpu():
     value = np.random.default_rng(0).standard_normal((2, 3, 5, 4)).astype("float32")
     for got, want in zip(run(fg, [value]), run(reference, [value])):
         np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+def test_random_draws_run_on_the_gpu_with_their_state_and_size_on_the_host():
+    srng = transpile.tensor.random.RandomStreams(seed=3)
+    x = T.fmatrix("x")
+    placement._warned.clear()
+    outs = [srng.normal(x.shape) + x, srng.binomial((4,), n=3, p=T.nnet.sigmoid(x[0]))]
+    fg, _, warned = placed([x] + [state for state, _ in srng.state_updates], outs)
+    assert not any("Draw" in text for text in warned), warned
+    draws = [n for n in fg.toposort() if isinstance(n.op, GpuOp) and "Draw" in type(n.op.op).__name__]
+    assert len(draws) == 2
+    for node in draws:
+        for var in node.inputs[:2]:  # state and size: read on the host, no transfer
+            assert var.owner is None or not isinstance(var.owner.op, (GpuOp, GpuFromHost)), (node, var)

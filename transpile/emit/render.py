@@ -156,7 +156,8 @@ def render(program, name=None):
         "CMakeLists.txt.j2", hash=hash_, name=name,
         packages=["TranspileBLAS"] if "blas" in program.features else [],
         link=["Transpile::BLAS"] if "blas" in program.features else [], lapack="lapack" in program.features,
-        cuda=cuda, cuda_architectures=CUDA_ARCHITECTURES, cublas="cublas" in program.features)
+        cuda=cuda, cuda_architectures=CUDA_ARCHITECTURES, cublas="cublas" in program.features,
+        cuda_exact="cuda_random" in program.features)
     modules = cmake_modules_dir()
     for module in sorted(os.listdir(modules)):
         if module.endswith(".cmake"):

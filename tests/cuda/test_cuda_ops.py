@@ -255,3 +255,20 @@ def test_random_draws_are_the_cpus_bits():
         for k, (g, w) in enumerate(zip(gpu(), cpu())):
             assert g.dtype == w.dtype and g.shape == w.shape, k
             np.testing.assert_array_equal(g, w, err_msg=f"output {k}")
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_convolutions_and_their_gradients(dtype):  # cuBLAS and the CPU BLAS sum in other orders
+    x, w = T.tensor4("x", dtype=dtype), T.tensor4("w", dtype=dtype)
+    xd, wd = T.tensor5("xd", dtype=dtype), T.tensor5("wd", dtype=dtype)
+    outs = []
+    for kwargs in [dict(border_mode="valid"), dict(border_mode="full", subsample=(2, 1)), dict(border_mode="half", filter_dilation=(2, 1)),
+                   dict(border_mode=(1, 2), subsample=(1, 3), filter_flip=False), dict(border_mode="half", num_groups=2)]:
+        conv = T.nnet.conv2d(x, w if "num_groups" not in kwargs else w[:, :4], **kwargs)
+        outs += [conv, *T.grad(T.sum(conv * T.cos(conv)), [x, w])]
+    conv3 = T.nnet.conv3d(xd, wd, border_mode="half", subsample=(1, 2, 1))
+    outs += [conv3, *T.grad(T.sum(conv3 * 3), [xd, wd])]
+    values = [floats(8, 8, 33, 29, dtype=dtype), floats(16, 8, 3, 5, dtype=dtype)[:, :, ::-1],
+              floats(2, 3, 9, 10, 7, dtype=dtype), floats(4, 3, 3, 2, 3, dtype=dtype)]
+    tol = dict(rtol=1e-3, atol=1e-3) if dtype == "float32" else dict(rtol=1e-10, atol=1e-10)
+    assert_same_as_cpu([x, w, xd, wd], outs, values, min_gpu_nodes=18, **tol)

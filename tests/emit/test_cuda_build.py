@@ -25,6 +25,7 @@ from transpile.tensor.reduce_fused import FusedReduce
 from transpile.tensor.random import (BinomialDraw, CategoricalDraw, ExponentialDraw, GammaDraw, IntegersDraw, NormalDraw,
                                      PoissonDraw, TruncatedNormalDraw, UniformDraw)
 from transpile.tensor.random.op import STATE_TYPE
+from transpile.tensor.nnet.conv import Conv2dGradInputs, Conv2dGradWeights
 from transpile.tensor.nnet.pool import AveragePoolGrad, MaxPoolGrad, MaxPoolGradGrad, Pool
 from transpile.tensor.nnet.xent_softmax import CrossentropySoftmax1Hot, CrossentropySoftmax1HotDx
 
@@ -45,6 +46,7 @@ def rule_table_graph(rows=4, cols=3):
         x + b.dimshuffle("x", 0),                          # a broadcast operand (a GPU view)
         x * s,                                              # a 0-d operand
         s * 3 + 1,                                          # a 0-d node
+        T.shape_padleft(s, 2) * 2 - s,                      # an output broadcast on every dim (one element)
         T.cast(i * 2 + 1, "int64"),                         # integers
         x > y,                                              # a bool output
         x + np.arange(rows * cols, dtype="float32").reshape(rows, cols),  # a constant copied to the GPU
@@ -86,6 +88,17 @@ def rule_table_graph(rows=4, cols=3):
         AveragePoolGrad((2, 1), True, (1, 1), (1, 0), "average_inc_pad")(T.exp(x).T, avg(T.exp(x).T) * 3),
         AveragePoolGrad((3, 2), True, (2, 1), (1, 1), "average_exc_pad")(x, avg3(x) + 1),
         AveragePoolGrad((2, 2), False, None, None, "sum")(y, Pool((2, 2), False, None, None, "sum")(y) - 1),
+    ]
+    img, filt = T.exp(x).dimshuffle("x", "x", 0, 1), W[:2].dimshuffle("x", "x", 0, 1)   # (1, 1, rows, cols), (1, 1, 2, cols)
+    pair = T.concatenate([img, img.T.T * 2], axis=1)                                      # two channels
+    outs += [
+        T.nnet.conv2d(img, filt, border_mode="full"), T.nnet.conv2d(pair, T.concatenate([filt, filt], axis=0),
+                                                                    border_mode="half", num_groups=2, subsample=(2, 1)),
+        T.nnet.conv2d(d.dimshuffle("x", "x", 0, 1), d[:, ::-2].dimshuffle("x", "x", 0, 1)[:, :, :, :2], filter_flip=False),  # float64
+        Conv2dGradWeights("full", (1, 2))(pair, (T.alloc(b[0], 1, 1, rows + 1, cols // 2 * 2 + 2)               # a strided topgrad
+                                                 + T.arange(cols // 2 * 2 + 2).astype("float32"))[:, :, :, ::2], 2, 2),
+        Conv2dGradInputs(1, filter_dilation=(1, 2))(T.concatenate([filt, filt], axis=1), x.dimshuffle("x", "x", 0, 1),
+                                                    rows - 1, 3 * cols - 4),  # input rows, cols giving x's shape
     ]
     state = STATE_TYPE("state")
     draws = [UniformDraw(2, "float32")(state, x.shape), UniformDraw(1, "float64")(state, [5]),  # a symbolic size; 1-d

@@ -224,3 +224,37 @@ def test_random_draws_are_the_cpus_bits(tmp_path):
     values[2] = np.full(7, 0.5, "float32")
     with pytest.raises(ValueError, match=r"parameter of shape \(7,\) cannot be broadcast to size \(130,\)"):
         library.run(values)
+
+
+def test_convolutions_and_their_gradients_compute_like_the_reference(tmp_path):
+    """conv2d and conv3d as im2col + gemm per image and group, every border mode, strides,
+    dilation, groups, filter_flip off, float32 and float64; both gradients (the input's through
+    the col2im gather); a channel mismatch is the CPU rule's error."""
+    x, w = T.ftensor4("x"), T.ftensor4("w")
+    xd, wd = T.dtensor5("xd"), T.dtensor5("wd")
+    outs = []
+    for kwargs in [dict(border_mode="valid"), dict(border_mode="full", subsample=(2, 1)), dict(border_mode="half", filter_dilation=(2, 1)),
+                   dict(border_mode=(1, 2), subsample=(1, 3), filter_flip=False)]:
+        conv = T.nnet.conv2d(x, w, **kwargs)
+        outs += [conv, *T.grad(T.sum(conv * T.cos(conv)), [x, w])]
+    grouped = T.nnet.conv2d(x[:, :4], w[:, :2], num_groups=2, border_mode="half")
+    outs += [grouped, *T.grad(T.sum(grouped ** 2), [x, w])]
+    conv3 = T.nnet.conv3d(xd, wd, border_mode="half", subsample=(1, 2, 1))
+    outs += [conv3, *T.grad(T.sum(conv3 * 3), [xd, wd])]
+    fg = FunctionGraph([x, w, xd, wd], outs)
+    place_on_device(fg)
+    kinds = [type(n.op.op).__name__ for n in fg.toposort() if type(n.op).__name__ == "GpuOp"]
+    assert kinds.count("Conv2d") == 5 and kinds.count("Conv2dGradInputs") == 5 and kinds.count("Conv2dGradWeights") == 5
+    assert kinds.count("Conv3d") == 1 and kinds.count("Conv3dGradInputs") == 1 and kinds.count("Conv3dGradWeights") == 1
+    library = emulated(fg, tmp_path)
+    rng = np.random.default_rng(7)
+    values = [rng.standard_normal((2, 4, 9, 8)).astype("float32"), rng.standard_normal((4, 4, 3, 2)).astype("float32")[:, :, ::-1],
+              rng.standard_normal((2, 2, 5, 6, 4)), rng.standard_normal((3, 2, 3, 2, 3))]
+    got, want = library.run(values), reference(fg, values)
+    for k, (g, r) in enumerate(zip(got, want)):
+        assert g.dtype == r.dtype and g.shape == r.shape, (k, g.dtype, r.dtype, g.shape, r.shape)
+        np.testing.assert_allclose(g, r, rtol=2e-4 if r.dtype == np.float32 else 1e-10, atol=1e-4 if r.dtype == np.float32 else 1e-10,
+                                   err_msg=f"output {k}: {fg.outputs[k]}")
+    values[1] = values[1][:, :3]
+    with pytest.raises(ValueError, match=r"the input has 4 channels \(shape \(2, 4, 9, 8\)\) but the filters expect 3"):
+        library.run(values)

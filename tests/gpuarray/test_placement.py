@@ -70,24 +70,39 @@ def test_shape_arithmetic_stays_on_the_host_and_reads_the_gpu_descriptor():
 
 
 def test_an_op_without_a_cuda_rule_runs_on_the_host_with_a_warning_naming_it():
-    x = T.ftensor4("x")
-    w = T.ftensor4("w")
-    y = T.nnet.conv2d(T.exp(x), w).sum()
+    x = T.fmatrix("x")
+    w = T.fmatrix("w")
+    y = (T.sort(T.exp(x), axis=1) * w).sum()
     placement._warned.clear()
     fg, reference, warned = placed([x, w], [y])
-    assert any("Conv" in text and "no CUDA rule" in text and "run on the host" in text for text in warned), warned
-    conv = next(n for n in fg.toposort() if "Conv" in type(n.op).__name__)
-    assert not isinstance(conv.op, GpuOp)
-    assert any(isinstance(v.owner.op, HostFromGpu) for v in conv.inputs if v.owner is not None)
+    assert any("Sort" in text and "no CUDA rule" in text and "run on the host" in text for text in warned), warned
+    sort = next(n for n in fg.toposort() if "Sort" in type(n.op).__name__)
+    assert not isinstance(sort.op, GpuOp)
+    assert any(isinstance(v.owner.op, HostFromGpu) for v in sort.inputs if v.owner is not None)
     rng = np.random.default_rng(1)
-    values = [rng.standard_normal((1, 2, 5, 5)).astype("float32"), rng.standard_normal((3, 2, 2, 2)).astype("float32")]
+    values = [rng.standard_normal((4, 5)).astype("float32"), rng.standard_normal((4, 5)).astype("float32")]
     np.testing.assert_allclose(run(fg, values)[0], run(reference, values)[0], rtol=1e-5)
     placement._warned.clear()
     with warnings.catch_warnings(record=True) as again:
         warnings.simplefilter("always")
         fg2, _, _ = placed([x, w], [y])
         place_on_device(fg2)
-    assert sum("Conv" in str(w.message) for w in again) <= 1  # once per op class
+    assert sum("Sort" in str(w.message) for w in again) <= 1  # once per op class
+
+
+def test_convolutions_and_their_gradients_run_on_the_gpu():
+    x, w = T.ftensor4("x"), T.ftensor4("w")
+    y = T.nnet.conv2d(T.exp(x), w)
+    placement._warned.clear()
+    fg, reference, warned = placed([x, w], [y, *T.grad(T.sum(y ** 2), [x, w])])
+    assert not any("Conv" in text for text in warned), warned
+    found = kinds(fg)
+    for name in ("Conv2d", "Conv2dGradInputs", "Conv2dGradWeights"):
+        assert f"Gpu:{name}" in found, (name, found)
+    rng = np.random.default_rng(1)
+    values = [rng.standard_normal((1, 2, 5, 5)).astype("float32"), rng.standard_normal((3, 2, 2, 2)).astype("float32")]
+    for got, want in zip(run(fg, values), run(reference, values)):
+        np.testing.assert_allclose(got, want, rtol=1e-5)
 
 
 def test_nodes_the_cuda_printer_cannot_print_stay_on_the_host():

@@ -21,6 +21,13 @@ pytestmark = [pytest.mark.cuda, pytest.mark.single_mode]
 RNG = np.random.default_rng(42)
 
 
+#: pooling cases: windows, strides, padding, ignore_border, mode (overlapping, partial, padded windows)
+POOL_CASES = [((3, 2), (2, 1), (0, 0), False, "max"), ((2, 3), (1, 2), (1, 1), True, "average_exc_pad"),
+              ((2, 2), (1, 1), (1, 0), True, "average_inc_pad"), ((3, 3), (2, 2), (0, 0), False, "sum")]
+#: convolution cases (keyword arguments of conv2d)
+CONV_CASES = [dict(border_mode="valid"), dict(border_mode="full", subsample=(2, 1)),
+              dict(border_mode="half", filter_dilation=(2, 1)), dict(border_mode=(1, 2), subsample=(1, 3), filter_flip=False)]
+
 def compiled(inputs, outputs, device, **kwargs):
     with config.change_flags(device=device):
         return transpile.function(inputs, outputs, mode="FAST_RUN", **kwargs)
@@ -230,12 +237,12 @@ def test_row_scatters_with_repeated_indices_are_the_cpus_bits():
 def test_pooling_and_its_gradients():
     x = T.ftensor4("x")
     outs = []
-    for ws, stride, pad, ignore, mode in [((3, 2), (2, 1), (0, 0), False, "max"), ((2, 3), (1, 2), (1, 1), True, "average_exc_pad"),
-                                          ((2, 2), (1, 1), (1, 0), True, "average_inc_pad"), ((3, 3), (2, 2), (0, 0), False, "sum")]:
+    for ws, stride, pad, ignore, mode in POOL_CASES:
         pooled = T.nnet.pool_2d(x, ws, ignore_border=ignore, stride=stride, pad=pad, mode=mode)
         outs += [pooled, T.grad(T.sum(pooled * T.cast(pooled.shape[3], "float32")), x)]
     pooled3 = T.nnet.pool_3d(x, (2, 2, 3), ignore_border=False, stride=(1, 2, 2))
-    outs += [pooled3, T.grad(T.sum(pooled3 * 2), x), T.nnet.pool_2d(x.dimshuffle(1, 0, 3, 2), (2, 2), mode="average_exc_pad")]
+    outs += [pooled3, T.grad(T.sum(pooled3 * 2), x),
+             T.nnet.pool_2d(x.dimshuffle(1, 0, 3, 2), (2, 2), mode="average_exc_pad")]  # strided planes and rows
     value = (np.round(floats(8, 5, 33, 29) * 2) / 2).astype("float32")  # ties in most windows
     assert_same_as_cpu([x], outs, [value], rtol=1e-6, atol=1e-6, min_gpu_nodes=11)
 
@@ -250,7 +257,8 @@ def test_random_draws_are_the_cpus_bits():
                 srng.poisson(lam=4.5, size=(50, 9)), srng.exponential(2.0, size=(1001,)), srng.gamma(0.7, 2.0, size=(1001,)),
                 srng.truncated_normal((1001,)), srng.categorical(np.full((7, 4), 0.25), size=(7,))]
     cpu, gpu = compiled([], draws(), "cpu"), compiled([], draws(), "cuda")
-    assert sum("Draw" in type(n.op.op).__name__ for n in gpu_nodes(gpu)) == 11, transpile.printing.debugprint(gpu, file="str")
+    placed = sum("Draw" in type(n.op.op).__name__ for n in gpu_nodes(gpu))
+    assert placed == 11, transpile.printing.debugprint(gpu, file="str")
     for _ in range(2):  # the states advance alike
         for k, (g, w) in enumerate(zip(gpu(), cpu())):
             assert g.dtype == w.dtype and g.shape == w.shape, k
@@ -262,8 +270,7 @@ def test_convolutions_and_their_gradients(dtype):  # cuBLAS and the CPU BLAS sum
     x, w = T.tensor4("x", dtype=dtype), T.tensor4("w", dtype=dtype)
     xd, wd = T.tensor5("xd", dtype=dtype), T.tensor5("wd", dtype=dtype)
     outs = []
-    for kwargs in [dict(border_mode="valid"), dict(border_mode="full", subsample=(2, 1)), dict(border_mode="half", filter_dilation=(2, 1)),
-                   dict(border_mode=(1, 2), subsample=(1, 3), filter_flip=False), dict(border_mode="half", num_groups=2)]:
+    for kwargs in CONV_CASES + [dict(border_mode="half", num_groups=2)]:
         conv = T.nnet.conv2d(x, w if "num_groups" not in kwargs else w[:, :4], **kwargs)
         outs += [conv, *T.grad(T.sum(conv * T.cos(conv)), [x, w])]
     conv3 = T.nnet.conv3d(xd, wd, border_mode="half", subsample=(1, 2, 1))

@@ -84,7 +84,8 @@ def rule_table_graph(rows=4, cols=3):
     outs += [
         pooled, avg(T.exp(x).T), avg3(x.dimshuffle("x", 0, 1)),  # max, partial windows; padding, a strided input
         Pool((1, 2, 2), False, None, None, "sum", ndim=3)(d.dimshuffle("x", 0, 1)),  # 3-d, float64
-        MaxPoolGrad((2, 2), False, (1, 2))(x, pooled, pooled * 2 + 1), MaxPoolGradGrad((2, 2), False, (1, 2))(x, pooled, T.exp(x)),
+        MaxPoolGrad((2, 2), False, (1, 2))(x, pooled, pooled * 2 + 1),
+        MaxPoolGradGrad((2, 2), False, (1, 2))(x, pooled, T.exp(x)),
         AveragePoolGrad((2, 1), True, (1, 1), (1, 0), "average_inc_pad")(T.exp(x).T, avg(T.exp(x).T) * 3),
         AveragePoolGrad((3, 2), True, (2, 1), (1, 1), "average_exc_pad")(x, avg3(x) + 1),
         AveragePoolGrad((2, 2), False, None, None, "sum")(y, Pool((2, 2), False, None, None, "sum")(y) - 1),
@@ -94,18 +95,21 @@ def rule_table_graph(rows=4, cols=3):
     outs += [
         T.nnet.conv2d(img, filt, border_mode="full"), T.nnet.conv2d(pair, T.concatenate([filt, filt], axis=0),
                                                                     border_mode="half", num_groups=2, subsample=(2, 1)),
-        T.nnet.conv2d(d.dimshuffle("x", "x", 0, 1), d[:, ::-2].dimshuffle("x", "x", 0, 1)[:, :, :, :2], filter_flip=False),  # float64
-        Conv2dGradWeights("full", (1, 2))(pair, (T.alloc(b[0], 1, 1, rows + 1, cols // 2 * 2 + 2)               # a strided topgrad
-                                                 + T.arange(cols // 2 * 2 + 2).astype("float32"))[:, :, :, ::2], 2, 2),
+        T.nnet.conv2d(d.dimshuffle("x", "x", 0, 1), d[:, ::-2].dimshuffle("x", "x", 0, 1)[:, :, :, :2],
+                      filter_flip=False),                                                  # float64, a strided filter
+        Conv2dGradWeights("full", (1, 2))(pair, (T.alloc(b[0], 1, 1, rows + 1, cols // 2 * 2 + 2)
+                                                 + T.arange(cols // 2 * 2 + 2).astype("float32"))[:, :, :, ::2],  # strided
+                                          2, 2),
         Conv2dGradInputs(1, filter_dilation=(1, 2))(T.concatenate([filt, filt], axis=1), x.dimshuffle("x", "x", 0, 1),
                                                     rows - 1, 3 * cols - 4),  # input rows, cols giving x's shape
     ]
     state = STATE_TYPE("state")
     draws = [UniformDraw(2, "float32")(state, x.shape), UniformDraw(1, "float64")(state, [5]),  # a symbolic size; 1-d
-             NormalDraw(2, "float64")(state, (rows, 3)), NormalDraw(0, "float32")(state, np.zeros(0, "int64")),   # a 0-d draw
+             NormalDraw(2, "float64")(state, (rows, 3)), NormalDraw(0, "float32")(state, np.zeros(0, "int64")),  # 0-d
              BinomialDraw(2, "int64", 5)(state, x.shape, T.nnet.sigmoid(b)),   # p broadcast along rows
-             IntegersDraw(1, "int32")(state, [7], np.int64(-3), T.cast(k, "int64") + 10), PoissonDraw(2, "int64")(state, x.shape, T.abs(x) * 3),
-             ExponentialDraw(1, "float32")(state, [cols], T.exp(v)), GammaDraw(2, "float64")(state, d.shape, T.abs(d) + 0.3, np.float64(2)),
+             IntegersDraw(1, "int32")(state, [7], np.int64(-3), T.cast(k, "int64") + 10),
+             PoissonDraw(2, "int64")(state, x.shape, T.abs(x) * 3), ExponentialDraw(1, "float32")(state, [cols], T.exp(v)),
+             GammaDraw(2, "float64")(state, d.shape, T.abs(d) + 0.3, np.float64(2)),
              TruncatedNormalDraw(1, "float32")(state, [9]), CategoricalDraw(1, "int64")(state, [rows], T.nnet.softmax(x))]
     outs += draws + [draws[-1].owner.outputs[0]]  # the samples, a new state
     inputs = [x, y, W, v, b, s, i, d, k, state]

@@ -28,6 +28,13 @@ from transpile.tensor.random.op import STATE_TYPE
 pytestmark = [pytest.mark.single_mode, pytest.mark.slow]
 
 
+#: pooling cases: windows, strides, padding, ignore_border, mode (overlapping, partial, padded windows)
+POOL_CASES = [((3, 2), (2, 1), (0, 0), False, "max"), ((2, 3), (1, 2), (1, 1), True, "average_exc_pad"),
+              ((2, 2), (1, 1), (1, 0), True, "average_inc_pad"), ((3, 3), (2, 2), (0, 0), False, "sum")]
+#: convolution cases (keyword arguments of conv2d)
+CONV_CASES = [dict(border_mode="valid"), dict(border_mode="full", subsample=(2, 1)),
+              dict(border_mode="half", filter_dilation=(2, 1)), dict(border_mode=(1, 2), subsample=(1, 3), filter_flip=False)]
+
 def emulated(fg, tmp_path):
     project = render(lower(fg, target="cuda"))
     return caller_module().Library(str(build_project(project.files, tmp_path)), project.name)
@@ -168,12 +175,12 @@ def test_pooling_and_its_gradients_compute_like_the_reference(tmp_path):
     x = T.ftensor4("x")
     g = T.ftensor4("g")
     outs = []
-    for ws, stride, pad, ignore, mode in [((3, 2), (2, 1), (0, 0), False, "max"), ((2, 3), (1, 2), (1, 1), True, "average_exc_pad"),
-                                          ((2, 2), (1, 1), (1, 0), True, "average_inc_pad"), ((3, 3), (2, 2), (0, 0), False, "sum")]:
+    for ws, stride, pad, ignore, mode in POOL_CASES:
         pooled = T.nnet.pool_2d(x, ws, ignore_border=ignore, stride=stride, pad=pad, mode=mode)
         outs += [pooled, T.grad(T.sum(pooled * pooled.shape[3]), x)]
     pooled3 = T.nnet.pool_3d(x, (2, 2, 3), ignore_border=False, stride=(1, 2, 2))
-    outs += [pooled3, T.grad(T.sum(pooled3 * 2), x), MaxPoolGradGrad((2, 2), True, (1, 1))(x, T.nnet.pool_2d(x, (2, 2), stride=(1, 1)), g),
+    grad_grad = MaxPoolGradGrad((2, 2), True, (1, 1))(x, T.nnet.pool_2d(x, (2, 2), stride=(1, 1)), g)
+    outs += [pooled3, T.grad(T.sum(pooled3 * 2), x), grad_grad,
              T.nnet.pool_2d(x.dimshuffle(1, 0, 3, 2), (2, 2), mode="average_exc_pad")]  # strided planes and rows
     fg = FunctionGraph([x, g], outs)
     place_on_device(fg)
@@ -198,7 +205,8 @@ def test_random_draws_are_the_cpus_bits(tmp_path):
     p, lam, a = T.fvector("p"), T.dmatrix("lam"), T.dvector("a")
     draws = [UniformDraw(1, "float32")(state, T.stack([n])), UniformDraw(2, "float64")(state, T.stack([n, 3])),
              NormalDraw(2, "float32")(state, T.stack([3, n])), NormalDraw(1, "float64")(state, T.stack([n])),
-             BinomialDraw(1, "int32", 7)(state, T.stack([n]), p), IntegersDraw(2, "int64")(state, T.stack([2, n]), np.int64(-5), np.int64(2 ** 40)),
+             BinomialDraw(1, "int32", 7)(state, T.stack([n]), p),
+             IntegersDraw(2, "int64")(state, T.stack([2, n]), np.int64(-5), np.int64(2 ** 40)),
              PoissonDraw(2, "int64")(state, T.stack([3, n]), lam), ExponentialDraw(1, "float64")(state, T.stack([n]), a),
              GammaDraw(2, "float32")(state, T.stack([3, n]), lam, a), TruncatedNormalDraw(1, "float64")(state, T.stack([n])),
              CategoricalDraw(1, "int16")(state, T.stack([n]), T.nnet.softmax(lam.T))]
@@ -213,8 +221,8 @@ def test_random_draws_are_the_cpus_bits(tmp_path):
     rng = np.random.default_rng(11)
     for count in (0, 1, 5, 130):
         lam_value = rng.uniform(0, 40, (3, 2 * count))[:, ::2]                  # strided
-        values = [np.array([2 ** 63 + count, 12345], "uint64"), np.array(count, "int64"), rng.uniform(0, 1, count).astype("float32"),
-                  lam_value, rng.uniform(0.1, 3, count)]
+        values = [np.array([2 ** 63 + count, 12345], "uint64"), np.array(count, "int64"),
+                  rng.uniform(0, 1, count).astype("float32"), lam_value, rng.uniform(0.1, 3, count)]
         for k, (g, w) in enumerate(zip(library.run(values), reference(fg, values))):
             assert g.dtype == w.dtype and g.shape == w.shape, (k, g.dtype, w.dtype, g.shape, w.shape)
             np.testing.assert_array_equal(g, w, err_msg=f"{count} elements, output {k}: {fg.outputs[k]}")
@@ -233,8 +241,7 @@ def test_convolutions_and_their_gradients_compute_like_the_reference(tmp_path):
     x, w = T.ftensor4("x"), T.ftensor4("w")
     xd, wd = T.dtensor5("xd"), T.dtensor5("wd")
     outs = []
-    for kwargs in [dict(border_mode="valid"), dict(border_mode="full", subsample=(2, 1)), dict(border_mode="half", filter_dilation=(2, 1)),
-                   dict(border_mode=(1, 2), subsample=(1, 3), filter_flip=False)]:
+    for kwargs in CONV_CASES:
         conv = T.nnet.conv2d(x, w, **kwargs)
         outs += [conv, *T.grad(T.sum(conv * T.cos(conv)), [x, w])]
     grouped = T.nnet.conv2d(x[:, :4], w[:, :2], num_groups=2, border_mode="half")
@@ -248,13 +255,14 @@ def test_convolutions_and_their_gradients_compute_like_the_reference(tmp_path):
     assert kinds.count("Conv3d") == 1 and kinds.count("Conv3dGradInputs") == 1 and kinds.count("Conv3dGradWeights") == 1
     library = emulated(fg, tmp_path)
     rng = np.random.default_rng(7)
-    values = [rng.standard_normal((2, 4, 9, 8)).astype("float32"), rng.standard_normal((4, 4, 3, 2)).astype("float32")[:, :, ::-1],
+    values = [rng.standard_normal((2, 4, 9, 8)).astype("float32"),
+              rng.standard_normal((4, 4, 3, 2)).astype("float32")[:, :, ::-1],   # a negative stride: a GPU copy for the gemm
               rng.standard_normal((2, 2, 5, 6, 4)), rng.standard_normal((3, 2, 3, 2, 3))]
     got, want = library.run(values), reference(fg, values)
     for k, (g, r) in enumerate(zip(got, want)):
         assert g.dtype == r.dtype and g.shape == r.shape, (k, g.dtype, r.dtype, g.shape, r.shape)
-        np.testing.assert_allclose(g, r, rtol=2e-4 if r.dtype == np.float32 else 1e-10, atol=1e-4 if r.dtype == np.float32 else 1e-10,
-                                   err_msg=f"output {k}: {fg.outputs[k]}")
+        tol = 1e-4 if r.dtype == np.float32 else 1e-10  # gemm sums in another order than the reference's
+        np.testing.assert_allclose(g, r, rtol=2 * tol, atol=tol, err_msg=f"output {k}: {fg.outputs[k]}")
     values[1] = values[1][:, :3]
     with pytest.raises(ValueError, match=r"the input has 4 channels \(shape \(2, 4, 9, 8\)\) but the filters expect 3"):
         library.run(values)

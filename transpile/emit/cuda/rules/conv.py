@@ -35,7 +35,8 @@ def _matrix(lc, buf, dtype, hint, start):
     lc.emit(f"const {ctype}* {data} = nullptr;", f"int64_t {s0} = 0, {s1} = 0;")
     if buf.dtype == dtype:
         run = " * ".join(f"{buf.name}.shape[{d}]" for d in range(start, n))
-        lc.emit(f"if (conv_flat({buf.name}, {start}) && ({buf.name}.shape[{row}] <= 1 || {buf.name}.strides[{row}] >= {run})) {{",
+        apart = f"({buf.name}.shape[{row}] <= 1 || {buf.name}.strides[{row}] >= {run})"
+        lc.emit(f"if (conv_flat({buf.name}, {start}) && {apart}) {{",
                 f"  {data} = {buf.name}.data; {s0} = {buf.name}.strides[0]; {s1} = {buf.name}.strides[1];",
                 "} else {")
     else:
@@ -64,7 +65,8 @@ def lower_conv(lc, node):
     t = O.ctype
     _call(lc, f"conv_{out.dtype}_{img.dtype}_{n}d", (f"{O.decl} out", f"{I.decl} x", f"const {t}* k", "int64_t ks",
                                                     "const int64_t* geom", f"{t}* cols"),
-          "return tr::cu::conv_forward(ctx, out, x, k, ks, geom, cols);", O.name, I.name, kd, ks, "geom_", f"{cols.name}.data")
+          "return tr::cu::conv_forward(ctx, out, x, k, ks, geom, cols);",
+          O.name, I.name, kd, ks, "geom_", f"{cols.name}.data")
 
 
 @register_lowering(ConvGradWeights, target="cuda", host_inputs=("2:",), when=_floats)
@@ -112,7 +114,7 @@ def lower_conv_grad_inputs(lc, node):
     cols = _cols(lc, out.dtype)
     t = O.ctype
     _call(lc, f"conv_grad_inputs_{out.dtype}_{n}d",
-          (f"{O.decl} gx", f"const {t}* k", "int64_t ks", f"const {t}* tg", "int64_t gb", "int64_t go", "const int64_t* geom",
-           f"{t}* cols"),
+          (f"{O.decl} gx", f"const {t}* k", "int64_t ks", f"const {t}* tg", "int64_t gb", "int64_t go",
+           "const int64_t* geom", f"{t}* cols"),
           "return tr::cu::conv_grad_inputs(ctx, gx, k, ks, tg, gb, go, geom, cols);",
           O.name, kd, ks, gd, gb, go, "geom_", f"{cols.name}.data")

@@ -37,7 +37,8 @@ def lower_advanced_subtensor1(lc, node):
     n = x.ndim
     check_rows(lc, I, X, n)
     Id = lc.buffer(ilist, space="device")
-    lc.emit(f"const int64_t shape_[{n}] = {{{', '.join([f'{I.name}.shape[0]'] + [f'{X.name}.shape[{d}]' for d in range(1, n)])}}};")
+    dims = [f"{I.name}.shape[0]"] + [f"{X.name}.shape[{d}]" for d in range(1, n)]
+    lc.emit(f"const int64_t shape_[{n}] = {{{', '.join(dims)}}};")
     dst = lc.alloc(out, "shape_")
     lc.need("cuda_index")
     name = f"take_rows_{x.dtype}_{ilist.dtype}_{n}d"
@@ -66,7 +67,8 @@ def lower_advanced_inc_subtensor1(lc, node):
     lc.need("cuda_index")
     kind = "set" if op.set_instead_of_inc else "inc"
     name = f"{kind}_rows_{x.dtype}_{y.dtype}_{n}d"
+    set_ = "true" if op.set_instead_of_inc else "false"
     call = lc.device_function(name, (f"{dst.decl} out", f"tr::Array<{Y.ctype}, {n}> y", "tr::Array<int64_t, 1> plan",
                                      "int64_t runs"),
-                              (f"return tr::cu::scatter_rows(stream, out, y, plan, runs, {str(op.set_instead_of_inc).lower()});",))
+                              (f"return tr::cu::scatter_rows(stream, out, y, plan, runs, {set_});",))
     lc.emit(call(dst.name, "y_", plan_d.name, "runs_"))

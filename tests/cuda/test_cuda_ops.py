@@ -14,11 +14,19 @@ import transpile.tensor as T
 from transpile import config
 from transpile.gpuarray import GpuOp
 from transpile.tensor.blas_gemm import Gemm, Gemv, Ger
+from transpile.tensor.random import RandomStreams
 
 pytestmark = [pytest.mark.cuda, pytest.mark.single_mode]
 
 RNG = np.random.default_rng(42)
 
+
+#: pooling cases: windows, strides, padding, ignore_border, mode (overlapping, partial, padded windows)
+POOL_CASES = [((3, 2), (2, 1), (0, 0), False, "max"), ((2, 3), (1, 2), (1, 1), True, "average_exc_pad"),
+              ((2, 2), (1, 1), (1, 0), True, "average_inc_pad"), ((3, 3), (2, 2), (0, 0), False, "sum")]
+#: convolution cases (keyword arguments of conv2d)
+CONV_CASES = [dict(border_mode="valid"), dict(border_mode="full", subsample=(2, 1)),
+              dict(border_mode="half", filter_dilation=(2, 1)), dict(border_mode=(1, 2), subsample=(1, 3), filter_flip=False)]
 
 def compiled(inputs, outputs, device, **kwargs):
     with config.change_flags(device=device):
@@ -228,3 +236,62 @@ def test_alloc_join_split_and_the_softmax_crossentropy():
     gpu = compiled([x, y], T.nnet.categorical_crossentropy(T.nnet.softmax(x), y), "cuda")
     with pytest.raises(IndexError, match="class index 9 out of range"):
         gpu(floats(2, 9), np.array([0, 9], "int32"))
+
+
+def test_row_scatters_with_repeated_indices_are_the_cpus_bits():
+    x, y, b, w = T.fmatrix("x"), T.fmatrix("y"), T.fvector("b"), T.fvector("w")
+    idx = T.lvector("idx")
+    outs = [T.inc_subtensor(x[idx], y), T.set_subtensor(x[idx], y), T.inc_subtensor(x[idx], b),
+            T.inc_subtensor(w[idx], y[:, 0] * 2), T.inc_subtensor(x.T[idx % 7], T.addbroadcast(y[:, :1], 1))]
+    values = [floats(50, 7) * 100, floats(3000, 7), floats(7), floats(50), RNG.integers(-50, 50, 3000)]
+    assert_same_as_cpu([x, y, b, w, idx], outs, values, rtol=0, atol=0, min_gpu_nodes=5)
+    gpu = compiled([x, y, idx], T.inc_subtensor(x[idx], y), "cuda")
+    with pytest.raises(IndexError, match="index 50 is out of bounds"):
+        gpu(floats(50, 7), floats(2, 7), np.array([0, 50]))
+
+
+def test_pooling_and_its_gradients():
+    x = T.ftensor4("x")
+    outs = []
+    for ws, stride, pad, ignore, mode in POOL_CASES:
+        pooled = T.nnet.pool_2d(x, ws, ignore_border=ignore, stride=stride, pad=pad, mode=mode)
+        outs += [pooled, T.grad(T.sum(pooled * T.cast(pooled.shape[3], "float32")), x)]
+    pooled3 = T.nnet.pool_3d(x, (2, 2, 3), ignore_border=False, stride=(1, 2, 2))
+    outs += [pooled3, T.grad(T.sum(pooled3 * 2), x),
+             T.nnet.pool_2d(x.dimshuffle(1, 0, 3, 2), (2, 2), mode="average_exc_pad")]  # strided planes and rows
+    value = (np.round(floats(8, 5, 33, 29) * 2) / 2).astype("float32")  # ties in most windows
+    assert_same_as_cpu([x], outs, [value], rtol=1e-6, atol=1e-6, min_gpu_nodes=11)
+
+
+def test_random_draws_are_the_cpus_bits():
+    """The same seed gives the same bits on the GPU (the CPU runtime's Philox stream and samplers,
+    compiled for the device without FMA contraction) for every sampler, call after call."""
+    def draws():
+        srng = RandomStreams(seed=1234)
+        return [srng.uniform((1001,)), srng.uniform((3, 333), dtype="float32"), srng.normal((77, 5)),
+                srng.normal((1001,), dtype="float32"), srng.binomial((999,), n=5, p=0.3), srng.integers(-5, 9, size=(1001,)),
+                srng.poisson(lam=4.5, size=(50, 9)), srng.exponential(2.0, size=(1001,)), srng.gamma(0.7, 2.0, size=(1001,)),
+                srng.truncated_normal((1001,)), srng.categorical(np.full((7, 4), 0.25), size=(7,))]
+    cpu, gpu = compiled([], draws(), "cpu"), compiled([], draws(), "cuda")
+    placed = sum("Draw" in type(n.op.op).__name__ for n in gpu_nodes(gpu))
+    assert placed == 11, transpile.printing.debugprint(gpu, file="str")
+    for _ in range(2):  # the states advance alike
+        for k, (g, w) in enumerate(zip(gpu(), cpu())):
+            assert g.dtype == w.dtype and g.shape == w.shape, k
+            np.testing.assert_array_equal(g, w, err_msg=f"output {k}")
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_convolutions_and_their_gradients(dtype):  # cuBLAS and the CPU BLAS sum in other orders
+    x, w = T.tensor4("x", dtype=dtype), T.tensor4("w", dtype=dtype)
+    xd, wd = T.tensor5("xd", dtype=dtype), T.tensor5("wd", dtype=dtype)
+    outs = []
+    for kwargs in CONV_CASES + [dict(border_mode="half", num_groups=2)]:
+        conv = T.nnet.conv2d(x, w if "num_groups" not in kwargs else w[:, :4], **kwargs)
+        outs += [conv, *T.grad(T.sum(conv * T.cos(conv)), [x, w])]
+    conv3 = T.nnet.conv3d(xd, wd, border_mode="half", subsample=(1, 2, 1))
+    outs += [conv3, *T.grad(T.sum(conv3 * 3), [xd, wd])]
+    values = [floats(8, 8, 33, 29, dtype=dtype), floats(16, 8, 3, 5, dtype=dtype)[:, :, ::-1],
+              floats(2, 3, 9, 10, 7, dtype=dtype), floats(4, 3, 3, 2, 3, dtype=dtype)]
+    tol = dict(rtol=1e-3, atol=1e-3) if dtype == "float32" else dict(rtol=1e-10, atol=1e-10)
+    assert_same_as_cpu([x, w, xd, wd], outs, values, min_gpu_nodes=18, **tol)

@@ -22,6 +22,11 @@ from transpile import scalar
 from transpile.tensor.blas_gemm import Dot22, Gemm, Gemv, Ger
 from transpile.tensor.reduce import Sum
 from transpile.tensor.reduce_fused import FusedReduce
+from transpile.tensor.random import (BinomialDraw, CategoricalDraw, ExponentialDraw, GammaDraw, IntegersDraw, NormalDraw,
+                                     PoissonDraw, TruncatedNormalDraw, UniformDraw)
+from transpile.tensor.random.op import STATE_TYPE
+from transpile.tensor.nnet.conv import Conv2dGradInputs, Conv2dGradWeights
+from transpile.tensor.nnet.pool import AveragePoolGrad, MaxPoolGrad, MaxPoolGradGrad, Pool
 from transpile.tensor.nnet.xent_softmax import CrossentropySoftmax1Hot, CrossentropySoftmax1HotDx
 
 pytestmark = [pytest.mark.single_mode, pytest.mark.slow]
@@ -41,6 +46,7 @@ def rule_table_graph(rows=4, cols=3):
         x + b.dimshuffle("x", 0),                          # a broadcast operand (a GPU view)
         x * s,                                              # a 0-d operand
         s * 3 + 1,                                          # a 0-d node
+        T.shape_padleft(s, 2) * 2 - s,                      # an output broadcast on every dim (one element)
         T.cast(i * 2 + 1, "int64"),                         # integers
         x > y,                                              # a bool output
         x + np.arange(rows * cols, dtype="float32").reshape(rows, cols),  # a constant copied to the GPU
@@ -69,8 +75,44 @@ def rule_table_graph(rows=4, cols=3):
         T.inc_subtensor(x[1:, ::2], T.exp(x[:-1, ::2])), T.set_subtensor(T.exp(x)[k], b),  # a region; a host index
         T.inc_subtensor(x.T[:, 0], np.float32(1)),            # a strided region, a broadcast literal
         T.exp(x)[i[:2]], x.T[i - 1], d[i[:3] % 2],            # gathers: rows, negative indices, float64
+        T.inc_subtensor(x.T[i - 1], T.exp(x.T[i - 1])),      # scatters: repeated and negative indices
+        T.set_subtensor(W[i - 1], v), T.inc_subtensor(v[i - 1], np.float32(1)),  # a broadcast row; a literal
+        T.inc_subtensor(d[i[:3] % 2], d[i[:3] % 2] * 2), T.inc_subtensor(i[i % 2], i),  # float64 (strided); int32
     ]
-    inputs = [x, y, W, v, b, s, i, d, k]
+    pooled, avg, avg3 = Pool((2, 2), False, (1, 2))(x), Pool((2, 1), True, (1, 1), (1, 0), "average_inc_pad"), \
+        Pool((3, 2), True, (2, 1), (1, 1), "average_exc_pad")
+    outs += [
+        pooled, avg(T.exp(x).T), avg3(x.dimshuffle("x", 0, 1)),  # max, partial windows; padding, a strided input
+        Pool((1, 2, 2), False, None, None, "sum", ndim=3)(d.dimshuffle("x", 0, 1)),  # 3-d, float64
+        MaxPoolGrad((2, 2), False, (1, 2))(x, pooled, pooled * 2 + 1),
+        MaxPoolGradGrad((2, 2), False, (1, 2))(x, pooled, T.exp(x)),
+        AveragePoolGrad((2, 1), True, (1, 1), (1, 0), "average_inc_pad")(T.exp(x).T, avg(T.exp(x).T) * 3),
+        AveragePoolGrad((3, 2), True, (2, 1), (1, 1), "average_exc_pad")(x, avg3(x) + 1),
+        AveragePoolGrad((2, 2), False, None, None, "sum")(y, Pool((2, 2), False, None, None, "sum")(y) - 1),
+    ]
+    img, filt = T.exp(x).dimshuffle("x", "x", 0, 1), W[:2].dimshuffle("x", "x", 0, 1)   # (1, 1, rows, cols), (1, 1, 2, cols)
+    pair = T.concatenate([img, img.T.T * 2], axis=1)                                      # two channels
+    outs += [
+        T.nnet.conv2d(img, filt, border_mode="full"), T.nnet.conv2d(pair, T.concatenate([filt, filt], axis=0),
+                                                                    border_mode="half", num_groups=2, subsample=(2, 1)),
+        T.nnet.conv2d(d.dimshuffle("x", "x", 0, 1), d[:, ::-2].dimshuffle("x", "x", 0, 1)[:, :, :, :2],
+                      filter_flip=False),                                                  # float64, a strided filter
+        Conv2dGradWeights("full", (1, 2))(pair, (T.alloc(b[0], 1, 1, rows + 1, cols // 2 * 2 + 2)
+                                                 + T.arange(cols // 2 * 2 + 2).astype("float32"))[:, :, :, ::2],  # strided
+                                          2, 2),
+        Conv2dGradInputs(1, filter_dilation=(1, 2))(T.concatenate([filt, filt], axis=1), x.dimshuffle("x", "x", 0, 1),
+                                                    rows - 1, 3 * cols - 4),  # input rows, cols giving x's shape
+    ]
+    state = STATE_TYPE("state")
+    draws = [UniformDraw(2, "float32")(state, x.shape), UniformDraw(1, "float64")(state, [5]),  # a symbolic size; 1-d
+             NormalDraw(2, "float64")(state, (rows, 3)), NormalDraw(0, "float32")(state, np.zeros(0, "int64")),  # 0-d
+             BinomialDraw(2, "int64", 5)(state, x.shape, T.nnet.sigmoid(b)),   # p broadcast along rows
+             IntegersDraw(1, "int32")(state, [7], np.int64(-3), T.cast(k, "int64") + 10),
+             PoissonDraw(2, "int64")(state, x.shape, T.abs(x) * 3), ExponentialDraw(1, "float32")(state, [cols], T.exp(v)),
+             GammaDraw(2, "float64")(state, d.shape, T.abs(d) + 0.3, np.float64(2)),
+             TruncatedNormalDraw(1, "float32")(state, [9]), CategoricalDraw(1, "int64")(state, [rows], T.nnet.softmax(x))]
+    outs += draws + [draws[-1].owner.outputs[0]]  # the samples, a new state
+    inputs = [x, y, W, v, b, s, i, d, k, state]
     fg = FunctionGraph(inputs, outs)
     place_on_device(fg)
     return fg
@@ -78,13 +120,13 @@ def rule_table_graph(rows=4, cols=3):
 
 def table_values(rows=4, cols=3, seed=0):
     """Inputs of `rule_table_graph(rows, cols)`: x, y (rows x cols), W (cols x cols), v, b (cols),
-    s, labels i (rows + 1, each < cols), d, an index k < rows."""
+    s, labels i (rows + 1, each < cols), d, an index k < rows, a random state [key, counter]."""
     rng = np.random.default_rng(seed)
     f32 = lambda *shape: rng.standard_normal(shape).astype("float32")  # noqa: E731
     labels = (np.arange(rows + 1) * 7 % cols).astype("int32")
     labels[-1] = 3
     return [f32(rows, cols), f32(rows, cols), f32(cols, cols), f32(cols), f32(cols), np.asarray(f32()), labels,
-            rng.standard_normal((2, 5)), np.array(rows // 2, dtype="int64")]
+            rng.standard_normal((2, 5)), np.array(rows // 2, dtype="int64"), np.array([seed + 7, 2 ** 40 + seed], "uint64")]
 
 
 def test_every_cuda_rule_is_used_by_the_table_graph():

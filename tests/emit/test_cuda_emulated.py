@@ -4,6 +4,8 @@ gemm, from their documented semantics) and compared with the reference executor.
 what the lowering and the kernels compute: placement, transfers, GPU memory, every rule, the
 row-major products through column-major cuBLAS, errors. It cannot check what only a GPU shows
 (races between blocks, the memory model, real CUB and cuBLAS, speed): tests/cuda/ does, on one."""
+import warnings
+
 import numpy as np
 import pytest
 
@@ -14,12 +16,24 @@ from tests.emit.test_cuda_build import rule_table_graph, table_values
 from transpile.compile.mode import get_mode
 from transpile.compile.native import caller_module
 from transpile.emit import lower
+from transpile.emit.cuda import placement
 from transpile.emit.cuda.placement import place_on_device
 from transpile.emit.render import render
 from transpile.graph.fg import FunctionGraph
+from transpile.tensor.nnet.pool import MaxPoolGradGrad
+from transpile.tensor.random import (BinomialDraw, CategoricalDraw, ExponentialDraw, GammaDraw, IntegersDraw, NormalDraw,
+                                     PoissonDraw, TruncatedNormalDraw, UniformDraw)
+from transpile.tensor.random.op import STATE_TYPE
 
 pytestmark = [pytest.mark.single_mode, pytest.mark.slow]
 
+
+#: pooling cases: windows, strides, padding, ignore_border, mode (overlapping, partial, padded windows)
+POOL_CASES = [((3, 2), (2, 1), (0, 0), False, "max"), ((2, 3), (1, 2), (1, 1), True, "average_exc_pad"),
+              ((2, 2), (1, 1), (1, 0), True, "average_inc_pad"), ((3, 3), (2, 2), (0, 0), False, "sum")]
+#: convolution cases (keyword arguments of conv2d)
+CONV_CASES = [dict(border_mode="valid"), dict(border_mode="full", subsample=(2, 1)),
+              dict(border_mode="half", filter_dilation=(2, 1)), dict(border_mode=(1, 2), subsample=(1, 3), filter_flip=False)]
 
 def emulated(fg, tmp_path):
     project = render(lower(fg, target="cuda"))
@@ -117,3 +131,138 @@ def test_a_device_cuda_function_graph_builds_and_runs_under_emulation(tmp_path):
     want = f(value)
     for g, v in zip(got, want + [w.get_value()]):
         np.testing.assert_allclose(g, v, rtol=1e-6)
+
+
+
+def test_row_scatters_add_repeated_increments_bit_for_bit_like_the_cpu(tmp_path):
+    """x[idx] += y with many repeats: each row's increments are added in the order of idx on the
+    GPU too (a plan sorted on the host, no atomics), so the float32 sums are the CPU's bits; a set
+    keeps the last write; out-of-range indices and a y of the wrong shape are the CPU's errors."""
+    x, y, b, w = T.fmatrix("x"), T.fmatrix("y"), T.fvector("b"), T.fvector("w")
+    idx = T.lvector("idx")
+    fg = FunctionGraph([x, y, b, w, idx], [T.inc_subtensor(x[idx], y), T.set_subtensor(x[idx], y),
+                                           T.inc_subtensor(x[idx], b), T.inc_subtensor(w[idx], y[:, 0] * 2),
+                                           T.inc_subtensor(x.T[idx % 6], T.addbroadcast(y[:, :1], 1))])
+    place_on_device(fg)
+    assert sum(type(n.op).__name__ == "GpuOp" and "IncSubtensor1" in type(n.op.op).__name__
+               for n in fg.toposort()) == 5
+    library = emulated(fg, tmp_path)
+    rng = np.random.default_rng(3)
+    for rows, n in [(5, 300), (40, 7), (3, 0), (1, 64)]:
+        values = [rng.standard_normal((rows, 6)).astype("float32") * 100, rng.standard_normal((n, 6)).astype("float32"),
+                  rng.standard_normal(6).astype("float32"), rng.standard_normal(rows).astype("float32"),
+                  rng.integers(-rows, rows, n)]
+        if n == 300:
+            values[1] = values[1][::-1]                   # a negative stride
+        got, want = library.run(values), reference(fg, values)
+        for k, (g, r) in enumerate(zip(got, want)):
+            np.testing.assert_array_equal(g, r, err_msg=f"rows {rows}, {n} indices, output {k}")
+    values = [np.ones((4, 6), "float32"), np.ones((2, 6), "float32"), np.ones(6, "float32"), np.ones(4, "float32"),
+              np.array([0, 4])]
+    with pytest.raises(IndexError, match="index 4 is out of bounds for dim 0 with length 4"):
+        library.run(values)
+    values[4] = np.array([0, -5])
+    with pytest.raises(IndexError, match="index -5 is out of bounds"):
+        library.run(values)
+    values[4], values[1] = np.array([0, 1]), np.ones((3, 6), "float32")
+    with pytest.raises(ValueError, match="cannot broadcast y of shape"):
+        library.run(values)
+
+
+def test_pooling_and_its_gradients_compute_like_the_reference(tmp_path):
+    """2-d and 3-d pooling of batches in every mode, overlapping and partial windows, padding,
+    ties for the max gradient; the window check is the CPU rule's error."""
+    x = T.ftensor4("x")
+    g = T.ftensor4("g")
+    outs = []
+    for ws, stride, pad, ignore, mode in POOL_CASES:
+        pooled = T.nnet.pool_2d(x, ws, ignore_border=ignore, stride=stride, pad=pad, mode=mode)
+        outs += [pooled, T.grad(T.sum(pooled * pooled.shape[3]), x)]
+    pooled3 = T.nnet.pool_3d(x, (2, 2, 3), ignore_border=False, stride=(1, 2, 2))
+    grad_grad = MaxPoolGradGrad((2, 2), True, (1, 1))(x, T.nnet.pool_2d(x, (2, 2), stride=(1, 1)), g)
+    outs += [pooled3, T.grad(T.sum(pooled3 * 2), x), grad_grad,
+             T.nnet.pool_2d(x.dimshuffle(1, 0, 3, 2), (2, 2), mode="average_exc_pad")]  # strided planes and rows
+    fg = FunctionGraph([x, g], outs)
+    place_on_device(fg)
+    assert sum(type(n.op).__name__ == "GpuOp" and "Pool" in type(n.op.op).__name__ for n in fg.toposort()) >= 13
+    library = emulated(fg, tmp_path)
+    rng = np.random.default_rng(5)
+    for shape in [(2, 3, 7, 6), (1, 2, 4, 9)]:
+        value = (np.round(rng.standard_normal(shape) * 2) / 2).astype("float32")  # ties in most windows
+        values = [value, rng.standard_normal(shape).astype("float32")]
+        assert_outputs_equal(fg, library.run(values), reference(fg, values))
+    small = [np.ones((1, 1, 1, 1), "float32")] * 2
+    with pytest.raises(ValueError, match=r"ws \(2, 2\) is larger than the input's last two dims"):
+        library.run(small)
+
+
+def test_random_draws_are_the_cpus_bits(tmp_path):
+    """Every sampler on the GPU calls the CPU runtime's own Philox stream and samplers: the
+    samples and the new state equal the reference's bit for bit, for sizes that end inside a
+    thread's group of elements and parameters with strides; an invalid parameter is the CPU
+    rule's error."""
+    state, n = STATE_TYPE("state"), T.lscalar("n")
+    p, lam, a = T.fvector("p"), T.dmatrix("lam"), T.dvector("a")
+    draws = [UniformDraw(1, "float32")(state, T.stack([n])), UniformDraw(2, "float64")(state, T.stack([n, 3])),
+             NormalDraw(2, "float32")(state, T.stack([3, n])), NormalDraw(1, "float64")(state, T.stack([n])),
+             BinomialDraw(1, "int32", 7)(state, T.stack([n]), p),
+             IntegersDraw(2, "int64")(state, T.stack([2, n]), np.int64(-5), np.int64(2 ** 40)),
+             PoissonDraw(2, "int64")(state, T.stack([3, n]), lam), ExponentialDraw(1, "float64")(state, T.stack([n]), a),
+             GammaDraw(2, "float32")(state, T.stack([3, n]), lam, a), TruncatedNormalDraw(1, "float64")(state, T.stack([n])),
+             CategoricalDraw(1, "int16")(state, T.stack([n]), T.nnet.softmax(lam.T))]
+    fg = FunctionGraph([state, n, p, lam, a], draws + [d.owner.outputs[0] for d in draws[:2]])
+    placement._warned.clear()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        place_on_device(fg)
+    assert not any("Draw" in str(w.message) for w in caught), [str(w.message) for w in caught]
+    assert sum(type(node.op).__name__ == "GpuOp" and "Draw" in type(node.op.op).__name__ for node in fg.toposort()) == 11
+    library = emulated(fg, tmp_path)
+    rng = np.random.default_rng(11)
+    for count in (0, 1, 5, 130):
+        lam_value = rng.uniform(0, 40, (3, 2 * count))[:, ::2]                  # strided
+        values = [np.array([2 ** 63 + count, 12345], "uint64"), np.array(count, "int64"),
+                  rng.uniform(0, 1, count).astype("float32"), lam_value, rng.uniform(0.1, 3, count)]
+        for k, (g, w) in enumerate(zip(library.run(values), reference(fg, values))):
+            assert g.dtype == w.dtype and g.shape == w.shape, (k, g.dtype, w.dtype, g.shape, w.shape)
+            np.testing.assert_array_equal(g, w, err_msg=f"{count} elements, output {k}: {fg.outputs[k]}")
+    values[2] = np.full(130, 1.5, "float32")
+    with pytest.raises(ValueError, match=r"binomial needs 0 <= p <= 1"):
+        library.run(values)
+    values[2] = np.full(7, 0.5, "float32")
+    with pytest.raises(ValueError, match=r"parameter of shape \(7,\) cannot be broadcast to size \(130,\)"):
+        library.run(values)
+
+
+def test_convolutions_and_their_gradients_compute_like_the_reference(tmp_path):
+    """conv2d and conv3d as im2col + gemm per image and group, every border mode, strides,
+    dilation, groups, filter_flip off, float32 and float64; both gradients (the input's through
+    the col2im gather); a channel mismatch is the CPU rule's error."""
+    x, w = T.ftensor4("x"), T.ftensor4("w")
+    xd, wd = T.dtensor5("xd"), T.dtensor5("wd")
+    outs = []
+    for kwargs in CONV_CASES:
+        conv = T.nnet.conv2d(x, w, **kwargs)
+        outs += [conv, *T.grad(T.sum(conv * T.cos(conv)), [x, w])]
+    grouped = T.nnet.conv2d(x[:, :4], w[:, :2], num_groups=2, border_mode="half")
+    outs += [grouped, *T.grad(T.sum(grouped ** 2), [x, w])]
+    conv3 = T.nnet.conv3d(xd, wd, border_mode="half", subsample=(1, 2, 1))
+    outs += [conv3, *T.grad(T.sum(conv3 * 3), [xd, wd])]
+    fg = FunctionGraph([x, w, xd, wd], outs)
+    place_on_device(fg)
+    kinds = [type(n.op.op).__name__ for n in fg.toposort() if type(n.op).__name__ == "GpuOp"]
+    assert kinds.count("Conv2d") == 5 and kinds.count("Conv2dGradInputs") == 5 and kinds.count("Conv2dGradWeights") == 5
+    assert kinds.count("Conv3d") == 1 and kinds.count("Conv3dGradInputs") == 1 and kinds.count("Conv3dGradWeights") == 1
+    library = emulated(fg, tmp_path)
+    rng = np.random.default_rng(7)
+    values = [rng.standard_normal((2, 4, 9, 8)).astype("float32"),
+              rng.standard_normal((4, 4, 3, 2)).astype("float32")[:, :, ::-1],   # a negative stride: a GPU copy for the gemm
+              rng.standard_normal((2, 2, 5, 6, 4)), rng.standard_normal((3, 2, 3, 2, 3))]
+    got, want = library.run(values), reference(fg, values)
+    for k, (g, r) in enumerate(zip(got, want)):
+        assert g.dtype == r.dtype and g.shape == r.shape, (k, g.dtype, r.dtype, g.shape, r.shape)
+        tol = 1e-4 if r.dtype == np.float32 else 1e-10  # gemm sums in another order than the reference's
+        np.testing.assert_allclose(g, r, rtol=2 * tol, atol=tol, err_msg=f"output {k}: {fg.outputs[k]}")
+    values[1] = values[1][:, :3]
+    with pytest.raises(ValueError, match=r"the input has 4 channels \(shape \(2, 4, 9, 8\)\) but the filters expect 3"):
+        library.run(values)

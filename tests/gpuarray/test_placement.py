@@ -70,24 +70,39 @@ def test_shape_arithmetic_stays_on_the_host_and_reads_the_gpu_descriptor():
 
 
 def test_an_op_without_a_cuda_rule_runs_on_the_host_with_a_warning_naming_it():
-    x = T.ftensor4("x")
-    w = T.ftensor4("w")
-    y = T.nnet.conv2d(T.exp(x), w).sum()
+    x = T.fmatrix("x")
+    w = T.fmatrix("w")
+    y = (T.sort(T.exp(x), axis=1) * w).sum()
     placement._warned.clear()
     fg, reference, warned = placed([x, w], [y])
-    assert any("Conv" in text and "no CUDA rule" in text and "run on the host" in text for text in warned), warned
-    conv = next(n for n in fg.toposort() if "Conv" in type(n.op).__name__)
-    assert not isinstance(conv.op, GpuOp)
-    assert any(isinstance(v.owner.op, HostFromGpu) for v in conv.inputs if v.owner is not None)
+    assert any("Sort" in text and "no CUDA rule" in text and "run on the host" in text for text in warned), warned
+    sort = next(n for n in fg.toposort() if "Sort" in type(n.op).__name__)
+    assert not isinstance(sort.op, GpuOp)
+    assert any(isinstance(v.owner.op, HostFromGpu) for v in sort.inputs if v.owner is not None)
     rng = np.random.default_rng(1)
-    values = [rng.standard_normal((1, 2, 5, 5)).astype("float32"), rng.standard_normal((3, 2, 2, 2)).astype("float32")]
+    values = [rng.standard_normal((4, 5)).astype("float32"), rng.standard_normal((4, 5)).astype("float32")]
     np.testing.assert_allclose(run(fg, values)[0], run(reference, values)[0], rtol=1e-5)
     placement._warned.clear()
     with warnings.catch_warnings(record=True) as again:
         warnings.simplefilter("always")
         fg2, _, _ = placed([x, w], [y])
         place_on_device(fg2)
-    assert sum("Conv" in str(w.message) for w in again) <= 1  # once per op class
+    assert sum("Sort" in str(w.message) for w in again) <= 1  # once per op class
+
+
+def test_convolutions_and_their_gradients_run_on_the_gpu():
+    x, w = T.ftensor4("x"), T.ftensor4("w")
+    y = T.nnet.conv2d(T.exp(x), w)
+    placement._warned.clear()
+    fg, reference, warned = placed([x, w], [y, *T.grad(T.sum(y ** 2), [x, w])])
+    assert not any("Conv" in text for text in warned), warned
+    found = kinds(fg)
+    for name in ("Conv2d", "Conv2dGradInputs", "Conv2dGradWeights"):
+        assert f"Gpu:{name}" in found, (name, found)
+    rng = np.random.default_rng(1)
+    values = [rng.standard_normal((1, 2, 5, 5)).astype("float32"), rng.standard_normal((3, 2, 2, 2)).astype("float32")]
+    for got, want in zip(run(fg, values), run(reference, values)):
+        np.testing.assert_allclose(got, want, rtol=1e-5)
 
 
 def test_nodes_the_cuda_printer_cannot_print_stay_on_the_host():
@@ -137,3 +152,48 @@ def test_gpu_op_is_the_op_it_wraps():
     np.testing.assert_allclose(transpile.function([x], out, mode="FAST_COMPILE")(value), np.exp(value))
     with pytest.raises(TypeError, match="wraps a host op"):
         GpuOp(wrapped)
+
+
+def test_row_gathers_and_scatters_run_on_the_gpu_with_their_indices_on_the_host():
+    x, y, idx = T.fmatrix("x"), T.fmatrix("y"), T.lvector("idx")
+    placement._warned.clear()
+    fg, reference, warned = placed([x, y, idx], [T.inc_subtensor(x[idx], y), T.set_subtensor(x[idx], y) * 2,
+                                                 T.exp(x)[idx]])
+    assert not any("Subtensor1" in text for text in warned), warned
+    found = kinds(fg)
+    assert "Gpu:AdvancedIncSubtensor1" in found and "Gpu:AdvancedSubtensor1" in found, found
+    for node in fg.toposort():
+        if isinstance(node.op, GpuOp) and "IncSubtensor1" in type(node.op.op).__name__:
+            assert node.inputs[2] in fg.inputs  # the indices are read on the host, no transfer
+    values = [np.arange(12, dtype="float32").reshape(4, 3), np.ones((5, 3), "float32"), np.array([0, 3, 0, -1, 2])]
+    for got, want in zip(run(fg, values), run(reference, values)):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_pooling_and_its_gradients_run_on_the_gpu():
+    x = T.ftensor4("x")
+    pooled = T.nnet.pool_2d(x, (2, 2), ignore_border=False)
+    averaged = T.nnet.pool_2d(x, (2, 2), mode="average_exc_pad")
+    placement._warned.clear()
+    fg, reference, warned = placed([x], [pooled, T.grad(T.sum(pooled) + T.sum(averaged), x)])
+    assert not any("Pool" in text for text in warned), warned
+    found = kinds(fg)
+    for name in ("Pool", "MaxPoolGrad", "AveragePoolGrad"):
+        assert f"Gpu:{name}" in found, (name, found)
+    value = np.random.default_rng(0).standard_normal((2, 3, 5, 4)).astype("float32")
+    for got, want in zip(run(fg, [value]), run(reference, [value])):
+        np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+def test_random_draws_run_on_the_gpu_with_their_state_and_size_on_the_host():
+    srng = transpile.tensor.random.RandomStreams(seed=3)
+    x = T.fmatrix("x")
+    placement._warned.clear()
+    outs = [srng.normal(x.shape) + x, srng.binomial((4,), n=3, p=T.nnet.sigmoid(x[0]))]
+    fg, _, warned = placed([x] + [state for state, _ in srng.state_updates], outs)
+    assert not any("Draw" in text for text in warned), warned
+    draws = [n for n in fg.toposort() if isinstance(n.op, GpuOp) and "Draw" in type(n.op.op).__name__]
+    assert len(draws) == 2
+    for node in draws:
+        for var in node.inputs[:2]:  # state and size: read on the host, no transfer
+            assert var.owner is None or not isinstance(var.owner.op, (GpuOp, GpuFromHost)), (node, var)

@@ -29,23 +29,25 @@ SIMD_BINARY_235 = ["atan2", "hypot"]
 CUDA_ARCHITECTURES = "75;80;86;89;90"
 
 
+#: the optional static CUDA headers: (program feature, templates/cuda/<file>.cuh), in include order
+CUDA_HEADERS = (("cublas", "blas"), ("cuda_xent", "xent"), ("cuda_index", "index"), ("cuda_pool", "pool"),
+                ("cuda_random", "random"), ("cuda_conv", "conv"))
+
+
 def cuda_files(program, name, hash_):
     """The CUDA sources of a CUDA program: its kernels (.cu, with the header declaring their
     launchers) and the static CUDA runtime headers."""
-    functions, cublas, xent = program.device_functions, "cublas" in program.features, "cuda_xent" in program.features
+    functions = program.device_functions
+    headers = [family for feature, family in CUDA_HEADERS if feature in program.features]
     files = {
         f"src/{name}_kernels.h": render_template("cuda/kernels.h.j2", hash=hash_, name=name, functions=functions),
         f"src/{name}_kernels.cu": render_template("cuda/kernels.cu.j2", hash=hash_, name=name, functions=functions,
-                                                  cublas=cublas, xent=xent, index="cuda_index" in program.features),
+                                                  headers=headers),
         "src/transpile_cuda.h": (TEMPLATES / "cuda" / "runtime.h").read_text(encoding="utf-8"),
         "src/transpile_cuda_kernels.cuh": (TEMPLATES / "cuda" / "kernels.cuh").read_text(encoding="utf-8"),
     }
-    if cublas:
-        files["src/transpile_cuda_blas.cuh"] = (TEMPLATES / "cuda" / "blas.cuh").read_text(encoding="utf-8")
-    if xent:
-        files["src/transpile_cuda_xent.cuh"] = (TEMPLATES / "cuda" / "xent.cuh").read_text(encoding="utf-8")
-    if "cuda_index" in program.features:
-        files["src/transpile_cuda_index.cuh"] = (TEMPLATES / "cuda" / "index.cuh").read_text(encoding="utf-8")
+    for family in headers:
+        files[f"src/transpile_cuda_{family}.cuh"] = (TEMPLATES / "cuda" / f"{family}.cuh").read_text(encoding="utf-8")
     return files
 
 
@@ -156,7 +158,8 @@ def render(program, name=None):
         "CMakeLists.txt.j2", hash=hash_, name=name,
         packages=["TranspileBLAS"] if "blas" in program.features else [],
         link=["Transpile::BLAS"] if "blas" in program.features else [], lapack="lapack" in program.features,
-        cuda=cuda, cuda_architectures=CUDA_ARCHITECTURES, cublas="cublas" in program.features)
+        cuda=cuda, cuda_architectures=CUDA_ARCHITECTURES, cublas="cublas" in program.features,
+        cuda_exact="cuda_random" in program.features)
     modules = cmake_modules_dir()
     for module in sorted(os.listdir(modules)):
         if module.endswith(".cmake"):

@@ -87,7 +87,8 @@ def files(source, name, programs, golden, graph_text, target="cpu"):
     units = [f"{name}_impl"] + ([f"{name}_impl_shapes"] if programs.has_shapes else [])
     sources = [f"src/{name}.cpp"] + [f"src/{u}_unit.cpp" for u in units] + programs.cuda_sources
     add("CMakeLists.txt", "CMakeLists.txt.j2", blas="blas" in programs.features, lapack="lapack" in programs.features,
-        sources=sources, cublas="cublas" in programs.features, cuda_architectures=CUDA_ARCHITECTURES)
+        sources=sources, cublas="cublas" in programs.features, cuda_architectures=CUDA_ARCHITECTURES,
+        cuda_exact="cuda_random" in programs.features)
     add(f"cmake/{name}Config.cmake.in", "Config.cmake.in.j2")
     header = "# " + HEADER.format(hash=hash_) + "\n"
     modules = cmake_modules_dir()

@@ -87,6 +87,10 @@ inline cudaError_t cudaMallocAsync(void** p, size_t n, cudaStream_t) {
     *p = std::malloc(n ? n : 1);
     return *p ? cudaSuccess : cudaErrorMemoryAllocation;
 }
+inline cudaError_t cudaMemsetAsync(void* p, int value, size_t n, cudaStream_t) {
+    std::memset(p, value, n);
+    return cudaSuccess;
+}
 inline cudaError_t cudaFreeAsync(void* p, cudaStream_t) { std::free(p); return cudaSuccess; }
 inline cudaError_t cudaMemcpyAsync(void* d, const void* s, size_t n, cudaMemcpyKind, cudaStream_t) {
     std::memcpy(d, s, n);

@@ -48,7 +48,8 @@ def elementwise_function(name, outs, ins, body, ndim, comment):
                     kernel.append(f"            i_{pname} += c * {pname}.strides[{op.dims[d]}];")
         kernel.append("        }")
     kernel += [f"        {line}" for line in lines]
-    kernel += [f"        o{j}.data[{'i_o' + str(j) if ndim else '0'}] = {expr};" for j, expr in enumerate(exprs)]
+    kernel += [f"        o{j}.data[{'i_o' + str(j) if ndim and not outs[j].scalar() else '0'}] = {expr};"  # one element
+               for j, expr in enumerate(exprs)]
     kernel += ["    }", "}"]
     contiguous = " && ".join(f"tr::contiguous({pname})" for pname, op in per_element if not op.scalar())
     launcher = [f"const int64_t n = tr::numel(o0.shape, {ndim});" if ndim else "const int64_t n = 1;",

@@ -1,6 +1,7 @@
-// transpile_cuda_index.cuh: gathering rows on the GPU (emit/cuda/rules/subtensor_advanced.py):
-// out[r, ...] = x[idx[r], ...] for `x[ivec]`, a negative index counting from the end. The
-// indices were checked on the host (each in [-rows, rows)) before this launches.
+// transpile_cuda_index.cuh: gathering and scattering rows on the GPU (emit/cuda/rules/
+// subtensor_advanced.py, subtensor_inc.py): out[r, ...] = x[idx[r], ...] for `x[ivec]`, and
+// x[idx] += y / x[idx] = y, a negative index counting from the end. The indices were checked on
+// the host (each in [-rows, rows)) before these launch.
 // Copied into generated projects from transpile/templates/cuda/index.cuh; do not edit.
 #pragma once
 #include <cuda_runtime.h>
@@ -37,6 +38,57 @@ cudaError_t take_rows(cudaStream_t stream, Array<T, N> out, Array<T, N> x, Array
         return cudaSuccess;
     }
     take_rows_kernel<T, I, N><<<grid_for(total, kBlock), kBlock, 0, stream>>>(out, x, idx.data, idx.strides[0], total);
+    return cudaGetLastError();
+}
+
+// x[idx] += y (or = y, `set`) on a plan made by tr::cu::row_runs (transpile_cuda.h) from the host
+// indices: one thread per (run of equal rows, element of a row) over runs x inner elements. A
+// thread adds its run's increments in the order of idx, converting after each addition like the
+// CPU rule, so repeated indices accumulate deterministically, bit for bit as on the CPU (no
+// atomics); a set writes the last one. out is the output (a copy of x, or x in place); y has
+// out's rank and the region's shape (idx's length, then out's), stride 0 where it broadcasts.
+template <class T, class U, int N>
+__global__ void scatter_rows_kernel(Array<T, N> out, Array<U, N> y, const int64_t* plan, int64_t n, int64_t runs,
+                                    int64_t inner, bool set) {
+    const int64_t* order = plan;
+    const int64_t* start = plan + n;
+    const int64_t* row = plan + 2 * n + 1;
+    for (int64_t k = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; k < runs * inner;
+         k += int64_t(gridDim.x) * blockDim.x) {
+        const int64_t s = k / inner;
+        int64_t rest = k - s * inner, oo = 0, oy = 0;
+        for (int d = N - 1; d >= 1; --d) {
+            const int64_t c = rest % out.shape[d];
+            rest /= out.shape[d];
+            oo += c * out.strides[d];
+            oy += c * y.strides[d];
+        }
+        T* const dst = out.data + row[s] * out.strides[0] + oo;
+        if (set) {
+            *dst = static_cast<T>(y.data[order[start[s + 1] - 1] * y.strides[0] + oy]);
+            continue;
+        }
+        T acc = *dst;
+        for (int64_t p = start[s]; p < start[s + 1]; ++p) {
+            acc = static_cast<T>(acc + y.data[order[p] * y.strides[0] + oy]);
+        }
+        *dst = acc;
+    }
+}
+
+template <class T, class U, int N>
+cudaError_t scatter_rows(cudaStream_t stream, Array<T, N> out, Array<U, N> y, Array<int64_t, 1> plan, int64_t runs,
+                         bool set) {
+    const int64_t n = (plan.shape[0] - 1) / 3;  // idx's length
+    int64_t inner = 1;
+    for (int d = 1; d < N; ++d) {
+        inner *= out.shape[d];
+    }
+    if (runs == 0 || inner == 0) {
+        return cudaSuccess;
+    }
+    scatter_rows_kernel<T, U, N><<<grid_for(runs * inner, kBlock), kBlock, 0, stream>>>(out, y, plan.data, n, runs,
+                                                                                        inner, set);
     return cudaGetLastError();
 }
 

@@ -290,6 +290,41 @@ inline int copy_array(Context& ctx, const transpile_tensor& from, transpile_tens
     return TRANSPILE_OK;
 }
 
+// -- the plan of a row scatter (x[idx] += y on the GPU: transpile_cuda_index.cuh) ----------------
+// Sorts the positions r of idx (n of them, each checked to be in [-rows, rows)) by (row, r) into
+// plan[0, n); the s runs of equal rows start at plan[n + j] (plan[n + s] = n) and run j is row
+// plan[2n + 1 + j] (counted from 0). `plan` holds 3n + 1 values; returns s. The order within a
+// run is the order of idx: the GPU then adds the increments of a row in the CPU rule's order.
+template <class I>
+inline int64_t row_runs(const Array<I, 1>& idx, int64_t rows, int64_t* plan) {
+    const int64_t n = idx.shape[0];
+    int64_t* order = plan;
+    int64_t* start = plan + n;
+    int64_t* row = plan + 2 * n + 1;
+    const auto row_of = [&](int64_t r) {
+        const int64_t v = int64_t(idx.data[r * idx.strides[0]]);
+        return v < 0 ? v + rows : v;
+    };
+    for (int64_t r = 0; r < n; ++r) {
+        order[r] = r;
+    }
+    std::sort(order, order + n, [&](int64_t a, int64_t b) {  // a total order: no stable sort (no allocation) needed
+        const int64_t ra = row_of(a), rb = row_of(b);
+        return ra < rb || (ra == rb && a < b);
+    });
+    int64_t s = 0;
+    for (int64_t p = 0; p < n; ++p) {
+        const int64_t v = row_of(order[p]);
+        if (s == 0 || v != row[s - 1]) {
+            start[s] = p;
+            row[s] = v;
+            ++s;
+        }
+    }
+    start[s] = n;
+    return s;
+}
+
 // -- matrix operands of cuBLAS (transpile_cuda_blas.cuh) -------------------------------------------
 // True when a rows x cols matrix with these strides is row-major (s1 == 1) or column-major
 // (s0 == 1) with a leading dimension cuBLAS accepts: what gemm needs without a copy. A length-1

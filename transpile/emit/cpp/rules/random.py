@@ -42,15 +42,12 @@ def random_constants():
             "trunc_rounds": smp.TRUNC_ROUNDS, "gamma_tries": smp.GAMMA_TRIES}
 
 
-@register_lowering(RandomDraw)
-def lower_random_draw(lc, node):
+def start_draw(lc, node):
+    """The checks of the state, the size and the parameters (the reference's errors): `key_`,
+    `counter_`, the sample's shape (returned: `size_`, or nullptr for 0 dims), each parameter's
+    strides over it (`ps0_`, ...) and `state_shape_`. Shared with the CUDA rule."""
     op = node.op
-    kind = _SAMPLERS.get(type(op))
-    if kind is None:
-        raise LoweringError(f"{op}: no native sampler for random draws of class {type(op).__qualname__} "
-                            f"(lowered: {', '.join(c.__name__ for c in _SAMPLERS)})")
     state, size, *params = node.inputs
-    new_state, sample = node.outputs
     lc.use_runtime("random", **random_constants())
     nd = op.ndim
     st, sz = lc.name(state), lc.name(size)
@@ -68,10 +65,24 @@ def lower_random_draw(lc, node):
                 + lc.fail("value", "%s: size must be non-negative, got %s", lc.label(), f"tr::shape_text(size_, {nd}).text"))
         shape = "size_"
     for j, p in enumerate(params):
-        _broadcast_p(lc, p, nd, f"ps{j}_", core=op.param_core_dims)
+        _broadcast_p(lc, p, nd, f"ps{j}_", core=node.op.param_core_dims)
     lc.emit(f"const int64_t state_shape_[1] = {{{STATE_LEN}}};")
+    return shape
+
+
+@register_lowering(RandomDraw)
+def lower_random_draw(lc, node):
+    op = node.op
+    kind = _SAMPLERS.get(type(op))
+    if kind is None:
+        raise LoweringError(f"{op}: no native sampler for random draws of class {type(op).__qualname__} "
+                            f"(lowered: {', '.join(c.__name__ for c in _SAMPLERS)})")
+    params = node.inputs[2:]
+    new_state, sample = node.outputs
+    shape = start_draw(lc, node)
     ns = lc.alloc(new_state, "state_shape_")
     lc.emit(f"{ns.name}.data[0] = key_;", f"{ns.name}.data[1] = counter_ + 1;")
+    nd = op.ndim
     out = lc.alloc(sample, shape)
     n = f"tr::numel({out.name}.shape, {nd})" if nd else "int64_t(1)"
     lc.emit(f"const int64_t n_ = {n};")

@@ -1,20 +1,23 @@
-"""`AdvancedSubtensor1` (`x[ivec]`: rows) on the GPU: the indices are checked on the host, with the
-reference's IndexError, then copied to the GPU, where one kernel gathers the rows
-(templates/cuda/index.cuh). Other advanced indexing stays on the host."""
+"""`AdvancedSubtensor1` (`x[ivec]`: rows) and `AdvancedIncSubtensor1` (`x[ivec] += y`, `= y`) on
+the GPU. The indices are checked on the host, with the reference's IndexError. A gather copies
+them to the GPU, where one kernel reads the rows (templates/cuda/index.cuh). A scatter sorts the
+positions by row on the host (`tr::cu::row_runs`, transpile_cuda.h) and copies that plan to the
+GPU, where one thread per (row, element) adds the row's increments in the order of the indices:
+repeated indices accumulate deterministically, bit for bit as on the CPU (no atomics). Other
+advanced indexing stays on the host."""
+from transpile.emit.cpp.rules.subtensor_inc import check_y, start, y_strides
 from transpile.emit.registry import register_lowering
 from transpile.tensor.subtensor_advanced import AdvancedSubtensor1
+from transpile.tensor.subtensor_inc import AdvancedIncSubtensor1
 
 
-def _gatherable(node):
+def _real(node):
     x = node.inputs[0]
     return x.ndim >= 1 and not x.dtype.startswith("complex")
 
 
-@register_lowering(AdvancedSubtensor1, target="cuda", host_inputs=(1,), when=_gatherable)
-def lower_advanced_subtensor1(lc, node):
-    (x, ilist), (out,) = node.inputs, node.outputs
-    X, I = lc.buffer(x), lc.buffer(ilist)
-    n = x.ndim
+def check_rows(lc, I, X, n):
+    """IndexError unless every index of host buffer `I` is a row of `X` (rank n): [-rows, rows)."""
     lc.emit("long long max_ = 0, min_ = 0;",
             f"for (int64_t r = 0; r < {I.name}.shape[0]; ++r) {{",
             f"  const long long v_ = (long long){I.name}.data[r * {I.name}.strides[0]];",
@@ -25,11 +28,47 @@ def lower_advanced_subtensor1(lc, node):
             + lc.fail("index", "index %lld is out of bounds for dim 0 with length %lld (indexing an array of shape %s)",
                       f"max_ >= (long long){X.name}.shape[0] ? max_ : min_", f"(long long){X.name}.shape[0]",
                       f"tr::shape_text({X.name}.shape, {n}).text"))
+
+
+@register_lowering(AdvancedSubtensor1, target="cuda", host_inputs=(1,), when=_real)
+def lower_advanced_subtensor1(lc, node):
+    (x, ilist), (out,) = node.inputs, node.outputs
+    X, I = lc.buffer(x), lc.buffer(ilist)
+    n = x.ndim
+    check_rows(lc, I, X, n)
     Id = lc.buffer(ilist, space="device")
-    lc.emit(f"const int64_t shape_[{n}] = {{{', '.join([f'{I.name}.shape[0]'] + [f'{X.name}.shape[{d}]' for d in range(1, n)])}}};")
+    dims = [f"{I.name}.shape[0]"] + [f"{X.name}.shape[{d}]" for d in range(1, n)]
+    lc.emit(f"const int64_t shape_[{n}] = {{{', '.join(dims)}}};")
     dst = lc.alloc(out, "shape_")
     lc.need("cuda_index")
     name = f"take_rows_{x.dtype}_{ilist.dtype}_{n}d"
     call = lc.device_function(name, (f"{dst.decl} out", f"{X.decl} x", f"{Id.decl} idx"),
                               ("return tr::cu::take_rows(stream, out, x, idx);",))
     lc.emit(call(dst.name, X.name, Id.name))
+
+
+@register_lowering(AdvancedIncSubtensor1, target="cuda", host_inputs=(2,), when=_real)
+def lower_advanced_inc_subtensor1(lc, node):
+    (x, y, ilist), op = node.inputs, node.op
+    n = x.ndim
+    dst = start(lc, node)  # x's copy on the GPU (or x, in place)
+    I = lc.buffer(ilist)
+    check_rows(lc, I, dst, n)
+    region = [f"{I.name}.shape[0]"] + [f"{dst.name}.shape[{d}]" for d in range(1, n)]
+    check_y(lc, y, region)
+    Y = lc.buffer(y)
+    lc.emit(f"tr::Array<{Y.ctype}, {n}> y_ = {{{Y.name}.data, {{{', '.join(region)}}}, "
+            f"{{{', '.join(y_strides(lc, y, n))}}}}};",
+            f"const int64_t plan_shape_[1] = {{3 * {I.name}.shape[0] + 1}};")
+    plan = lc.temp("int64", (False,), "plan_shape_", "plan", space="host")
+    lc.emit(f"const int64_t runs_ = tr::cu::row_runs({I.name}, {dst.name}.shape[0], {plan.name}.data);")
+    plan_d = lc.temp("int64", (False,), "plan_shape_", "plan", space="device")
+    lc.emit(*lc.copy(plan_d, plan))
+    lc.need("cuda_index")
+    kind = "set" if op.set_instead_of_inc else "inc"
+    name = f"{kind}_rows_{x.dtype}_{y.dtype}_{n}d"
+    set_ = "true" if op.set_instead_of_inc else "false"
+    call = lc.device_function(name, (f"{dst.decl} out", f"tr::Array<{Y.ctype}, {n}> y", "tr::Array<int64_t, 1> plan",
+                                     "int64_t runs"),
+                              (f"return tr::cu::scatter_rows(stream, out, y, plan, runs, {set_});",))
+    lc.emit(call(dst.name, "y_", plan_d.name, "runs_"))

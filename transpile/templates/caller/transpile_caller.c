@@ -32,10 +32,12 @@
 
 #define STACK_TENSORS 8
 /* Calls on at least this many input elements release the GIL. A graph's run keeps everything
-   on its own stack and heap; the only thing a state holds is the last error message, so a call
-   that releases the GIL runs on a state of its own (concurrent calls, failing or not, each
-   report their own error). */
+   on its own stack and heap; a state holds the last error message (and, on a GPU, the stream
+   and the cuBLAS handle), so a call that releases the GIL runs on a state of its own
+   (concurrent calls, failing or not, each report their own error), taken from the library's
+   idle states (made once: a GPU state's stream and cuBLAS handle cost milliseconds). */
 #define RELEASE_GIL_ELEMENTS (1 << 16)
+#define IDLE_STATES 16
 
 typedef int32_t (*create_fn)(void**);
 typedef void (*destroy_fn)(void*);
@@ -81,6 +83,8 @@ typedef struct {
     uint64_t* in_bcast;
     int32_t* out_dtype;
     int32_t* out_ndim;
+    void* idle[IDLE_STATES]; /* states for calls that release the GIL (used with the GIL held) */
+    int n_idle;
     /* CUDA libraries only (NULL otherwise): GPU memory (see NAME_input_on_device in its header) */
     int32_t* in_on_device;
     int32_t* out_on_device;
@@ -204,6 +208,9 @@ static void Library_dealloc(Library* self) {
     /* The library stays loaded: arrays it returned may outlive this object and free through it. */
     if (self->state && self->destroy) {
         self->destroy(self->state);
+    }
+    while (self->n_idle > 0) {
+        self->destroy(self->idle[--self->n_idle]);
     }
     PyMem_Free(self->in_dtype);
     PyMem_Free(self->in_ndim);
@@ -449,7 +456,9 @@ static PyObject* invoke(Library* lib, transpile_tensor* in, int64_t work, const 
     int status;
     void* state = lib->state;
     if (work >= RELEASE_GIL_ELEMENTS) {
-        if (lib->create(&state) != TRANSPILE_OK) {
+        if (lib->n_idle > 0) {
+            state = lib->idle[--lib->n_idle];
+        } else if (lib->create(&state) != TRANSPILE_OK) {
             if (out != stack_out) {
                 PyMem_Free(out);
             }
@@ -482,7 +491,11 @@ static PyObject* invoke(Library* lib, transpile_tensor* in, int64_t work, const 
     }
 done:
     if (state != lib->state) {
-        lib->destroy(state);
+        if (lib->n_idle < IDLE_STATES) {
+            lib->idle[lib->n_idle++] = state;
+        } else {
+            lib->destroy(state);
+        }
     }
     if (out != stack_out) {
         PyMem_Free(out);

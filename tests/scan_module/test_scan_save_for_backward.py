@@ -95,7 +95,7 @@ def test_truncated_and_two_backward_loops_give_the_reference_values(rng):
     for got, want in zip(fast(*values), reference(*values)):
         np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
     names = [n.op.name for n in scans(fast)]
-    assert names.count("grad_of_scan_fn") == 3
+    assert sum(name.count("grad_of_scan_fn") for name in names) == 3  # the two of hs_full may run as one loop (merge.py)
     forwards = [n for n in scans(fast) if n.op.name == "scan_fn"]
     assert len(forwards) == 2 and all(n.op.n_nitsot == 5 for n in forwards)
 

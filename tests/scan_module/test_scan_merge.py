@@ -90,3 +90,4 @@ def test_dependent_loops_and_loops_of_other_lengths_stay_apart(mode, rng):
     np.testing.assert_allclose(got[0], np.array(want), rtol=1e-10)
     np.testing.assert_allclose(got[1], xv[1:] * 2)
     assert len(scans(f)) == 3  # again reads hs; shorter runs 5 steps, the others 6
+

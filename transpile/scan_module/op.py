@@ -149,6 +149,13 @@ class Scan(Op):
                 return node
         return self.make_node(*inputs)
 
+    @property
+    def native_step(self):
+        """False when `scan(mode=...)` named a mode that runs no native code (FAST_COMPILE,
+        DebugMode, NanGuardMode, ...): the loop then runs in Python and calls its step compiled
+        with that mode, whatever the outer function's mode."""
+        return self.mode is None or getattr(get_mode(self.mode), "linker", None) == "native"
+
     # -- running -----------------------------------------------------------------------------
     def prepare_node(self, node, mode):
         """Compile the inner function for the mode the outer function runs under (the scan's

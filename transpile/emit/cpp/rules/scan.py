@@ -14,8 +14,10 @@ Errors are `Scan.perform`'s: negative n_steps, a too-short sequence, an initial 
 wrong length, a step output whose shape changes (`tr::run_step`), and any failure inside the
 step names the inner node, the scan node and "at scan step t of n".
 
-A scan whose step holds a host-only op (or sparse values at its boundary) stays on the host
-(`register_host_only_when`): its loop runs in Python (`Scan.perform`).
+A scan whose step holds a host-only op (or sparse values at its boundary), or whose
+`scan(mode=...)` runs no native code (FAST_COMPILE, DebugMode, NanGuardMode), stays on the host
+(`register_host_only_when`): its loop runs in Python (`Scan.perform`), the step compiled with
+that mode. A native mode named there rewrites the step with its own rewrites.
 """
 from transpile.emit import cpp, sparse_abi
 from transpile.emit.program import dtype_const
@@ -36,8 +38,9 @@ WHILE_START = 16
 
 
 def _needs_host(op):
-    """True when the step holds a host-only op, or a sparse value crosses its boundary."""
-    if any(sparse_abi.is_sparse(v) for v in op.inner_inputs + op.inner_outputs):
+    """True when the step holds a host-only op, a sparse value crosses its boundary, or
+    `scan(mode=...)` asked for a mode that runs no native code."""
+    if not op.native_step or any(sparse_abi.is_sparse(v) for v in op.inner_inputs + op.inner_outputs):
         return True
     return any(is_host_only(n.op) for n in io_toposort(op.inner_inputs, op.inner_outputs))
 
@@ -61,7 +64,8 @@ def _row(op, r, offset):
 def lower_scan(lc, node):
     op = node.op
     n_var, seqs, inits, nonseqs = op.outer_parts(node.inputs)
-    step = lc.inner_function(lc.inner_graph(op.step_function), f"the step of {op}")
+    inner = op.step_function.optimized(op.mode) if op.mode is not None else lc.inner_graph(op.step_function)
+    step = lc.inner_function(inner, f"the step of {op}")  # scan(mode=...)'s rewrites when it named a mode
     lc.use_runtime("scan")
     seq_bufs, init_bufs = _checked_inputs(lc, op, n_var, seqs, inits)
     nonseq_bufs = _compact(lc, nonseqs, [lc.buffer(v) for v in nonseqs])

@@ -71,7 +71,8 @@ def test_a_training_step_keeps_its_parameters_on_the_gpu(gpu):
     for p, c in zip(params, cpu_params):
         np.testing.assert_allclose(p.get_value(), c.get_value(), rtol=1e-5, atol=1e-6)
         assert p.container.where == "both"  # get_value copied it back once; the GPU copy stays
-    W2 = params[2].container.device_value
+    W2 = params[2].get_value(return_internal_type=True)
+    assert W2 is params[2].container.device_value
     assert (W2.shape, W2.dtype, W2.device) == ((5, 4), np.dtype("float32"), 0)
     assert repr(W2) == "DeviceArray(shape=(5, 4), dtype=float32, device=0)"
 

@@ -75,7 +75,10 @@ class SharedVariable(Variable):
             self.container = Container(type, type.filter(value, strict=strict, allow_downcast=allow_downcast))
 
     def get_value(self, borrow=False, return_internal_type=False):
-        """The current value (a copy unless `borrow`)."""
+        """The current value (a copy unless `borrow`); with `return_internal_type`, the array in
+        GPU memory when a GPU function keeps it there (as Theano gave its GPU array)."""
+        if return_internal_type and self.container.device_value is not None:
+            return self.container.device_value
         value = self.container.value
         return value if borrow else copy.deepcopy(value)
 

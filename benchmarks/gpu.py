@@ -8,10 +8,11 @@ Workloads (float32): `fused` (an elementwise chain over 1e8 elements), `softmax`
 `sgemm` (8192^3) and `overhead` (a 1-element graph). Each is timed two ways:
 
 - `call`: numpy in, numpy out, as a user calls both: transpile's compiled function, and torch
-  with `torch.from_numpy(...).cuda()` ... `.cpu().numpy()`. Both pay the copies; transpile also
-  copies its shared variables each call (they do not yet stay on the GPU between calls);
+  with `torch.from_numpy(...).cuda()` ... `.cpu().numpy()`. Both pay the copies of the explicit
+  inputs and outputs; transpile's shared variables (the MLP's parameters) stay on the GPU
+  between calls, as torch's parameters would;
 - `device`: torch on tensors already on the GPU (what its kernels take): the bound the issue's
-  targets refer to, which transpile's `call` time can only approach once values stay on the GPU.
+  targets refer to.
 
 For `fused` the bytes moved per second are also given against the device-to-device copy
 bandwidth torch measures (`y.copy_(x)`), the practical peak of the GPU's memory. Results are

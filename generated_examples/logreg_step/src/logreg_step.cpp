@@ -229,6 +229,26 @@ int copy_in(logreg_step_state* s, int32_t k, const transpile_tensor& src, transp
     return TRANSPILE_OK;
 }
 
+// Free the state's array `t`, in whichever memory it is.
+void release(transpile_tensor& t) {
+    free_bytes(t.data);
+    t.data = nullptr;
+}
+
+// Before a run: shared variable k moves to GPU memory when the state keeps it there and it is
+// on the host (created, reset or set since); unchanged when that fails. Not at creation, so a
+// state is made without a GPU (the run reports a missing one).
+int place(logreg_step_state* s, int32_t k) {
+    (void)s;
+    (void)k;
+    return TRANSPILE_OK;
+}
+
+// A fresh host copy of the state's value of shared variable k.
+int host_copy(logreg_step_state* s, int32_t k, transpile_tensor& out) {
+    return copy_in(s, k, s->shared[k], out);
+}
+
 int load_initial(logreg_step_state* s) {
     for (int32_t k = 0; k < kNumShared; ++k) {
         transpile_tensor init = transpile_tensor();
@@ -238,9 +258,8 @@ int load_initial(logreg_step_state* s) {
         for (int32_t d = 0; d < init.ndim; ++d) init.shape[d] = kInitial[k].shape[d];
         set_contiguous(init);
         transpile_tensor fresh;
-        const int status = copy_in(s, k, init, fresh);
-        if (status != TRANSPILE_OK) return status;
-        free_bytes(s->shared[k].data);
+        TR_EXPORT_CHECK(copy_in(s, k, init, fresh));
+        release(s->shared[k]);
         s->shared[k] = fresh;
     }
     return TRANSPILE_OK;
@@ -264,6 +283,11 @@ int check_inputs(logreg_step_state* s, const transpile_tensor* inputs) {
     for (int32_t k = 0; k < kNumInputs; ++k) {
         const Port& p = kInputs[k];
         const transpile_tensor& t = inputs[k];
+        const bool on_device = false;
+        if (t.memory != TRANSPILE_MEMORY_HOST && !on_device) {
+            return fail(s, TRANSPILE_ERR_ARGUMENT, "input %s: expected an array in host memory%s, got memory %d", p.name,
+"", int(t.memory));
+        }
         if (t.dtype != p.dtype) {
             return fail(s, TRANSPILE_ERR_DTYPE, "input %s: expected dtype %s, got %s", p.name, dtype_name(p.dtype),
                         dtype_name(t.dtype));
@@ -321,7 +345,7 @@ int32_t logreg_step_create(logreg_step_state** state) {
 
 void logreg_step_destroy(logreg_step_state* state) {
     if (state == nullptr) return;
-    for (int32_t k = 0; k < kNumShared; ++k) free_bytes(state->shared[k].data);
+    for (int32_t k = 0; k < kNumShared; ++k) release(state->shared[k]);
     logreg_step_impl_destroy(state->graph);
     std::free(state);
 }
@@ -337,17 +361,20 @@ int32_t logreg_step_run(logreg_step_state* state, const transpile_tensor* inputs
     if (state == nullptr) return TRANSPILE_ERR_ARGUMENT;
     state->message[0] = '\0';
     TR_EXPORT_CHECK(check_counts(state, "run", inputs, n_inputs, outputs, n_outputs));
+    for (int32_t k = 0; k < kNumShared; ++k) TR_EXPORT_CHECK(place(state, k));
     transpile_tensor in[kNumInputs + kNumShared + 1];
     transpile_tensor out[kNumOutputs + kNumUpdates + 1];
     graph_inputs(state, inputs, in);
     for (int32_t k = 0; k < kNumOutputs; ++k) out[k] = outputs[k];
-    for (int32_t k = 0; k < kNumUpdates; ++k) out[kNumOutputs + k] = transpile_tensor();
+    for (int32_t k = 0; k < kNumUpdates; ++k) {
+        out[kNumOutputs + k] = transpile_tensor();
+    }
     const int status = logreg_step_impl_run(state->graph, in, kNumInputs + kNumShared, out, kNumOutputs + kNumUpdates);
     for (int32_t k = 0; k < kNumOutputs; ++k) outputs[k] = out[k];
     if (status != TRANSPILE_OK) return keep(state, status, logreg_step_impl_last_error(state->graph));
     for (int32_t k = 0; k < kNumUpdates; ++k) {
         transpile_tensor& target = state->shared[kUpdateTarget[k]];
-        free_bytes(target.data);
+        release(target);
         target = out[kNumOutputs + k];
     }
     return TRANSPILE_OK;
@@ -395,7 +422,7 @@ int32_t logreg_step_get_shared(logreg_step_state* state, const char* name, trans
     const size_t bytes = size_t(numel(value.shape, value.ndim)) * size_t(dtype_size(value.dtype));
     if (out->data == nullptr) {
         transpile_tensor copy;
-        TR_EXPORT_CHECK(copy_in(state, k, value, copy));
+        TR_EXPORT_CHECK(host_copy(state, k, copy));
         *out = copy;
         return TRANSPILE_OK;
     }
@@ -412,7 +439,15 @@ int32_t logreg_step_get_shared(logreg_step_state* state, const char* name, trans
         }
         step *= value.shape[d];
     }
-    if (bytes > 0) std::memcpy(out->data, value.data, bytes);
+    if (bytes == 0) return TRANSPILE_OK;
+    if (value.memory == TRANSPILE_MEMORY_HOST) {
+        std::memcpy(out->data, value.data, bytes);
+        return TRANSPILE_OK;
+    }
+    transpile_tensor copy;
+    TR_EXPORT_CHECK(host_copy(state, k, copy));
+    std::memcpy(out->data, copy.data, bytes);
+    free_bytes(copy.data);
     return TRANSPILE_OK;
 }
 
@@ -424,7 +459,7 @@ int32_t logreg_step_set_shared(logreg_step_state* state, const char* name, const
     if (value == nullptr) return fail(state, TRANSPILE_ERR_ARGUMENT, "logreg_step_set_shared: value is NULL");
     transpile_tensor fresh;
     TR_EXPORT_CHECK(copy_in(state, k, *value, fresh));
-    free_bytes(state->shared[k].data);
+    release(state->shared[k]);
     state->shared[k] = fresh;
     return TRANSPILE_OK;
 }

@@ -33,7 +33,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TRANSPILE_ABI_VERSION 1
+#define TRANSPILE_ABI_VERSION 2
 #define TRANSPILE_MAX_NDIM 16
 
 /* Status codes: every entry point returns one; the message is NAME_last_error(state). */
@@ -67,17 +67,28 @@ enum {
     TRANSPILE_COMPLEX128 = 13
 };
 
+/* Where an array's data is: `memory` of a transpile_tensor. */
+enum {
+    TRANSPILE_MEMORY_HOST = 0,   /* host memory (a zero-initialised descriptor is a host one) */
+    TRANSPILE_MEMORY_DEVICE = 1  /* GPU memory of the GPU numbered `device` (CUDA libraries only) */
+};
+
 /* An n-d array. `data` points at element [0, ..., 0]; `shape` and `strides` use the first
    `ndim` entries; strides are counted in ELEMENTS (not bytes) and may be 0 or negative.
    Inputs may be strided. Outputs: set `data` to NULL and the library allocates a C-contiguous
-   array (free it with NAME_free), or point `data` at a C-contiguous array of the right dtype
-   and shape (not overlapping any input) for the library to fill. */
+   array (free it with NAME_free, or NAME_free_device when it is in GPU memory), or point
+   `data` at a C-contiguous array of the right dtype and shape (not overlapping any input) for
+   the library to fill. `memory` says where `data` is: the host, unless a CUDA library says
+   (NAME_input_on_device / NAME_output_on_device) that it takes or returns that array in GPU
+   memory; then the caller chooses, for an output by setting `memory` before the call. */
 typedef struct transpile_tensor {
     void* data;
     int32_t dtype;
     int32_t ndim;
     int64_t shape[TRANSPILE_MAX_NDIM];
     int64_t strides[TRANSPILE_MAX_NDIM];
+    int32_t memory; /* TRANSPILE_MEMORY_HOST or TRANSPILE_MEMORY_DEVICE */
+    int32_t device; /* the GPU's ordinal when memory is TRANSPILE_MEMORY_DEVICE */
 } transpile_tensor;
 
 /* Set the strides of `t` for a C-contiguous (row-major) layout of its shape. */

@@ -28,7 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TRANSPILE_ABI_VERSION 1
+#define TRANSPILE_ABI_VERSION 2
 #define TRANSPILE_MAX_NDIM 16
 
 /* Status codes: every entry point returns one; the message is NAME_last_error(state). */
@@ -62,17 +62,28 @@ enum {
     TRANSPILE_COMPLEX128 = 13
 };
 
+/* Where an array's data is: `memory` of a transpile_tensor. */
+enum {
+    TRANSPILE_MEMORY_HOST = 0,   /* host memory (a zero-initialised descriptor is a host one) */
+    TRANSPILE_MEMORY_DEVICE = 1  /* GPU memory of the GPU numbered `device` (CUDA libraries only) */
+};
+
 /* An n-d array. `data` points at element [0, ..., 0]; `shape` and `strides` use the first
    `ndim` entries; strides are counted in ELEMENTS (not bytes) and may be 0 or negative.
    Inputs may be strided. Outputs: set `data` to NULL and the library allocates a C-contiguous
-   array (free it with NAME_free), or point `data` at a C-contiguous array of the right dtype
-   and shape (not overlapping any input) for the library to fill. */
+   array (free it with NAME_free, or NAME_free_device when it is in GPU memory), or point
+   `data` at a C-contiguous array of the right dtype and shape (not overlapping any input) for
+   the library to fill. `memory` says where `data` is: the host, unless a CUDA library says
+   (NAME_input_on_device / NAME_output_on_device) that it takes or returns that array in GPU
+   memory; then the caller chooses, for an output by setting `memory` before the call. */
 typedef struct transpile_tensor {
     void* data;
     int32_t dtype;
     int32_t ndim;
     int64_t shape[TRANSPILE_MAX_NDIM];
     int64_t strides[TRANSPILE_MAX_NDIM];
+    int32_t memory; /* TRANSPILE_MEMORY_HOST or TRANSPILE_MEMORY_DEVICE */
+    int32_t device; /* the GPU's ordinal when memory is TRANSPILE_MEMORY_DEVICE */
 } transpile_tensor;
 
 /* Set the strides of `t` for a C-contiguous (row-major) layout of its shape. */
@@ -198,6 +209,12 @@ struct Context {
 inline const char* dtype_name(int code) {
     static const char* const names[] = {"?", "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float32", "float64", "complex64", "complex128"};
     return code >= 1 && code < int(sizeof(names) / sizeof(names[0])) ? names[code] : "unknown";
+}
+
+// The memory an array descriptor says its data is in, for messages.
+inline const char* memory_name(int32_t memory) {
+    return memory == TRANSPILE_MEMORY_HOST ? "host memory" : memory == TRANSPILE_MEMORY_DEVICE ? "GPU memory"
+                                                                                             : "an unknown memory";
 }
 
 // Python-style text of a shape: "()", "(3,)", "(2, 3)".
@@ -520,6 +537,10 @@ inline int alloc(Context& ctx, Array<T, N>& a, const int64_t* shape, void*& slot
 template <class T, int N>
 inline int alloc_output(Context& ctx, Array<T, N>& a, const int64_t* shape, transpile_tensor& out, int dtype,
                         void*& slot, const char* name) {
+    if (out.memory != TRANSPILE_MEMORY_HOST) {
+        return fail(ctx, TRANSPILE_ERR_ARGUMENT, "output %s: this library returns it in host memory, not %s", name,
+                    memory_name(out.memory));
+    }
     if (out.data != nullptr) {
         if (out.dtype != dtype || out.ndim != N) {
             return fail(ctx, TRANSPILE_ERR_DTYPE, "output %s: expected a %d-d array of %s, got a %d-d array of %s",
@@ -546,10 +567,16 @@ inline int alloc_output(Context& ctx, Array<T, N>& a, const int64_t* shape, tran
     return TRANSPILE_OK;
 }
 
-// Check and bind input `t` (dtype, rank, broadcastable dims of length 1).
+// Check and bind input `t` (dtype, rank, broadcastable dims of length 1). It must be in host
+// memory unless the program reads it only on the GPU (`on_device`: a CUDA program's input
+// whose every reader copies it to the GPU; its data is then never read on the host).
 template <class T, int N>
 inline int bind_input(Context& ctx, Array<T, N>& a, const transpile_tensor& t, int dtype, const unsigned char* bcast,
-                      const char* name) {
+                      const char* name, bool on_device = false) {
+    if (t.memory != TRANSPILE_MEMORY_HOST && !(on_device && t.memory == TRANSPILE_MEMORY_DEVICE)) {
+        return fail(ctx, TRANSPILE_ERR_ARGUMENT, "input %s: expected an array in host memory%s, got one in %s (memory %d)",
+                    name, on_device ? " or GPU memory" : "", memory_name(t.memory), int(t.memory));
+    }
     if (t.dtype != dtype) {
         return fail(ctx, TRANSPILE_ERR_DTYPE, "input %s: expected dtype %s, got %s", name, dtype_name(dtype),
                     dtype_name(t.dtype));

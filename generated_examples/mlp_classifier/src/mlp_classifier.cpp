@@ -1445,6 +1445,26 @@ int copy_in(mlp_classifier_state* s, int32_t k, const transpile_tensor& src, tra
     return TRANSPILE_OK;
 }
 
+// Free the state's array `t`, in whichever memory it is.
+void release(transpile_tensor& t) {
+    free_bytes(t.data);
+    t.data = nullptr;
+}
+
+// Before a run: shared variable k moves to GPU memory when the state keeps it there and it is
+// on the host (created, reset or set since); unchanged when that fails. Not at creation, so a
+// state is made without a GPU (the run reports a missing one).
+int place(mlp_classifier_state* s, int32_t k) {
+    (void)s;
+    (void)k;
+    return TRANSPILE_OK;
+}
+
+// A fresh host copy of the state's value of shared variable k.
+int host_copy(mlp_classifier_state* s, int32_t k, transpile_tensor& out) {
+    return copy_in(s, k, s->shared[k], out);
+}
+
 int load_initial(mlp_classifier_state* s) {
     for (int32_t k = 0; k < kNumShared; ++k) {
         transpile_tensor init = transpile_tensor();
@@ -1454,9 +1474,8 @@ int load_initial(mlp_classifier_state* s) {
         for (int32_t d = 0; d < init.ndim; ++d) init.shape[d] = kInitial[k].shape[d];
         set_contiguous(init);
         transpile_tensor fresh;
-        const int status = copy_in(s, k, init, fresh);
-        if (status != TRANSPILE_OK) return status;
-        free_bytes(s->shared[k].data);
+        TR_EXPORT_CHECK(copy_in(s, k, init, fresh));
+        release(s->shared[k]);
         s->shared[k] = fresh;
     }
     return TRANSPILE_OK;
@@ -1480,6 +1499,11 @@ int check_inputs(mlp_classifier_state* s, const transpile_tensor* inputs) {
     for (int32_t k = 0; k < kNumInputs; ++k) {
         const Port& p = kInputs[k];
         const transpile_tensor& t = inputs[k];
+        const bool on_device = false;
+        if (t.memory != TRANSPILE_MEMORY_HOST && !on_device) {
+            return fail(s, TRANSPILE_ERR_ARGUMENT, "input %s: expected an array in host memory%s, got memory %d", p.name,
+"", int(t.memory));
+        }
         if (t.dtype != p.dtype) {
             return fail(s, TRANSPILE_ERR_DTYPE, "input %s: expected dtype %s, got %s", p.name, dtype_name(p.dtype),
                         dtype_name(t.dtype));
@@ -1538,7 +1562,7 @@ int32_t mlp_classifier_create(mlp_classifier_state** state) {
 
 void mlp_classifier_destroy(mlp_classifier_state* state) {
     if (state == nullptr) return;
-    for (int32_t k = 0; k < kNumShared; ++k) free_bytes(state->shared[k].data);
+    for (int32_t k = 0; k < kNumShared; ++k) release(state->shared[k]);
     mlp_classifier_impl_destroy(state->graph);
     mlp_classifier_impl_shapes_destroy(state->shapes);
     std::free(state);
@@ -1555,17 +1579,20 @@ int32_t mlp_classifier_run(mlp_classifier_state* state, const transpile_tensor* 
     if (state == nullptr) return TRANSPILE_ERR_ARGUMENT;
     state->message[0] = '\0';
     TR_EXPORT_CHECK(check_counts(state, "run", inputs, n_inputs, outputs, n_outputs));
+    for (int32_t k = 0; k < kNumShared; ++k) TR_EXPORT_CHECK(place(state, k));
     transpile_tensor in[kNumInputs + kNumShared + 1];
     transpile_tensor out[kNumOutputs + kNumUpdates + 1];
     graph_inputs(state, inputs, in);
     for (int32_t k = 0; k < kNumOutputs; ++k) out[k] = outputs[k];
-    for (int32_t k = 0; k < kNumUpdates; ++k) out[kNumOutputs + k] = transpile_tensor();
+    for (int32_t k = 0; k < kNumUpdates; ++k) {
+        out[kNumOutputs + k] = transpile_tensor();
+    }
     const int status = mlp_classifier_impl_run(state->graph, in, kNumInputs + kNumShared, out, kNumOutputs + kNumUpdates);
     for (int32_t k = 0; k < kNumOutputs; ++k) outputs[k] = out[k];
     if (status != TRANSPILE_OK) return keep(state, status, mlp_classifier_impl_last_error(state->graph));
     for (int32_t k = 0; k < kNumUpdates; ++k) {
         transpile_tensor& target = state->shared[kUpdateTarget[k]];
-        free_bytes(target.data);
+        release(target);
         target = out[kNumOutputs + k];
     }
     return TRANSPILE_OK;
@@ -1625,7 +1652,7 @@ int32_t mlp_classifier_get_shared(mlp_classifier_state* state, const char* name,
     const size_t bytes = size_t(numel(value.shape, value.ndim)) * size_t(dtype_size(value.dtype));
     if (out->data == nullptr) {
         transpile_tensor copy;
-        TR_EXPORT_CHECK(copy_in(state, k, value, copy));
+        TR_EXPORT_CHECK(host_copy(state, k, copy));
         *out = copy;
         return TRANSPILE_OK;
     }
@@ -1642,7 +1669,15 @@ int32_t mlp_classifier_get_shared(mlp_classifier_state* state, const char* name,
         }
         step *= value.shape[d];
     }
-    if (bytes > 0) std::memcpy(out->data, value.data, bytes);
+    if (bytes == 0) return TRANSPILE_OK;
+    if (value.memory == TRANSPILE_MEMORY_HOST) {
+        std::memcpy(out->data, value.data, bytes);
+        return TRANSPILE_OK;
+    }
+    transpile_tensor copy;
+    TR_EXPORT_CHECK(host_copy(state, k, copy));
+    std::memcpy(out->data, copy.data, bytes);
+    free_bytes(copy.data);
     return TRANSPILE_OK;
 }
 
@@ -1654,7 +1689,7 @@ int32_t mlp_classifier_set_shared(mlp_classifier_state* state, const char* name,
     if (value == nullptr) return fail(state, TRANSPILE_ERR_ARGUMENT, "mlp_classifier_set_shared: value is NULL");
     transpile_tensor fresh;
     TR_EXPORT_CHECK(copy_in(state, k, *value, fresh));
-    free_bytes(state->shared[k].data);
+    release(state->shared[k]);
     state->shared[k] = fresh;
     return TRANSPILE_OK;
 }

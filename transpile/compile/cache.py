@@ -12,6 +12,9 @@ Layout under `config.compiledir`:
                                  in `owner`, renamed into place); a dead builder's are removed
     recipes/<key>/               the compile and link commands CMake chose, learned once per kind of
                                  graph project, and a precompiled header (recipe.py)
+    units/<key>/lib/<unit>.o     a runtime unit (src/transpile_<unit>.cpp: the runtime's out-of-line
+                                 code and prebuilt kernels) compiled with a recipe's flags, linked
+                                 into every graph library built with that recipe
     failed/<key>/                the project and log of the last failed build of a key
 
 `key` hashes the project files, the cmake arguments and the toolchain (compiler, cmake, Python,
@@ -38,13 +41,15 @@ import tempfile
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from transpile.compile import recipe
 from transpile.compile.buildlock import BuildLock
 from transpile.configdefaults import config
+from transpile.emit.runtime import REQUIRED_UNIT, unit_name
 
-KINDS = ("graphs", "caller")
+KINDS = ("graphs", "caller", "units")
 PROGRESS_DELAY = 1.0  # seconds before a build announces itself on stderr
 
 
@@ -210,12 +215,13 @@ def _discard(path):
     shutil.rmtree(trash, ignore_errors=True)
 
 
-def get_or_build(kind, files, cmake_args, artifact, description):
+def get_or_build(kind, files, cmake_args, artifact, description, build_with=None):
     """The Entry of this project, built if needed.
 
     `files` ({path: text}) is the project; `cmake_args` a function of the key returning the
     configure arguments (so they may name things after the key); `artifact` a function of the
-    key giving the built file's path relative to the build directory."""
+    key giving the built file's path relative to the build directory. `build_with(log, project,
+    build, deadline) -> ok` builds it instead of CMake (a runtime unit)."""
     probe = cache_key(kind, files, cmake_args(""))
     entry_path = root() / kind / probe
     found = read_entry(entry_path)
@@ -227,10 +233,10 @@ def get_or_build(kind, files, cmake_args, artifact, description):
             return found
         if entry_path.exists():
             _discard(entry_path)
-        return _build(kind, probe, files, cmake_args(probe), artifact(probe), description, entry_path)
+        return _build(kind, probe, files, cmake_args(probe), artifact(probe), description, entry_path, build_with)
 
 
-def _build(kind, key, files, args, artifact, description, entry_path):
+def _build(kind, key, files, args, artifact, description, entry_path, build_with=None):
     clean_stale_builds()
     work = None
     try:
@@ -242,7 +248,7 @@ def _build(kind, key, files, args, artifact, description, entry_path):
             path = project / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-        return _compile(kind, key, files, work, project, build, args, artifact, description, entry_path)
+        return _compile(kind, key, files, work, project, build, args, artifact, description, entry_path, build_with)
     except OSError as err:
         if err.errno == errno.ENOSPC and not isinstance(err, CompiledirFull):
             raise _disk_full(description) from err
@@ -252,14 +258,16 @@ def _build(kind, key, files, args, artifact, description, entry_path):
             shutil.rmtree(work, ignore_errors=True)
 
 
-def _compile(kind, key, files, work, project, build, args, artifact, description, entry_path):
+def _compile(kind, key, files, work, project, build, args, artifact, description, entry_path, build_with):
     progress = _Progress(f"compiling {description} ({entry_path})")
     start = time.perf_counter()
     deadline = time.monotonic() + config.build_timeout
     log = []
     ok = False
     try:
-        if kind == "graphs" and recipe.usable(files, (root(), work)):
+        if build_with is not None:
+            ok = build_with(log, project, build, deadline)
+        elif kind == "graphs" and recipe.usable(files, (root(), work)):
             ok = _replay(log, files, project, build, args, deadline)
         else:
             ok = _run(log, _configure_command(project, build, args), deadline)
@@ -309,9 +317,85 @@ def _replay(log, files, project, build, args, deadline):
         log.append(str(err))
         return False
     build.mkdir(parents=True, exist_ok=True)
-    ok, out = recipe.replay(learned, project, build, recipe.project_name(files), run)
+    units = [rel for rel in files if recipe.is_runtime_unit(rel)]
+    required = [rel for rel in units if rel == f"src/{unit_name(REQUIRED_UNIT)}"]
+    built = {rel: _cached_unit(learned, files, rel, args) for rel in units if rel not in required}
+    missing = [rel for rel, path in built.items() if path is None]
+    with ThreadPoolExecutor(max_workers=max(1, len(required)), thread_name_prefix="transpile-unit") as pool:
+        pending = [pool.submit(_unit_object, learned, files, rel, args) for rel in required]
+        ok, out = recipe.replay(learned, project, build, recipe.project_name(files), run,
+                                objects=lambda: [p.result() for p in pending] + [p for p in built.values() if p],
+                                defines=[f"-D{_unit_macro(rel)}_LOCAL=1" for rel in missing])
     log.append(out)
+    if ok and missing:
+        _build_units_later(learned, files, missing, args)
     return ok
+
+
+# -- runtime units ----------------------------------------------------------------------------
+# A graph links the runtime's unit (built now if new, beside the graph's own source). The other
+# units only hold kernels their headers also define: a graph built before one of them is (the
+# first graphs of a new compiledir) compiles what it uses of that unit itself (-DTRANSPILE_<UNIT>
+# _LOCAL), and the unit is built after it, in the background, for the next graphs.
+_later = set()  # keys of the units this process builds in the background
+_later_lock = threading.Lock()
+
+
+def _unit_macro(rel):
+    return "TRANSPILE_" + rel[len(recipe.UNIT_PREFIX):-len(".cpp")].upper()
+
+
+def _unit_spec(learned, files, rel, args):
+    """(sources, cmake_args, artifact, description, build_with) of the runtime unit `rel` for
+    get_or_build: compiled with the recipe's flags, once per recipe and unit text."""
+    unit = rel[len("src/"):]
+    line = recipe.unit_compile_command(learned, unit)
+    if line is None:
+        raise BuildError(f"the build recipe has no C++ compile command for {rel}", None, "")
+
+    def build_with(log, project, build, deadline):
+        command = recipe.expand(learned, line, project, build, recipe.UNIT_TARGET)
+        (build / recipe.unit_object(unit)).parent.mkdir(parents=True, exist_ok=True)
+        return _run(log, ["/bin/sh", "-c", command], deadline, cwd=build)
+
+    return (recipe.unit_sources(files, rel), lambda key: [line, *args], lambda key: recipe.unit_object(unit),
+            f"the runtime unit {unit}", build_with)
+
+
+def _unit_object(learned, files, rel, args):
+    """The object of the runtime unit `rel` of a graph project, built if needed."""
+    return get_or_build("units", *_unit_spec(learned, files, rel, args)).artifact
+
+
+def _cached_unit(learned, files, rel, args):
+    """The object of the runtime unit `rel` if it is built, else None."""
+    sources, cmake_args, _, _, _ = _unit_spec(learned, files, rel, args)
+    entry = read_entry(root() / "units" / cache_key("units", sources, cmake_args("")))
+    return None if entry is None else entry.artifact
+
+
+def _build_units_later(learned, files, rels, args):
+    """Build the runtime units `rels` in a thread (one at a time, each once per process). Not a
+    daemon: the interpreter waits for it at exit, so the units get built."""
+    with _later_lock:
+        todo = []
+        for rel in rels:
+            sources, cmake_args, _, _, _ = _unit_spec(learned, files, rel, args)
+            key = cache_key("units", sources, cmake_args(""))
+            if key not in _later:
+                _later.add(key)
+                todo.append(rel)
+    if not todo:
+        return
+
+    def work():
+        for rel in todo:
+            try:
+                _unit_object(learned, files, rel, args)
+            except Exception:  # noqa: BLE001  graphs keep compiling the unit's kernels themselves
+                pass
+
+    threading.Thread(target=work, name="transpile-units").start()
 
 
 def _disk_full(description):
@@ -324,11 +408,11 @@ def _disk_full(description):
                                         "(`python -m transpile cache clear` empties the cache)")
 
 
-def _run(log, command, deadline=None):
+def _run(log, command, deadline=None, cwd=None):
     """Run `command` (see `_execute`), the command and its output appended to `log`; False when
     it fails or runs past `deadline`."""
     log.append("$ " + " ".join(command))
-    ok, out = _execute(command, deadline)
+    ok, out = _execute(command, deadline, cwd)
     log.append(out)
     return ok
 

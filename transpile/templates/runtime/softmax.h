@@ -145,3 +145,20 @@ TR_NOINLINE void softmax_rows(const tr::Array<T, N>& x, const tr::Array<T, N>& y
         }
     });
 }
+
+// instantiated once, in transpile_softmax.cpp (2-d arrays of float and double; see
+// TR_INSTANCE_DEFINE in transpile_runtime.h)
+#if defined(TRANSPILE_SOFTMAX_UNIT)
+#define TR_SOFTMAX_INSTANCE TR_INSTANCE_DEFINE
+#elif defined(TRANSPILE_SOFTMAX_LOCAL)
+#define TR_SOFTMAX_INSTANCE TR_INSTANCE_LOCAL
+#else
+#define TR_SOFTMAX_INSTANCE TR_INSTANCE_EXTERN
+#endif
+#define TR_SOFTMAX_ROWS(Log, T) \
+    TR_SOFTMAX_INSTANCE(void softmax_rows<Log, T, 2>(const tr::Array<T, 2>&, const tr::Array<T, 2>&, int))
+TR_SOFTMAX_ROWS(false, float)
+TR_SOFTMAX_ROWS(true, float)
+TR_SOFTMAX_ROWS(false, double)
+TR_SOFTMAX_ROWS(true, double)
+#undef TR_SOFTMAX_ROWS

@@ -66,8 +66,11 @@ class BuildError(RuntimeError):
         self.log = log
 
 
+_thread = threading.local()  # a background build's compiledir (config may change meanwhile)
+
+
 def root():
-    return Path(config.compiledir)
+    return Path(getattr(_thread, "root", None) or config.compiledir)
 
 
 def cmake_program():
@@ -337,7 +340,7 @@ def _replay(log, files, project, build, args, deadline):
 # units only hold kernels their headers also define: a graph built before one of them is (the
 # first graphs of a new compiledir) compiles what it uses of that unit itself (-DTRANSPILE_<UNIT>
 # _LOCAL), and the unit is built after it, in the background, for the next graphs.
-_later = set()  # keys of the units this process builds in the background
+_later = set()  # the entries of the units this process builds in the background
 _later_lock = threading.Lock()
 
 
@@ -377,18 +380,20 @@ def _cached_unit(learned, files, rel, args):
 def _build_units_later(learned, files, rels, args):
     """Build the runtime units `rels` in a thread (one at a time, each once per process). Not a
     daemon: the interpreter waits for it at exit, so the units get built."""
+    home = root()
     with _later_lock:
         todo = []
         for rel in rels:
             sources, cmake_args, _, _, _ = _unit_spec(learned, files, rel, args)
-            key = cache_key("units", sources, cmake_args(""))
-            if key not in _later:
-                _later.add(key)
+            path = str(home / "units" / cache_key("units", sources, cmake_args("")))
+            if path not in _later:
+                _later.add(path)
                 todo.append(rel)
     if not todo:
         return
 
     def work():
+        _thread.root = home
         for rel in todo:
             try:
                 _unit_object(learned, files, rel, args)

@@ -37,7 +37,7 @@ UNITS_LINE = f"target_sources({PROBE_NAME} PRIVATE {UNIT_PREFIX}"
 UNITS_COMMENT = "# the runtime's units"
 UNIT_TARGET = "transpile_unit"
 STD_HEADERS = ["algorithm", "cmath", "complex", "cstdarg", "cstddef", "cstdint", "cstdio", "cstdlib", "cstring",
-               "limits", "mutex", "new", "type_traits", "utility", "sys/mman.h", "omp.h"]
+               "limits", "new", "type_traits", "utility", "sys/mman.h", "omp.h"]
 _SAFE_PATH = re.compile(r"[A-Za-z0-9_./+-]+")
 _INCLUDE = re.compile(r'^#include "([^"/]+)"', re.MULTILINE)
 

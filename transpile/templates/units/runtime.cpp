@@ -3,6 +3,8 @@
 // text, memory blocks, input and output checks. The same file in every generated project;
 // transpile's cache compiles it once per build recipe and links the object into each graph
 // library.
+#include <mutex>
+
 #include "transpile_runtime.h"
 
 namespace tr {

@@ -14,7 +14,7 @@ Layout under `config.compiledir`:
                                  graph project, and a precompiled header (recipe.py)
     units/<key>/lib/<unit>.o     a runtime unit (src/transpile_<unit>.cpp: the runtime's out-of-line
                                  code and prebuilt kernels) compiled with a recipe's flags, linked
-                                 into every graph library built with that recipe
+                                 into every graph library built with that recipe (units.py)
     failed/<key>/                the project and log of the last failed build of a key
 
 `key` hashes the project files, the cmake arguments and the toolchain (compiler, cmake, Python,
@@ -41,13 +41,10 @@ import tempfile
 import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from transpile.compile import recipe
 from transpile.compile.buildlock import BuildLock
 from transpile.configdefaults import config
-from transpile.emit.runtime import REQUIRED_UNIT, unit_name
 
 KINDS = ("graphs", "caller", "units")
 PROGRESS_DELAY = 1.0  # seconds before a build announces itself on stderr
@@ -71,6 +68,11 @@ _thread = threading.local()  # a background build's compiledir (config may chang
 
 def root():
     return Path(getattr(_thread, "root", None) or config.compiledir)
+
+
+def set_thread_root(path):
+    """Make this thread build in the compiledir `path` (a background build started there)."""
+    _thread.root = path
 
 
 def cmake_program():
@@ -224,7 +226,8 @@ def get_or_build(kind, files, cmake_args, artifact, description, build_with=None
     `files` ({path: text}) is the project; `cmake_args` a function of the key returning the
     configure arguments (so they may name things after the key); `artifact` a function of the
     key giving the built file's path relative to the build directory. `build_with(log, project,
-    build, deadline) -> ok` builds it instead of CMake (a runtime unit)."""
+    build, args, deadline) -> ok` builds it instead of `cmake_build` (graphs from their recipe,
+    runtime units: see units.py)."""
     probe = cache_key(kind, files, cmake_args(""))
     entry_path = root() / kind / probe
     found = read_entry(entry_path)
@@ -268,13 +271,7 @@ def _compile(kind, key, files, work, project, build, args, artifact, description
     log = []
     ok = False
     try:
-        if build_with is not None:
-            ok = build_with(log, project, build, deadline)
-        elif kind == "graphs" and recipe.usable(files, (root(), work)):
-            ok = _replay(log, files, project, build, args, deadline)
-        else:
-            ok = _run(log, _configure_command(project, build, args), deadline)
-            ok = ok and _run(log, [cmake_program(), "--build", str(build)], deadline)
+        ok = (build_with or cmake_build)(log, project, build, args, deadline)
     finally:
         progress.finish(ok)
     text = "\n".join(log)
@@ -303,104 +300,15 @@ def _compile(kind, key, files, work, project, build, args, artifact, description
     return Entry(entry_path, manifest)
 
 
+def cmake_build(log, project, build, args, deadline):
+    """Configure and build `project` with CMake in `build` (commands and output to `log`)."""
+    return (_run(log, _configure_command(project, build, args), deadline)
+            and _run(log, [cmake_program(), "--build", str(build)], deadline))
+
+
 def _configure_command(source, build, args):
     return [cmake_program(), "-S", str(source), "-B", str(build), "-G", "Ninja", f"-DCMAKE_MAKE_PROGRAM={ninja_program()}",
             "-DCMAKE_BUILD_TYPE=Release", *args]
-
-
-def _replay(log, files, project, build, args, deadline):
-    """Build a graph project with the commands CMake chose for its recipe (see recipe.py)."""
-    def run(command, cwd):
-        return _execute(command, deadline, cwd)
-
-    try:
-        learned = recipe.load_or_learn(root() / "recipes", files, args, toolchain_fingerprint(),
-                                       lambda source, build_dir: _configure_command(source, build_dir, args), run)
-    except RuntimeError as err:
-        log.append(str(err))
-        return False
-    build.mkdir(parents=True, exist_ok=True)
-    units = [rel for rel in files if recipe.is_runtime_unit(rel)]
-    required = [rel for rel in units if rel == f"src/{unit_name(REQUIRED_UNIT)}"]
-    built = {rel: _cached_unit(learned, files, rel, args) for rel in units if rel not in required}
-    missing = [rel for rel, path in built.items() if path is None]
-    with ThreadPoolExecutor(max_workers=max(1, len(required)), thread_name_prefix="transpile-unit") as pool:
-        pending = [pool.submit(_unit_object, learned, files, rel, args) for rel in required]
-        ok, out = recipe.replay(learned, project, build, recipe.project_name(files), run,
-                                objects=lambda: [p.result() for p in pending] + [p for p in built.values() if p],
-                                defines=[f"-D{_unit_macro(rel)}_LOCAL=1" for rel in missing])
-    log.append(out)
-    if ok and missing:
-        _build_units_later(learned, files, missing, args)
-    return ok
-
-
-# -- runtime units ----------------------------------------------------------------------------
-# A graph links the runtime's unit (built now if new, beside the graph's own source). The other
-# units only hold kernels their headers also define: a graph built before one of them is (the
-# first graphs of a new compiledir) compiles what it uses of that unit itself (-DTRANSPILE_<UNIT>
-# _LOCAL), and the unit is built after it, in the background, for the next graphs.
-_later = set()  # the entries of the units this process builds in the background
-_later_lock = threading.Lock()
-
-
-def _unit_macro(rel):
-    return "TRANSPILE_" + rel[len(recipe.UNIT_PREFIX):-len(".cpp")].upper()
-
-
-def _unit_spec(learned, files, rel, args):
-    """(sources, cmake_args, artifact, description, build_with) of the runtime unit `rel` for
-    get_or_build: compiled with the recipe's flags, once per recipe and unit text."""
-    unit = rel[len("src/"):]
-    line = recipe.unit_compile_command(learned, unit)
-    if line is None:
-        raise BuildError(f"the build recipe has no C++ compile command for {rel}", None, "")
-
-    def build_with(log, project, build, deadline):
-        command = recipe.expand(learned, line, project, build, recipe.UNIT_TARGET)
-        (build / recipe.unit_object(unit)).parent.mkdir(parents=True, exist_ok=True)
-        return _run(log, ["/bin/sh", "-c", command], deadline, cwd=build)
-
-    return (recipe.unit_sources(files, rel), lambda key: [line, *args], lambda key: recipe.unit_object(unit),
-            f"the runtime unit {unit}", build_with)
-
-
-def _unit_object(learned, files, rel, args):
-    """The object of the runtime unit `rel` of a graph project, built if needed."""
-    return get_or_build("units", *_unit_spec(learned, files, rel, args)).artifact
-
-
-def _cached_unit(learned, files, rel, args):
-    """The object of the runtime unit `rel` if it is built, else None."""
-    sources, cmake_args, _, _, _ = _unit_spec(learned, files, rel, args)
-    entry = read_entry(root() / "units" / cache_key("units", sources, cmake_args("")))
-    return None if entry is None else entry.artifact
-
-
-def _build_units_later(learned, files, rels, args):
-    """Build the runtime units `rels` in a thread (one at a time, each once per process). Not a
-    daemon: the interpreter waits for it at exit, so the units get built."""
-    home = root()
-    with _later_lock:
-        todo = []
-        for rel in rels:
-            sources, cmake_args, _, _, _ = _unit_spec(learned, files, rel, args)
-            path = str(home / "units" / cache_key("units", sources, cmake_args("")))
-            if path not in _later:
-                _later.add(path)
-                todo.append(rel)
-    if not todo:
-        return
-
-    def work():
-        _thread.root = home
-        for rel in todo:
-            try:
-                _unit_object(learned, files, rel, args)
-            except Exception:  # noqa: BLE001  graphs keep compiling the unit's kernels themselves
-                pass
-
-    threading.Thread(target=work, name="transpile-units").start()
 
 
 def _disk_full(description):

@@ -38,6 +38,8 @@ UNITS_COMMENT = "# the runtime's units"
 UNIT_TARGET = "transpile_unit"
 STD_HEADERS = ["algorithm", "cmath", "complex", "cstdarg", "cstddef", "cstdint", "cstdio", "cstdlib", "cstring",
                "limits", "new", "type_traits", "utility", "sys/mman.h", "omp.h"]
+#: the prefix of a command run in the background, at a lower priority (none without `nice`)
+NICE = ["nice", "-n", "10"] if shutil.which("nice") else []
 _SAFE_PATH = re.compile(r"[A-Za-z0-9_./+-]+")
 _INCLUDE = re.compile(r'^#include "([^"/]+)"', re.MULTILINE)
 
@@ -167,7 +169,8 @@ def _pch_flags(commands):
 
 def precompile_in_background(recipe):
     """Start compiling the recipe's precompiled header, once (a marker file records the start),
-    detached: written to a temporary name and renamed into place when complete."""
+    detached and at a lower priority: written to a temporary name and renamed into place when
+    complete."""
     if not recipe.get("pch_command"):
         return
     gch = recipe["pch"] + ".gch"
@@ -178,7 +181,7 @@ def precompile_in_background(recipe):
     os.close(fd)
     partial = f"{gch}.{os.getpid()}.tmp"
     command = " ".join(shlex.quote(w) for w in recipe["pch_command"] + [partial])
-    subprocess.Popen(["/bin/sh", "-c", f"{command} && mv -f {shlex.quote(partial)} {shlex.quote(gch)}"],
+    subprocess.Popen([*NICE, "/bin/sh", "-c", f"{command} && mv -f {shlex.quote(partial)} {shlex.quote(gch)}"],
                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                      start_new_session=True)
 

@@ -71,9 +71,10 @@ def _macro(rel):
     return "TRANSPILE_" + rel[len(recipe.UNIT_PREFIX):-len(".cpp")].upper()
 
 
-def _spec(learned, files, rel, args):
+def _spec(learned, files, rel, args, niced=False):
     """(sources, cmake_args, artifact, description, build_with) of the unit `rel` for
-    cache.get_or_build: compiled with the recipe's flags, once per recipe and unit text."""
+    cache.get_or_build: compiled with the recipe's flags, once per recipe and unit text (`niced`:
+    at a lower priority, a build in the background)."""
     unit = rel[len("src/"):]
     line = recipe.unit_compile_command(learned, unit)
     if line is None:
@@ -82,7 +83,7 @@ def _spec(learned, files, rel, args):
     def build_with(log, project, build, _args, deadline):
         command = recipe.expand(learned, line, project, build, recipe.UNIT_TARGET)
         (build / recipe.unit_object(unit)).parent.mkdir(parents=True, exist_ok=True)
-        return cache._run(log, ["/bin/sh", "-c", command], deadline, cwd=build)
+        return cache._run(log, [*(recipe.NICE if niced else []), "/bin/sh", "-c", command], deadline, cwd=build)
 
     return (recipe.unit_sources(files, rel), lambda key: [line, *args], lambda key: recipe.unit_object(unit),
             f"the runtime unit {unit}", build_with)
@@ -93,9 +94,9 @@ def _entry_path(learned, files, rel, args):
     return cache.root() / "units" / cache.cache_key("units", sources, cmake_args(""))
 
 
-def _object(learned, files, rel, args):
+def _object(learned, files, rel, args, niced=False):
     """The object of the unit `rel` of a graph project, built if needed."""
-    return cache.get_or_build("units", *_spec(learned, files, rel, args)).artifact
+    return cache.get_or_build("units", *_spec(learned, files, rel, args, niced)).artifact
 
 
 def _cached(learned, files, rel, args):
@@ -105,8 +106,9 @@ def _cached(learned, files, rel, args):
 
 
 def _build_later(learned, files, rels, args):
-    """Build the units `rels` in a thread (one at a time, each once per process and compiledir).
-    Not a daemon: the interpreter waits for it at exit, so the units do get built."""
+    """Build the units `rels` in a thread (one at a time, each once per process and compiledir, at
+    a lower priority than the foreground's builds and calls). Not a daemon: the interpreter
+    waits for it at exit, so the units do get built."""
     home = cache.root()
     with _later_lock:
         todo = []
@@ -122,7 +124,7 @@ def _build_later(learned, files, rels, args):
         cache.set_thread_root(home)
         for rel in todo:
             try:
-                _object(learned, files, rel, args)
+                _object(learned, files, rel, args, niced=True)
             except Exception:  # noqa: BLE001  graphs keep compiling the unit's kernels themselves
                 pass
 

@@ -17,6 +17,10 @@ cores with it) and used from the next graph on, once it is complete (written und
 then renamed). GCC ignores a precompiled header it cannot use (`-Winvalid-pch` only warns), so a
 mismatch costs speed, never correctness.
 
+The runtime's units (`src/transpile_<unit>.cpp`) are left out of the probe: the recipe holds the
+graph source's compile command and the link; `unit_compile_command` gives a unit's (the same
+flags) and `replay` links the units' objects, which units.py compiles once per recipe.
+
 Layout: `<compiledir>/recipes/<key>/{recipe.json, probe/, pch/transpile_std.h(.gch)}`.
 """
 import hashlib

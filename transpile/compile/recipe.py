@@ -30,6 +30,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -42,6 +43,10 @@ UNITS_COMMENT = "# the runtime's units"
 UNIT_TARGET = "transpile_unit"
 STD_HEADERS = ["algorithm", "cmath", "complex", "cstdarg", "cstddef", "cstdint", "cstdio", "cstdlib", "cstring",
                "limits", "new", "type_traits", "utility", "sys/mman.h", "omp.h"]
+#: runtime units are compiled with a section per function and linked dropping the unused ones,
+#: so a graph library holds only the kernels it calls (GNU toolchains; elsewhere, all of them)
+UNIT_COMPILE_FLAGS = ["-ffunction-sections", "-fdata-sections"] if sys.platform.startswith("linux") else []
+UNIT_LINK_FLAGS = ["-Wl,--gc-sections"] if sys.platform.startswith("linux") else []
 #: the prefix of a command run in the background, at a lower priority (none without `nice`)
 NICE = ["nice", "-n", "10"] if shutil.which("nice") else []
 _SAFE_PATH = re.compile(r"[A-Za-z0-9_./+-]+")
@@ -230,7 +235,9 @@ def replay(recipe, source, build, name, run, objects=None, defines=()):
         command = expand(recipe, line, source, build, name, defines)
         parts = _compile_parts(command)
         if parts is None and objects is not None:
-            command = _with_objects(command, f"CMakeFiles/{name}.dir/src/{name}.cpp.o", objects())
+            extra = objects()
+            command = _with_objects(command, f"CMakeFiles/{name}.dir/src/{name}.cpp.o",
+                                    extra + (UNIT_LINK_FLAGS if extra else []))
             if command is None:
                 outputs.append("FAILED: the link command names no object of the graph's source")
                 return False, "\n".join(outputs)
@@ -244,14 +251,14 @@ def replay(recipe, source, build, name, run, objects=None, defines=()):
     return True, "\n".join(outputs)
 
 
-def expand(recipe, line, source, build, name, defines=()):
-    """A recipe command with the project's paths and name; a C++ compile also with `defines`
+def expand(recipe, line, source, build, name, flags=()):
+    """A recipe command with the project's paths and name; a C++ compile also with `flags`
     and the precompiled header, when it is complete."""
     command = line.replace("@SOURCE@", str(source)).replace("@BUILD@", str(build)).replace("@NAME@", name)
     parts = _compile_parts(command)
     if parts is None or not parts[1].endswith(".cpp"):
         return command
-    extra = list(defines)
+    extra = list(flags)
     if recipe["pch"] and os.path.exists(recipe["pch"] + ".gch"):
         extra += ["-include", recipe["pch"]]
     if extra:
@@ -261,7 +268,7 @@ def expand(recipe, line, source, build, name, defines=()):
 
 
 def _with_objects(command, graph_object, extra):
-    """The link `command` with the objects `extra` after the graph's object (None when the
+    """The link `command` with `extra` (objects, flags) after the graph's object (None when the
     command does not name it)."""
     if not extra:
         return command

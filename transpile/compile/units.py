@@ -81,11 +81,12 @@ def _spec(learned, files, rel, args, niced=False):
         raise cache.BuildError(f"the build recipe has no C++ compile command for {rel}", None, "")
 
     def build_with(log, project, build, _args, deadline):
-        command = recipe.expand(learned, line, project, build, recipe.UNIT_TARGET)
+        command = recipe.expand(learned, line, project, build, recipe.UNIT_TARGET, recipe.UNIT_COMPILE_FLAGS)
         (build / recipe.unit_object(unit)).parent.mkdir(parents=True, exist_ok=True)
         return cache._run(log, [*(recipe.NICE if niced else []), "/bin/sh", "-c", command], deadline, cwd=build)
 
-    return (recipe.unit_sources(files, rel), lambda key: [line, *args], lambda key: recipe.unit_object(unit),
+    return (recipe.unit_sources(files, rel), lambda key: [line, *recipe.UNIT_COMPILE_FLAGS, *args],
+            lambda key: recipe.unit_object(unit),
             f"the runtime unit {unit}", build_with)
 
 

@@ -22,7 +22,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from transpile.compile import cache, recipe
-from transpile.emit.runtime import REQUIRED_UNIT, unit_name
+from transpile.emit.runtime import REQUIRED_UNIT, is_unit_source, unit_name
 
 _later = set()  # the entries of the units this process builds in the background
 _later_lock = threading.Lock()
@@ -51,7 +51,7 @@ def _replay(log, files, project, build, args, deadline):
         log.append(str(err))
         return False
     build.mkdir(parents=True, exist_ok=True)
-    units = [rel for rel in files if recipe.is_runtime_unit(rel)]
+    units = [rel for rel in files if is_unit_source(rel)]
     required = [rel for rel in units if rel == f"src/{unit_name(REQUIRED_UNIT)}"]
     built = {rel: _cached(learned, files, rel, args) for rel in units if rel not in required}
     missing = [rel for rel, path in built.items() if path is None]

@@ -87,7 +87,8 @@ def units(families, blas):
     in a fixed order: the runtime's, its copies', the products', then the families' that have
     one. The runtime's (REQUIRED_UNIT) holds its out-of-line functions; the others only kernels
     the headers also define, so a graph may be built before them (cache.py)."""
-    names = ["runtime", "copy"] + (["blas"] if blas else []) + [f for f in ordered(families) if (UNITS_DIR / f"{f}.cpp").is_file()]
+    names = [REQUIRED_UNIT, "copy"] + (["blas"] if blas else [])
+    names += [f for f in ordered(families) if (UNITS_DIR / f"{f}.cpp").is_file()]
     return {unit_name(u): _read_unit(u) for u in names}
 
 

@@ -12,10 +12,11 @@ own (tests/emit/test_runtime_headers.py).
 A family may also have a *unit*, `templates/units/<family>.cpp`: a source that instantiates its
 kernel templates for the common dtypes (the header declares those instantiations `extern`), so
 that each graph's source does not compile them again. The runtime itself (`units/runtime.cpp`,
-every project), its copies (`units/copy.cpp`, every project) and the matrix products (`units/blas.cpp`, projects with products) have one too.
-The renderer writes a project's units as `src/transpile_<unit>.cpp`; transpile's cache compiles
-each once per build recipe and links the object into every graph library (compile/units.py), an
-exported or hand-built project compiles them as its other sources.
+every project: its out-of-line functions), its copies (`units/copy.cpp`, every project) and the
+matrix products (`units/blas.cpp`, projects with products) have one too. The renderer writes a
+project's units as `src/transpile_<unit>.cpp`; transpile's cache compiles each once per build
+recipe and links the object into every graph library (compile/units.py), an exported or
+hand-built project compiles them as its other sources.
 
 Adding a family: write `templates/runtime/<family>.h` (the header comment says what it is, for
 which rules), add the name to `FAMILIES` after the families it uses, and to `REQUIRES` if it

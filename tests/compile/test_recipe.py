@@ -84,3 +84,54 @@ def test_paths_with_spaces_are_built_by_cmake_itself(tmp_path):
         np.testing.assert_allclose(f(np.ones(2)), [3.0, 3.0])
         assert not (spaced / "recipes").exists()
     shutil.rmtree(spaced)
+
+
+def _wait_for_units(root, count, seconds=120):
+    """Units missing when a graph was built are compiled after it, in a thread."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        entries = [e for kind, e, _ in cache.entries() if kind == "units" and e is not None]
+        if len(entries) >= count:
+            return entries
+        time.sleep(0.1)
+    raise AssertionError(f"expected {count} runtime units in {root}/units")
+
+
+def test_runtime_units_are_built_once_and_linked_into_every_graph(tmp_path):
+    """The first graph compiles the runtime unit beside its own source and the kernels of the
+    other units itself (-DTRANSPILE_<UNIT>_LOCAL); those units are built after it, and the next
+    graphs link all of them: their own compile is only the graph's code."""
+    with config.change_flags(compiledir=str(tmp_path)):
+        m = T.matrix("m")
+        first = transpile.function([m], T.nnet.softmax(T.dot(m, m.T)) * 2.0, mode="NATIVE")
+        log = (first.executor.entry.path / "build.log").read_text()
+        for unit in ("COPY", "BLAS", "SOFTMAX"):
+            assert f"-DTRANSPILE_{unit}_LOCAL=1" in log
+        assert "transpile_runtime.cpp.o" in log and "transpile_blas.cpp.o" not in log
+        units = _wait_for_units(tmp_path, 4)
+        assert sorted(e.artifact.name for e in units) == ["transpile_blas.cpp.o", "transpile_copy.cpp.o",
+                                                          "transpile_runtime.cpp.o", "transpile_softmax.cpp.o"]
+        second = transpile.function([m], T.nnet.softmax(T.dot(m, m.T)) * 3.0, mode="NATIVE")
+        log = (second.executor.entry.path / "build.log").read_text()
+        assert "_LOCAL" not in log
+        assert len([line for line in log.splitlines() if line.startswith("$") and " -c " in line]) == 1  # the graph's
+        for e in units:
+            assert str(e.artifact) in log  # linked
+        x = np.random.default_rng(0).standard_normal((4, 3))
+        z = x @ x.T
+        expected = np.exp(z - z.max(axis=1, keepdims=True))
+        expected /= expected.sum(axis=1, keepdims=True)
+        for f, k in ((first, 2.0), (second, 3.0)):
+            np.testing.assert_allclose(f(x), expected * k, rtol=1e-12)
+        assert len([kind for kind, _, _ in cache.entries() if kind == "units"]) == 4  # one per unit
+
+
+def test_a_broken_runtime_unit_is_rebuilt(tmp_path):
+    with config.change_flags(compiledir=str(tmp_path)):
+        x = T.vector("x")
+        transpile.function([x], x + 1, mode="NATIVE")
+        (runtime,) = [e for kind, e, _ in cache.entries() if kind == "units" and e.artifact.name.startswith("transpile_runtime")]
+        runtime.artifact.write_bytes(b"not an object")
+        f = transpile.function([x], x * 5 + 1, mode="NATIVE")
+        np.testing.assert_allclose(f(np.arange(3.0)), np.arange(3.0) * 5 + 1)
+        assert cache.read_entry(runtime.path) is not None

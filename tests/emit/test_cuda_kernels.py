@@ -27,7 +27,7 @@ WIDER = {"float32": "float64", "float64": "float64", "int32": "int64", "int64": 
 
 def write_headers(folder):
     """transpile_runtime.h and transpile_cuda_kernels.cuh into `folder`, as a project has them."""
-    (folder / "transpile_runtime.h").write_text(runtime_header("0"))
+    (folder / "transpile_runtime.h").write_text(runtime_header())
     (folder / "transpile_cuda_kernels.cuh").write_text(KERNELS.read_text())
 
 

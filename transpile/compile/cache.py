@@ -12,6 +12,9 @@ Layout under `config.compiledir`:
                                  in `owner`, renamed into place); a dead builder's are removed
     recipes/<key>/               the compile and link commands CMake chose, learned once per kind of
                                  graph project, and a precompiled header (recipe.py)
+    units/<key>/lib/<unit>.o     a runtime unit (src/transpile_<unit>.cpp: the runtime's out-of-line
+                                 code and prebuilt kernels) compiled with a recipe's flags, linked
+                                 into every graph library built with that recipe (units.py)
     failed/<key>/                the project and log of the last failed build of a key
 
 `key` hashes the project files, the cmake arguments and the toolchain (compiler, cmake, Python,
@@ -40,11 +43,10 @@ import time
 import uuid
 from pathlib import Path
 
-from transpile.compile import recipe
 from transpile.compile.buildlock import BuildLock
 from transpile.configdefaults import config
 
-KINDS = ("graphs", "caller")
+KINDS = ("graphs", "caller", "units")
 PROGRESS_DELAY = 1.0  # seconds before a build announces itself on stderr
 
 
@@ -61,8 +63,16 @@ class BuildError(RuntimeError):
         self.log = log
 
 
+_thread = threading.local()  # a background build's compiledir (config may change meanwhile)
+
+
 def root():
-    return Path(config.compiledir)
+    return Path(getattr(_thread, "root", None) or config.compiledir)
+
+
+def set_thread_root(path):
+    """Make this thread build in the compiledir `path` (a background build started there)."""
+    _thread.root = path
 
 
 def cmake_program():
@@ -210,12 +220,14 @@ def _discard(path):
     shutil.rmtree(trash, ignore_errors=True)
 
 
-def get_or_build(kind, files, cmake_args, artifact, description):
+def get_or_build(kind, files, cmake_args, artifact, description, build_with=None):
     """The Entry of this project, built if needed.
 
     `files` ({path: text}) is the project; `cmake_args` a function of the key returning the
     configure arguments (so they may name things after the key); `artifact` a function of the
-    key giving the built file's path relative to the build directory."""
+    key giving the built file's path relative to the build directory. `build_with(log, project,
+    build, args, deadline) -> ok` builds it instead of `cmake_build` (graphs from their recipe,
+    runtime units: see units.py)."""
     probe = cache_key(kind, files, cmake_args(""))
     entry_path = root() / kind / probe
     found = read_entry(entry_path)
@@ -227,10 +239,10 @@ def get_or_build(kind, files, cmake_args, artifact, description):
             return found
         if entry_path.exists():
             _discard(entry_path)
-        return _build(kind, probe, files, cmake_args(probe), artifact(probe), description, entry_path)
+        return _build(kind, probe, files, cmake_args(probe), artifact(probe), description, entry_path, build_with)
 
 
-def _build(kind, key, files, args, artifact, description, entry_path):
+def _build(kind, key, files, args, artifact, description, entry_path, build_with=None):
     clean_stale_builds()
     work = None
     try:
@@ -242,7 +254,7 @@ def _build(kind, key, files, args, artifact, description, entry_path):
             path = project / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-        return _compile(kind, key, files, work, project, build, args, artifact, description, entry_path)
+        return _compile(kind, key, files, work, project, build, args, artifact, description, entry_path, build_with)
     except OSError as err:
         if err.errno == errno.ENOSPC and not isinstance(err, CompiledirFull):
             raise _disk_full(description) from err
@@ -252,18 +264,14 @@ def _build(kind, key, files, args, artifact, description, entry_path):
             shutil.rmtree(work, ignore_errors=True)
 
 
-def _compile(kind, key, files, work, project, build, args, artifact, description, entry_path):
+def _compile(kind, key, files, work, project, build, args, artifact, description, entry_path, build_with):
     progress = _Progress(f"compiling {description} ({entry_path})")
     start = time.perf_counter()
     deadline = time.monotonic() + config.build_timeout
     log = []
     ok = False
     try:
-        if kind == "graphs" and recipe.usable(files, (root(), work)):
-            ok = _replay(log, files, project, build, args, deadline)
-        else:
-            ok = _run(log, _configure_command(project, build, args), deadline)
-            ok = ok and _run(log, [cmake_program(), "--build", str(build)], deadline)
+        ok = (build_with or cmake_build)(log, project, build, args, deadline)
     finally:
         progress.finish(ok)
     text = "\n".join(log)
@@ -292,26 +300,15 @@ def _compile(kind, key, files, work, project, build, args, artifact, description
     return Entry(entry_path, manifest)
 
 
+def cmake_build(log, project, build, args, deadline):
+    """Configure and build `project` with CMake in `build` (commands and output to `log`)."""
+    return (_run(log, _configure_command(project, build, args), deadline)
+            and _run(log, [cmake_program(), "--build", str(build)], deadline))
+
+
 def _configure_command(source, build, args):
     return [cmake_program(), "-S", str(source), "-B", str(build), "-G", "Ninja", f"-DCMAKE_MAKE_PROGRAM={ninja_program()}",
             "-DCMAKE_BUILD_TYPE=Release", *args]
-
-
-def _replay(log, files, project, build, args, deadline):
-    """Build a graph project with the commands CMake chose for its recipe (see recipe.py)."""
-    def run(command, cwd):
-        return _execute(command, deadline, cwd)
-
-    try:
-        learned = recipe.load_or_learn(root() / "recipes", files, args, toolchain_fingerprint(),
-                                       lambda source, build_dir: _configure_command(source, build_dir, args), run)
-    except RuntimeError as err:
-        log.append(str(err))
-        return False
-    build.mkdir(parents=True, exist_ok=True)
-    ok, out = recipe.replay(learned, project, build, recipe.project_name(files), run)
-    log.append(out)
-    return ok
 
 
 def _disk_full(description):
@@ -324,11 +321,11 @@ def _disk_full(description):
                                         "(`python -m transpile cache clear` empties the cache)")
 
 
-def _run(log, command, deadline=None):
+def _run(log, command, deadline=None, cwd=None):
     """Run `command` (see `_execute`), the command and its output appended to `log`; False when
     it fails or runs past `deadline`."""
     log.append("$ " + " ".join(command))
-    ok, out = _execute(command, deadline)
+    ok, out = _execute(command, deadline, cwd)
     log.append(out)
     return ok
 

@@ -18,7 +18,7 @@ import sys
 import sysconfig
 import threading
 
-from transpile.compile import cache
+from transpile.compile import cache, units
 from transpile.compile.cuda_device import ordinal
 from transpile.compile.executor import raise_with_node
 from transpile.compile.function import Function
@@ -141,7 +141,8 @@ def build_library(fgraph, input_names=None, output_names=None, mode=None):
         program.device_ordinal = ordinal(config.device) if config.device != "cpu" else 0
     project = render(program)
     entry = cache.get_or_build("graphs", project.files, lambda key: _cmake_args(program), lambda key: f"lib{project.name}.so",
-                               f"graph {project.graph_hash} ({len(program.node_labels)} nodes)")
+                               f"graph {project.graph_hash} ({len(program.node_labels)} nodes)",
+                               build_with=units.graph_builder(project.files))
     library = caller_module().Library(str(entry.artifact), project.name)
     if program.sparse_inputs or program.sparse_outputs:
         library = SparseLibrary(library, program.sparse_inputs, program.sparse_outputs)

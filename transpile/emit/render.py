@@ -12,7 +12,7 @@ from pathlib import Path
 
 from transpile.emit import cpp
 from transpile.emit.program import DTYPE_CODES, MAX_NDIM
-from transpile.emit.runtime import header_name
+from transpile.emit.runtime import header_name, units
 from transpile.emit.templates import TEMPLATES, render_template
 
 ABI_VERSION = 2  # 2: transpile_tensor.memory/.device (arrays in GPU memory)
@@ -90,8 +90,10 @@ def abi_types():
                            dtypes=sorted(DTYPE_CODES.items(), key=lambda kv: kv[1]))
 
 
-def runtime_header(hash_):
-    return render_template("runtime.h.j2", hash=hash_, abi_types=abi_types(), parallel_min_work=PARALLEL_MIN_WORK,
+def runtime_header():
+    """transpile_runtime.h: the same text in every project (no graph hash: the runtime's units
+    are compiled once for all graphs)."""
+    return render_template("runtime.h.j2", abi_types=abi_types(), parallel_min_work=PARALLEL_MIN_WORK,
                            simd_unary=SIMD_UNARY, simd_unary_235=SIMD_UNARY_235, simd_binary_235=SIMD_BINARY_235,
                            dtypes=sorted(DTYPE_CODES.items(), key=lambda kv: kv[1]))
 
@@ -153,9 +155,10 @@ def render(program, name=None):
     inputs = [_port(b, n, k in program.device_inputs) for k, (b, n) in enumerate(zip(program.inputs, program.input_names))]
     outputs = [_port(b, n, k in program.device_outputs)
                for k, (b, n) in enumerate(zip(program.outputs, program.output_names))]
+    unit_files = units([family for family, _ in program.runtime_headers()], "blas" in program.features)
     files = {}
     files["CMakeLists.txt"] = render_template(
-        "CMakeLists.txt.j2", hash=hash_, name=name,
+        "CMakeLists.txt.j2", hash=hash_, name=name, units=list(unit_files),
         packages=["TranspileBLAS"] if "blas" in program.features else [],
         link=["Transpile::BLAS"] if "blas" in program.features else [], lapack="lapack" in program.features,
         cuda=cuda, cuda_architectures=CUDA_ARCHITECTURES, cublas="cublas" in program.features,
@@ -175,8 +178,9 @@ def render(program, name=None):
     if cuda:
         files.update(cuda_files(program, name, hash_))
     if "blas" in program.features:
-        files["src/transpile_blas.h"] = render_template("blas.h.j2", hash=hash_)
-    files["src/transpile_runtime.h"] = runtime_header(hash_)
+        files["src/transpile_blas.h"] = render_template("blas.h.j2")
+    files["src/transpile_runtime.h"] = runtime_header()
+    files.update((f"src/{rel}", text) for rel, text in unit_files.items())
     for family, text in program.runtime_headers():
         files[f"src/{header_name(family)}"] = text
     return Project(name, hash_, dict(sorted(files.items())))

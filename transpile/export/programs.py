@@ -22,7 +22,7 @@ from transpile.compile.mode import Mode
 from transpile.emit import lower
 from transpile.emit.cuda.placement import place_on_device
 from transpile.emit.render import render
-from transpile.emit.runtime import FAMILIES, header_name
+from transpile.emit.runtime import FAMILIES, header_name, is_unit_source
 from transpile.graph.fg import FunctionGraph
 
 _SHAPE_MODE = Mode("py", "fast_run")
@@ -90,6 +90,9 @@ def _take(project, impl, files, units, runtime, blas=False):
         files["src/transpile_runtime.h"] = project.files["src/transpile_runtime.h"]
     if (runtime or blas) and "src/transpile_blas.h" in project.files:
         files["src/transpile_blas.h"] = project.files["src/transpile_blas.h"]
+    for rel, text in project.files.items():  # the runtime's units (the same text in every program)
+        if is_unit_source(rel):
+            files[rel] = text
     for family in FAMILIES:  # the same text in every program that uses the family
         path = f"src/{header_name(family)}"
         if path in project.files:

@@ -68,7 +68,7 @@ def build_project(files, folder, units=None, name=None):
 def main(folder):
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "transpile_runtime.h").write_text(runtime_header("0"))
+    (folder / "transpile_runtime.h").write_text(runtime_header())
     (folder / "transpile_cuda_kernels.cuh").write_text(emulated_kernels())
     (folder / "harness.cpp").write_text(HARNESS.read_text())
     subprocess.run(["g++", "-std=c++20", "-O1", "-shared", "-fPIC", "-Wall", f"-I{HERE}", f"-I{folder}", "harness.cpp",

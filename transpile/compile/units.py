@@ -1,0 +1,132 @@
+"""Graph libraries built from their recipe, with the runtime's units compiled once.
+
+A graph project's sources are its own `src/<name>.cpp` and the runtime's *units*
+(`src/transpile_<unit>.cpp`, transpile.emit.runtime.units): the runtime's out-of-line functions
+(`transpile_runtime.cpp`, every graph) and kernels instantiated for the common dtypes (copies,
+products, softmax), which the headers declare `extern` so that a graph's source does not compile
+them again. The same unit text is in every project, so the cache compiles each unit once per
+build recipe (with the recipe's flags: `recipe.unit_compile_command`) into `units/<key>/lib/
+<unit>.o`, keyed by the command, the CMake arguments and the unit's text with the headers it
+includes, and links the objects into each graph library after its own object.
+
+A graph needs the runtime's unit: it is compiled (if new) beside the graph's own source. The
+other units only hold kernels their headers also define, so a graph built before one of them is
+(the first graphs of a new compiledir) compiles what it uses of that unit itself
+(`-DTRANSPILE_<UNIT>_LOCAL=1`), and the unit is built after the graph, in a background thread,
+for the next graphs: a cold first build does not wait for kernels it does not use.
+
+A project that the recipe cannot build (CUDA kernels, unusual paths) is built by CMake, the units
+as its other sources, as an exported or hand-built project is.
+"""
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from transpile.compile import cache, recipe
+from transpile.emit.runtime import REQUIRED_UNIT, is_unit_source, unit_name
+
+_later = set()  # the entries of the units this process builds in the background
+_later_lock = threading.Lock()
+
+
+def graph_builder(files):
+    """`build_with` for cache.get_or_build of the graph project `files`: from its recipe when it
+    can be (recipe.usable), else with CMake."""
+    def build(log, project, build_dir, args, deadline):
+        if not recipe.usable(files, (cache.root(), project.parent)):
+            return cache.cmake_build(log, project, build_dir, args, deadline)
+        return _replay(log, files, project, build_dir, args, deadline)
+    return build
+
+
+def _replay(log, files, project, build, args, deadline):
+    """Build a graph project with the commands CMake chose for its recipe (see recipe.py),
+    linking the runtime's units (built now if needed, or compiled into the graph: see above)."""
+    def run(command, cwd):
+        return cache._execute(command, deadline, cwd)
+
+    try:
+        learned = recipe.load_or_learn(cache.root() / "recipes", files, args, cache.toolchain_fingerprint(),
+                                       lambda source, build_dir: cache._configure_command(source, build_dir, args), run)
+    except RuntimeError as err:
+        log.append(str(err))
+        return False
+    build.mkdir(parents=True, exist_ok=True)
+    units = [rel for rel in files if is_unit_source(rel)]
+    required = [rel for rel in units if rel == f"src/{unit_name(REQUIRED_UNIT)}"]
+    built = {rel: _cached(learned, files, rel, args) for rel in units if rel not in required}
+    missing = [rel for rel, path in built.items() if path is None]
+    with ThreadPoolExecutor(max_workers=max(1, len(required)), thread_name_prefix="transpile-unit") as pool:
+        pending = [pool.submit(_object, learned, files, rel, args) for rel in required]
+        ok, out = recipe.replay(learned, project, build, recipe.project_name(files), run,
+                                objects=lambda: [p.result() for p in pending] + [p for p in built.values() if p],
+                                defines=[f"-D{_macro(rel)}_LOCAL=1" for rel in missing])
+    log.append(out)
+    if ok and missing:
+        _build_later(learned, files, missing, args)
+    return ok
+
+
+def _macro(rel):
+    """TRANSPILE_<UNIT> of the unit `rel` (the prefix of its header's macros)."""
+    return "TRANSPILE_" + rel[len(recipe.UNIT_PREFIX):-len(".cpp")].upper()
+
+
+def _spec(learned, files, rel, args, niced=False):
+    """(sources, cmake_args, artifact, description, build_with) of the unit `rel` for
+    cache.get_or_build: compiled with the recipe's flags, once per recipe and unit text (`niced`:
+    at a lower priority, a build in the background)."""
+    unit = rel[len("src/"):]
+    line = recipe.unit_compile_command(learned, unit)
+    if line is None:
+        raise cache.BuildError(f"the build recipe has no C++ compile command for {rel}", None, "")
+
+    def build_with(log, project, build, _args, deadline):
+        command = recipe.expand(learned, line, project, build, recipe.UNIT_TARGET, recipe.UNIT_COMPILE_FLAGS)
+        (build / recipe.unit_object(unit)).parent.mkdir(parents=True, exist_ok=True)
+        return cache._run(log, [*(recipe.NICE if niced else []), "/bin/sh", "-c", command], deadline, cwd=build)
+
+    return (recipe.unit_sources(files, rel), lambda key: [line, *recipe.UNIT_COMPILE_FLAGS, *args],
+            lambda key: recipe.unit_object(unit),
+            f"the runtime unit {unit}", build_with)
+
+
+def _entry_path(learned, files, rel, args):
+    sources, cmake_args, _, _, _ = _spec(learned, files, rel, args)
+    return cache.root() / "units" / cache.cache_key("units", sources, cmake_args(""))
+
+
+def _object(learned, files, rel, args, niced=False):
+    """The object of the unit `rel` of a graph project, built if needed."""
+    return cache.get_or_build("units", *_spec(learned, files, rel, args, niced)).artifact
+
+
+def _cached(learned, files, rel, args):
+    """The object of the unit `rel` if it is built, else None."""
+    entry = cache.read_entry(_entry_path(learned, files, rel, args))
+    return None if entry is None else entry.artifact
+
+
+def _build_later(learned, files, rels, args):
+    """Build the units `rels` in a thread (one at a time, each once per process and compiledir, at
+    a lower priority than the foreground's builds and calls). Not a daemon: the interpreter
+    waits for it at exit, so the units do get built."""
+    home = cache.root()
+    with _later_lock:
+        todo = []
+        for rel in rels:
+            path = str(_entry_path(learned, files, rel, args))
+            if path not in _later:
+                _later.add(path)
+                todo.append(rel)
+    if not todo:
+        return
+
+    def work():
+        cache.set_thread_root(home)
+        for rel in todo:
+            try:
+                _object(learned, files, rel, args, niced=True)
+            except Exception:  # noqa: BLE001  graphs keep compiling the unit's kernels themselves
+                pass
+
+    threading.Thread(target=work, name="transpile-units").start()

@@ -83,7 +83,8 @@ def describe(array):
 def emulated_export(project, folder):
     files = {p.relative_to(project.path).as_posix(): p.read_text() for p in project.path.rglob("*")
              if p.is_file() and p.parts[len(project.path.parts)] in ("src", "include")}
-    units = [rel for rel in files if rel == f"src/{project.name}.cpp" or rel.endswith("_unit.cpp")]
+    listed = set((project.path / "CMakeLists.txt").read_text().replace('"', " ").replace(")", " ").split())
+    units = [rel for rel in files if rel.endswith(".cpp") and rel in listed]  # the project's C++ sources
     lib = ctypes.CDLL(str(build_project(files, folder, units=units, name=project.name)))
     for fn in ("create", "run", "get_shared", "set_shared", "reset", "shared_on_device"):
         getattr(lib, f"{project.name}_{fn}").restype = ctypes.c_int32

@@ -121,9 +121,28 @@ void softmax_columns(const tr::Array<T, N>& x, const tr::Array<T, N>& y, int axi
     });
 }
 
+// Every row of x along its last axis into y (the usual softmax: no column sweep compiled).
+template <bool Log, class T, int N>
+TR_NOINLINE void softmax_last(const tr::Array<T, N>& x, const tr::Array<T, N>& y) {
+    const int64_t n = x.shape[N - 1], sx = x.strides[N - 1], sy = y.strides[N - 1];
+    const int64_t rows = n ? tr::numel(x) / n : 0;
+    if (rows == 0 || n == 0) {
+        return;
+    }
+    tr::parallel_for(rows, rows * n, [&](int64_t lo, int64_t hi) TR_NOINLINE {
+        for (int64_t r = lo; r < hi; ++r) {
+            softmax_row<Log>(x.data + softmax_offset(x, r, N - 1, 0, N), sx, y.data + softmax_offset(y, r, N - 1, 0, N), sy, n);
+        }
+    });
+}
+
 // Every row of x along `axis` (rows: the index combinations of the other dims) into y.
 template <bool Log, class T, int N>
 TR_NOINLINE void softmax_rows(const tr::Array<T, N>& x, const tr::Array<T, N>& y, int axis) {
+    if (axis == N - 1) {
+        softmax_last<Log>(x, y);
+        return;
+    }
     const int64_t n = x.shape[axis], sx = x.strides[axis], sy = y.strides[axis];
     const int64_t rows = n ? tr::numel(x) / n : 0;
     if (rows == 0 || n == 0) {
@@ -145,3 +164,21 @@ TR_NOINLINE void softmax_rows(const tr::Array<T, N>& x, const tr::Array<T, N>& y
         }
     });
 }
+
+// instantiated once, in transpile_softmax.cpp (2-d arrays of float and double; see
+// TR_INSTANCE_DEFINE in transpile_runtime.h)
+#if defined(TRANSPILE_SOFTMAX_UNIT)
+#define TR_SOFTMAX_INSTANCE TR_INSTANCE_DEFINE
+#elif defined(TRANSPILE_SOFTMAX_LOCAL)
+#define TR_SOFTMAX_INSTANCE TR_INSTANCE_LOCAL
+#else
+#define TR_SOFTMAX_INSTANCE TR_INSTANCE_EXTERN
+#endif
+#define TR_SOFTMAX_ROWS(Log, T)                                                                    \
+    TR_SOFTMAX_INSTANCE(void softmax_last<Log, T, 2>(const tr::Array<T, 2>&, const tr::Array<T, 2>&)) \
+    TR_SOFTMAX_INSTANCE(void softmax_rows<Log, T, 2>(const tr::Array<T, 2>&, const tr::Array<T, 2>&, int))
+TR_SOFTMAX_ROWS(false, float)
+TR_SOFTMAX_ROWS(true, float)
+TR_SOFTMAX_ROWS(false, double)
+TR_SOFTMAX_ROWS(true, double)
+#undef TR_SOFTMAX_ROWS

@@ -8,7 +8,7 @@ import transpile
 import transpile.sparse as S
 import transpile.tensor as T
 from tests.batched import batched_verify_grad, case_rng
-from transpile import function, grad, verify_grad
+from transpile import function, grad
 from transpile.sparse.basic import values_at
 
 

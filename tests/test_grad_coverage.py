@@ -581,7 +581,11 @@ def _tables(kind):
     one class and one set of verify_grad options, in name order."""
     groups = {}
     for name in sorted(CASES[kind]):
-        for k, case in enumerate(_checks(kind, name)):
+        try:
+            checks = _checks(kind, name)
+        except Exception:  # a broken case fails its own test only (drawing it again)
+            continue
+        for k, case in enumerate(checks):
             group = (type(case).__name__, repr(sorted(getattr(case, "kwargs", {}).items())))
             groups.setdefault(group, []).append((kind, name, k))
     tables = {}

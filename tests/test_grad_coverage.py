@@ -4,9 +4,16 @@
 (and `ScalarOp` subclasses) defined under `transpile` that override `grad`, and fails listing
 those missing from the tables below. An op whose gradient is zero or undefined by nature is
 listed in `NOT_DIFFERENTIABLE` with the reason, and checked to give zeros where a case is given.
+
+A case is data (a function drawing a `GradCase` or `ZeroGradCase` from the test's generator);
+`run_cases` checks it with its table of about TABLE_SIZE cases, one native build per table
+(tests/batched.py, tests/batched_debug.py), while each op keeps its own test and failure.
 """
+import functools
 import importlib
+import math
 import pkgutil
+from typing import Callable, NamedTuple
 
 import numpy as np
 import pytest
@@ -17,6 +24,9 @@ import transpile.tensor as T
 from transpile.gradient import verify_grad
 from transpile.graph.op import Op
 from transpile.scalar.basic import ScalarOp
+
+from tests.batched import batched_case, batched_verify_grad, case_rng
+from tests.batched_debug import batched_debug_verify_grad
 
 
 def _import_all():
@@ -49,18 +59,27 @@ def U(rng, *shape, lo=-1.0, hi=1.0):
     return rng.uniform(lo, hi, size=shape)
 
 
+class GradCase(NamedTuple):
+    """`verify_grad(fn, points, **kwargs)`, run by the tests below (batched: tests/batched.py)."""
+    fn: Callable
+    points: list
+    kwargs: dict
+
+
+class ZeroGradCase(NamedTuple):
+    """The gradient of sum(fn(*points)) is zero everywhere (or the op is not differentiable)."""
+    fn: Callable
+    points: list
+
+
+# A case of the tables below is a function of the `rng` fixture's generator returning one
+# GradCase or ZeroGradCase, or a list of them; these two helpers write them.
 def vg(fn, *points, **kw):
-    verify_grad(fn, list(points), rng=np.random.default_rng(1), **kw)
+    return GradCase(fn, list(points), kw)
 
 
 def zero_grad_check(fn, *points):
-    """The gradient of sum(fn(...)) is zero everywhere (or the op is not differentiable)."""
-    vars_ = [T.TensorType(p.dtype.name, (False,) * p.ndim)() for p in points]
-    out = T.cast(fn(*vars_), "float64")
-    grads = T.grad(T.sum(out), vars_, disconnected_inputs="ignore")
-    values = transpile.function(vars_, grads, on_unused_input="ignore")(*points)
-    for g in values:
-        assert not np.any(g), g
+    return ZeroGradCase(fn, list(points))
 
 
 # -- Op subclasses ----------------------------------------------------------------------------------
@@ -78,20 +97,20 @@ def _dense(s):
 
 
 def _conv_case(rng):
-    vg(lambda i, f: T.nnet.conv2d(i, f), U(rng, 1, 2, 4, 4), U(rng, 2, 2, 2, 2))
+    return vg(lambda i, f: T.nnet.conv2d(i, f), U(rng, 1, 2, 4, 4), U(rng, 2, 2, 2, 2))
 
 
 def _conv_grad_inputs_case(rng):
     """Second derivatives of conv2d exercise its gradient ops' own grads."""
-    vg(lambda a, b: T.grad(T.sum(T.sqr(T.nnet.conv2d(a, b))), a), U(rng, 1, 1, 3, 3), U(rng, 1, 1, 2, 2))
+    return vg(lambda a, b: T.grad(T.sum(T.sqr(T.nnet.conv2d(a, b))), a), U(rng, 1, 1, 3, 3), U(rng, 1, 1, 2, 2))
 
 
 def _conv_grad_weights_case(rng):
-    vg(lambda a, b: T.grad(T.sum(T.sqr(T.nnet.conv2d(a, b))), b), U(rng, 1, 1, 3, 3), U(rng, 1, 1, 2, 2))
+    return vg(lambda a, b: T.grad(T.sum(T.sqr(T.nnet.conv2d(a, b))), b), U(rng, 1, 1, 3, 3), U(rng, 1, 1, 2, 2))
 
 
 def _conv3d_case(rng):
-    vg(lambda i, f: T.nnet.conv3d(i, f, border_mode="half"), U(rng, 1, 2, 3, 3, 2), U(rng, 2, 2, 2, 2, 1))
+    return vg(lambda i, f: T.nnet.conv3d(i, f, border_mode="half"), U(rng, 1, 2, 3, 3, 2), U(rng, 2, 2, 2, 2, 1))
 
 
 def _conv3d_grad_case(wrt):
@@ -100,7 +119,7 @@ def _conv3d_grad_case(wrt):
 
 
 def _grouped_conv_case(rng):
-    vg(lambda i, f: T.nnet.conv2d(i, f, num_groups=2), U(rng, 1, 4, 3, 3), U(rng, 2, 2, 2, 2))
+    return vg(lambda i, f: T.nnet.conv2d(i, f, num_groups=2), U(rng, 1, 4, 3, 3), U(rng, 2, 2, 2, 2))
 
 
 def _grouped_conv_grad_case(wrt):
@@ -110,36 +129,42 @@ def _grouped_conv_grad_case(wrt):
 
 def _max_pool_case(rng):
     x = rng.permutation(16).reshape(1, 1, 4, 4).astype("float64")  # distinct values: no ties
-    vg(lambda a: T.nnet.pool_2d(a, ws=(2, 2), mode="max"), x)
     x3 = rng.permutation(24).reshape(1, 2, 3, 4).astype("float64")
-    vg(lambda a: T.nnet.pool_3d(a, ws=(2, 2, 2), ignore_border=False, mode="max"), x3)
+    return [vg(lambda a: T.nnet.pool_2d(a, ws=(2, 2), mode="max"), x),
+            vg(lambda a: T.nnet.pool_3d(a, ws=(2, 2, 2), ignore_border=False, mode="max"), x3)]
 
 
 def _max_pool_grad_case(rng):
     x = rng.permutation(16).reshape(1, 1, 4, 4).astype("float64")
-    vg(lambda a, g: T.grad(T.sum(T.nnet.pool_2d(a, ws=(2, 2), mode="max") * g), a),
-       x, U(rng, 1, 1, 2, 2))
+    first = vg(lambda a, g: T.grad(T.sum(T.nnet.pool_2d(a, ws=(2, 2), mode="max") * g), a),
+               x, U(rng, 1, 1, 2, 2))
     x3 = rng.permutation(24).reshape(2, 3, 4).astype("float64")
-    vg(lambda a, g: T.grad(T.sum(T.nnet.pool_3d(a, ws=(2, 2, 2), stride=(1, 1, 2), mode="max") * g), a),
-       x3, U(rng, 1, 2, 2))
+    return [first, vg(lambda a, g: T.grad(T.sum(T.nnet.pool_3d(a, ws=(2, 2, 2), stride=(1, 1, 2), mode="max") * g),
+                                          a), x3, U(rng, 1, 2, 2))]
 
 
 def _avg_pool_grad_case(rng):
-    vg(lambda a, g: T.grad(T.sum(T.nnet.pool_2d(a, ws=(2, 2), mode="average_exc_pad") * g), a),
-       U(rng, 1, 1, 4, 4), U(rng, 1, 1, 2, 2))
-    vg(lambda a, g: T.grad(T.sum(T.nnet.pool_3d(a, ws=(2, 2, 2), pad=(1, 0, 1), mode="average_inc_pad") * g), a),
-       U(rng, 1, 3, 2, 3), U(rng, 1, 2, 1, 2))
+    return [vg(lambda a, g: T.grad(T.sum(T.nnet.pool_2d(a, ws=(2, 2), mode="average_exc_pad") * g), a),
+               U(rng, 1, 1, 4, 4), U(rng, 1, 1, 2, 2)),
+            vg(lambda a, g: T.grad(T.sum(T.nnet.pool_3d(a, ws=(2, 2, 2), pad=(1, 0, 1), mode="average_inc_pad") * g),
+                                   a), U(rng, 1, 3, 2, 3), U(rng, 1, 2, 1, 2))]
+
+
+def _max_pool_grad_grad_case(rng):
+    point = U(rng, 1, 1, 2, 2)
+    x = T.constant(rng.permutation(16).reshape(1, 1, 4, 4) * 1.0)
+    return vg(lambda g: T.grad(T.sum(T.sqr(T.grad(T.sum(T.nnet.pool_2d(x, ws=(2, 2)) * g), g))), g), point)
 
 
 def _xent_case(rng):
     labels = np.array([0, 2, 1])
-    vg(lambda p: T.nnet.categorical_crossentropy(T.nnet.softmax(p), T.constant(labels)), U(rng, 3, 4))
+    return vg(lambda p: T.nnet.categorical_crossentropy(T.nnet.softmax(p), T.constant(labels)), U(rng, 3, 4))
 
 
 def _xent_grad_case(rng):
     labels = T.constant(np.array([0, 2, 1]))
-    vg(lambda p: T.grad(T.sum(T.nnet.crossentropy_categorical_1hot(T.nnet.softmax(p), labels) ** 2), p),
-       U(rng, 3, 4))
+    return vg(lambda p: T.grad(T.sum(T.nnet.crossentropy_categorical_1hot(T.nnet.softmax(p), labels) ** 2), p),
+              U(rng, 3, 4))
 
 
 def _rewrite_made_grad_raises(build):
@@ -147,29 +172,30 @@ def _rewrite_made_grad_raises(build):
     def case(rng):
         x, v, a = T.matrix("x"), T.vector("v"), T.scalar("a")
         T.grad(T.sum(build(x, v, a)), x)
+        return []  # reached only once the grad exists
     return case
 
 
 def _xent_softmax_case(rng):
     from transpile.tensor.nnet.xent_softmax import CrossentropySoftmax1Hot
     labels = T.constant(np.array([0, 2, 1], dtype="int32"))
-    vg(lambda p: CrossentropySoftmax1Hot()(p, labels), U(rng, 3, 4))
+    return vg(lambda p: CrossentropySoftmax1Hot()(p, labels), U(rng, 3, 4))
 
 
 def _cumop_case(rng):
-    vg(lambda a: T.cumsum(a, axis=1), U(rng, 3, 4))
-    vg(lambda a: T.cumprod(a, axis=0), U(rng, 3, 2, lo=0.5, hi=2))
-    vg(lambda a: T.cumsum(a), U(rng, 2, 3))
+    return [vg(lambda a: T.cumsum(a, axis=1), U(rng, 3, 4)),
+            vg(lambda a: T.cumprod(a, axis=0), U(rng, 3, 2, lo=0.5, hi=2)),
+            vg(lambda a: T.cumsum(a), U(rng, 2, 3))]
 
 
 def _repeat_case(rng):
-    vg(lambda a: T.repeat(a, 3, axis=1), U(rng, 2, 3))
-    vg(lambda a: T.repeat(a, T.constant(np.array([2, 0, 1])), axis=0), U(rng, 3, 2))
+    return [vg(lambda a: T.repeat(a, 3, axis=1), U(rng, 2, 3)),
+            vg(lambda a: T.repeat(a, T.constant(np.array([2, 0, 1])), axis=0), U(rng, 3, 2))]
 
 
 def _bincount_case(rng):
     x = T.constant(np.array([0, 3, 1, 3, 3]))
-    vg(lambda w: T.bincount(x, w, minlength=6), U(rng, 5))
+    return vg(lambda w: T.bincount(x, w, minlength=6), U(rng, 5))
 
 
 def _scan_rnn_case(rng):
@@ -179,7 +205,7 @@ def _scan_rnn_case(rng):
         h, _ = transpile.scan(lambda xt, hp, w: T.tanh(T.dot(hp, w) + xt), sequences=x, outputs_info=h0,
                               non_sequences=w)
         return h
-    vg(rnn, U(rng, 3, 2), U(rng, 2), U(rng, 2, 2))
+    return vg(rnn, U(rng, 3, 2), U(rng, 2), U(rng, 2, 2))
 
 
 OP_CASES = {
@@ -234,10 +260,7 @@ OP_CASES = {
         U(rng, 1, 1, 3, 4), U(rng, 16, 6)),
     "transpile.tensor.nnet.pool.Pool": _max_pool_case,
     "transpile.tensor.nnet.pool.MaxPoolGrad": _max_pool_grad_case,
-    "transpile.tensor.nnet.pool.MaxPoolGradGrad": lambda rng: vg(
-        lambda g: T.grad(T.sum(T.sqr(T.grad(T.sum(T.nnet.pool_2d(
-            T.constant(rng.permutation(16).reshape(1, 1, 4, 4) * 1.0), ws=(2, 2)) * g),
-            g))), g), U(rng, 1, 1, 2, 2)),
+    "transpile.tensor.nnet.pool.MaxPoolGradGrad": _max_pool_grad_grad_case,
     "transpile.tensor.nnet.pool.AveragePoolGrad": _avg_pool_grad_case,
     "transpile.tensor.nnet.softmax.Softmax": lambda rng: vg(lambda a: T.nnet.softmax(a), U(rng, 2, 3)),
     "transpile.tensor.nnet.softmax.LogSoftmax": lambda rng: vg(lambda a: T.nnet.log_softmax(a), U(rng, 2, 3)),
@@ -291,57 +314,58 @@ def _linalg():
 
 def _eigh_case(rng):
     L = _linalg()
-    vg(lambda a: T.sqr(L.eigh(a)[1]) + L.eigh(a)[0].dimshuffle("x", 0), _spd(rng, 3, 3))
-    vg(lambda a: L.eigvalsh(a, UPLO="U"), _spd(rng, 3, 3))
+    return [vg(lambda a: T.sqr(L.eigh(a)[1]) + L.eigh(a)[0].dimshuffle("x", 0), _spd(rng, 3, 3)),
+            vg(lambda a: L.eigvalsh(a, UPLO="U"), _spd(rng, 3, 3))]
 
 
 def _svd_case(rng):
     L = _linalg()
-    vg(lambda a: L.svd(a, compute_uv=False), U(rng, 3, 2))
-    vg(lambda a: T.sqr(L.svd(a, full_matrices=False)[0]) * 2.0 + L.svd(a, full_matrices=False)[1], U(rng, 3, 2))
+    return [vg(lambda a: L.svd(a, compute_uv=False), U(rng, 3, 2)),
+            vg(lambda a: T.sqr(L.svd(a, full_matrices=False)[0]) * 2.0 + L.svd(a, full_matrices=False)[1],
+               U(rng, 3, 2))]
 
 
 def _solve_case(rng):
     L = _linalg()
-    vg(lambda a, b: L.solve(a, b), _well_conditioned(rng, 2, 3, 3), U(rng, 2, 3, 2))
-    vg(lambda a, b: L.solve(a, b, assume_a="pos", lower=True, b_ndim=1), _spd(rng, 3, 3), U(rng, 3))
+    return [vg(lambda a, b: L.solve(a, b), _well_conditioned(rng, 2, 3, 3), U(rng, 2, 3, 2)),
+            vg(lambda a, b: L.solve(a, b, assume_a="pos", lower=True, b_ndim=1), _spd(rng, 3, 3), U(rng, 3))]
 
 
 def _solve_triangular_case(rng):
     L = _linalg()
     a = np.tril(_well_conditioned(rng, 3, 3))
-    vg(lambda m, b: L.solve_triangular(m, b, lower=True), a, U(rng, 3, 2))
-    vg(lambda m, b: L.solve_triangular(m, b, lower=False, trans=1, unit_diagonal=True), a.T, U(rng, 3))
+    return [vg(lambda m, b: L.solve_triangular(m, b, lower=True), a, U(rng, 3, 2)),
+            vg(lambda m, b: L.solve_triangular(m, b, lower=False, trans=1, unit_diagonal=True), a.T, U(rng, 3))]
 
 
 def _cholesky_case(rng):
     L = _linalg()
-    vg(L.cholesky, _spd(rng, 2, 3, 3))
-    vg(lambda a: L.cholesky(a, lower=False), _spd(rng, 3, 3))
+    return [vg(L.cholesky, _spd(rng, 2, 3, 3)),
+            vg(lambda a: L.cholesky(a, lower=False), _spd(rng, 3, 3))]
 
 
 def _cho_solve_case(rng):
     L = _linalg()
     c = np.linalg.cholesky(_spd(rng, 3, 3))
-    vg(lambda m, b: L.cho_solve((m, True), b), c, U(rng, 3, 2))
-    vg(lambda m, b: L.cho_solve((m, False), b), c.T, U(rng, 3))
+    return [vg(lambda m, b: L.cho_solve((m, True), b), c, U(rng, 3, 2)),
+            vg(lambda m, b: L.cho_solve((m, False), b), c.T, U(rng, 3))]
 
 
 def _qr_case(rng):
     L = _linalg()
-    vg(lambda a: T.concatenate(L.qr(a), axis=0), U(rng, 4, 3))
-    vg(lambda a: L.qr(a, mode="r"), U(rng, 3, 3))
+    return [vg(lambda a: T.concatenate(L.qr(a), axis=0), U(rng, 4, 3)),
+            vg(lambda a: L.qr(a, mode="r"), U(rng, 3, 3))]
 
 
 def _lstsq_case(rng):
     L = _linalg()
-    vg(lambda a, b: L.lstsq(a, b)[0] + L.lstsq(a, b)[1], U(rng, 5, 3), U(rng, 5, 2))
-    vg(lambda a, b: L.lstsq(a, b)[3] + T.sum(L.lstsq(a, b)[0]), U(rng, 2, 4), U(rng, 2))
+    return [vg(lambda a, b: L.lstsq(a, b)[0] + L.lstsq(a, b)[1], U(rng, 5, 3), U(rng, 5, 2)),
+            vg(lambda a, b: L.lstsq(a, b)[3] + T.sum(L.lstsq(a, b)[0]), U(rng, 2, 4), U(rng, 2))]
 
 
 def _diagonal_scatter_case(rng):
     from transpile.tensor.nlinalg_structure import DiagonalScatter
-    vg(lambda g: DiagonalScatter(1, 0, 1)(T.constant(np.zeros((3, 4))), g), U(rng, 3))
+    return vg(lambda g: DiagonalScatter(1, 0, 1)(T.constant(np.zeros((3, 4))), g), U(rng, 3))
 
 
 OP_CASES.update({
@@ -417,14 +441,14 @@ def elem(fname, *domains, shape=(2, 3)):
     """verify_grad of T.<fname> with inputs drawn uniformly from `domains` ((lo, hi) per input)."""
     def case(rng):
         fn = getattr(T, fname)
-        vg(lambda *a: fn(*a), *[U(rng, *shape, lo=lo, hi=hi) for lo, hi in domains])
+        return vg(lambda *a: fn(*a), *[U(rng, *shape, lo=lo, hi=hi) for lo, hi in domains])
     return case
 
 
 def elem_zero(fname, *domains):
     def case(rng):
         fn = getattr(T, fname)
-        zero_grad_check(lambda *a: fn(*a), *[U(rng, 2, 3, lo=lo, hi=hi) for lo, hi in domains])
+        return zero_grad_check(lambda *a: fn(*a), *[U(rng, 2, 3, lo=lo, hi=hi) for lo, hi in domains])
     return case
 
 
@@ -524,6 +548,70 @@ SCALAR_NOT_DIFFERENTIABLE = {
 }
 
 
+# -- running the cases: tables of about TABLE_SIZE checks, one compiled function each ----------------------
+PIECEWISE_CONSTANT = {fname: elem_zero(fname, ANY) for fname in ["floor", "ceil", "trunc", "round", "sgn"]}
+CASES = {"op": OP_CASES, "scalar": SCALAR_CASES, "piecewise": PIECEWISE_CONSTANT}
+TABLE_SIZE = 16
+
+
+def _as_list(made):
+    return [] if made is None else made if isinstance(made, list) else [made]
+
+
+def _checks(kind, name):
+    """The checks of CASES[kind][name], drawn as the test's `rng` fixture would draw them."""
+    return _as_list(CASES[kind][name](case_rng()))
+
+
+def build_grad(key):
+    case = _checks(*key[:2])[key[2]]
+    return case.fn, case.points
+
+
+def build_zero(key):
+    case = _checks(*key[:2])[key[2]]
+    vars_ = [T.TensorType(p.dtype.name, (False,) * p.ndim)() for p in case.points]
+    out = T.cast(case.fn(*vars_), "float64")
+    return vars_, T.grad(T.sum(out), vars_, disconnected_inputs="ignore"), case.points
+
+
+@functools.cache
+def _tables(kind):
+    """{(kind, name, k): the table that check k of `name` is run with}. A table holds checks of
+    one class and one set of verify_grad options, in name order."""
+    groups = {}
+    for name in sorted(CASES[kind]):
+        try:
+            checks = _checks(kind, name)
+        except Exception:  # a broken case fails its own test only (drawing it again)
+            continue
+        for k, case in enumerate(checks):
+            group = (type(case).__name__, repr(sorted(getattr(case, "kwargs", {}).items())))
+            groups.setdefault(group, []).append((kind, name, k))
+    tables = {}
+    for keys in groups.values():
+        size = math.ceil(len(keys) / math.ceil(len(keys) / TABLE_SIZE))  # even tables, at most TABLE_SIZE
+        for start in range(0, len(keys), size):
+            table = keys[start:start + size]
+            tables.update(dict.fromkeys(table, table))
+    return tables
+
+
+def run_cases(kind, name, mode):
+    """Every check of CASES[kind][name], each with its table (see tests/batched.py): a table that
+    fails is rerun case by case, so the failure is this case's own."""
+    tables = _tables(kind)
+    for k, case in enumerate(_checks(kind, name)):
+        key = (kind, name, k)
+        if isinstance(case, ZeroGradCase):
+            for g in batched_case(mode, tables[key], build_zero, key)[2]:
+                assert not np.any(g), f"{name}: nonzero gradient {g}"
+        elif mode == "DEBUG_MODE":
+            batched_debug_verify_grad(tables[key], build_grad, key, **case.kwargs)
+        else:
+            batched_verify_grad(mode, tables[key], build_grad, key, **case.kwargs)
+
+
 # -- the tests ------------------------------------------------------------------------------------------
 @pytest.mark.single_mode
 def test_every_op_has_a_case():
@@ -550,29 +638,30 @@ def test_tables_name_existing_classes():
 
 
 @pytest.mark.parametrize("name", sorted(OP_CASES))
-def test_op_gradient(name, rng):
-    OP_CASES[name](rng)
+def test_op_gradient(name, mode):
+    run_cases("op", name, mode)
 
 
 @pytest.mark.single_mode
 @pytest.mark.parametrize("name", sorted(OP_CASES))
-def test_op_gradient_in_debug_mode(name, rng):
-    """The same graphs pass DebugMode's checks (shapes, dtypes, aliasing, rewrites)."""
+def test_op_gradient_in_debug_mode(name):
+    """The same graphs pass DebugMode's checks (values, shapes, dtypes, aliasing, rewrites, native)."""
     with transpile.config.change_flags(mode="DEBUG_MODE"):
-        OP_CASES[name](rng)
+        run_cases("op", name, "DEBUG_MODE")
 
 
 @pytest.mark.parametrize("name", sorted(SCALAR_CASES))
-def test_scalar_op_gradient(name, rng):
-    SCALAR_CASES[name](rng)
+def test_scalar_op_gradient(name, mode):
+    run_cases("scalar", name, mode)
 
 
 @pytest.mark.parametrize("name", sorted(GRAD_NOT_IMPLEMENTED))
 def test_still_not_implemented(name, rng):
     with pytest.raises(NotImplementedError):
-        GRAD_NOT_IMPLEMENTED[name](rng)
+        for case in _as_list(GRAD_NOT_IMPLEMENTED[name](rng)):
+            verify_grad(case.fn, case.points, rng=case_rng(), **case.kwargs)
 
 
-@pytest.mark.parametrize("fname", ["floor", "ceil", "trunc", "round", "sgn"])
-def test_piecewise_constant_have_zero_gradient(fname, rng):
-    elem_zero(fname, ANY)(rng)
+@pytest.mark.parametrize("fname", sorted(PIECEWISE_CONSTANT))
+def test_piecewise_constant_have_zero_gradient(fname, mode):
+    run_cases("piecewise", fname, mode)

@@ -9,7 +9,8 @@ import scipy.special as sp
 import transpile
 import transpile.tensor as T
 from transpile.emit.cpp.printer import cpp_printer
-from transpile.gradient import NullTypeGradError, verify_grad
+from tests.batched import batched_verify_grad, case_rng
+from transpile.gradient import NullTypeGradError
 
 NAN, INF = np.nan, np.inf
 
@@ -109,18 +110,33 @@ def test_the_printer_asks_for_the_runtime_header():
     assert cpp_printer.runtimes(T.xlogy.op.scalar_op) == []
 
 
-@pytest.mark.parametrize("fn, lo, hi", [
-    (lambda x: T.gammainc(3.5, x), 0.3, 6.0), (lambda x: T.gammaincc(0.6, x), 0.3, 6.0),
-    (lambda x: T.iv(-1.5, x), 0.5, 4.0), (lambda x: T.iv(2, -x), 0.5, 4.0),
-    (lambda x: T.jv(-2.5, x), 0.5, 4.0), (lambda x: T.jv(3, x), 0.5, 6.0),
-    (T.erfcx, 6.0, 20.0), (T.erfcinv, 0.01, 0.3), (T.i1, -3.0, 3.0), (T.xlogx, 0.1, 3.0)])
-def test_grad(fn, lo, hi, rng):
-    verify_grad(fn, [rng.uniform(lo, hi, (2, 3))], rng=np.random.default_rng(5))
+#: name: (fn, (lo, hi) of each input, shape). Gradients wrt x only: the order / shape parameter
+#: is a constant. One batched table (tests/batched.py): one native build.
+GRADS = {
+    "gammainc": (lambda x: T.gammainc(3.5, x), [(0.3, 6.0)], (2, 3)),
+    "gammaincc": (lambda x: T.gammaincc(0.6, x), [(0.3, 6.0)], (2, 3)),
+    "iv -1.5": (lambda x: T.iv(-1.5, x), [(0.5, 4.0)], (2, 3)),
+    "iv 2 of -x": (lambda x: T.iv(2, -x), [(0.5, 4.0)], (2, 3)),
+    "jv -2.5": (lambda x: T.jv(-2.5, x), [(0.5, 4.0)], (2, 3)),
+    "jv 3": (lambda x: T.jv(3, x), [(0.5, 6.0)], (2, 3)),
+    "erfcx": (T.erfcx, [(6.0, 20.0)], (2, 3)),
+    "erfcinv": (T.erfcinv, [(0.01, 0.3)], (2, 3)),
+    "i1": (T.i1, [(-3.0, 3.0)], (2, 3)),
+    "xlogx": (T.xlogx, [(0.1, 3.0)], (2, 3)),
+    "xlogy": (T.xlogy, [(-2.0, 2.0), (0.5, 3.0)], (5,)),
+    "xlog1py": (T.xlog1py, [(-2.0, 2.0), (-0.5, 3.0)], (5,)),
+}
 
 
-def test_xlogy_grads(rng):
-    verify_grad(T.xlogy, [rng.uniform(-2, 2, 5), rng.uniform(0.5, 3, 5)], rng=np.random.default_rng(5))
-    verify_grad(T.xlog1py, [rng.uniform(-2, 2, 5), rng.uniform(-0.5, 3, 5)], rng=np.random.default_rng(5))
+def build_grad(name):
+    fn, domains, shape = GRADS[name]
+    rng = case_rng()
+    return fn, [rng.uniform(lo, hi, shape) for lo, hi in domains]
+
+
+@pytest.mark.parametrize("name", list(GRADS))
+def test_grad(name, mode):
+    batched_verify_grad(mode, list(GRADS), build_grad, name)
 
 
 @pytest.mark.parametrize("fn", [T.gammainc, T.gammaincc, T.iv, T.jv])

@@ -7,8 +7,8 @@ import scipy.sparse as sp
 import transpile
 import transpile.sparse as S
 import transpile.tensor as T
-from tests.batched import case_rng
-from transpile import function, grad, verify_grad
+from tests.batched import batched_verify_grad, case_rng
+from transpile import function, grad
 from transpile.sparse.basic import values_at
 
 
@@ -70,30 +70,58 @@ def check_sparse_grads(a, checks, rtol=1e-5, atol=1e-7):
         np.testing.assert_allclose(analytic, numeric, rtol=rtol, atol=atol, err_msg=name)
 
 
+#: verify_grad cases for the dense operand: name -> (fn of the sparse constant and the dense
+#: variable, the point's shape or value). Each test's cases, in both formats, are one table of
+#: tests/batched.py: one native build.
+STRUCTURED_DOT_GRADS = {
+    "structured_dot": (lambda a, y: S.structured_dot(a, y), (4, 3)),
+    "dot sparse-dense": (lambda a, y: S.dot(a, y), (4,)),
+    "dot dense-sparse.T": (lambda a, y: S.dot(y, a.T.asformat(a.format)), (2, 4)),
+    "dot dense-sparse": (lambda a, y: S.dot(y, a), (5,)),
+}
+ELEMENTWISE_GRADS = {
+    "mul dense": (lambda a, y: S.dense_from_sparse(S.mul(a, y)), (5, 4)),
+    "mul row": (lambda a, y: S.dense_from_sparse(S.mul(a, y)), (4,)),
+    "mul scalar": (lambda a, s: S.sp_sum(S.mul(a, s), axis=0), np.array(1.7)),
+    "add dense": (lambda a, y: S.add(a, y), (5, 4)),
+    "add row": (lambda a, y: S.add(a, y), (4,)),
+    "csr_from_dense": (lambda a, y: S.dense_from_sparse(S.csr_from_dense(y)) * 2, (5, 4)),
+    "csc_from_dense": (lambda a, y: S.sp_sum(S.sqr(S.csc_from_dense(y)), axis=1), (5, 4)),
+}
+DENSE_GRADS = {**STRUCTURED_DOT_GRADS, **ELEMENTWISE_GRADS}
+
+
+def build_dense_grad(case):
+    """(fn, point) of verify_grad case (fmt, name): rand(fmt) is a constant of the graph."""
+    fmt, name = case
+    fn, point = DENSE_GRADS[name]
+    a = rand(fmt)
+    if isinstance(point, tuple):
+        point = case_rng().normal(size=point)
+    return (lambda y: fn(a, y)), [point]
+
+
+def check_dense_grads(mode, names):
+    cases = [(fmt, name) for fmt in ["csr", "csc"] for name in names]
+    for case in cases:
+        batched_verify_grad(mode, cases, build_dense_grad, case)
+
+
 @pytest.mark.parametrize("fmt", ["csr", "csc"])
-def test_structured_dot_grads(fmt, rng):
+def test_structured_dot_grads(fmt, mode, rng):
+    check_dense_grads(mode, list(STRUCTURED_DOT_GRADS))
     a = rand(fmt)
     b, v = rng.normal(size=(4, 3)), rng.normal(size=4)
-    verify_grad(lambda y: S.structured_dot(a, y), [b], rng=rng)
-    verify_grad(lambda y: S.dot(a, y), [v], rng=rng)
-    verify_grad(lambda y: S.dot(y, a.T.tocsr() if fmt == "csr" else a.T.tocsc()), [rng.normal(size=(2, 4))], rng=rng)
-    verify_grad(lambda y: S.dot(y, a), [rng.normal(size=5)], rng=rng)
     check_sparse_grads(a, [("structured_dot", lambda x, y: T.sum(S.structured_dot(x, y) ** 2), b),
                            ("dot sparse-dense", lambda x, y: T.sum(S.dot(x, y) ** 2), v),
                            ("dot dense-sparse", lambda x, y: T.sum(S.dot(y, x) ** 2), rng.normal(size=(2, 5)))])
 
 
 @pytest.mark.parametrize("fmt", ["csr", "csc"])
-def test_elementwise_grads(fmt, rng):
+def test_elementwise_grads(fmt, mode, rng):
+    check_dense_grads(mode, list(ELEMENTWISE_GRADS))
     a, b = rand(fmt), rand(fmt, seed=3)
-    m, row = rng.normal(size=(5, 4)), rng.normal(size=4)
-    verify_grad(lambda y: S.dense_from_sparse(S.mul(a, y)), [m], rng=rng)
-    verify_grad(lambda y: S.dense_from_sparse(S.mul(a, y)), [row], rng=rng)
-    verify_grad(lambda s: S.sp_sum(S.mul(a, s), axis=0), [np.array(1.7)], rng=rng)
-    verify_grad(lambda y: S.add(a, y), [m], rng=rng)
-    verify_grad(lambda y: S.add(a, y), [row], rng=rng)
-    verify_grad(lambda y: S.dense_from_sparse(S.csr_from_dense(y)) * 2, [m], rng=rng)
-    verify_grad(lambda y: S.sp_sum(S.sqr(S.csc_from_dense(y)), axis=1), [m], rng=rng)
+    m = rng.normal(size=(5, 4))
     check_sparse_grads(a, [
         ("mul dense", lambda x, y: T.sum(S.dense_from_sparse(S.mul(x, y)) ** 2), m),
         ("mul self", lambda x: S.sp_sum(S.mul(x, x) * 3.0)),

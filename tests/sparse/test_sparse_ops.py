@@ -6,7 +6,7 @@ import scipy.sparse as sp
 import transpile
 import transpile.sparse as S
 import transpile.tensor as T
-from tests.batched import batched_case
+from tests.batched import batched_case, case_rng
 from transpile import function
 
 
@@ -30,15 +30,24 @@ def sparse_var(fmt, dtype="float64"):
 FORMATS = ["csr", "csc"]
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize("dtypes", [("float64", "float64"), ("float32", "float32"), ("float32", "float64")])
-def test_structured_dot(fmt, dtypes, rng):
-    xd, yd = dtypes
-    a = rand(fmt, dtype=xd)
+DOT_DTYPES = [("float64", "float64"), ("float32", "float32"), ("float32", "float64")]
+DOT_CASES = [(fmt, dtypes) for fmt in FORMATS for dtypes in DOT_DTYPES]
+
+
+def build_structured_dot(case):
+    """One batched table (tests/batched.py): one native build for every format and dtype pair."""
+    fmt, (xd, yd) = case
     x, y, v = sparse_var(fmt, xd), T.matrix("y", yd), T.vector("v", yd)
-    f = function([x, y, v], [S.structured_dot(x, y), S.dot(x, v), x @ y])
+    rng = case_rng()
     b, c = rng.normal(size=(5, 3)).astype(yd), rng.normal(size=5).astype(yd)
-    out_m, out_v, out_at = f(a, b, c)
+    return [x, y, v], [S.structured_dot(x, y), S.dot(x, v), x @ y], [rand(fmt, dtype=xd), b, c]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("dtypes", DOT_DTYPES)
+def test_structured_dot(fmt, dtypes, mode):
+    xd, yd = dtypes
+    (a, b, c), _, (out_m, out_v, out_at) = batched_case(mode, DOT_CASES, build_structured_dot, (fmt, dtypes))
     expected_dtype = np.result_type(xd, yd)
     assert out_m.dtype == out_v.dtype == expected_dtype
     tol = 1e-5 if "float32" in dtypes else 1e-12

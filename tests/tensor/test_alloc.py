@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import transpile.tensor as T
-from tests.batched import batched_case, case_rng
+from tests.batched import batched_case, batched_verify_grad, case_rng
 from tests.tensor.shape_check import assert_inferred_shapes, check_infer_shape, inferred_shapes
 from transpile import config, function
 from transpile.gradient import verify_grad
@@ -79,12 +79,19 @@ def test_alloc_not_folded_when_large():
     assert not any(isinstance(n.op, Alloc) for n in g.maker.fgraph.toposort())
 
 
-def test_alloc_grad(rng):
-    verify_grad(lambda v: T.alloc(v, 3, 4), [rng.standard_normal(4)], rng=rng)
-    verify_grad(lambda v: T.alloc(v, 2, 3, 4), [rng.standard_normal((1, 4))], rng=rng)
-    verify_grad(lambda v: T.alloc(v, 3, 1), [rng.standard_normal((3, 1))], rng=rng)
-    verify_grad(lambda v: T.alloc(v, 2, 3), [np.asarray(1.5)], rng=rng)
-    verify_grad(lambda v: T.alloc(v, 2, 3), [rng.standard_normal((2, 1))], rng=rng)
+#: (value's shape, alloc'd shape): one batched table (tests/batched.py), one native build
+ALLOC_GRADS = [((4,), (3, 4)), ((1, 4), (2, 3, 4)), ((3, 1), (3, 1)), ((), (2, 3)), ((2, 1), (2, 3))]
+
+
+def build_alloc_grad(case):
+    shape, out_shape = case
+    point = np.asarray(1.5) if shape == () else case_rng().standard_normal(shape)
+    return (lambda v: T.alloc(v, *out_shape)), [point]
+
+
+def test_alloc_grad(mode):
+    for case in ALLOC_GRADS:
+        batched_verify_grad(mode, ALLOC_GRADS, build_alloc_grad, case)
 
 
 # -- zeros, ones, full -----------------------------------------------------------------------------

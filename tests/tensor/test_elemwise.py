@@ -5,6 +5,7 @@ import pytest
 import transpile
 import transpile.scalar as S
 import transpile.tensor as T
+from tests.batched import batched_case, case_rng
 from transpile.tensor import DimShuffle, Elemwise
 
 
@@ -53,14 +54,22 @@ def test_user_elemwise(rng):
     assert not np.shares_memory(out, v)
 
 
-@pytest.mark.parametrize("shapes", [[(2, 3), (2, 3)], [(1, 3), (4, 3)], [(4, 1), (1, 3)], [(), (2, 2)],
-                                    [(2, 1, 4), (3, 1)], [(0, 3), (1, 3)]])
-def test_broadcast_values(shapes, rng):
+BROADCAST_SHAPES = [[(2, 3), (2, 3)], [(1, 3), (4, 3)], [(4, 1), (1, 3)], [(), (2, 2)], [(2, 1, 4), (3, 1)],
+                    [(0, 3), (1, 3)]]
+
+
+def build_broadcast(shapes):
+    """One batched table (tests/batched.py): one native build for every pair of shapes."""
     xs = [T.tensor("float64", tuple(s == 1 for s in shape)) for shape in shapes]
+    rng = case_rng()
     vals = [rng.random(shape) for shape in shapes]
-    f = transpile.function(xs, [xs[0] + xs[1], T.maximum(xs[0], xs[1]), T.switch(xs[0] > 0.5, xs[0], xs[1])])
-    a, b = vals
-    for r, e in zip(f(*vals), [a + b, np.maximum(a, b), np.where(a > 0.5, a, b)]):
+    return xs, [xs[0] + xs[1], T.maximum(xs[0], xs[1]), T.switch(xs[0] > 0.5, xs[0], xs[1])], vals
+
+
+@pytest.mark.parametrize("shapes", BROADCAST_SHAPES)
+def test_broadcast_values(shapes, mode):
+    (a, b), _, results = batched_case(mode, BROADCAST_SHAPES, build_broadcast, shapes)
+    for r, e in zip(results, [a + b, np.maximum(a, b), np.where(a > 0.5, a, b)]):
         np.testing.assert_array_equal(r, e)
 
 

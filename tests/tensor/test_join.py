@@ -4,10 +4,9 @@ import numpy as np
 import pytest
 
 import transpile.tensor as T
-from tests.batched import batched_case, case_rng
+from tests.batched import batched_case, batched_verify_grad, case_rng
 from tests.tensor.shape_check import assert_inferred_shapes, check_infer_shape, inferred_shapes
 from transpile import config, function
-from transpile.gradient import verify_grad
 from transpile.tensor.join import Join, MakeVector, Split
 
 CONCAT_SHAPES = [(3,), (2, 3), (2, 3, 4)]
@@ -161,7 +160,7 @@ def test_make_vector():
     assert int(shp[0].data) == 2
 
 
-def test_split(rng):
+def test_split(rng, mode):
     x = T.dmatrix("x")
     n = T.lscalar("n")
     xv = rng.standard_normal((5, 3))
@@ -174,16 +173,30 @@ def test_split(rng):
         function([x, n], parts)(xv, 2)
     assert str(parts[0].owner.op) == "Split{2, 0}"
     assert len(T.split(x, [3], axis=-1)) == 1
-    verify_grad(lambda a: Split(2, 1)(a, 1, 2)[1] * 2, [rng.standard_normal((2, 3))], rng=rng)
-    verify_grad(lambda a: T.concatenate(T.split(a, [1, 2], axis=1)[::-1], axis=1),
-                [rng.standard_normal((2, 3))], rng=rng)
+    for name in ["split", "split and rejoin"]:
+        batched_verify_grad(mode, list(GRADS), build_grad, name)
 
 
-def test_concatenate_grad(rng):
-    pts = [rng.standard_normal((2, 3)), rng.standard_normal((1, 3)), rng.standard_normal((4, 3))]
-    verify_grad(lambda a, b, c: T.concatenate([a, b, c]), pts, rng=rng)
-    pts = [rng.standard_normal((2, 1)), rng.standard_normal((2, 3))]
-    verify_grad(lambda a, b: T.concatenate([a, b], axis=-1), pts, rng=rng)
+#: name: (fn, the points' shapes): one batched table (tests/batched.py), one native build
+GRADS = {
+    "split": (lambda a: Split(2, 1)(a, 1, 2)[1] * 2, [(2, 3)]),
+    "split and rejoin": (lambda a: T.concatenate(T.split(a, [1, 2], axis=1)[::-1], axis=1), [(2, 3)]),
+    "concatenate": (lambda a, b, c: T.concatenate([a, b, c]), [(2, 3), (1, 3), (4, 3)]),
+    "concatenate axis -1": (lambda a, b: T.concatenate([a, b], axis=-1), [(2, 1), (2, 3)]),
+    "stack axis 1": (lambda a, b: T.stack([a, b], axis=1), [(2, 3), (2, 3)]),
+    "stack scalars": (lambda a, b: T.stack([a, b * 2]), [(), ()]),
+}
+
+
+def build_grad(name):
+    fn, shapes = GRADS[name]
+    rng = case_rng()
+    return fn, [rng.standard_normal(shape) for shape in shapes]
+
+
+def test_concatenate_grad(mode):
+    for name in ["concatenate", "concatenate axis -1"]:
+        batched_verify_grad(mode, list(GRADS), build_grad, name)
 
 
 def test_concatenate_grad_mixed(rng):
@@ -195,7 +208,6 @@ def test_concatenate_grad_mixed(rng):
     np.testing.assert_allclose(g, [0.0, 1.0])
 
 
-def test_stack_grad(rng):
-    pts = [rng.standard_normal((2, 3)), rng.standard_normal((2, 3))]
-    verify_grad(lambda a, b: T.stack([a, b], axis=1), pts, rng=rng)
-    verify_grad(lambda a, b: T.stack([a, b * 2]), [rng.standard_normal(()), rng.standard_normal(())], rng=rng)
+def test_stack_grad(mode):
+    for name in ["stack axis 1", "stack scalars"]:
+        batched_verify_grad(mode, list(GRADS), build_grad, name)

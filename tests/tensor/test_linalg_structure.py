@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 import transpile.tensor as T
+from tests.batched import batched_verify_grad, case_rng
 from transpile import function
-from transpile.gradient import verify_grad
 from transpile.tensor import linalg as L
 from transpile.tensor.nlinalg_structure import AllocDiag, DiagonalScatter
 
@@ -108,10 +108,22 @@ def test_infer_shape():
         assert tuple(int(s) for s in shape) == value.shape
 
 
-def test_gradients(rng):
-    verify_grad(lambda a, b: L.kron(a, b) + 0.0, [rng.uniform(-1, 1, (2, 3)), rng.uniform(-1, 1, (3,))], rng=rng)
-    verify_grad(lambda a: L.trace(a) + L.norm(a, "nuc") + L.norm(a, 2) + L.norm(a, 1), [rng.uniform(-1, 1, (3, 3))],
-                rng=rng)
-    verify_grad(lambda a: L.norm(a, axis=0) + L.norm(a, 3, axis=0) + L.norm(a, INF, axis=0),
-                [rng.uniform(0.5, 1, (3, 2)) * np.array([1.0, -1.0])], rng=rng)
-    verify_grad(lambda a: L.diag(L.diag(a) * 2.0, -1), [rng.uniform(-1, 1, (3, 2))], rng=rng)
+#: name: (fn, its points from a generator): one batched table (tests/batched.py), one native build
+GRADS = {
+    "kron": (lambda a, b: L.kron(a, b) + 0.0, lambda rng: [rng.uniform(-1, 1, (2, 3)), rng.uniform(-1, 1, (3,))]),
+    "trace and matrix norms": (lambda a: L.trace(a) + L.norm(a, "nuc") + L.norm(a, 2) + L.norm(a, 1),
+                               lambda rng: [rng.uniform(-1, 1, (3, 3))]),
+    "vector norms": (lambda a: L.norm(a, axis=0) + L.norm(a, 3, axis=0) + L.norm(a, INF, axis=0),
+                     lambda rng: [rng.uniform(0.5, 1, (3, 2)) * np.array([1.0, -1.0])]),
+    "diag": (lambda a: L.diag(L.diag(a) * 2.0, -1), lambda rng: [rng.uniform(-1, 1, (3, 2))]),
+}
+
+
+def build_grad(name):
+    fn, points = GRADS[name]
+    return fn, points(case_rng())
+
+
+def test_gradients(mode):
+    for name in GRADS:
+        batched_verify_grad(mode, list(GRADS), build_grad, name)

@@ -6,6 +6,7 @@ import pytest
 
 import transpile
 import transpile.tensor as T
+from tests.batched import batched_verify_grad, case_rng
 from transpile import function
 from transpile.gradient import verify_grad
 from transpile.tensor import linalg as L
@@ -150,10 +151,22 @@ def test_infer_shape():
         assert tuple(int(s) for s in shape) == value.shape
 
 
-def test_gradients(rng):
-    verify_grad(lambda a: L.det(a) + T.sum(L.inv(a), axis=(1, 2)), [well_conditioned(rng, 2, 3, 3)], rng=rng)
-    verify_grad(lambda a: L.matrix_power(a, 3) + L.matrix_power(a, -1), [well_conditioned(rng, 3, 3)], rng=rng)
-    verify_grad(lambda a: L.tensorinv(a, ind=1), [well_conditioned(rng, 4, 4).reshape(4, 2, 2)], rng=rng)
+#: name: (fn, its point from a generator): one batched table (tests/batched.py), one native build
+GRADS = {
+    "det and inv": (lambda a: L.det(a) + T.sum(L.inv(a), axis=(1, 2)), lambda rng: well_conditioned(rng, 2, 3, 3)),
+    "matrix_power": (lambda a: L.matrix_power(a, 3) + L.matrix_power(a, -1), lambda rng: well_conditioned(rng, 3, 3)),
+    "tensorinv": (lambda a: L.tensorinv(a, ind=1), lambda rng: well_conditioned(rng, 4, 4).reshape(4, 2, 2)),
+}
+
+
+def build_grad(name):
+    fn, point = GRADS[name]
+    return fn, [point(case_rng())]
+
+
+def test_gradients(mode):
+    for name in GRADS:
+        batched_verify_grad(mode, list(GRADS), build_grad, name)
 
 
 def test_float32_gradient(rng):

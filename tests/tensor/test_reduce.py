@@ -4,9 +4,8 @@ import numpy as np
 import pytest
 
 import transpile.tensor as T
-from tests.batched import batched_case, case_rng
+from tests.batched import batched_case, batched_verify_grad, case_rng
 from transpile import function
-from transpile.gradient import verify_grad
 
 SHAPES = [(5,), (3, 4), (2, 3, 4)]
 AXES = [None, 0, -1, (0, -1)]
@@ -152,31 +151,47 @@ def test_infer_shape(rng, name):
     assert not got
 
 
+def build_grad(case):
+    """(fn, point) of gradient case (reduction, axis, variant), the point drawn from case_rng()."""
+    name, axis, variant = case
+    rng = case_rng()
+    if name == "sum":
+        shape = (1, 4) if variant == "broadcastable input" else (3, 4)
+        return (lambda x: T.sum(x, axis=axis, keepdims=variant == "keepdims")), [rng.standard_normal(shape)]
+    if name == "prod":  # variant: how many zeros in row 1 (one: the product of the others; two: zero)
+        xv = rng.uniform(0.5, 2.0, (3, 4))
+        xv[1, 2:2 + variant] = 0.0
+        return (lambda x: T.prod(x, axis=axis)), [xv]
+    xv = rng.permutation(12).reshape(3, 4) + rng.uniform(0, 0.1, (3, 4))  # distinct values
+    return (lambda x: getattr(T, name)(x, axis=axis)), [xv]
+
+
+# two tables of tests/batched.py: one native build each
+SUM_MAX_MIN_GRADS = [("sum", axis, v) for axis in [None, 0, -1, (0, 1)] for v in ["", "keepdims"]] + \
+    [("sum", 0, "broadcastable input")] + [(name, axis, "") for name in ["max", "min"] for axis in [None, 0, -1]]
+PROD_GRADS = [("prod", axis, zeros) for axis in [None, 1, (0, 1)] for zeros in [0, 1, 2]]
+
+
 @pytest.mark.parametrize("axis", [None, 0, -1, (0, 1)])
-def test_sum_grad(rng, axis):
-    verify_grad(lambda x: T.sum(x, axis=axis), [rng.standard_normal((3, 4))], rng=rng)
-    verify_grad(lambda x: T.sum(x, axis=axis, keepdims=True), [rng.standard_normal((3, 4))], rng=rng)
+def test_sum_grad(mode, axis):
+    for variant in ["", "keepdims"]:
+        batched_verify_grad(mode, SUM_MAX_MIN_GRADS, build_grad, ("sum", axis, variant))
 
 
-def test_sum_grad_broadcastable_input(rng):
-    verify_grad(lambda x: T.sum(x, axis=0), [rng.standard_normal((1, 4))], rng=rng)
+def test_sum_grad_broadcastable_input(mode):
+    batched_verify_grad(mode, SUM_MAX_MIN_GRADS, build_grad, ("sum", 0, "broadcastable input"))
 
 
 @pytest.mark.parametrize("axis", [None, 1, (0, 1)])
-def test_prod_grad(rng, axis):
-    xv = rng.uniform(0.5, 2.0, (3, 4))
-    verify_grad(lambda x: T.prod(x, axis=axis), [xv], rng=rng)
-    xv[1, 2] = 0.0  # a single zero: the gradient is the product of the others
-    verify_grad(lambda x: T.prod(x, axis=axis), [xv], rng=rng)
-    xv[1, 3] = 0.0  # two zeros in a row: the gradient of that row is zero
-    verify_grad(lambda x: T.prod(x, axis=axis), [xv], rng=rng)
+def test_prod_grad(mode, axis):
+    for zeros in [0, 1, 2]:
+        batched_verify_grad(mode, PROD_GRADS, build_grad, ("prod", axis, zeros))
 
 
 @pytest.mark.parametrize("name", ["max", "min"])
 @pytest.mark.parametrize("axis", [None, 0, -1])
-def test_max_min_grad(rng, name, axis):
-    xv = rng.permutation(12).reshape(3, 4) + rng.uniform(0, 0.1, (3, 4))  # distinct values
-    verify_grad(lambda x: getattr(T, name)(x, axis=axis), [xv], rng=rng)
+def test_max_min_grad(mode, name, axis):
+    batched_verify_grad(mode, SUM_MAX_MIN_GRADS, build_grad, (name, axis, ""))
 
 
 def test_integer_reduction_grads_are_zero(rng):

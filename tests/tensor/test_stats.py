@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import transpile.tensor as T
-from tests.batched import batched_case, case_rng
+from tests.batched import batched_case, batched_verify_grad, case_rng
 from transpile import config, function
 from transpile.gradient import verify_grad
 
@@ -216,13 +216,22 @@ def test_stats_bad_axis():
             fn(x, axis=2)
 
 
-@pytest.mark.parametrize("axis", [None, 0, -1, (0, 1)])
-def test_mean_var_std_grads(rng, axis):
-    xv = rng.standard_normal((3, 4))
-    verify_grad(lambda x: T.mean(x, axis=axis), [xv], rng=rng)
-    verify_grad(lambda x: T.var(x, axis=axis), [xv], rng=rng)
-    verify_grad(lambda x: T.std(x, axis=axis), [xv], rng=rng)
-    verify_grad(lambda x: T.var(x, axis=axis, ddof=1, keepdims=True), [xv], rng=rng)
+GRAD_AXES = [None, 0, -1, (0, 1)]
+GRADS = {"mean": lambda x, axis: T.mean(x, axis=axis), "var": lambda x, axis: T.var(x, axis=axis),
+         "std": lambda x, axis: T.std(x, axis=axis),
+         "var ddof=1 keepdims": lambda x, axis: T.var(x, axis=axis, ddof=1, keepdims=True)}
+GRAD_CASES = [(name, axis) for axis in GRAD_AXES for name in GRADS]  # one table: one native build
+
+
+def build_grad(case):
+    name, axis = case
+    return (lambda x: GRADS[name](x, axis)), [case_rng().standard_normal((3, 4))]
+
+
+@pytest.mark.parametrize("axis", GRAD_AXES)
+def test_mean_var_std_grads(mode, axis):
+    for name in GRADS:
+        batched_verify_grad(mode, GRAD_CASES, build_grad, (name, axis))
 
 
 def test_mean_grad_float32(rng):

@@ -5,7 +5,6 @@ import pytest
 import transpile
 import transpile.tensor as T
 from tests.batched import batched_verify_grad, case_rng
-from transpile.gradient import verify_grad
 
 
 BASIC_KEYS = [
@@ -26,20 +25,45 @@ def test_basic(key, mode):
     batched_verify_grad(mode, BASIC_KEYS, build_indexing, key)
 
 
-def test_basic_symbolic_bounds(rng):
+#: fn(x, y) and y's shape or value: y of fewer dims, or with length-1 dims (verify_grad makes them
+#: broadcastable), for a (4, 3) x
+BROADCAST_Y = {
+    "inc x[1:] (3,)": (lambda x, y: T.inc_subtensor(x[1:], y), (3,)),
+    "set x[:, :2] (1, 2)": (lambda x, y: T.set_subtensor(x[:, :2], y), (1, 2)),
+    "inc x[[0, 2, 2]] (1, 3)": (lambda x, y: T.inc_subtensor(x[[0, 2, 2]], y), (1, 3)),
+    "inc x[[0, 1], [2, 2]] (1,)": (lambda x, y: T.inc_subtensor(x[[0, 1], [2, 2]], y), np.array([0.5])),
+    "set x[2, 1] ()": (lambda x, y: T.set_subtensor(x[2, 1], y), np.array(0.5)),
+}
+MORE_GRADS = ["symbolic bounds", "rows repeated", "mask", *BROADCAST_Y]  # one batched table
+
+
+def build_more_grad(name):
+    rng = case_rng()
+    if name == "symbolic bounds":  # gradient flows to x only; integer bounds are closed over
+        s = transpile.shared(2)
+        return (lambda x: x[1:s, ::-1]), [rng.normal(size=(4, 3))]
+    if name == "rows repeated":
+        return (lambda x: x[np.array([0, 2, 2, -1, 0])]), [rng.normal(size=(4, 3))]
+    if name == "mask":
+        value = rng.normal(size=(3, 4))
+        return (lambda x: x[value > 0]), [value]
+    fn, y = BROADCAST_Y[name]
+    value = rng.normal(size=(4, 3))
+    return fn, [value, rng.normal(size=y) if isinstance(y, tuple) else y]
+
+
+def test_basic_symbolic_bounds(mode):
+    batched_verify_grad(mode, MORE_GRADS, build_more_grad, "symbolic bounds")
     a = T.lscalar("a")
-    s = transpile.shared(2)
-    # gradient flows to x only; integer bounds are closed over
-    verify_grad(lambda x: x[1:s, ::-1], [rng.normal(size=(4, 3))], rng=rng)
     x = T.dmatrix("x")
     g = T.grad(T.sum(x[a:] * 3), x)
     got = transpile.function([x, a], g)(np.ones((4, 2)), 1)
     np.testing.assert_array_equal(got, [[0, 0], [3, 3], [3, 3], [3, 3]])
 
 
-def test_advanced_rows_repeated(rng):
+def test_advanced_rows_repeated(mode):
+    batched_verify_grad(mode, MORE_GRADS, build_more_grad, "rows repeated")
     idx = np.array([0, 2, 2, -1, 0])
-    verify_grad(lambda x: x[idx], [rng.normal(size=(4, 3))], rng=rng)
     x = T.dvector("x")
     g = T.grad(T.sum(x[idx]), x)
     np.testing.assert_array_equal(transpile.function([x], g)(np.zeros(4)), [2, 0, 2, 1])
@@ -59,10 +83,8 @@ def test_advanced_general(key, mode):
     batched_verify_grad(mode, ADVANCED_KEYS, build_indexing, key)
 
 
-def test_mask(rng):
-    value = rng.normal(size=(3, 4))
-    mask = value > 0
-    verify_grad(lambda x: x[mask], [value], rng=rng)
+def test_mask(mode):
+    batched_verify_grad(mode, MORE_GRADS, build_more_grad, "mask")
 
 
 INC_KEYS = [
@@ -93,14 +115,9 @@ def test_inc_set(key, set_instead, mode):
     batched_verify_grad(mode, INC_CASES, build_inc_set, (key, set_instead))
 
 
-def test_inc_set_broadcast_y(rng):
-    value = rng.normal(size=(4, 3))
-    # y of fewer dims, and with broadcastable dims (verify_grad makes length-1 dims broadcastable)
-    verify_grad(lambda x, y: T.inc_subtensor(x[1:], y), [value, rng.normal(size=3)], rng=rng)
-    verify_grad(lambda x, y: T.set_subtensor(x[:, :2], y), [value, rng.normal(size=(1, 2))], rng=rng)
-    verify_grad(lambda x, y: T.inc_subtensor(x[[0, 2, 2]], y), [value, rng.normal(size=(1, 3))], rng=rng)
-    verify_grad(lambda x, y: T.inc_subtensor(x[[0, 1], [2, 2]], y), [value, np.array([0.5])], rng=rng)
-    verify_grad(lambda x, y: T.set_subtensor(x[2, 1], y), [value, np.array(0.5)], rng=rng)
+def test_inc_set_broadcast_y(mode):
+    for name in BROADCAST_Y:
+        batched_verify_grad(mode, MORE_GRADS, build_more_grad, name)
 
 
 def test_set_grad_values():
@@ -123,8 +140,14 @@ def test_int_index_inputs_are_not_differentiated(rng):
     np.testing.assert_array_equal(got, [[1, 1], [3, 3], [2, 2]])
 
 
-def test_float32_grads(rng):
+def build_float32_grad(name):
+    rng = case_rng()
     value = rng.normal(size=(4, 3)).astype("float32")
-    verify_grad(lambda x: x[1:, [0, 2]] * 2, [value], rng=rng)
-    verify_grad(lambda x, y: T.inc_subtensor(x[::2], y), [value, rng.normal(size=(2, 3)).astype("float32")],
-                rng=rng)
+    if name == "index":
+        return (lambda x: x[1:, [0, 2]] * 2), [value]
+    return (lambda x, y: T.inc_subtensor(x[::2], y)), [value, rng.normal(size=(2, 3)).astype("float32")]
+
+
+def test_float32_grads(mode):
+    for name in ["index", "inc_subtensor"]:  # a table of their own: float32 tolerances
+        batched_verify_grad(mode, ["index", "inc_subtensor"], build_float32_grad, name)

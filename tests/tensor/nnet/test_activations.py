@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import transpile.tensor as T
+from tests.batched import batched_verify_grad, case_rng
 from transpile import function
-from transpile.gradient import verify_grad
 from transpile.tensor.elemwise import Elemwise
 
 ALPHA, SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
@@ -81,11 +81,15 @@ def test_graphs_are_elementwise(name):
             stack.extend(v.owner.inputs)
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_grad(name, rng):
+def build_grad(name):
     # away from the kinks (0 for elu/selu, +-2.5 for hard_sigmoid, +-3.4 and +-6 for ultra_fast_sigmoid)
-    xv = rng.choice([-1, 1], (3, 4)) * rng.uniform(0.2, 2.3, (3, 4))
-    verify_grad(CASES[name][0], [xv], rng=np.random.default_rng(3))
+    rng = case_rng()
+    return CASES[name][0], [rng.choice([-1, 1], (3, 4)) * rng.uniform(0.2, 2.3, (3, 4))]
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_grad(name, mode):
+    batched_verify_grad(mode, sorted(CASES), build_grad, name)  # one native build for all
 
 
 def test_bad_input_is_named():

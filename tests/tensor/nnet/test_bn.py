@@ -5,8 +5,8 @@ import pytest
 
 import transpile
 import transpile.tensor as T
+from tests.batched import batched_verify_grad, case_rng
 from transpile import function
-from transpile.gradient import verify_grad
 from transpile.tensor.nnet import bn
 
 
@@ -81,17 +81,28 @@ def test_float32_and_without_running_averages(rng):
     np.testing.assert_allclose(got[2], ref[2].ravel(), rtol=1e-4)
 
 
-@pytest.mark.parametrize("axes", ["per-activation", "spatial"])
-def test_grad(axes, rng):
+GRAD_CASES = [(phase, axes) for axes in ["per-activation", "spatial"] for phase in ["train", "test"]]
+
+
+def build_grad(case):
+    """Training (outputs, mean and invstd) or inference batch norm: one batched table."""
+    phase, axes = case
+    rng = case_rng()
     xv = rng.standard_normal((3, 2, 3))
     gv, bv = rng.uniform(0.5, 2, 2 if axes == "spatial" else (2, 3)), rng.standard_normal(2 if axes == "spatial" else (2, 3))
+    if phase == "test":
+        return (lambda x, g, m, v: bn.batch_normalization_test(x, g, 0.5, m, v, axes=axes)), [xv, gv, bv, gv + 0.3]
 
     def train(x, g, b):
         out, mean, invstd = bn.batch_normalization_train(x, g, b, axes=axes)
         return out * T.arange(18).reshape((3, 2, 3)) + T.sum(mean) + T.sum(invstd)
-    verify_grad(train, [xv, gv, bv], rng=np.random.default_rng(2))
-    verify_grad(lambda x, g, m, v: bn.batch_normalization_test(x, g, 0.5, m, v, axes=axes),
-                [xv, gv, bv, gv + 0.3], rng=np.random.default_rng(2))
+    return train, [xv, gv, bv]
+
+
+@pytest.mark.parametrize("axes", ["per-activation", "spatial"])
+def test_grad(axes, mode):
+    for phase in ["train", "test"]:
+        batched_verify_grad(mode, GRAD_CASES, build_grad, (phase, axes))
 
 
 def test_errors():

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import transpile.tensor as T
+from tests.batched import batched_verify_grad, case_rng
 from transpile import function
-from transpile.gradient import verify_grad
 from transpile.tensor.nnet.neighbours import images2neibs, neibs2images
 
 MODES = ["valid", "ignore_borders", "wrap_centered", "half", "full"]
@@ -106,11 +106,14 @@ def test_neibs2images_inverts(neib_mode, rng):
     np.testing.assert_array_equal(got_static, want)
 
 
+def build_grad(neib_mode):
+    step = (1, 2) if neib_mode != "valid" else (2, 1)
+    return (lambda a: images2neibs(a, (3, 3), step, neib_mode)), [case_rng().standard_normal((1, 2, 5, 5))]
+
+
 @pytest.mark.parametrize("neib_mode", MODES)
-def test_grad(neib_mode, rng):
-    mode = neib_mode
-    step = (1, 2) if mode != "valid" else (2, 1)
-    verify_grad(lambda a: images2neibs(a, (3, 3), step, mode), [rng.standard_normal((1, 2, 5, 5))], rng=rng)
+def test_grad(neib_mode, mode):
+    batched_verify_grad(mode, MODES, build_grad, neib_mode)  # one native build for all
 
 
 def test_errors(rng):

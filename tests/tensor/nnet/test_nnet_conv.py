@@ -201,15 +201,27 @@ def test_conv2d_grad_with_dilation_and_flip(filter_flip, rng):
                 [rng.standard_normal((1, 2, 6, 5)), rng.standard_normal((2, 2, 2, 3))], rng=rng)
 
 
-@pytest.mark.parametrize("border_mode,subsample", [("valid", (2, 2)), ("full", (1, 1)), ((1, 2), (2, 1))])
-def test_gradient_ops_are_differentiable(border_mode, subsample, rng):
+GRADIENT_OP_GEOMETRIES = [("valid", (2, 2)), ("full", (1, 1)), ((1, 2), (2, 1))]
+GRADIENT_OP_CASES = [(op, *geometry) for geometry in GRADIENT_OP_GEOMETRIES for op in ["inputs", "weights"]]
+
+
+def build_gradient_op_grad(case):
+    """Conv2dGradInputs / Conv2dGradWeights as functions of their operands (one batched table)."""
+    op, border_mode, subsample = case
     params = dict(border_mode=border_mode, subsample=subsample)
     img_shape, kern_shape = (2, 2, 6, 5), (3, 2, 3, 2)
     out_shape = T.nnet.conv_output_shape(img_shape, kern_shape, border_mode, subsample)
-    kern, top = rng.standard_normal(kern_shape), rng.standard_normal(out_shape)
-    verify_grad(lambda k, g: Conv2dGradInputs(**params)(k, g, 6, 5), [kern, top], rng=rng)
-    img = rng.standard_normal(img_shape)
-    verify_grad(lambda i, g: Conv2dGradWeights(**params)(i, g, 3, 2), [img, top], rng=rng)
+    rng = case_rng()
+    kern, top, img = rng.standard_normal(kern_shape), rng.standard_normal(out_shape), rng.standard_normal(img_shape)
+    if op == "inputs":
+        return (lambda k, g: Conv2dGradInputs(**params)(k, g, 6, 5)), [kern, top]
+    return (lambda i, g: Conv2dGradWeights(**params)(i, g, 3, 2)), [img, top]
+
+
+@pytest.mark.parametrize("border_mode,subsample", GRADIENT_OP_GEOMETRIES)
+def test_gradient_ops_are_differentiable(border_mode, subsample, mode):
+    for op in ["inputs", "weights"]:
+        batched_verify_grad(mode, GRADIENT_OP_CASES, build_gradient_op_grad, (op, border_mode, subsample))
 
 
 def test_gradient_ops_check_shapes(rng):

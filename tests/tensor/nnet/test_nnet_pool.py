@@ -6,7 +6,6 @@ import pytest
 import transpile.tensor as T
 from tests.batched import batched_case, batched_verify_grad, case_rng
 from transpile import function
-from transpile.gradient import verify_grad
 from transpile.tensor.nnet import AveragePoolGrad, MaxPoolGrad, Pool
 from transpile.tensor.signal import pool as signal_pool
 
@@ -198,15 +197,20 @@ def test_max_pool_grad_goes_to_the_max(rng):
     np.testing.assert_array_equal(function([x], g)(xv), [[0, 1, 0, 0], [0, 0, 1, 0]])
 
 
-@pytest.mark.parametrize("pmode", MODES)
-def test_second_derivative_through_pool_grad(pmode, rng):
+def build_pool_grad_grad(pmode):
+    """The pool gradient ops as functions of the output gradient (one batched table)."""
+    rng = case_rng()
     x = distinct(rng, (1, 1, 5, 5))
     gz = rng.standard_normal((1, 1, 4, 4))
     if pmode == "max":
         z = pool_reference(x, (2, 2), True, (1, 1), (0, 0), "max")
-        verify_grad(lambda g: MaxPoolGrad((2, 2), True, (1, 1))(T.constant(x), T.constant(z), g), [gz], rng=rng)
-    else:
-        verify_grad(lambda g: AveragePoolGrad((2, 2), True, (1, 1), mode=pmode)(T.constant(x), g), [gz], rng=rng)
+        return (lambda g: MaxPoolGrad((2, 2), True, (1, 1))(T.constant(x), T.constant(z), g)), [gz]
+    return (lambda g: AveragePoolGrad((2, 2), True, (1, 1), mode=pmode)(T.constant(x), g)), [gz]
+
+
+@pytest.mark.parametrize("pmode", MODES)
+def test_second_derivative_through_pool_grad(pmode, mode):
+    batched_verify_grad(mode, MODES, build_pool_grad_grad, pmode)
 
 
 def test_gradient_op_shape_checks(rng):

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 import transpile.tensor as T
+from tests.batched import batched_verify_grad, case_rng
 from transpile import function
 from transpile.gradient import verify_grad
 
@@ -93,14 +94,24 @@ def test_softmax_with_bias(rng):
     np.testing.assert_allclose(function([x], T.nnet.softmax_graph(x))(xv), np_softmax(xv))
 
 
+#: one batched table (tests/batched.py): one native build
+SOFTMAX_GRADS = [("softmax", (3, 4), -1), ("softmax", (4,), 0), ("softmax", (2, 3, 4), 1),
+                 ("log_softmax", (3, 4), -1), ("log_softmax", (4,), 0), ("log_softmax", (2, 3, 4), 0)]
+
+
+def build_softmax_grad(case):
+    name, shape, axis = case
+    return (lambda x: getattr(T.nnet, name)(x, axis)), [case_rng().standard_normal(shape)]
+
+
 @pytest.mark.parametrize("shape,axis", [((3, 4), -1), ((4,), 0), ((2, 3, 4), 1)])
-def test_softmax_grad(shape, axis, rng):
-    verify_grad(lambda x: T.nnet.softmax(x, axis), [rng.standard_normal(shape)], rng=rng)
+def test_softmax_grad(shape, axis, mode):
+    batched_verify_grad(mode, SOFTMAX_GRADS, build_softmax_grad, ("softmax", shape, axis))
 
 
 @pytest.mark.parametrize("shape,axis", [((3, 4), -1), ((4,), 0), ((2, 3, 4), 0)])
-def test_log_softmax_grad(shape, axis, rng):
-    verify_grad(lambda x: T.nnet.log_softmax(x, axis), [rng.standard_normal(shape)], rng=rng)
+def test_log_softmax_grad(shape, axis, mode):
+    batched_verify_grad(mode, SOFTMAX_GRADS, build_softmax_grad, ("log_softmax", shape, axis))
 
 
 def test_log_softmax_grad_is_finite_for_large_inputs():

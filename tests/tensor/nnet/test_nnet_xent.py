@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 import transpile.tensor as T
+from tests.batched import batched_verify_grad, case_rng
 from transpile import function
-from transpile.gradient import verify_grad
 
 
 def probs(rng, n, k):
@@ -64,18 +64,33 @@ def test_categorical_crossentropy_errors(rng):
         T.nnet.categorical_crossentropy(T.matrix(), T.vector())
 
 
-def test_categorical_crossentropy_grads(rng):
-    labels = np.array([0, 2, 1, 2, 1], dtype="int32")
-    cv = probs(rng, 5, 3)
-    verify_grad(lambda c: T.nnet.categorical_crossentropy(c, T.constant(labels)), [cv], rng=rng)
-    tv = np.eye(3)[labels]
-    verify_grad(lambda c, t: T.nnet.categorical_crossentropy(c, t), [cv, tv], rng=rng)
+#: the gradient cases of this file: one batched table (tests/batched.py), one native build
+GRADS = ["categorical int labels", "categorical one-hot", "categorical of softmax", "binary", "sigmoid binary"]
 
 
-def test_crossentropy_of_softmax_grad(rng):
-    labels = T.constant(np.array([1, 0, 2], dtype="int32"))
-    verify_grad(lambda x: T.nnet.categorical_crossentropy(T.nnet.softmax(x), labels),
-                [rng.standard_normal((3, 4))], rng=rng)
+def build_grad(name):
+    rng = case_rng()
+    if name == "categorical of softmax":
+        labels = T.constant(np.array([1, 0, 2], dtype="int32"))
+        return (lambda x: T.nnet.categorical_crossentropy(T.nnet.softmax(x), labels)), [rng.standard_normal((3, 4))]
+    if name.startswith("categorical"):
+        labels = np.array([0, 2, 1, 2, 1], dtype="int32")
+        cv = probs(rng, 5, 3)
+        if name == "categorical int labels":
+            return (lambda c: T.nnet.categorical_crossentropy(c, T.constant(labels))), [cv]
+        return (lambda c, t: T.nnet.categorical_crossentropy(c, t)), [cv, np.eye(3)[labels]]
+    if name == "binary":
+        return T.nnet.binary_crossentropy, [rng.random((3, 4)) * 0.8 + 0.1, rng.random((3, 4))]
+    return T.nnet.sigmoid_binary_crossentropy, [rng.standard_normal(5), rng.random(5)]
+
+
+def test_categorical_crossentropy_grads(mode):
+    for name in ["categorical int labels", "categorical one-hot"]:
+        batched_verify_grad(mode, GRADS, build_grad, name)
+
+
+def test_crossentropy_of_softmax_grad(mode):
+    batched_verify_grad(mode, GRADS, build_grad, "categorical of softmax")
 
 
 def test_int_label_gradient_matches_one_hot(rng):
@@ -88,19 +103,19 @@ def test_int_label_gradient_matches_one_hot(rng):
     np.testing.assert_allclose(g_int, g_hot)
 
 
-def test_binary_crossentropy(rng):
+def test_binary_crossentropy(rng, mode):
     o, t = T.matrix(), T.matrix()
     ov, tv = rng.random((3, 4)) * 0.8 + 0.1, (rng.random((3, 4)) > 0.5).astype("float64")
     expected = -(tv * np.log(ov) + (1 - tv) * np.log(1 - ov))
     np.testing.assert_allclose(function([o, t], T.nnet.binary_crossentropy(o, t))(ov, tv), expected)
-    verify_grad(T.nnet.binary_crossentropy, [ov, rng.random((3, 4))], rng=rng)
+    batched_verify_grad(mode, GRADS, build_grad, "binary")
 
 
 def test_binary_crossentropy_float32_stays_float32():
     assert T.nnet.binary_crossentropy(T.fvector(), T.fvector()).dtype == "float32"
 
 
-def test_sigmoid_binary_crossentropy(rng):
+def test_sigmoid_binary_crossentropy(mode):
     x, t = T.vector(), T.vector()
     xv = np.array([-800.0, -3.0, 0.0, 2.5, 800.0])
     tv = np.array([0.0, 1.0, 0.5, 0.0, 1.0])
@@ -109,7 +124,7 @@ def test_sigmoid_binary_crossentropy(rng):
     sig = 1 / (1 + np.exp(-xv[1:4]))
     np.testing.assert_allclose(got[1:4], -(tv[1:4] * np.log(sig) + (1 - tv[1:4]) * np.log(1 - sig)))
     np.testing.assert_allclose(got[[0, 4]], [0.0, 0.0], atol=1e-12)
-    verify_grad(T.nnet.sigmoid_binary_crossentropy, [rng.standard_normal(5), rng.random(5)], rng=rng)
+    batched_verify_grad(mode, GRADS, build_grad, "sigmoid binary")
 
 
 def test_activations(rng):

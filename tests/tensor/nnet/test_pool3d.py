@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import transpile.tensor as T
+from tests.batched import batched_verify_grad, case_rng
 from transpile import function
 from transpile.gradient import verify_grad
 from transpile.tensor.signal.pool import pool_3d
@@ -106,11 +107,15 @@ def test_float32_int_and_shapes(rng):
     assert tuple(shape) == yv.shape == T.nnet.pool_output_shape(xv.shape, (2, 2, 2), False)
 
 
+def build_grad(mode_name):
+    x = case_rng().permutation(2 * 4 * 3 * 4).reshape(2, 4, 3, 4) * 0.1  # no ties for max
+    return (lambda a: pool_3d(a, (2, 2, 3), ignore_border=mode_name != "sum", stride=(1, 2, 1),
+                              pad=(1, 0, 1) if mode_name != "sum" else (0, 0, 0), mode=mode_name)), [x]
+
+
 @pytest.mark.parametrize("mode_name", MODES)
-def test_grad(mode_name, rng):
-    x = rng.permutation(2 * 4 * 3 * 4).reshape(2, 4, 3, 4) * 0.1  # no ties for max
-    verify_grad(lambda a: pool_3d(a, (2, 2, 3), ignore_border=mode_name != "sum", stride=(1, 2, 1),
-                                  pad=(1, 0, 1) if mode_name != "sum" else (0, 0, 0), mode=mode_name), [x], rng=rng)
+def test_grad(mode_name, mode):
+    batched_verify_grad(mode, MODES, build_grad, mode_name)  # one native build for all
 
 
 def test_max_pool_second_derivative(rng):

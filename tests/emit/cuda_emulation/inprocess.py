@@ -22,9 +22,9 @@ def emulated_cuda(monkeypatch, folder):
     real = native.cache.get_or_build
     built = {}
 
-    def get_or_build(kind, files, cmake_args, artifact, description):
+    def get_or_build(kind, files, cmake_args, artifact, description, *args, **kwargs):
         if kind != "graphs" or not any(rel.endswith(".cu") for rel in files):
-            return real(kind, files, cmake_args, artifact, description)
+            return real(kind, files, cmake_args, artifact, description, *args, **kwargs)
         key = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:16]
         if key not in built:
             built[key] = build_project(files, folder / key)

@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from transpile.emit import cpp
 from transpile.emit.program import DTYPE_CODES, MAX_NDIM
 from transpile.emit.runtime import header_name, units
@@ -93,9 +95,10 @@ def abi_types():
 def runtime_header():
     """transpile_runtime.h: the same text in every project (no graph hash: the runtime's units
     are compiled once for all graphs)."""
+    dtypes = sorted(DTYPE_CODES.items(), key=lambda kv: kv[1])
     return render_template("runtime.h.j2", abi_types=abi_types(), parallel_min_work=PARALLEL_MIN_WORK,
                            simd_unary=SIMD_UNARY, simd_unary_235=SIMD_UNARY_235, simd_binary_235=SIMD_BINARY_235,
-                           dtypes=sorted(DTYPE_CODES.items(), key=lambda kv: kv[1]))
+                           dtypes=dtypes, itemsizes=[np.dtype(name).itemsize for name, _ in dtypes])
 
 
 def _port(buf, name, on_device=False):

@@ -250,28 +250,36 @@ int alloc_block(Context& ctx, const int64_t* shape, int ndim, size_t itemsize, v
     return TRANSPILE_OK;
 }
 
+int check_given_output(Context& ctx, const int64_t* shape, int ndim, const transpile_tensor& out, int dtype,
+                       const char* name) {
+    int64_t strides[TRANSPILE_MAX_NDIM > 0 ? TRANSPILE_MAX_NDIM : 1];
+    contiguous_strides(shape, ndim, strides);
+    if (out.dtype != dtype || out.ndim != ndim) {
+        return fail(ctx, TRANSPILE_ERR_DTYPE, "output %s: expected a %d-d array of %s, got a %d-d array of %s", name,
+                    ndim, dtype_name(dtype), int(out.ndim), dtype_name(out.dtype));
+    }
+    for (int d = 0; d < ndim; ++d) {
+        if (out.shape[d] != shape[d] || (shape[d] != 1 && out.strides[d] != strides[d])) {
+            return fail(ctx, TRANSPILE_ERR_SHAPE, "output %s: expected a C-contiguous array of shape %s, got shape %s",
+                        name, shape_text(shape, ndim).text, shape_text(out.shape, ndim).text);
+        }
+    }
+    return TRANSPILE_OK;
+}
+
 int output_block(Context& ctx, const int64_t* shape, int ndim, size_t itemsize, transpile_tensor& out, int dtype,
                  void*& slot, const char* name, void** data) {
     if (out.memory != TRANSPILE_MEMORY_HOST) {
         return fail(ctx, TRANSPILE_ERR_ARGUMENT, "output %s: this library returns it in host memory, not %s", name,
                     memory_name(out.memory));
     }
-    int64_t strides[TRANSPILE_MAX_NDIM > 0 ? TRANSPILE_MAX_NDIM : 1];
-    contiguous_strides(shape, ndim, strides);
     if (out.data != nullptr) {
-        if (out.dtype != dtype || out.ndim != ndim) {
-            return fail(ctx, TRANSPILE_ERR_DTYPE, "output %s: expected a %d-d array of %s, got a %d-d array of %s",
-                        name, ndim, dtype_name(dtype), int(out.ndim), dtype_name(out.dtype));
-        }
-        for (int d = 0; d < ndim; ++d) {
-            if (out.shape[d] != shape[d] || (shape[d] != 1 && out.strides[d] != strides[d])) {
-                return fail(ctx, TRANSPILE_ERR_SHAPE, "output %s: expected a C-contiguous array of shape %s, got shape %s",
-                            name, shape_text(shape, ndim).text, shape_text(out.shape, ndim).text);
-            }
-        }
+        TR_CHECK(check_given_output(ctx, shape, ndim, out, dtype, name));
         *data = out.data;
         return TRANSPILE_OK;
     }
+    int64_t strides[TRANSPILE_MAX_NDIM > 0 ? TRANSPILE_MAX_NDIM : 1];
+    contiguous_strides(shape, ndim, strides);
     TR_CHECK(alloc_block(ctx, shape, ndim, itemsize, slot, true, data));
     out.data = *data;
     out.dtype = dtype;

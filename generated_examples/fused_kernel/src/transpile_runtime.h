@@ -214,6 +214,12 @@ inline const char* dtype_name(int code) {
     return code >= 1 && code < int(sizeof(names) / sizeof(names[0])) ? names[code] : "unknown";
 }
 
+// The bytes of one element of a dtype code (0: unknown).
+inline size_t dtype_size(int code) {
+    static const unsigned char sizes[] = {0, 1, 1, 2, 4, 8, 1, 2, 4, 8, 4, 8, 8, 16};
+    return code >= 1 && code < int(sizeof(sizes)) ? sizes[code] : 0;
+}
+
 // The memory an array descriptor says its data is in, for messages.
 inline const char* memory_name(int32_t memory) {
     return memory == TRANSPILE_MEMORY_HOST ? "host memory" : memory == TRANSPILE_MEMORY_DEVICE ? "GPU memory"
@@ -316,6 +322,11 @@ int checked_size(Context& ctx, const int64_t* shape, int ndim, size_t itemsize, 
 // A fresh block for a C-contiguous array of `shape` into `slot` and *data: a temporary, or with
 // `output` memory the caller will own.
 int alloc_block(Context& ctx, const int64_t* shape, int ndim, size_t itemsize, void*& slot, bool output, void** data);
+
+// The array the caller gave for output `out` (in whichever memory) has `dtype`, `shape` and is
+// C-contiguous.
+int check_given_output(Context& ctx, const int64_t* shape, int ndim, const transpile_tensor& out, int dtype,
+                       const char* name);
 
 // Output `out`'s memory into *data: the caller's array when it gave one (checked against dtype,
 // `shape` and C-contiguity), else a fresh block in `slot`, described in `out`. In host memory.

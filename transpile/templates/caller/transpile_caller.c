@@ -573,6 +573,7 @@ typedef struct {
     int single;
     PyObject* shared;   /* tuple of containers (.value read before each call) */
     PyObject* updates;  /* tuple of containers (.value set from the trailing outputs) */
+    char* on_device;    /* per output: asked in GPU memory (the updates a CUDA library can keep there); or NULL */
 } FastFunction;
 
 typedef union {
@@ -694,6 +695,7 @@ static int FastFunction_clear(FastFunction* self) {
 static void FastFunction_dealloc(FastFunction* self) {
     PyObject_GC_UnTrack(self);
     FastFunction_clear(self);
+    PyMem_Free(self->on_device);
     Py_TYPE(self)->tp_free((PyObject*)self);
 }
 
@@ -709,6 +711,17 @@ static PyObject* FastFunction_setup(FastFunction* self, PyObject* args) {
         PyErr_SetString(PyExc_ValueError, "_native_setup: inputs/outputs do not match the library");
         return NULL;
     }
+    char* on_device = NULL;  /* updates the library can return in GPU memory stay there (device_value) */
+    if (l->out_on_device != NULL) {
+        if ((on_device = PyMem_Calloc((size_t)l->n_out + 1, 1)) == NULL) {
+            return PyErr_NoMemory();
+        }
+        for (int k = n_ret; k < l->n_out; ++k) {
+            on_device[k] = (char)l->out_on_device[k];
+        }
+    }
+    PyMem_Free(self->on_device);
+    self->on_device = on_device;
     Py_INCREF(lib);
     Py_INCREF(shared);
     Py_INCREF(updates);
@@ -736,7 +749,6 @@ static PyObject* FastFunction_call(FastFunction* self, PyObject* args, PyObject*
     Scalar* scalars = small ? stack_scalars : PyMem_Calloc((size_t)n_in, sizeof(Scalar));
     PyObject** hold = small ? stack_hold : PyMem_Calloc((size_t)n_in * 2, sizeof(PyObject*));
     PyObject *bound = NULL, *outputs = NULL, *result = NULL;
-    char* on_device = NULL;
     if (in == NULL || scalars == NULL || hold == NULL) {
         PyErr_NoMemory();
         goto done;
@@ -781,12 +793,7 @@ static PyObject* FastFunction_call(FastFunction* self, PyObject* args, PyObject*
         }
         work += elements(&in[i]);
     }
-    /* updates the library can return in GPU memory stay there (the shared variable's device_value) */
-    on_device = lib->out_on_device != NULL ? PyMem_Calloc((size_t)lib->n_out + 1, 1) : NULL;
-    for (int k = self->n_ret; on_device != NULL && k < lib->n_out; ++k) {
-        on_device[k] = (char)lib->out_on_device[k];
-    }
-    outputs = invoke(lib, in, work, on_device);
+    outputs = invoke(lib, in, work, self->on_device);
     if (outputs == NULL) {
         goto done;
     }
@@ -814,7 +821,6 @@ done:
     }
     Py_XDECREF(bound);
     Py_XDECREF(outputs);
-    PyMem_Free(on_device);
     if (!small) {
         PyMem_Free(in);
         PyMem_Free(scalars);

@@ -195,18 +195,9 @@ inline int output_on_device(Context& ctx, Array<T, N>& a, const int64_t* shape, 
                             void*& slot, const char* name) {
     TR_CHECK(check_device_array(ctx, out, "output", name));
     if (out.data != nullptr) {
-        if (out.dtype != dtype || out.ndim != N) {
-            return fail(ctx, TRANSPILE_ERR_DTYPE, "output %s: expected a %d-d array of %s, got a %d-d array of %s",
-                        name, N, dtype_name(dtype), int(out.ndim), dtype_name(out.dtype));
-        }
+        TR_CHECK(check_given_output(ctx, shape, N, out, dtype, name));
         a.data = static_cast<T*>(out.data);
         set_contiguous(a, shape);
-        for (int d = 0; d < N; ++d) {
-            if (out.shape[d] != shape[d] || (shape[d] != 1 && out.strides[d] != a.strides[d])) {
-                return fail(ctx, TRANSPILE_ERR_SHAPE, "output %s: expected a C-contiguous array of shape %s, got shape %s",
-                            name, shape_text(shape, N).text, shape_text(out.shape, N).text);
-            }
-        }
         return TRANSPILE_OK;
     }
     TR_CHECK(cu::alloc(ctx, a, shape, slot));
@@ -222,11 +213,10 @@ inline int output_on_device(Context& ctx, Array<T, N>& a, const int64_t* shape, 
 
 // The bytes of C-contiguous array `t` (false when it is not C-contiguous or too large).
 inline bool contiguous_bytes(const transpile_tensor& t, size_t* bytes) {
-    static const size_t sizes[] = {0, 1, 1, 2, 4, 8, 1, 2, 4, 8, 4, 8, 8, 16};
-    if (t.dtype < 1 || t.dtype >= int32_t(sizeof(sizes) / sizeof(sizes[0])) || t.ndim < 0 || t.ndim > TRANSPILE_MAX_NDIM) {
+    uint64_t n = dtype_size(t.dtype);
+    if (n == 0 || t.ndim < 0 || t.ndim > TRANSPILE_MAX_NDIM) {
         return false;
     }
-    uint64_t n = sizes[t.dtype];
     int64_t step = 1;
     bool empty = false;
     for (int d = t.ndim - 1; d >= 0; --d) {

@@ -68,15 +68,20 @@ def _check_topgrad(lc, tg, nd, who, other):
                       f"tr::shape_text(want_, {n}).text", f"tr::shape_text({other}, {n}).text"))
 
 
-def _matrix(lc, buf, dtype, hint, start):
+def _matrix(lc, buf, dtype, hint, start, rows_apart=False):
     """(data, stride 0, stride 1) of `buf` read as unit-stride runs over dims `start`.. (kernels:
     start 1, rows o, runs (c, taps); topgrad: start 2, per image b and row o, runs of pixels):
-    `buf` itself when it can be, else a contiguous copy in `dtype`."""
+    `buf` itself when it can be, else a contiguous copy in `dtype`. With `rows_apart` (cuBLAS),
+    `buf` itself only when its rows (dim start - 1) are at least a run apart."""
     data, s0, s1 = f"{hint}d_", f"{hint}s0_", f"{hint}s1_"
     ctype = C_TYPES[dtype]
     lc.emit(f"const {ctype}* {data} = nullptr;", f"int64_t {s0} = 0, {s1} = 0;")
     if buf.dtype == dtype:
-        lc.emit(f"if (conv_flat({buf.name}, {start})) {{",
+        condition = f"conv_flat({buf.name}, {start})"
+        if rows_apart:
+            run = " * ".join(f"{buf.name}.shape[{d}]" for d in range(start, buf.ndim))
+            condition += f" && ({buf.name}.shape[{start - 1}] <= 1 || {buf.name}.strides[{start - 1}] >= {run})"
+        lc.emit(f"if ({condition}) {{",
                 f"  {data} = {buf.name}.data; {s0} = {buf.name}.strides[0]; {s1} = {buf.name}.strides[1];",
                 "} else {")
     else:

@@ -6,6 +6,7 @@ a gemm cannot read in place (another dtype than the output's, not contiguous whe
 view needs it, or rows closer than a row's length: a negative or broadcast stride) are first
 copied into contiguous GPU temporaries of the output's dtype."""
 from transpile.emit.cpp.rules.conv import _SPATIAL, _check_topgrad, _cols, _geometry, _lengths, _who
+from transpile.emit.cpp.rules.conv import _matrix as cpp_matrix
 from transpile.emit.registry import register_lowering
 from transpile.scalar.dtypes import C_TYPES
 from transpile.tensor.nnet.conv import ConvForward, ConvGradInputs, ConvGradWeights
@@ -26,25 +27,8 @@ def _geom(lc):
 
 
 def _matrix(lc, buf, dtype, hint, start):
-    """(data, stride 0, stride 1) of `buf` read as unit-stride runs over dims `start`.. whose rows
-    (dim start - 1) are at least a run apart: `buf` itself when it can be, else a contiguous GPU
-    copy in `dtype`."""
-    data, s0, s1 = f"{hint}d_", f"{hint}s0_", f"{hint}s1_"
-    ctype = C_TYPES[dtype]
-    n, row = buf.ndim, start - 1
-    lc.emit(f"const {ctype}* {data} = nullptr;", f"int64_t {s0} = 0, {s1} = 0;")
-    if buf.dtype == dtype:
-        run = " * ".join(f"{buf.name}.shape[{d}]" for d in range(start, n))
-        apart = f"({buf.name}.shape[{row}] <= 1 || {buf.name}.strides[{row}] >= {run})"
-        lc.emit(f"if (conv_flat({buf.name}, {start}) && {apart}) {{",
-                f"  {data} = {buf.name}.data; {s0} = {buf.name}.strides[0]; {s1} = {buf.name}.strides[1];",
-                "} else {")
-    else:
-        lc.emit("{")
-    tmp = lc.temp(dtype, (False,) * buf.ndim, f"{buf.name}.shape", hint)
-    lc.emit(*["  " + line for line in lc.copy(tmp, buf)],
-            f"  {data} = {tmp.name}.data; {s0} = {tmp.name}.strides[0]; {s1} = {tmp.name}.strides[1];", "}")
-    return data, s0, s1
+    """The C++ rule's operand (`buf` or a contiguous GPU copy), its rows apart as cuBLAS needs."""
+    return cpp_matrix(lc, buf, dtype, hint, start, rows_apart=True)
 
 
 def _call(lc, name, params, body, *args):

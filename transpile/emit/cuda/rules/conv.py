@@ -8,7 +8,6 @@ copied into contiguous GPU temporaries of the output's dtype."""
 from transpile.emit.cpp.rules.conv import _SPATIAL, _check_topgrad, _cols, _geometry, _lengths, _who
 from transpile.emit.cpp.rules.conv import _matrix as cpp_matrix
 from transpile.emit.registry import register_lowering
-from transpile.scalar.dtypes import C_TYPES
 from transpile.tensor.nnet.conv import ConvForward, ConvGradInputs, ConvGradWeights
 
 GEOM_FIELDS = ("b", "c", "groups", "o", "og", "d", "h", "w", "kd", "kh", "kw", "od", "oh", "ow", "pd", "ph", "pw", "sd",

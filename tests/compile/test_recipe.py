@@ -1,6 +1,7 @@
 """Graph libraries are built by replaying the commands CMake chose for a probe of their project
 (learned once per recipe, with a precompiled header of the standard headers): every graph of
-the same kind shares one recipe, the replayed build gives the right numbers, a missing
+the same kind shares one recipe (a graph with products learns it while it is rewritten), the
+replayed build gives the right numbers, a missing
 precompiled header only costs speed, and the project on disk still builds with CMake alone."""
 import json
 import shutil
@@ -13,7 +14,7 @@ import pytest
 import transpile
 import transpile.tensor as T
 from transpile import config
-from transpile.compile import cache, recipe
+from transpile.compile import cache, native, recipe
 
 pytestmark = pytest.mark.single_mode
 
@@ -50,6 +51,27 @@ def test_graphs_share_one_recipe_and_use_the_precompiled_header(tmp_path):
         g = transpile.function([m], T.dot(m, m), mode="NATIVE")
         np.testing.assert_allclose(g(np.eye(3) * 2), np.eye(3) * 4)
         assert len(_recipes(tmp_path)) == 2
+
+
+def test_a_graph_with_products_learns_its_recipe_while_it_is_rewritten(tmp_path, monkeypatch):
+    """function() starts learning the recipe of graphs with products before rewriting (native.
+    warm_up): the recipe learned ahead is the one the graph is then built with, learned once."""
+    configures = []
+    execute = cache._execute
+
+    def counting(command, deadline=None, cwd=None):
+        if "-S" in command:
+            configures.append(command)
+        return execute(command, deadline, cwd)
+
+    monkeypatch.setattr(cache, "_execute", counting)
+    with config.change_flags(compiledir=str(tmp_path)):
+        m = T.matrix("m")
+        f = transpile.function([m], T.tanh(T.dot(m, m)) + 1, mode="NATIVE")
+        a = np.arange(9.0).reshape(3, 3) / 10
+        np.testing.assert_allclose(f(a), np.tanh(a @ a) + 1)
+        assert len(_recipes(tmp_path)) == 1 and len(configures) == 1
+        assert str(tmp_path) in native._warmed
 
 
 def test_a_missing_precompiled_header_only_costs_time(tmp_path):

@@ -11,7 +11,7 @@ from collections import OrderedDict
 from transpile.compile.cuda_device import require_cuda
 from transpile.compile.function_copy import copy_function
 from transpile.compile.io import as_in, as_output_variable, default_containers
-from transpile.compile.mode import get_mode
+from transpile.compile.mode import get_mode, warm_up_linker
 from transpile.compile.profiling import ProfileStats, ProfilingExecutor
 from transpile.compile.ops import deep_copy_op
 from transpile.compile.sharedvalue import SharedVariable
@@ -269,6 +269,7 @@ def function(inputs, outputs=None, updates=None, givens=None, mode=None, name=No
     if config.device != "cpu":
         require_cuda(config.device)
     m = get_mode(mode)
+    warm_up_linker(m.linker, targets)
     fgraph = FunctionGraph(inputs + shared_inputs, targets, clone=True)
     m.optimize(fgraph)
     if config.device != "cpu" and m.linker == "native":

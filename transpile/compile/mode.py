@@ -9,6 +9,8 @@ from transpile.configdefaults import config
 from transpile.graph.rewriting import rewrite_graph
 
 LINKERS = {}
+#: linker name -> a function starting, in the background, what its first build will wait for
+LINKER_WARM_UPS = {}
 
 
 def register_linker(name):
@@ -16,6 +18,21 @@ def register_linker(name):
         LINKERS[name] = make
         return make
     return register
+
+
+def register_linker_warm_up(name):
+    def register(warm_up):
+        LINKER_WARM_UPS[name] = warm_up
+        return warm_up
+    return register
+
+
+def warm_up_linker(name, outputs):
+    """Start the linker's preparations for the graph of `outputs` (native: its caller extension
+    and build recipe) while the graph is rewritten: called by `function()` before optimizing."""
+    warm_up = LINKER_WARM_UPS.get(name)
+    if warm_up is not None:
+        warm_up(outputs)
 
 
 @register_linker("py")

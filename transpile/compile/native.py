@@ -14,6 +14,7 @@ their numpy `perform` between native segments; any other op without a lowering i
 import glob
 import importlib.util
 import os
+import shlex
 import sys
 import sysconfig
 import threading
@@ -22,14 +23,19 @@ from transpile.compile import cache, units
 from transpile.compile.cuda_device import ordinal
 from transpile.compile.executor import raise_with_node
 from transpile.compile.function import Function
-from transpile.compile.mode import PREDEFINED, Mode, register_linker
+from transpile.compile.mode import PREDEFINED, Mode, register_linker, register_linker_warm_up
 from transpile.configdefaults import config
 from transpile.emit import lower, sparse_abi
 from transpile.emit.registry import is_host_only
-from transpile.emit.render import TEMPLATES, abi_types, render
+from transpile.emit.runtime import units as runtime_units
+from transpile.emit.render import TEMPLATES, abi_types, cmake_files, render
 from transpile.gpuarray.ops import GpuFromHost, GpuOp, HostFromGpu
 from transpile.graph.basic import Constant
 from transpile.graph.fg import FunctionGraph
+from transpile.graph.traversal import ancestors
+from transpile.tensor.blas import Dot
+from transpile.tensor.blas_batched import BatchedDot
+from transpile.tensor.blas_tensordot import TensorDot
 
 #: ops of a graph placed on a GPU (transpile.emit.cuda.placement)
 PLACED_OPS = (GpuOp, GpuFromHost, HostFromGpu)
@@ -73,27 +79,41 @@ def _load_caller():
     """Build (or find) the caller extension in the cache and import it."""
     import numpy
     files = {
-        "CMakeLists.txt": (TEMPLATES / "caller" / "CMakeLists.txt").read_text(),
         "transpile_abi.h": abi_types(),
         "transpile_caller.c": (TEMPLATES / "caller" / "transpile_caller.c").read_text(),
     }
     suffix = sysconfig.get_config_var("EXT_SUFFIX")
+    includes = [sysconfig.get_paths()["include"], numpy.get_include()]
 
     def module(key):
         return f"_transpile_caller_{key[:16]}"
 
-    def args(key):
-        return [f"-DTRANSPILE_CALLER_MODULE={module(key)}",
-                f"-DTRANSPILE_PYTHON_INCLUDE={sysconfig.get_paths()['include']}",
-                f"-DTRANSPILE_NUMPY_INCLUDE={numpy.get_include()}", f"-DTRANSPILE_EXT_SUFFIX={suffix}"]
+    def args(key):  # the compile command's flags (the caller has no CMake project)
+        return [*CALLER_FLAGS, f"-DTRANSPILE_CALLER_MODULE={module(key)}", *(f"-I{d}" for d in includes)]
+
+    def build_with(log, project, build, flags, deadline):
+        build.mkdir(parents=True, exist_ok=True)
+        output = build / (flags[len(CALLER_FLAGS)].split("=", 1)[1] + suffix)
+        return cache._run(log, [*caller_compiler(), *flags, f"-I{project}", str(project / "transpile_caller.c"),
+                                "-o", str(output), "-ldl"], deadline)
 
     entry = cache.get_or_build("caller", files, args, lambda key: module(key) + suffix,
-                               "the transpile caller extension")
+                               "the transpile caller extension", build_with=build_with)
     name = entry.artifact.name[: -len(suffix)]
     spec = importlib.util.spec_from_file_location(name, entry.artifact)
     module_ = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module_)
     return module_
+
+
+#: how the caller is compiled: one command, as Python extensions are (a CMake configure of it
+#: cost as much again as the compile, on the critical path of a first `function()`)
+CALLER_FLAGS = ["-O2", "-DNDEBUG", "-fPIC", "-shared", "-fvisibility=hidden", "-fno-strict-aliasing", "-std=gnu11"]
+
+
+def caller_compiler():
+    """The C compiler of the caller: $CC as a command line, else `cc` (what CMake would pick)."""
+    return shlex.split(os.environ.get("CC") or "cc")
 
 
 _function_class = None
@@ -161,15 +181,42 @@ class SparseLibrary:
 
 
 def _cmake_args(program):
-    args = [f"-DTRANSPILE_OPENMP={'ON' if config.openmp == 'True' else 'OFF'}",
-            f"-DTRANSPILE_NATIVE_ARCH={'ON' if NATIVE_ARCH else 'OFF'}"]
-    if "blas" in program.features:
-        args.append(_blas_arg())
-    if config.cxxflags:  # CMake passes CMAKE_CXX_FLAGS to the compile and the link steps
-        args.append(f"-DCMAKE_CXX_FLAGS={config.cxxflags}")
+    args = _cpu_cmake_args(program.features)
     if program.target == "cuda":
         args += cuda_cmake_args(program, architectures=config.cuda_architectures)
     return args
+
+
+def _cpu_cmake_args(features):
+    args = [f"-DTRANSPILE_OPENMP={'ON' if config.openmp == 'True' else 'OFF'}",
+            f"-DTRANSPILE_NATIVE_ARCH={'ON' if NATIVE_ARCH else 'OFF'}"]
+    if "blas" in features:
+        args.append(_blas_arg())
+    if config.cxxflags:  # CMake passes CMAKE_CXX_FLAGS to the compile and the link steps
+        args.append(f"-DCMAKE_CXX_FLAGS={config.cxxflags}")
+    return args
+
+
+_warmed = set()  # the compiledirs warm_up started learning a recipe in
+#: ops that lower to matrix products (a graph with one needs the build recipe with a BLAS)
+PRODUCT_OPS = (Dot, BatchedDot, TensorDot)
+
+
+@register_linker_warm_up("native")
+def warm_up(outputs):
+    """Before the graph of `outputs` is rewritten, start what its first build waits for: loading
+    (or building) the caller extension and, for a CPU graph with matrix products, learning the
+    build recipe of such graphs (its CMake configure then runs beside the rewriting). Cheap
+    when both exist; a graph of another kind learns its own recipe when it is built."""
+    prefetch_caller()
+    if config.device != "cpu" or str(cache.root()) in _warmed:
+        return
+    if not any(v.owner is not None and isinstance(v.owner.op, PRODUCT_OPS) for v in ancestors(outputs)):
+        return
+    _warmed.add(str(cache.root()))
+    name, features = "tg_recipe", {"blas"}
+    files = {**cmake_files(name, "", features, unit_files=runtime_units([], blas=True)), f"src/{name}.cpp": ""}
+    units.learn_recipe_ahead(files, _cpu_cmake_args(features))
 
 
 def cuda_cmake_args(program, architectures):

@@ -32,6 +32,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 from transpile.emit.runtime import is_unit_source
@@ -51,6 +52,8 @@ UNIT_LINK_FLAGS = ["-Wl,--gc-sections"] if sys.platform.startswith("linux") else
 NICE = ["nice", "-n", "10"] if shutil.which("nice") else []
 _SAFE_PATH = re.compile(r"[A-Za-z0-9_./+-]+")
 _INCLUDE = re.compile(r'^#include "([^"/]+)"', re.MULTILINE)
+_learning = {}  # recipe directory -> the lock of its learning in this process (one learns, the others wait)
+_learning_guard = threading.Lock()
 
 
 def project_name(files):
@@ -103,6 +106,16 @@ def load_or_learn(root, files, cmake_args, toolchain, cmake_configure, run):
     stored = home / "recipe.json"
     if stored.exists():
         return json.loads(stored.read_text())
+    with _learning_guard:
+        lock = _learning.setdefault(str(home), threading.Lock())
+    with lock:  # learned ahead in a thread (native.warm_up) or by another graph: wait for it
+        if stored.exists():
+            return json.loads(stored.read_text())
+        return _learn(home, key, probe, cmake_configure, run)
+
+
+def _learn(home, key, probe, cmake_configure, run):
+    stored = home / "recipe.json"
     home.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f"{key[:12]}-", dir=home.parent))
     source, build = work / "probe" / "project", work / "probe" / "build"

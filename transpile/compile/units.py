@@ -38,6 +38,32 @@ def graph_builder(files):
     return build
 
 
+def _recipe(files, args, deadline=None):
+    """The build recipe of the graph project `files` (see recipe.py), learned if new."""
+    def run(command, cwd):
+        return cache._execute(command, deadline, cwd)
+
+    return recipe.load_or_learn(cache.root() / "recipes", files, args, cache.toolchain_fingerprint(),
+                                lambda source, build_dir: cache._configure_command(source, build_dir, args), run)
+
+
+def learn_recipe_ahead(files, args):
+    """Learn the recipe of projects like `files` in a thread, before any is built (a graph's
+    build then waits for it, or finds it). Not a daemon: a recipe half learned would be lost."""
+    if not recipe.usable(files, (cache.root(),)):
+        return
+    home = cache.root()
+
+    def work():
+        cache.set_thread_root(home)
+        try:
+            _recipe(files, args)
+        except Exception:  # noqa: BLE001  the graph's build learns it again and reports the failure
+            pass
+
+    threading.Thread(target=work, name="transpile-recipe").start()
+
+
 def _replay(log, files, project, build, args, deadline):
     """Build a graph project with the commands CMake chose for its recipe (see recipe.py),
     linking the runtime's units (built now if needed, or compiled into the graph: see above)."""
@@ -45,8 +71,7 @@ def _replay(log, files, project, build, args, deadline):
         return cache._execute(command, deadline, cwd)
 
     try:
-        learned = recipe.load_or_learn(cache.root() / "recipes", files, args, cache.toolchain_fingerprint(),
-                                       lambda source, build_dir: cache._configure_command(source, build_dir, args), run)
+        learned = _recipe(files, args, deadline)
     except RuntimeError as err:
         log.append(str(err))
         return False

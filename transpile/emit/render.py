@@ -142,6 +142,22 @@ def _function(program, name, labels, comment=""):
         "output_slots_decl": max(len(program.outputs), 1), "n_outputs": len(program.outputs)}
 
 
+def cmake_files(name, hash_, features, cuda=False, unit_files=()):
+    """The build description of a graph project: its CMakeLists.txt (what it needs follows from
+    the program's `features`) and the cmake/ modules."""
+    files = {"CMakeLists.txt": render_template(
+        "CMakeLists.txt.j2", hash=hash_, name=name, units=list(unit_files),
+        packages=["TranspileBLAS"] if "blas" in features else [],
+        link=["Transpile::BLAS"] if "blas" in features else [], lapack="lapack" in features,
+        cuda=cuda, cuda_architectures=CUDA_ARCHITECTURES, cublas="cublas" in features,
+        cuda_exact="cuda_random" in features)}
+    modules = cmake_modules_dir()
+    for module in sorted(os.listdir(modules)):
+        if module.endswith(".cmake"):
+            files[f"cmake/{module}"] = (modules / module).read_text(encoding="utf-8")
+    return files
+
+
 def render(program, name=None):
     """The Project of `program` (its name defaults to one derived from the graph hash)."""
     hash_ = graph_hash(program)
@@ -159,17 +175,7 @@ def render(program, name=None):
     outputs = [_port(b, n, k in program.device_outputs)
                for k, (b, n) in enumerate(zip(program.outputs, program.output_names))]
     unit_files = units([family for family, _ in program.runtime_headers()], "blas" in program.features)
-    files = {}
-    files["CMakeLists.txt"] = render_template(
-        "CMakeLists.txt.j2", hash=hash_, name=name, units=list(unit_files),
-        packages=["TranspileBLAS"] if "blas" in program.features else [],
-        link=["Transpile::BLAS"] if "blas" in program.features else [], lapack="lapack" in program.features,
-        cuda=cuda, cuda_architectures=CUDA_ARCHITECTURES, cublas="cublas" in program.features,
-        cuda_exact="cuda_random" in program.features)
-    modules = cmake_modules_dir()
-    for module in sorted(os.listdir(modules)):
-        if module.endswith(".cmake"):
-            files[f"cmake/{module}"] = (modules / module).read_text(encoding="utf-8")
+    files = cmake_files(name, hash_, program.features, cuda, list(unit_files))
     files[f"include/{name}.h"] = render_template(
         "graph.h.j2", hash=hash_, name=name, guard=f"TRANSPILE_{name.upper()}_H", abi_types=abi_types(),
         inputs=inputs, outputs=outputs, cuda=cuda)

@@ -143,11 +143,13 @@ def test_weighted_choice_values_dtypes_and_sizes(mode):
     outs = [srng.choice(size=(1, 3), a=T.as_tensor_variable(values), replace=False, p=p),
             srng.choice(size=(2,), a=k, replace=False, p=p, dtype="int32"),
             srng.choice(size=(), a=k, replace=False, p=p),
-            srng.choice(size=(3,), a=4, replace=False, p=p)]
+            srng.choice(size=(3,), a=4, replace=False, p=p),
+            srng.choice(size=(2,), a=3, replace=False, p=np.array([0.0, 1e-310, 1.0]))]  # E / 1e-310 overflows
     f = transpile.function([k, p], outs, mode=mode)
     for weights in ([0.25, 0.25, 0.25, 0.25], [0.0, 0.5, 0.25, 0.25], [0.7, 0.1, 0.1, 0.1]):
         w = np.array(weights, dtype="float32")
-        vals, ints, one, every = f(4, w)
+        vals, ints, one, every, tiny = f(4, w)
+        np.testing.assert_array_equal(tiny, [2, 1])  # a positive p, however small, comes before a zero p
         assert vals.shape == (1, 3) and vals.dtype == np.float64 and len(set(vals.ravel())) == 3
         assert set(vals.ravel()) <= set(values[w > 0])
         assert ints.dtype == np.int32 and ints.shape == (2,) and ints[0] != ints[1] and np.all(w[ints] > 0)

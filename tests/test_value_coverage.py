@@ -266,7 +266,8 @@ VALUE_TESTS = {
     "random.multinomial": [RD + "test_statistics_against_scipy"],
     "random.permutation": [RD + "test_statistics_against_scipy"],
     "random.bernoulli": [RD + "test_statistics_against_scipy"],
-    "random.choice": [RD + "test_statistics_against_scipy"],
+    "random.choice": [RD + "test_statistics_against_scipy", RD + "test_weighted_choice_without_replacement_statistics",
+                      RD + "test_weighted_choice_values_dtypes_and_sizes"],
     "random.shuffle_row_elements": [RD + "test_statistics_against_scipy"],
 }
 

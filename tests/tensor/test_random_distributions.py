@@ -35,6 +35,9 @@ def _all_draws(srng, lam, shp, pv, n):
         srng.choice(size=(4,), a=6, p=pv[1]), srng.choice(size=(3,), a=8, replace=False),
         srng.permutation(n=7), srng.permutation(size=(2,), n=5), srng.shuffle_row_elements(pv),
         srng.bernoulli(0.25, size=(n, 4)), srng.poisson(3.0, size=()), srng.gamma(2.0, size=(0, 3)),
+        srng.choice(size=(3,), a=4, replace=False, p=pv[2]),
+        srng.choice(size=(2,), a=T.as_tensor_variable([1.5, 2.5, 3.5, 4.5, 5.5, 6.5]), replace=False,
+                    p=np.array([0.1, 0.0, 0.3, 0.2, 0.0, 0.4])),
     ]
 
 
@@ -108,6 +111,52 @@ def test_statistics_against_scipy(mode):
     for pos in range(5):
         assert chi2(np.bincount(shuf[:, pos].astype(int), minlength=5), np.full(5, 0.2)) > 1e-3
     assert chi2(np.bincount(bino, minlength=7), stats.binom(6, 0.3).pmf(np.arange(7))) > 1e-3
+
+
+def test_weighted_choice_without_replacement_statistics(mode):
+    """numpy's Generator.choice(a, 2, replace=False, p=p): the first pick ~ p, the second ~
+    sum_i p_i p_j / (1 - p_i) over i != j; a zero-p item never; the two picks distinct."""
+    srng = T.random.RandomStreams(seed=31)
+    pv = np.array([0.1, 0.2, 0.3, 0.0, 0.4])
+    draws, calls = 25, 400
+    f = transpile.function([], [srng.choice(size=(2,), a=5, replace=False, p=pv) for _ in range(draws)], mode=mode)
+    picks = np.array([f() for _ in range(calls)]).reshape(-1, 2)
+    assert picks.dtype == np.int64 and picks.shape == (draws * calls, 2)
+    assert np.all(picks[:, 0] != picks[:, 1]) and not np.any(picks == 3)
+    second = np.array([sum(pv[i] * pv[j] / (1 - pv[i]) for i in range(5) if i != j) for j in range(5)])
+    rng_ref = np.random.default_rng(0)  # numpy's own sampler agrees with the formula (a sanity check of it)
+    ref = np.array([rng_ref.choice(5, 2, replace=False, p=pv) for _ in range(4000)])
+    nonzero = pv > 0
+    for pos, probs in [(0, pv), (1, second)]:
+        assert abs(probs.sum() - 1) < 1e-12
+        for sample in (picks, ref):
+            counts = np.bincount(sample[:, pos], minlength=5)
+            assert stats.chisquare(counts[nonzero], probs[nonzero] * counts.sum()).pvalue > 1e-3, pos
+
+
+def test_weighted_choice_values_dtypes_and_sizes(mode):
+    """a vector (values taken from it), a symbolic int (indices cast to dtype), size () and a
+    sample of every non-zero item (a permutation of them, in weighted order)."""
+    srng = T.random.RandomStreams(seed=8)
+    k, p = T.lscalar("k"), T.vector("p", dtype="float32")
+    values = np.array([10.0, 20.0, 30.0, 40.0])
+    outs = [srng.choice(size=(1, 3), a=T.as_tensor_variable(values), replace=False, p=p),
+            srng.choice(size=(2,), a=k, replace=False, p=p, dtype="int32"),
+            srng.choice(size=(), a=k, replace=False, p=p),
+            srng.choice(size=(3,), a=4, replace=False, p=p),
+            srng.choice(size=(2,), a=3, replace=False, p=np.array([0.0, 1e-310, 1.0]))]  # E / 1e-310 overflows
+    f = transpile.function([k, p], outs, mode=mode)
+    for weights in ([0.25, 0.25, 0.25, 0.25], [0.0, 0.5, 0.25, 0.25], [0.7, 0.1, 0.1, 0.1]):
+        w = np.array(weights, dtype="float32")
+        vals, ints, one, every, tiny = f(4, w)
+        np.testing.assert_array_equal(tiny, [2, 1])  # a positive p, however small, comes before a zero p
+        assert vals.shape == (1, 3) and vals.dtype == np.float64 and len(set(vals.ravel())) == 3
+        assert set(vals.ravel()) <= set(values[w > 0])
+        assert ints.dtype == np.int32 and ints.shape == (2,) and ints[0] != ints[1] and np.all(w[ints] > 0)
+        assert one.shape == () and one.dtype == np.int64 and w[one] > 0
+        assert sorted(every) == sorted(set(every)) and np.all(w[every] > 0)
+    with pytest.raises(ValueError, match="choice: fewer non-zero entries in p than size"):
+        f(4, np.array([0.0, 0.5, 0.5, 0.0], dtype="float32"))
 
 
 def test_shapes_dtypes_and_broadcasting(mode):
@@ -185,6 +234,25 @@ def test_parameter_errors(mode):
     assert sorted(f(5)) == [0, 1, 2, 3, 4]
     with pytest.raises(ValueError, match="reshape"):
         f(3)
+    f = transpile.function([x, k], [srng.choice(size=(2,), a=3, replace=False, p=x),
+                                    srng.choice(size=(2,), a=k, replace=False, p=x),
+                                    srng.choice(size=(0,), a=k, replace=False, p=x)], mode=mode)
+    for value, n, match in [([0.5, -0.5, 1.0], 3, "p must be non-negative"), ([0.5, 0.6, 0.1], 3, "p must sum to 1"),
+                            ([np.nan, 0.5, 0.5], 3, "p must be non-negative"),
+                            ([0.0, 1.0, 0.0], 3, "fewer non-zero entries in p than size"),
+                            ([0.5, 0.5], 2, "p must have one entry per element of a: a has 3 elements, p has 2"),
+                            ([0.5, 0.5, 0.0], 4, "p must have one entry per element of a: a has 4 elements, p has 3")]:
+        with pytest.raises(ValueError, match="choice: " + match):
+            f(np.array(value), n)
+    _, _, empty = f(np.array([0.5, 0.5, 0.0]), 3)
+    assert empty.shape == (0,)  # p is still checked (numpy's order), but no entry is taken
+    for value, match in [([1.0, 0.0, 0.0], "fewer non-zero"), ([0.5, 0.6, 0.0], "sum to 1"), ([1.0, 0.0], "one entry")]:
+        with pytest.raises(ValueError, match="choice: .*" + match):  # a constant p is checked at graph build
+            srng.choice(size=(2,), a=3, replace=False, p=np.array(value))
+    with pytest.raises(ValueError, match="without replacement"):
+        srng.choice(size=(4,), a=3, replace=False, p=np.full(3, 1 / 3))
+    with pytest.raises(TypeError, match="choice: p must be a real vector"):
+        srng.choice(size=(2,), a=3, replace=False, p=np.full((3, 1), 1 / 3))
     f = transpile.function([x], srng.categorical(x, size=(0,)), mode=mode)
     assert f(np.array([2.0, 3.0])).shape == (0,)  # an empty sample checks nothing (no row is used)
 

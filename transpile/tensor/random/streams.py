@@ -13,8 +13,9 @@ from transpile.graph.shared import shared
 from transpile.scalar import dtypes as D
 from transpile.tensor.alloc import arange
 from transpile.tensor.basic import as_tensor_like, as_tensor_variable, constant
-from transpile.tensor.math import cast, eq
+from transpile.tensor.math import cast, eq, gt, minimum, switch
 from transpile.tensor.random import philox
+from transpile.tensor.random.choice import check_choice_weights, choice_weights_error
 from transpile.tensor.random.draws import (
     CategoricalDraw, ExponentialDraw, GammaDraw, IntegersDraw, PoissonDraw, TruncatedNormalDraw)
 from transpile.tensor.random.op import BinomialDraw, NormalDraw, UniformDraw
@@ -38,8 +39,10 @@ class RandomStreams:
     Draw ops (one state each): uniform, normal, binomial (and bernoulli = binomial n=1),
     integers/random_integers, poisson, exponential, gamma, truncated_normal, categorical.
     Graphs over them: beta = X / (X + Y) of two gammas; multinomial counts n categorical draws
-    per row; choice indexes `a` with integers (p=None), categorical (p given) or the head of a
-    permutation (replace=False); permutation is the stable argsort of float64 uniform keys, and
+    per row; choice indexes `a` with integers (p=None), categorical (p given), the head of a
+    permutation (replace=False) or, weighted without replacement (replace=False, p given), the
+    head of the stable argsort of exponential keys E_i / p_i (after numpy's checks of p:
+    `CheckChoiceWeights`); permutation is the stable argsort of float64 uniform keys, and
     shuffle_row_elements indexes each row with its own permutation.
 
     The same seed gives the same numbers in every process (no global state is involved); the
@@ -158,27 +161,48 @@ class RandomStreams:
 
     def choice(self, size=1, a=2, replace=True, p=None, ndim=None, dtype="int64"):
         """Elements of `a` (a 1-d tensor, or an int n for arange(n)) at uniform indices, or with
-        probabilities `p`; without replacement, the first elements of a permutation."""
+        probabilities `p`; without replacement, the first elements of a permutation, or with `p`
+        numpy's successive weighted draws (p: one entry per element of a, non-negative, summing to
+        1, with at least as many non-zero entries as samples; else ValueError)."""
         a = as_tensor_variable(a)
         if a.ndim > 1:
             raise TypeError(f"choice: a must be an int or a vector, got {a.type}")
         length = a.shape[0] if a.ndim == 1 else a
         if not replace:
-            if p is not None:
-                raise NotImplementedError("choice: replace=False with p is not implemented")
             size, nd = _size(size, ndim, [])
             known = len(a.data) if isinstance(a, Constant) and a.ndim == 1 else static_int(a) if a.ndim == 0 else None
             wanted = int(np.prod(size.data)) if isinstance(size, Constant) else None
             if known is not None and wanted is not None and wanted > known:
                 raise ValueError(f"choice: cannot take {wanted} samples without replacement from {known}")
-            perm = self.permutation(n=length)
             count = size.prod() if nd else 1
-            idx = perm[:count].reshape(size, ndim=nd)
+            if p is None:
+                order = self.permutation(n=length)
+            else:
+                order = self._weighted_order(p, length, count, known, wanted)
+            idx = order[:count].reshape(size, ndim=nd)
         elif p is None:
             idx = self.integers(0, length, size=size, ndim=ndim)
         else:
             idx = self.categorical(p, size=size, ndim=ndim)
         return a[idx] if a.ndim == 1 else cast(idx, dtype)
+
+    def _weighted_order(self, p, length, count, known, wanted):
+        """Indices in the order of a weighted draw without replacement (numpy's successive draws,
+        each proportional to p among the items left): the stable argsort of the keys E_i / p_i,
+        E_i ~ Exp(1) (Efraimidis-Spirakis). A zero p_i has key inf, so it comes after every other
+        (a positive p_i's key is clamped to the largest finite double); the checked p makes sure
+        `count` never reaches them."""
+        p = as_tensor_variable(p)
+        if p.ndim != 1 or not (D.is_integer(p.dtype) or p.dtype in D.FLOAT):
+            raise TypeError(f"choice: p must be a real vector, got {p.type}")
+        if isinstance(p, Constant) and known is not None and wanted is not None:
+            message = choice_weights_error(p.data, known, wanted)
+            if message is not None:
+                raise ValueError(message)
+        p = check_choice_weights(p, length, count)
+        e = self.exponential(size=(length,), dtype="float64")
+        keys = switch(gt(p, 0), minimum(e / p, np.finfo(np.float64).max), np.inf)
+        return argsort(keys)
 
     def permutation(self, size=None, n=1, ndim=None, dtype="int64"):
         """Permutations of arange(n), one per entry of `size`: shape size + (n,). Each is the

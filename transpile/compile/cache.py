@@ -75,7 +75,16 @@ def set_thread_root(path):
     _thread.root = path
 
 
+@functools.lru_cache(maxsize=None)
 def cmake_program():
+    """The cmake of the `cmake` package: found where its wheel puts it (importing the package
+    lists the files of its distribution, tens of milliseconds before a first build), else as
+    the package says."""
+    spec = importlib.util.find_spec("cmake")
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        program = os.path.join(location, "data", "bin", "cmake")
+        if os.access(program, os.X_OK):
+            return program
     import cmake
     return os.path.join(cmake.CMAKE_BIN_DIR, "cmake")
 

@@ -195,3 +195,28 @@ def test_expm_matches_scipy_at_every_scale(dtype, rng):
         np.testing.assert_allclose(f(value), expected, rtol=rtol, atol=rtol * np.abs(expected).max())
     assert f(np.zeros((0, 0), dtype)).shape == (0, 0)
     np.testing.assert_allclose(f(np.zeros((1, 1), dtype)), [[1.0]])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_large_matrices_go_through_the_recursive_lu(dtype, rng):
+    """From 256 rows the native LU is transpile's own (runtime/linalg.h, lu::factor) instead of
+    LAPACK's getrf: solve, inv and slogdet against numpy on sizes that split unevenly, a matrix
+    that needs its pivots (zero diagonal), and a singular one (a zero column far from the first)."""
+    a, b = sym(2, dtype), sym(2, dtype)
+    f = function([a, b], [L.solve(a, b), T.nlinalg.matrix_inverse(a), *T.nlinalg.slogdet(a)])
+    pivoted = rng.uniform(-1, 1, (300, 300))
+    pivoted[np.arange(300), np.arange(300)] = 0.0
+    for m in (rng.uniform(-1, 1, (300, 300)) + 2 * np.eye(300), pivoted, rng.uniform(-1, 1, (521, 521))):
+        m = m.astype(dtype)
+        rhs = rng.uniform(-1, 1, (len(m), 3)).astype(dtype)
+        x, inv, sign, logdet = f(m, rhs)
+        want = np.linalg.slogdet(m.astype("float64"))
+        tol = dict(rtol=2e-2, atol=2e-3) if dtype == "float32" else dict(rtol=1e-7, atol=1e-8)
+        np.testing.assert_allclose(m.astype("float64") @ x, rhs, **tol)
+        np.testing.assert_allclose(inv @ m.astype("float64"), np.eye(len(m)), **tol)
+        assert sign == want[0]
+        np.testing.assert_allclose(logdet, want[1], rtol=1e-4 if dtype == "float32" else 1e-10)
+    singular = rng.uniform(-1, 1, (300, 300)).astype(dtype)
+    singular[:, 290] = 0.0
+    with pytest.raises(ValueError, match="singular matrix"):
+        function([a, b], L.solve(a, b))(singular, np.ones((300, 1), dtype))

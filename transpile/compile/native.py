@@ -27,8 +27,8 @@ from transpile.compile.mode import PREDEFINED, Mode, register_linker, register_l
 from transpile.configdefaults import config
 from transpile.emit import lower, sparse_abi
 from transpile.emit.registry import is_host_only
-from transpile.emit.runtime import units as runtime_units
 from transpile.emit.render import TEMPLATES, abi_types, cmake_files, render
+from transpile.emit.runtime import units as runtime_units
 from transpile.gpuarray.ops import GpuFromHost, GpuOp, HostFromGpu
 from transpile.graph.basic import Constant
 from transpile.graph.fg import FunctionGraph

@@ -8,6 +8,9 @@ toolchain), asks Ninja for the commands it would run (`ninja -t commands`: compi
 and stores them as a recipe with the probe's paths and name as placeholders. Building a graph
 then runs those commands with its own paths and name: CMake still decides every flag, include
 directory and library, and the project on disk stays a complete CMake project anyone can build.
+`function()` of a graph with matrix products starts learning their recipe before it rewrites
+the graph (native.warm_up, units.learn_recipe_ahead): the configure runs beside the rewriting,
+and the graph's build waits for it (one learning per recipe and process).
 
 The recipe also holds a precompiled header of the standard and OpenMP headers the runtime
 includes (compiled with the recipe's own flags), passed to each compile with `-include`: parsing

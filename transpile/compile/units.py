@@ -19,9 +19,11 @@ A project that the recipe cannot build (CUDA kernels, unusual paths) is built by
 as its other sources, as an exported or hand-built project is.
 """
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from transpile.compile import cache, recipe
+from transpile.configdefaults import config
 from transpile.emit.runtime import REQUIRED_UNIT, is_unit_source, unit_name
 
 _later = set()  # the entries of the units this process builds in the background
@@ -54,10 +56,12 @@ def learn_recipe_ahead(files, args):
         return
     home = cache.root()
 
+    deadline = time.monotonic() + config.build_timeout  # a graph's build may be waiting for it
+
     def work():
         cache.set_thread_root(home)
         try:
-            _recipe(files, args)
+            _recipe(files, args, deadline)
         except Exception:  # noqa: BLE001  the graph's build learns it again and reports the failure
             pass
 

@@ -33,6 +33,8 @@ def normalize_axes(axis, ndim, what):
 def expand_dims(x, axis):
     """`x` with a length-1 (broadcastable) dim inserted at each of `axis` (positions of the result)."""
     x = as_tensor_variable(x)
+    if not isinstance(axis, (numbers.Integral, tuple, list)):
+        raise TypeError(f"expand_dims: axis must be an int or a tuple of ints, got {axis!r}")
     ndim = x.ndim + (1 if isinstance(axis, numbers.Integral) else len(axis))
     new = normalize_axes(axis, ndim, "expand_dims")
     dims = iter(range(x.ndim))

@@ -1,7 +1,7 @@
 """numpy's evenly spaced sequences, `linspace`, `logspace` and `geomspace`: `num` is a Python int
 (it fixes the length), `start` and `stop` may be symbolic scalars. Each follows numpy's arithmetic
-step by step (the same rounding, the endpoints set exactly), so values match numpy's bit for bit
-in float64.
+step by step (the endpoints set exactly), so values match numpy's to rounding (native code may
+fuse a multiply-add).
 """
 import numbers
 

@@ -1,5 +1,5 @@
-"""alloc, zeros, ones, full, full_like, empty, empty_like, eye, identity_like and arange against numpy: symbolic shapes and
-bounds, dtype rules, broadcastable patterns, folding limits, errors and gradients."""
+"""alloc, zeros, ones, full, full_like, empty, empty_like, eye, identity_like and arange against
+numpy: symbolic shapes and bounds, dtype rules, broadcastable patterns, folding limits, errors and gradients."""
 import numpy as np
 import pytest
 

@@ -9,6 +9,9 @@ from tests.batched import batched_verify_grad, case_rng
 from tests.tensor.extra_ops_helpers import check_table, random_array
 
 
+ATLEAST = [(T.atleast_1d, np.atleast_1d), (T.atleast_2d, np.atleast_2d), (T.atleast_3d, np.atleast_3d)]
+
+
 @pytest.mark.parametrize("dtype", ["float64", "int32", "bool"])
 def test_values_match_numpy(dtype, rng):
     x, v, s = T.tensor(dtype, (False,) * 3), T.tensor(dtype, (False,)), T.tensor(dtype, ())
@@ -24,11 +27,10 @@ def test_values_match_numpy(dtype, rng):
              *[(f"moveaxis {src} {dst}", T.moveaxis(x, src, dst), np.moveaxis(a, src, dst))
                for src, dst in ((0, -1), (-1, 0), (1, 1), ((0, 1), (2, 0)), ((0, 2, 1), (-1, 1, 0)), ([], []))],
              ("moveaxis empty", T.moveaxis(e, 0, 1), np.moveaxis(em, 0, 1)),
-             *[(f"atleast_{k}d {name}", getattr(T, f"atleast_{k}d")(var), getattr(np, f"atleast_{k}d")(val))
-               for k in (1, 2, 3) for name, var, val in (("scalar", s, c), ("vector", v, b), ("matrix", e, em),
-                                                         ("3-d", x, a))],
-             *[(f"atleast_{k}d several {i}", getattr(T, f"atleast_{k}d")(s, v, x)[i],
-                getattr(np, f"atleast_{k}d")(c, b, a)[i]) for k in (1, 2, 3) for i in range(3)],
+             *[(f"{mine.__name__} {name}", mine(var), ref(val)) for mine, ref in ATLEAST
+               for name, var, val in (("scalar", s, c), ("vector", v, b), ("matrix", e, em), ("3-d", x, a))],
+             *[(f"{mine.__name__} several {i}", mine(s, v, x)[i], ref(c, b, a)[i]) for mine, ref in ATLEAST
+               for i in range(3)],
              *[(f"broadcast_arrays {i}", T.broadcast_arrays(v[:4], x, s)[i], np.broadcast_arrays(b[:4], a, c)[i])
                for i in range(3)],
              ("broadcast_arrays empty", T.broadcast_arrays(e, v[:3])[1], np.broadcast_arrays(em, b[:3])[1])]

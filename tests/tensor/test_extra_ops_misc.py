@@ -160,16 +160,15 @@ def test_triangle_indices_and_inverse_permutation(rng):
     perm = rng.permutation(7).astype("int32")
     perms = np.stack([rng.permutation(5) for _ in range(3)]).astype("int64")
     table = []
-    for name, fn in (("tril", np.tril_indices), ("triu", np.triu_indices)):
-        mine = getattr(T, name + "_indices")
+    for name, mine, fn, mine_from, fn_from in (
+            ("tril", T.tril_indices, np.tril_indices, T.tril_indices_from, np.tril_indices_from),
+            ("triu", T.triu_indices, np.triu_indices, T.triu_indices_from, np.triu_indices_from)):
         for args in ((4,), (4, 1), (3, -1, 5), (5, 2, 3), (0,), (3, 9)):
             table += [(f"{name}_indices {args} {i}", mine(*args)[i], fn(*args)[i]) for i in range(2)]
         table += [(f"{name}_indices symbolic {i}", mine(n, k, 5)[i], fn(4, -2, 5)[i]) for i in range(2)]
-        from_np = getattr(np, name + "_indices_from")
-        table += [(f"{name}_indices_from {kk} {i}", getattr(T, name + "_indices_from")(x, kk)[i], from_np(a, kk)[i])
+        table += [(f"{name}_indices_from {kk} {i}", mine_from(x, kk)[i], fn_from(a, kk)[i])
                   for kk in (0, 2, -3) for i in range(2)]
-        table += [(f"{name}_indices_from empty {i}", getattr(T, name + "_indices_from")(x[:0], 1)[i],
-                   from_np(a[:0], 1)[i]) for i in range(2)]
+        table += [(f"{name}_indices_from empty {i}", mine_from(x[:0], 1)[i], fn_from(a[:0], 1)[i]) for i in range(2)]
     table += [("inverse_permutation", T.inverse_permutation(p), np.argsort(perm).astype("int32")),
               ("inverse_permutation rows", T.inverse_permutation(q), np.argsort(perms, axis=-1)),
               ("inverse_permutation empty", T.inverse_permutation(p[:0]), np.argsort(perm[:0]).astype("int32"))]

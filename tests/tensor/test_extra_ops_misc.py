@@ -172,7 +172,7 @@ def test_triangle_indices_and_inverse_permutation(rng):
     table += [("inverse_permutation", T.inverse_permutation(p), np.argsort(perm).astype("int32")),
               ("inverse_permutation rows", T.inverse_permutation(q), np.argsort(perms, axis=-1)),
               ("inverse_permutation empty", T.inverse_permutation(p[:0]), np.argsort(perm[:0]).astype("int32"))]
-    check_table([x, n, k, p, q], [a, np.int64(4), np.int64(-2), perm, perms], table)
+    check_table([x, n, k, p, q], [a, np.int64(4), np.int64(-2), perm, perms], table, numpy_dtypes=True)
     got = function([p], T.inverse_permutation(p))(perm)
     np.testing.assert_array_equal(got[perm], np.arange(7))  # out[perm[i]] == i
     with pytest.raises(ValueError, match="tril_indices_from: arr must be 2-d"):

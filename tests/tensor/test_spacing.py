@@ -35,10 +35,11 @@ def test_values_match_numpy():
               ("logspace float32", T.logspace(f, 1.5, 4), np.logspace(fv, 1.5, 4)),
               ("logspace int dtype", T.logspace(0, 3, 4, dtype="int64"), np.logspace(0, 3, 4, dtype="int64")),
               ("geomspace python", T.geomspace(1, 1000, 4), np.geomspace(1, 1000, 4)),
+              ("geomspace float32 and python", T.geomspace(g, 8, 3), np.geomspace(gv, 8, 3)),  # numpy: float64
               ("geomspace negative", T.geomspace(-t, -8.0, 5), np.geomspace(-tv, -8.0, 5)),
               ("geomspace float64", T.geomspace(t, 100, 6, endpoint=False), np.geomspace(tv, 100, 6, endpoint=False)),
               ("geomspace int dtype", T.geomspace(1, 256, 9, dtype="int32"), np.geomspace(1, 256, 9, dtype="int32"))]
-    check_table([s, t, f, g, i], [sv, tv, fv, gv, iv], table, rtol=1e-6)
+    check_table([s, t, f, g, i], [sv, tv, fv, gv, iv], table, rtol=1e-6, numpy_dtypes=True)
 
 
 def test_errors():

@@ -254,7 +254,7 @@ def test_median_matches_numpy(dtype, rng):
         warnings.simplefilter("ignore", RuntimeWarning)  # numpy warns on the mean of an empty slice
         table += [("empty", T.median(v[:0]), np.median(b[:0])), ("empty axis", T.median(e, 1), np.median(ev, 1)),
                   ("along empty rows", T.median(e, 0), np.median(ev, 0))]
-    check_table([x, v, e], [a, b, ev], table)
+    check_table([x, v, e], [a, b, ev], table, numpy_dtypes=True)
 
 
 def test_median_with_nan_and_inf():
@@ -263,7 +263,8 @@ def test_median_with_nan_and_inf():
     b = np.array([3.0, np.nan, -1.0, 2.0])
     c = np.array([[1.0, np.inf, -np.inf, 0.5], [2.0, 1.0, np.nan, 0.0], [np.inf, np.inf, 1.0, 2.0]])
     check_table([v, m], [b, c], [("nan", T.median(v), np.median(b)), ("no nan", T.median(v[2:]), np.median(b[2:])),
-                                 ("rows", T.median(m, 1), np.median(c, 1)), ("cols", T.median(m, 0), np.median(c, 0))])
+                                 ("rows", T.median(m, 1), np.median(c, 1)), ("cols", T.median(m, 0), np.median(c, 0))],
+                numpy_dtypes=True)
 
 
 def test_median_errors():

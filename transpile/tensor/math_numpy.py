@@ -5,7 +5,7 @@ tests, Theano's `largest`/`smallest`, `logaddexp` and `nan_to_num`.
 import numpy as np
 
 from transpile.scalar import dtypes as D
-from transpile.tensor.basic import as_tensor_variable, constant
+from transpile.tensor.basic import as_tensor_like, as_tensor_variable, constant
 from transpile.tensor.math import (
     add,
     and_,
@@ -89,6 +89,7 @@ def logaddexp(a, b):
     """log(exp(a) + exp(b)) without overflow: the larger plus softplus(smaller - larger). The
     branch taken at a == b gives each input half the gradient, as the function does; equal
     infinities give themselves (numpy's rule), nan propagates."""
+    a, b = as_tensor_like([a, b])  # a Python number takes the tensor's dtype, as in numpy
     a, b = _real(a, "logaddexp"), _real(b, "logaddexp")
     dtype = _float_dtype(a, b)
     a, b = cast(a, dtype), cast(b, dtype)

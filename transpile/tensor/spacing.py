@@ -23,16 +23,18 @@ def _num(num, what):
     return int(num)
 
 
-def _bounds(what, *values):
+def _bounds(what, *values, python_is_float64=False):
     """The bounds as 0-d tensors of numpy's dtype: the floats of the symbolic ones (integers give
-    float64), float64 when all are Python numbers."""
+    float64), float64 when all are Python numbers. Python numbers are weak (they take the
+    tensors' dtype) unless `python_is_float64` (geomspace makes arrays of them first)."""
     strong = [as_tensor_variable(v) for v in values if isinstance(v, Variable)]
     for v in strong:
         if v.ndim != 0:
             raise TypeError(f"{what}: start and stop must be scalars, got {v} ({v.type})")
         if D.is_complex(v.dtype):
             raise TypeError(f"{what}: complex bounds are not supported, got {v} ({v.type})")
-    dtype = D.upcast(*[v.dtype for v in strong]) if strong else "float64"
+    dtypes = [v.dtype for v in strong] + (["float64"] if python_is_float64 and len(strong) < len(values) else [])
+    dtype = D.upcast(*dtypes) if dtypes else "float64"
     dtype = dtype if D.is_float(dtype) else "float64"
     out = []
     for v in values:
@@ -88,7 +90,7 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None):
     for v in (start, stop):
         if isinstance(v, numbers.Number) and v == 0:
             raise ValueError("geomspace: a geometric sequence cannot include zero")
-    dt, (start, stop) = _bounds("geomspace", start, stop)
+    dt, (start, stop) = _bounds("geomspace", start, stop, python_is_float64=True)
     out_sign = sgn(start)
     start, stop = true_div(start, out_sign), true_div(stop, out_sign)
     y = pow(constant(10.0, dtype=dt), _linspace(log10(start), log10(stop), num, endpoint, dt))

@@ -17,7 +17,8 @@ def test_values_match_numpy():
     table = []
     for num in (0, 1, 2, 7):
         for endpoint in (True, False):
-            table += [(f"linspace {num} {endpoint}", T.linspace(s, t, num, endpoint), np.linspace(sv, tv, num, endpoint)),
+            table += [(f"linspace {num} {endpoint}", T.linspace(s, t, num, endpoint),
+                       np.linspace(sv, tv, num, endpoint)),
                       (f"logspace {num} {endpoint}", T.logspace(s, t, num, endpoint),
                        np.logspace(sv, tv, num, endpoint)),
                       (f"geomspace {num} {endpoint}", T.geomspace(fv, g, num, endpoint),

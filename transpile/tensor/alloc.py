@@ -23,8 +23,8 @@ from transpile.tensor.shape import (
 )
 from transpile.tensor.type import TensorType
 
-__all__ = ["ARange", "Alloc", "Eye", "alloc", "arange", "empty", "empty_like", "eye", "full", "full_like", "identity_like",
-           "ones", "zeros"]
+__all__ = ["ARange", "Alloc", "Eye", "alloc", "arange", "empty", "empty_like", "eye", "full", "full_like",
+           "identity_like", "ones", "zeros"]
 
 
 def _int_zeros(variables):

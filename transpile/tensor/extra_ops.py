@@ -81,15 +81,16 @@ from transpile.tensor.sort import (
 )
 
 __all__ = [
-    "ArgSortOp", "BinCount", "CumOp", "Nonzero", "RavelMultiIndex", "Repeat", "SearchSorted", "SortOp",
-    "Unique", "UnravelIndex",
-    "allclose", "argsort", "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_arrays", "expand_dims", "flip",
-    "geomspace", "inverse_permutation", "linspace", "logspace", "median", "moveaxis", "nan_to_num", "tril_indices",
-    "tril_indices_from", "triu_indices", "triu_indices_from", "argtopk", "bincount", "broadcast_to", "cumprod", "cumsum", "diagonal", "diff",
-    "eye", "fill_diagonal", "fill_diagonal_offset", "flatnonzero", "horizontal_stack", "identity_like",
-    "isclose", "nonzero", "nonzero_values", "power", "ravel_multi_index", "repeat", "roll", "searchsorted",
-    "sort", "square", "squeeze", "stacklists", "take", "take_along_axis", "to_one_hot", "topk",
-    "topk_and_argtopk", "trace", "tri", "tril", "triu", "unique", "unravel_index", "vertical_stack", "where",
+    "ArgSortOp", "BinCount", "CumOp", "Nonzero", "RavelMultiIndex", "Repeat", "SearchSorted", "SortOp", "Unique",
+    "UnravelIndex",
+    "allclose", "argsort", "argtopk", "atleast_1d", "atleast_2d", "atleast_3d", "bincount", "broadcast_arrays",
+    "broadcast_to", "cumprod", "cumsum", "diagonal", "diff", "expand_dims", "eye", "fill_diagonal",
+    "fill_diagonal_offset", "flatnonzero", "flip", "geomspace", "horizontal_stack", "identity_like",
+    "inverse_permutation", "isclose", "linspace", "logspace", "median", "moveaxis", "nan_to_num", "nonzero",
+    "nonzero_values", "power", "ravel_multi_index", "repeat", "roll", "searchsorted", "sort", "square", "squeeze",
+    "stacklists", "take", "take_along_axis", "to_one_hot", "topk", "topk_and_argtopk", "trace", "tri", "tril",
+    "tril_indices", "tril_indices_from", "triu", "triu_indices", "triu_indices_from", "unique", "unravel_index",
+    "vertical_stack", "where",
 ]
 
 

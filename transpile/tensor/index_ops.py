@@ -18,7 +18,8 @@ from transpile.tensor.shape_ops import flatten, reshape
 from transpile.tensor.sort import argsort
 from transpile.tensor.type import TensorType
 
-__all__ = ["RavelMultiIndex", "UnravelIndex", "inverse_permutation", "ravel_multi_index", "roll", "take", "unravel_index"]
+__all__ = ["RavelMultiIndex", "UnravelIndex", "inverse_permutation", "ravel_multi_index", "roll", "take",
+           "unravel_index"]
 
 
 def take(a, indices, axis=None, mode="raise"):

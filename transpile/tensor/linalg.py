@@ -9,6 +9,6 @@ from transpile.tensor.slinalg import (  # noqa: F401
     cho_solve, cholesky, expm, solve, solve_lower_triangular, solve_triangular, solve_upper_triangular)
 
 __all__ = ["alloc_diag", "block_diag", "cho_solve", "cholesky", "det", "diag", "diagonal", "eig", "eigh", "eigvalsh",
-           "expm", "extract_diag", "inv", "kron", "lstsq", "matrix_inverse", "matrix_power", "matrix_transpose", "matvec",
-           "norm", "pinv", "qr", "slogdet", "solve", "solve_lower_triangular", "solve_triangular",
+           "expm", "extract_diag", "inv", "kron", "lstsq", "matrix_inverse", "matrix_power", "matrix_transpose",
+           "matvec", "norm", "pinv", "qr", "slogdet", "solve", "solve_lower_triangular", "solve_triangular",
            "solve_upper_triangular", "svd", "tensorinv", "tensorsolve", "trace", "vecdot", "vecmat"]

@@ -374,7 +374,8 @@ def _elementwise_method(name):
 
 
 for _name in ("exp", "log", "log1p", "expm1", "log2", "log10", "sqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh",
-              "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "floor", "ceil", "trunc", "deg2rad", "rad2deg", "exp2"):
+              "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "floor", "ceil", "trunc",
+              "deg2rad", "rad2deg", "exp2"):
     setattr(_TensorOperators, _name, _elementwise_method(_name))
 
 

@@ -82,6 +82,11 @@ MATH = "tests/tensor/test_math.py::"
 SPM = "tests/scalar/test_special_more.py::"
 RD = "tests/tensor/test_random_distributions.py::"
 RA = "tests/tensor/test_random.py::"
+AX = "tests/tensor/test_axes.py::"
+SP = "tests/tensor/test_spacing.py::"
+ST = "tests/tensor/test_stats.py::"
+MN = "tests/tensor/test_math_numpy.py::"
+LP = "tests/tensor/test_linalg_products.py::"
 
 VALUE_TESTS = {
     # extra_ops
@@ -135,6 +140,23 @@ VALUE_TESTS = {
     "extra_ops.horizontal_stack": [MI + "test_numpy_helpers"],
     "extra_ops.vertical_stack": [MI + "test_numpy_helpers"],
     "extra_ops.stacklists": [MI + "test_numpy_helpers"],
+    "extra_ops.expand_dims": [AX + "test_values_match_numpy"],
+    "extra_ops.flip": [AX + "test_values_match_numpy"],
+    "extra_ops.moveaxis": [AX + "test_values_match_numpy"],
+    "extra_ops.atleast_1d": [AX + "test_values_match_numpy"],
+    "extra_ops.atleast_2d": [AX + "test_values_match_numpy"],
+    "extra_ops.atleast_3d": [AX + "test_values_match_numpy"],
+    "extra_ops.broadcast_arrays": [AX + "test_values_match_numpy", AX + "test_broadcast_arrays_keeps_each_dtype"],
+    "extra_ops.linspace": [SP + "test_values_match_numpy"],
+    "extra_ops.logspace": [SP + "test_values_match_numpy"],
+    "extra_ops.geomspace": [SP + "test_values_match_numpy"],
+    "extra_ops.median": [ST + "test_median_matches_numpy", ST + "test_median_with_nan_and_inf"],
+    "extra_ops.nan_to_num": [MN + "test_comparisons_sign_and_finiteness"],
+    "extra_ops.tril_indices": [MI + "test_triangle_indices_and_inverse_permutation"],
+    "extra_ops.triu_indices": [MI + "test_triangle_indices_and_inverse_permutation"],
+    "extra_ops.tril_indices_from": [MI + "test_triangle_indices_and_inverse_permutation"],
+    "extra_ops.triu_indices_from": [MI + "test_triangle_indices_and_inverse_permutation"],
+    "extra_ops.inverse_permutation": [MI + "test_triangle_indices_and_inverse_permutation"],
     # linear algebra
     "linalg.inv": [NL + "test_values_match_numpy"],
     "linalg.MatrixInverse": [NL + "test_values_match_numpy"],
@@ -182,6 +204,11 @@ VALUE_TESTS = {
     "linalg.kron": [LS + "test_diagonals_trace_kron_match_numpy"],
     "linalg.trace": [LS + "test_diagonals_trace_kron_match_numpy"],
     "linalg.norm": [LS + "test_norm_matches_numpy"],
+    "linalg.matrix_transpose": [LP + "test_values_match_numpy"],
+    "linalg.vecdot": [LP + "test_values_match_numpy", LP + "test_mixed_dtypes_and_python_scalars"],
+    "linalg.matvec": [LP + "test_values_match_numpy"],
+    "linalg.vecmat": [LP + "test_values_match_numpy"],
+    "linalg.block_diag": [LP + "test_values_match_numpy", LP + "test_mixed_dtypes_and_python_scalars"],
     # neural networks
     "nnet.batch_normalization": [BN + "test_batch_normalization_modes"],
     "nnet.batch_normalization_train": [BN + "test_train_and_test_match_numpy"],

@@ -12,9 +12,14 @@ def random_array(rng, shape, dtype):
     return (rng.standard_normal(shape) * 3).astype(dtype)
 
 
-def check_table(inputs, values, table, rtol=None):
+def check_table(inputs, values, table, rtol=None, numpy_dtypes=False):
     """Compile all outputs of `table` ([(name, symbolic output, expected array)]) into one
-    function, run it on `values`, and compare each result (dtype and shape too)."""
+    function, run it on `values`, and compare each result (dtype and shape too; with
+    `numpy_dtypes`, each output's dtype must also be the expected array's)."""
+    if numpy_dtypes:
+        wrong = [(name, out.dtype, np.asarray(expected).dtype) for name, out, expected in table
+                 if out.dtype != np.asarray(expected).dtype]
+        assert not wrong, f"dtypes differing from numpy's (name, ours, numpy's): {wrong}"
     outs = function(inputs, [out for _, out, _ in table], on_unused_input="ignore")(*values)
     for (name, out, expected), got in zip(table, outs):
         expected = np.asarray(expected)

@@ -1,5 +1,5 @@
-"""alloc, zeros, ones, full, eye, identity_like and arange against numpy: symbolic shapes and
-bounds, dtype rules, broadcastable patterns, folding limits, errors and gradients."""
+"""alloc, zeros, ones, full, full_like, empty, empty_like, eye, identity_like and arange against
+numpy: symbolic shapes and bounds, dtype rules, broadcastable patterns, folding limits, errors and gradients."""
 import numpy as np
 import pytest
 
@@ -210,3 +210,29 @@ def test_arange_grad(rng):
     x = T.dscalar("x")
     g = function([x, n], T.grad(T.sum(T.arange(n) * x), x))(2.0, 4)
     assert g == 6
+
+
+# -- full_like, empty, empty_like -------------------------------------------------------------------
+def test_full_like_and_empty_match_numpy(rng):
+    x, i, n = T.matrix("x"), T.ivector("i"), T.lscalar("n")
+    a, b = rng.standard_normal((2, 3)), np.array([4, -1, 7], dtype="int32")
+    cases = [("full_like", T.full_like(x, 2.5), np.full_like(a, 2.5)),
+             ("full_like int", T.full_like(i, 7), np.full_like(b, 7)),
+             ("full_like int from float", T.full_like(i, 2.0), np.full_like(b, 2.0)),
+             ("full_like dtype", T.full_like(x, 3, dtype="int8"), np.full_like(a, 3, dtype="int8")),
+             ("full_like symbolic value", T.full_like(x, i[0]), np.full_like(a, b[0])),
+             ("full_like empty", T.full_like(x[:0], 1.0), np.full_like(a[:0], 1.0)),
+             ("full_like scalar", T.full_like(x[0, 0], -1.0), np.full_like(a[0, 0], -1.0)),
+             # numpy.empty leaves values undefined: transpile's are zeros, the shape and dtype are numpy's
+             ("empty", T.empty((n, 3), "int32"), np.zeros(np.empty((2, 3), "int32").shape, "int32")),
+             ("empty int shape", T.empty(4), np.zeros_like(np.empty(4))),
+             ("empty_like", T.empty_like(x), np.zeros_like(np.empty_like(a))),
+             ("empty_like dtype", T.empty_like(i, dtype="float32"), np.zeros_like(np.empty_like(b, dtype="float32")))]
+    outs = function([x, i, n], [c[1] for c in cases], on_unused_input="ignore")(a, b, 2)
+    for (name, out, expected), got in zip(cases, outs):
+        assert got.dtype == expected.dtype and got.shape == expected.shape, (name, got.dtype, got.shape)
+        np.testing.assert_array_equal(got, expected, err_msg=name)
+
+
+def test_full_like_gradient(mode, rng):
+    verify_grad(lambda v: T.full_like(T.zeros((2, 3)), v) * T.arange(3.0), [np.asarray(0.7)], rng=rng)

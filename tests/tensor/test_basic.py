@@ -157,3 +157,22 @@ def test_symbolic_variables_refuse_python_truth_and_iteration():
         iter(x)
     with pytest.raises(TypeError):
         len(x)
+
+
+def test_as_tensor_and_dtype_lists():
+    assert T.as_tensor is T.as_tensor_variable
+    c = T.as_tensor(np.arange(3, dtype="int16"))
+    assert c.dtype == "int16" and np.array_equal(c.data, np.arange(3))
+    kinds = {"int_dtypes": "i", "uint_dtypes": "u", "float_dtypes": "f", "complex_dtypes": "c"}
+    for name, kind in kinds.items():
+        dtypes = getattr(T, name)
+        assert isinstance(dtypes, tuple) and dtypes, name
+        assert all(np.dtype(d).kind == kind for d in dtypes), name
+        assert [np.dtype(d).itemsize for d in dtypes] == sorted(np.dtype(d).itemsize for d in dtypes), name
+    assert T.integer_dtypes == T.int_dtypes + T.uint_dtypes
+    assert T.discrete_dtypes == ("bool",) + T.integer_dtypes
+    assert T.continuous_dtypes == T.float_dtypes + T.complex_dtypes
+    assert T.all_dtypes == T.discrete_dtypes + T.continuous_dtypes
+    assert set(T.all_dtypes) == {np.dtype(d).name for d in T.all_dtypes}  # numpy's names
+    for d in T.all_dtypes:
+        assert T.tensor(d, (False,)).dtype == d

@@ -1,5 +1,6 @@
-"""Triangles and diagonals (tri, tril, triu, fill_diagonal, diagonal, trace, to_one_hot), index
-helpers (take, roll, unravel_index, ravel_multi_index) and the small numpy helpers (where,
+"""Triangles and diagonals (tri, tril, triu, fill_diagonal, diagonal, trace, to_one_hot, the
+tril/triu indices), index helpers (take, roll, unravel_index, ravel_multi_index,
+inverse_permutation) and the small numpy helpers (where,
 isclose, allclose, broadcast_to, square, power, stacks) against numpy."""
 import numpy as np
 import pytest
@@ -150,3 +151,31 @@ def build_gradient(name):
 def test_gradients(mode):
     for name in GRADIENTS:  # one native build for all of them (see tests/batched.py)
         batched_verify_grad(mode, list(GRADIENTS), build_gradient, name)
+
+
+def test_triangle_indices_and_inverse_permutation(rng):
+    x, n, k = T.matrix("x"), T.lscalar("n"), T.lscalar("k")
+    p, q = T.ivector("p"), T.lmatrix("q")
+    a = rng.standard_normal((4, 6))
+    perm = rng.permutation(7).astype("int32")
+    perms = np.stack([rng.permutation(5) for _ in range(3)]).astype("int64")
+    table = []
+    for name, mine, fn, mine_from, fn_from in (
+            ("tril", T.tril_indices, np.tril_indices, T.tril_indices_from, np.tril_indices_from),
+            ("triu", T.triu_indices, np.triu_indices, T.triu_indices_from, np.triu_indices_from)):
+        for args in ((4,), (4, 1), (3, -1, 5), (5, 2, 3), (0,), (3, 9)):
+            table += [(f"{name}_indices {args} {i}", mine(*args)[i], fn(*args)[i]) for i in range(2)]
+        table += [(f"{name}_indices symbolic {i}", mine(n, k, 5)[i], fn(4, -2, 5)[i]) for i in range(2)]
+        table += [(f"{name}_indices_from {kk} {i}", mine_from(x, kk)[i], fn_from(a, kk)[i])
+                  for kk in (0, 2, -3) for i in range(2)]
+        table += [(f"{name}_indices_from empty {i}", mine_from(x[:0], 1)[i], fn_from(a[:0], 1)[i]) for i in range(2)]
+    table += [("inverse_permutation", T.inverse_permutation(p), np.argsort(perm).astype("int32")),
+              ("inverse_permutation rows", T.inverse_permutation(q), np.argsort(perms, axis=-1)),
+              ("inverse_permutation empty", T.inverse_permutation(p[:0]), np.argsort(perm[:0]).astype("int32"))]
+    check_table([x, n, k, p, q], [a, np.int64(4), np.int64(-2), perm, perms], table, numpy_dtypes=True)
+    got = function([p], T.inverse_permutation(p))(perm)
+    np.testing.assert_array_equal(got[perm], np.arange(7))  # out[perm[i]] == i
+    with pytest.raises(ValueError, match="tril_indices_from: arr must be 2-d"):
+        T.tril_indices_from(T.vector())
+    with pytest.raises(TypeError, match="inverse_permutation: perm must be an integer vector"):
+        T.inverse_permutation(T.vector())

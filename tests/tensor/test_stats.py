@@ -1,4 +1,4 @@
-"""argmax/argmin, max_and_argmax, mean, var, std against numpy: axes (several at once too),
+"""argmax/argmin, max_and_argmax, mean, var, std, median against numpy: axes (several at once too),
 keepdims, dtype rules, errors, shape inference and gradients."""
 import warnings
 
@@ -7,6 +7,7 @@ import pytest
 
 import transpile.tensor as T
 from tests.batched import batched_case, batched_verify_grad, case_rng
+from tests.tensor.extra_ops_helpers import check_table
 from transpile import config, function
 from transpile.gradient import verify_grad
 
@@ -237,3 +238,46 @@ def test_mean_var_std_grads(mode, axis):
 def test_mean_grad_float32(rng):
     xv = rng.standard_normal((3, 4)).astype("float32")
     verify_grad(lambda x: T.mean(x, axis=1), [xv], rng=rng)
+
+
+# -- median ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int32"])
+def test_median_matches_numpy(dtype, rng):
+    x, v = T.tensor(dtype, (False,) * 3, name="x"), T.tensor(dtype, (False,), name="v")
+    e = T.tensor(dtype, (False, False), name="e")
+    a, b = random_array(rng, (3, 4, 5), dtype), random_array(rng, (7,), dtype)
+    ev = random_array(rng, (2, 0), dtype)
+    table = [("all", T.median(x), np.median(a)), ("odd", T.median(v), np.median(b)),
+             ("even", T.median(v[1:]), np.median(b[1:])), ("one", T.median(v[:1]), np.median(b[:1])),
+             *[(f"axis {ax}", T.median(x, ax), np.median(a, ax)) for ax in (0, 1, 2, -1, -3)],
+             ("scalar", T.median(v[2]), np.median(b[2]))]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # numpy warns on the mean of an empty slice
+        table += [("empty", T.median(v[:0]), np.median(b[:0])), ("empty axis", T.median(e, 1), np.median(ev, 1)),
+                  ("along empty rows", T.median(e, 0), np.median(ev, 0))]
+    check_table([x, v, e], [a, b, ev], table, numpy_dtypes=True)
+
+
+def test_median_with_nan_and_inf():
+    v = T.vector("v")
+    m = T.matrix("m")
+    b = np.array([3.0, np.nan, -1.0, 2.0])
+    c = np.array([[1.0, np.inf, -np.inf, 0.5], [2.0, 1.0, np.nan, 0.0], [np.inf, np.inf, 1.0, 2.0]])
+    check_table([v, m], [b, c], [("nan", T.median(v), np.median(b)), ("no nan", T.median(v[2:]), np.median(b[2:])),
+                                 ("rows", T.median(m, 1), np.median(c, 1)), ("cols", T.median(m, 0), np.median(c, 0))],
+                numpy_dtypes=True)
+
+
+def test_median_errors():
+    with pytest.raises(ValueError, match="median: axis 2 is out of range"):
+        T.median(T.matrix(), 2)
+    with pytest.raises(TypeError, match="median: axis must be an int"):
+        T.median(T.matrix(), (0, 1))
+    with pytest.raises(TypeError, match="median: expected a real tensor"):
+        T.median(T.cvector())
+
+
+def test_median_gradient(mode, rng):
+    a = rng.permutation(12).reshape(3, 4) + rng.uniform(0, 0.5, (3, 4))  # distinct values: no ties
+    verify_grad(lambda x: T.median(x, 1), [a], rng=rng)
+    verify_grad(lambda x: T.median(x, 0) * T.median(x), [a], rng=rng)

@@ -7,7 +7,8 @@ import transpile.tensor as T
 from tests.tensor.extra_ops_helpers import check_table
 
 UNARY = ["exp", "log", "log1p", "expm1", "log2", "log10", "sqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh",
-         "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "floor", "ceil", "trunc"]
+         "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "floor", "ceil", "trunc", "deg2rad", "rad2deg",
+         "exp2"]
 
 
 def test_elementwise_methods(rng):
@@ -53,3 +54,11 @@ def test_complex_conj(rng):
 def test_norm_zero_is_refused():
     with pytest.raises(NotImplementedError):
         T.vector().norm(0)
+
+
+def test_mT_swaps_the_last_two_axes(rng):
+    x, m = T.tensor3("x"), T.matrix("m")
+    a, b = rng.standard_normal((2, 3, 4)), rng.standard_normal((0, 5))
+    check_table([x, m], [a, b], [("3-d", x.mT, a.mT), ("empty", m.mT, b.mT), ("twice", x.mT.mT, a)])
+    with pytest.raises(ValueError, match="matrix_transpose: x must have at least 2 dims"):
+        T.vector().mT

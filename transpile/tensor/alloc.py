@@ -23,7 +23,8 @@ from transpile.tensor.shape import (
 )
 from transpile.tensor.type import TensorType
 
-__all__ = ["ARange", "Alloc", "Eye", "alloc", "arange", "eye", "full", "identity_like", "ones", "zeros"]
+__all__ = ["ARange", "Alloc", "Eye", "alloc", "arange", "empty", "empty_like", "eye", "full", "full_like",
+           "identity_like", "ones", "zeros"]
 
 
 def _int_zeros(variables):
@@ -150,6 +151,23 @@ class Eye(Op):
 
     def __str__(self):
         return f"Eye{{{self.dtype}}}"
+
+
+def full_like(x, fill_value, dtype=None):
+    """A tensor of the shape of `x` filled with `fill_value` (dtype: `dtype`, else that of `x`)."""
+    x = as_tensor_variable(x)
+    return full([shape_i(x, d) for d in range(x.ndim)], fill_value, dtype or x.dtype)
+
+
+def empty(shape, dtype=None):
+    """numpy.empty: a tensor of `shape` whose values the caller must not rely on. Here it holds
+    zeros (a symbolic graph has no uninitialised memory to hand out)."""
+    return zeros(shape, dtype)
+
+
+def empty_like(x, dtype=None):
+    """numpy.empty_like: zeros of the shape (and dtype, unless given) of `x`, like `empty`."""
+    return full_like(x, 0, dtype)
 
 
 def eye(n, m=None, k=0, dtype=None):

@@ -15,6 +15,10 @@ from transpile.tensor.variable import TensorConstant, TensorVariable
 TensorType.variable_type = TensorVariable
 TensorType.constant_type = TensorConstant
 
+# Theano's dtype lists (tuples of dtype names), by kind
+int_dtypes, uint_dtypes, float_dtypes, complex_dtypes = D.SIGNED, D.UNSIGNED, D.FLOAT, D.COMPLEX
+integer_dtypes, discrete_dtypes, continuous_dtypes, all_dtypes = D.INTEGER, D.DISCRETE, D.CONTINUOUS, D.ALL
+
 
 def constant(value, name=None, ndim=None, dtype=None):
     """A TensorConstant holding `value` (all of its dims of length 1 broadcastable)."""
@@ -67,6 +71,9 @@ def as_tensor_variable(x, name=None, ndim=None, dtype=None):
         from transpile.tensor.join import stack
         return stack([as_tensor_variable(e) for e in x])
     return constant(x, name=name, ndim=ndim, dtype=dtype)
+
+
+as_tensor = as_tensor_variable  # PyTensor's name
 
 
 def as_tensor_like(values):

@@ -1,20 +1,25 @@
 """Triangles and diagonals, built from masks of broadcast aranges and `switch` (so they run
 natively and differentiate through existing ops): `tri`, `tril`, `triu`, `fill_diagonal`,
-`fill_diagonal_offset`, `diagonal`, `trace`, and `to_one_hot`.
+`fill_diagonal_offset`, `diagonal`, `trace`, `to_one_hot`, and the coordinates of triangles
+(`tril_indices`, `triu_indices` and their `_from` forms).
 """
 import numbers
+
+import numpy as np
 
 from transpile.configdefaults import config
 from transpile.scalar import dtypes as D
 from transpile.tensor.alloc import arange
-from transpile.tensor.basic import as_tensor_variable
+from transpile.tensor.basic import as_tensor_variable, constant
+from transpile.tensor.counting import nonzero
 from transpile.tensor.elemwise import DimShuffle
-from transpile.tensor.math import add, and_, cast, eq, ge, maximum, minimum, sub, switch
+from transpile.tensor.math import add, and_, cast, eq, ge, invert, maximum, minimum, sub, switch
 from transpile.tensor.reduce import sum as _sum
 from transpile.tensor.shape import _axis, as_int_scalar, shape_i
 from transpile.tensor.shape_ops import transpose
 
-__all__ = ["diagonal", "fill_diagonal", "fill_diagonal_offset", "to_one_hot", "trace", "tri", "tril", "triu"]
+__all__ = ["diagonal", "fill_diagonal", "fill_diagonal_offset", "to_one_hot", "trace", "tri", "tril", "tril_indices",
+           "tril_indices_from", "triu", "triu_indices", "triu_indices_from"]
 
 
 def _placed(positions, d, ndim):
@@ -129,3 +134,43 @@ def to_one_hot(y, nb_class, dtype=None):
         raise TypeError(f"to_one_hot: y must be an int vector, got {y} ({y.type})")
     classes = _placed(arange(_check_int(nb_class, "to_one_hot: nb_class")), 1, 2)
     return cast(eq(_placed(y, 0, 2), classes), D.check_dtype(dtype or config.floatX))
+
+
+def _static(*values):
+    return all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in values)
+
+
+def tril_indices(n, k=0, m=None):
+    """(rows, cols): the int64 coordinates of the n x m (default n x n) lower triangle at and
+    below diagonal k, in numpy's (row-major) order. Python ints give constants; symbolic sizes
+    or k give the nonzero positions of `tri`."""
+    if _static(n, k, n if m is None else m):
+        return tuple(constant(a.astype("int64")) for a in np.tril_indices(n, k, m))
+    return nonzero(tri(n, m, k, dtype="bool"))
+
+
+def triu_indices(n, k=0, m=None):
+    """(rows, cols) of the upper triangle at and above diagonal k (see `tril_indices`)."""
+    if _static(n, k, n if m is None else m):
+        return tuple(constant(a.astype("int64")) for a in np.triu_indices(n, k, m))
+    below = k - 1 if isinstance(k, numbers.Integral) else sub(k, 1)
+    return nonzero(invert(tri(n, m, below, dtype="bool")))
+
+
+def _square_sides(arr, what):
+    arr = as_tensor_variable(arr)
+    if arr.ndim != 2:
+        raise ValueError(f"{what}: arr must be 2-d, got {arr} ({arr.type})")
+    return shape_i(arr, 0), shape_i(arr, 1)
+
+
+def tril_indices_from(arr, k=0):
+    """`tril_indices` for the shape of the matrix `arr`."""
+    n, m = _square_sides(arr, "tril_indices_from")
+    return tril_indices(n, k, m)
+
+
+def triu_indices_from(arr, k=0):
+    """`triu_indices` for the shape of the matrix `arr`."""
+    n, m = _square_sides(arr, "triu_indices_from")
+    return triu_indices(n, k, m)

@@ -1,6 +1,6 @@
 """Index arithmetic: `take` and `roll` (built from indexing and joins) and the ops
 `UnravelIndex` / `RavelMultiIndex` (flat positions to coordinates and back, numpy's
-`unravel_index` / `ravel_multi_index`, with its bounds errors).
+`unravel_index` / `ravel_multi_index`, with its bounds errors), and `inverse_permutation`.
 """
 import numbers
 
@@ -15,9 +15,11 @@ from transpile.tensor.join import concatenate
 from transpile.tensor.math import add, cast, clip, maximum, mod, sub, zeros_like
 from transpile.tensor.shape import _axis, shape_entries, shape_i
 from transpile.tensor.shape_ops import flatten, reshape
+from transpile.tensor.sort import argsort
 from transpile.tensor.type import TensorType
 
-__all__ = ["RavelMultiIndex", "UnravelIndex", "ravel_multi_index", "roll", "take", "unravel_index"]
+__all__ = ["RavelMultiIndex", "UnravelIndex", "inverse_permutation", "ravel_multi_index", "roll", "take",
+           "unravel_index"]
 
 
 def take(a, indices, axis=None, mode="raise"):
@@ -160,3 +162,13 @@ def ravel_multi_index(multi_index, dims, mode="raise", order="C"):
         common = add(*[zeros_like(i, dtype="int64") for i in indices]) if len(indices) > 1 else None
         indices = [add(cast(i, "int64"), common) if common is not None else i for i in indices]
     return RavelMultiIndex(mode, order)(*indices, *shape_entries(dims, "ravel_multi_index: dims"))
+
+
+def inverse_permutation(perm):
+    """The inverse of the permutation `perm` of 0..n-1 (of each along the last axis of a batch):
+    out[perm[i]] == i. It is where each index stands, argsort of `perm`, in its dtype."""
+    perm = as_tensor_variable(perm)
+    if not D.is_integer(perm.dtype) or perm.ndim == 0:
+        raise TypeError(f"inverse_permutation: perm must be an integer vector (or batch of them), got {perm} "
+                        f"({perm.type})")
+    return cast(argsort(perm, axis=-1), perm.dtype)

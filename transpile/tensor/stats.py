@@ -9,12 +9,17 @@ import numpy as np
 from transpile.graph.basic import Apply
 from transpile.graph.op import Op
 from transpile.scalar import dtypes as D
-from transpile.tensor.basic import as_tensor_variable
+from transpile.tensor.alloc import alloc
+from transpile.tensor.basic import as_tensor_variable, constant
+from transpile.tensor.join import concatenate
+from transpile.tensor.math import add, cast, eq, int_div, isnan, mul, sub, switch
 from transpile.tensor.reduce import _expand, max as _max, normalize_axis, sum as _sum
-from transpile.tensor.shape import shape_const, shape_i, static_int
+from transpile.tensor.shape import _axis, shape_const, shape_i, static_int
+from transpile.tensor.shape_ops import flatten
+from transpile.tensor.sort import sort
 from transpile.tensor.type import TensorType
 
-__all__ = ["Argmax", "Argmin", "argmax", "argmin", "max_and_argmax", "mean", "std", "var"]
+__all__ = ["Argmax", "Argmin", "argmax", "argmin", "max_and_argmax", "mean", "median", "std", "var"]
 
 
 class Argmax(Op):
@@ -142,3 +147,30 @@ def std(x, axis=None, ddof=0, keepdims=False, corrected=None):
     """Standard deviation over `axis`: sqrt(var)."""
     import transpile.tensor as T
     return T.sqrt(var(x, axis=axis, ddof=ddof, keepdims=keepdims, corrected=corrected))
+
+
+def median(x, axis=None):
+    """numpy.median along `axis` (an int, or None for the flattened tensor): the middle of the
+    sorted values, the mean of the two middle ones for an even count, nan where a value is nan
+    or the axis is empty. Integers give float64, as numpy."""
+    x = as_tensor_variable(x)
+    if D.is_complex(x.dtype):
+        raise TypeError(f"median: expected a real tensor, got {x} ({x.type})")
+    if axis is None:
+        x, axis = flatten(x, 1), 0
+    else:
+        axis = _axis(axis, x.ndim, "median")
+    dtype = x.dtype if D.is_float(x.dtype) else "float64"
+    # a nan appended after the sorted values: what an empty axis reads, whichever middle it takes
+    pad = alloc(constant(np.nan, dtype=dtype), *[1 if d == axis else shape_i(x, d) for d in range(x.ndim)])
+    ordered = concatenate([cast(sort(x, axis), dtype), pad], axis)
+    n = shape_i(x, axis)
+    lo, hi = int_div(sub(n, 1), 2), int_div(n, 2)
+
+    def at(i):
+        return ordered[(slice(None),) * axis + (i,)]
+
+    middle = switch(eq(lo, hi), at(lo), mul(add(at(lo), at(hi)), 0.5))
+    if D.is_discrete(x.dtype):
+        return middle
+    return switch(isnan(at(sub(n, 1))), constant(np.nan, dtype=dtype), middle)  # sort puts nan last

@@ -205,6 +205,11 @@ class _TensorOperators:
     def T(self):
         return _T().transpose(self)
 
+    @property
+    def mT(self):
+        """The last two axes swapped (numpy's `mT`, `T.linalg.matrix_transpose`)."""
+        return _T().linalg.matrix_transpose(self)
+
     def transpose(self, *axes):
         return _T().transpose(self, axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else (axes or None))
 
@@ -355,6 +360,10 @@ class _TensorOperators:
 
     conjugate = conj
 
+    def get_scalar_constant_value(self):
+        """The value this variable is known to hold (see `T.get_scalar_constant_value`)."""
+        return _T().get_scalar_constant_value(self)
+
 
 def _elementwise_method(name):
     def method(self):
@@ -365,7 +374,8 @@ def _elementwise_method(name):
 
 
 for _name in ("exp", "log", "log1p", "expm1", "log2", "log10", "sqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh",
-              "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "floor", "ceil", "trunc"):
+              "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "floor", "ceil", "trunc",
+              "deg2rad", "rad2deg", "exp2"):
     setattr(_TensorOperators, _name, _elementwise_method(_name))
 
 

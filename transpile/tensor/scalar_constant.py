@@ -1,0 +1,55 @@
+"""Theano's `get_scalar_constant_value`: the single value a variable is known to hold while the
+graph is built, looking through the ops that only move or convert a constant (DimShuffle, Alloc,
+casts, `second`, identity), else `NotScalarConstantError`.
+"""
+import numbers
+
+import numpy as np
+
+from transpile.graph.basic import Constant, Variable
+from transpile.scalar.arith import Cast, Identity, Second
+from transpile.tensor.alloc import Alloc
+from transpile.tensor.elemwise import DimShuffle, Elemwise
+
+__all__ = ["NotScalarConstantError", "get_scalar_constant_value"]
+
+
+class NotScalarConstantError(Exception):
+    """The variable is not known to be a constant of one element (Theano's error of that name)."""
+
+
+def _single(data, what):
+    data = np.asarray(data)
+    if data.size != 1:
+        raise NotScalarConstantError(f"{what} holds {data.size} elements (shape {data.shape}), not one")
+    return data.reshape(()).copy()
+
+
+def get_scalar_constant_value(v, elemwise=True, only_process_constants=False, max_recur=10):
+    """The value (a 0-d numpy array) of `v`: a Python or numpy number, a one-element array or
+    constant, or such a constant behind DimShuffle, Alloc and (with `elemwise`) the elementwise
+    casts, `second` and identity. `only_process_constants` stops at the first op; `max_recur`
+    bounds how many ops are looked through. Anything else raises `NotScalarConstantError`."""
+    if isinstance(v, (numbers.Number, np.generic, np.ndarray)):
+        return _single(v, repr(v))
+    if not isinstance(v, Variable):
+        raise NotScalarConstantError(f"{v!r} is not a variable or a number")
+    if isinstance(v, Constant):
+        return _single(v.data, str(v))
+    node = v.owner
+    if node is None or only_process_constants or max_recur <= 0:
+        raise NotScalarConstantError(f"{v} is not a constant")
+
+    def inner(var):
+        return get_scalar_constant_value(var, elemwise, only_process_constants, max_recur - 1)
+
+    if isinstance(node.op, (DimShuffle, Alloc)):
+        return inner(node.inputs[0])
+    scalar_op = node.op.scalar_op if elemwise and isinstance(node.op, Elemwise) else None
+    if isinstance(scalar_op, Cast):
+        return inner(node.inputs[0]).astype(scalar_op.o_type)
+    if isinstance(scalar_op, Identity):
+        return inner(node.inputs[0])
+    if isinstance(scalar_op, Second):
+        return inner(node.inputs[1]).astype(v.dtype)
+    raise NotScalarConstantError(f"{v} (computed by {node.op}) is not known to be a constant")

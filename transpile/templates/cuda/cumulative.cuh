@@ -11,19 +11,6 @@
 namespace tr {
 namespace cu {
 
-// Offset (for `strides`) of the start of line r among the lines of `shape` along `axis`, the
-// lines numbered in C order of the other dims.
-template <int N>
-TR_HD inline int64_t line_start(const int64_t* shape, const int64_t* strides, int axis, int64_t r) {
-    int64_t off = 0;
-    for (int d = N - 1; d >= 0; --d) {
-        if (d == axis) continue;
-        off += (r % shape[d]) * strides[d];
-        r /= shape[d];
-    }
-    return off;
-}
-
 // Launch: 1-d grid-stride over the lines, kBlock threads.
 template <bool Prod, class T, class S, int N>
 __global__ void cumulate_kernel(Array<T, N> out, Array<S, N> x, int axis, int64_t lines) {

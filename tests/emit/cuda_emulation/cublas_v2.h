@@ -54,7 +54,8 @@ cublasStatus_t emulated_gemm_batched(cublasOperation_t ta, cublasOperation_t tb,
         return CUBLAS_STATUS_INVALID_VALUE;
     }
     for (int i = 0; i < count; ++i) {
-        const cublasStatus_t status = emulated_gemm(ta, tb, m, n, k, alpha, a + i * sa, lda, b + i * sb, ldb, beta, c + i * sc, ldc);
+        const cublasStatus_t status =
+            emulated_gemm(ta, tb, m, n, k, alpha, a + i * sa, lda, b + i * sb, ldb, beta, c + i * sc, ldc);
         if (status != CUBLAS_STATUS_SUCCESS) {
             return status;
         }

@@ -4,7 +4,7 @@ forms of the FAST_RUN rewrites (`CrossentropySoftmax1Hot`, its gradient
 `CrossentropyCategorical1HotGrad`. The labels are read on
 the host first, where the C++ rule's checks run (one label per row, each a valid class: the same
 errors), then copied to the GPU for the kernel."""
-from transpile.emit.cpp.rules.xent import _wide, check_dx, check_labels
+from transpile.emit.cpp.rules.xent import _wide, check_1hot_grad, check_dx, check_labels
 from transpile.emit.registry import register_lowering
 from transpile.tensor.nnet.xent import CrossentropyCategorical1Hot, CrossentropyCategorical1HotGrad
 from transpile.tensor.nnet.xent_softmax import CrossentropySoftmax1Hot, CrossentropySoftmax1HotDx
@@ -72,11 +72,7 @@ def lower_xent_1hot_grad(lc, node):
     rule's checks on the host, then one kernel writes every element."""
     (g, coding, labels), (out,) = node.inputs, node.outputs
     G, C, Y = lc.buffer(g), lc.buffer(coding), lc.buffer(labels)
-    check_labels(lc, C, Y)
-    lc.emit(f"if ({G.name}.shape[0] != {C.name}.shape[0] && {G.name}.shape[0] != 1) "
-            + lc.fail("value", "%s: operands could not be broadcast together: %lld output gradients for %lld rows",
-                      lc.label(), f"(long long){G.name}.shape[0]", f"(long long){C.name}.shape[0]"),
-            f"const int64_t gs_ = {G.name}.shape[0] == 1 ? 0 : {G.name}.strides[0];")
+    check_1hot_grad(lc, G, C, Y)
     Yd = lc.buffer(labels, space="device")
     dst = lc.alloc(out, f"{C.name}.shape")
     wide = _wide(g.dtype, coding.dtype)

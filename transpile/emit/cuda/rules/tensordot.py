@@ -5,6 +5,7 @@ templates/cuda/blas.cuh; a batch of one without a batch axis). As in the C++ rul
 cols) and each group merged into one strided dim (`ix::merge`); when they do not merge, or the
 merged matrix is not one cuBLAS reads (no unit stride, a negative batch stride), it is first
 copied into a contiguous GPU temporary in that order. The output is C-contiguous."""
+from transpile.emit.cpp.rules.tensordot import contraction_sizes
 from transpile.emit.cuda.rules.blas import _floats
 from transpile.emit.registry import register_lowering
 from transpile.tensor.blas_batched import BatchedDot
@@ -48,20 +49,9 @@ def _gemm_batched_function(lc, dtype):
 def contract(lc, node, a_rows, a_cols, b_rows, b_cols, batch):
     """out[batch?, a_rows..., b_cols...] = sum over the paired a_cols/b_rows of a * b."""
     (a, b), (out,) = node.inputs, node.outputs
-    A, B = lc.name(a), lc.name(b)
+    A = lc.name(a)
     lc.use_runtime("merge")
-    pairs = [(f"{A}.shape[{i}]", f"{B}.shape[{j}]") for i, j in zip(a_cols, b_rows)]
-    if batch:
-        pairs.insert(0, (f"{A}.shape[0]", f"{B}.shape[0]"))
-    if pairs:  # the C++ rule's check and message
-        lc.emit(f"if ({' || '.join(f'{p} != {q}' for p, q in pairs)}) "
-                + lc.fail("value", "%s: shapes %s and %s do not match (not aligned)", lc.label(),
-                          f"tr::shape_text({A}.shape, {a.ndim}).text", f"tr::shape_text({B}.shape, {b.ndim}).text"))
-    lengths = ([f"{A}.shape[0]"] if batch else []) + [f"{A}.shape[{d}]" for d in a_rows] + \
-        [f"{B}.shape[{d}]" for d in b_cols]
-    prod = lambda xs: " * ".join(xs) or "1"  # noqa: E731
-    lc.emit(f"const int64_t m_ = {prod([f'{A}.shape[{d}]' for d in a_rows])}, "
-            f"n_ = {prod([f'{B}.shape[{d}]' for d in b_cols])}, k_ = {prod([f'{A}.shape[{d}]' for d in a_cols])};")
+    lengths = contraction_sizes(lc, node, a_rows, a_cols, b_rows, b_cols, batch)  # the C++ rule's checks
     _operand(lc, a, "ma_", list(a_rows) + list(a_cols), len(a_rows), batch, "m_", "k_")
     _operand(lc, b, "mb_", list(b_rows) + list(b_cols), len(b_rows), batch, "k_", "n_")
     if lengths:

@@ -295,3 +295,107 @@ def test_convolutions_and_their_gradients(dtype):  # cuBLAS and the CPU BLAS sum
               floats(2, 3, 9, 10, 7, dtype=dtype), floats(4, 3, 3, 2, 3, dtype=dtype)]
     tol = dict(rtol=1e-3, atol=1e-3) if dtype == "float32" else dict(rtol=1e-10, atol=1e-10)
     assert_same_as_cpu([x, w, xd, wd], outs, values, min_gpu_nodes=18, **tol)
+
+
+def on_gpu(inputs, outputs, names, count):
+    """The function compiled with device=cuda, with `count` GPU nodes of the op classes `names`."""
+    gpu = compiled(inputs, outputs, "cuda")
+    found = [type(n.op.op).__name__ for n in gpu_nodes(gpu)]
+    assert sum(found.count(name) for name in names) == count, transpile.printing.debugprint(gpu, file="str")
+    return gpu
+
+
+def assert_like_numpy(got, want, rtol=0.0, atol=0.0):
+    for k, (g, w) in enumerate(zip(got, want)):
+        g, w = np.asarray(g), np.asarray(w)
+        assert g.dtype == w.dtype and g.shape == w.shape, (k, g.dtype, w.dtype, g.shape, w.shape)
+        if rtol or atol:
+            np.testing.assert_allclose(g, w, rtol=rtol, atol=atol, err_msg=f"output {k}")
+        else:
+            assert g.tobytes() == w.tobytes(), f"output {k}"
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_batched_dot_and_tensordot_through_cublas(dtype):
+    """One strided-batched gemm per node; strided and transposed operands (GPU copies), an empty
+    sum (zeros), a batched tensordot; values against numpy."""
+    a, b = T.tensor3("a", dtype=dtype), T.tensor3("b", dtype=dtype)
+    c, m = T.tensor4("c", dtype=dtype), T.matrix("m", dtype=dtype)
+    outs = [T.batched_dot(a, b), T.batched_dot(b.dimshuffle(0, 2, 1), a.dimshuffle(0, 2, 1)),
+            T.tensordot(c, m, [[1, 3], [1, 0]]), T.tensordot(m, c, [[0], [3]]),
+            T.batched_tensordot(c, c, [[2, 3], [2, 3]])]
+    gpu = on_gpu([a, b, c, m], outs, ("BatchedDot", "TensorDot"), 5)
+    tol = dict(rtol=1e-4, atol=1e-4) if dtype == "float32" else dict(rtol=1e-10, atol=1e-10)
+    for B, n, k, p, shape in [(16, 65, 130, 33, (7, 20, 9, 31)), (3, 4, 0, 2, (2, 3, 0, 5)), (1, 1, 1, 1, (1, 1, 1, 1))]:
+        av, bv = floats(B, n, k, dtype=dtype), floats(B, k, p, dtype=dtype)
+        cv, mv = floats(*shape, dtype=dtype), floats(shape[3], shape[1], dtype=dtype)
+        for values in ([av, bv, cv, mv], [np.asfortranarray(av), bv[::-1, :, ::-1], cv[:, ::-1, :, ::-1], mv.T.copy().T]):
+            av_, bv_, cv_, mv_ = values
+            want = [np.matmul(av_, bv_), np.matmul(bv_.transpose(0, 2, 1), av_.transpose(0, 2, 1)),
+                    np.tensordot(cv_, mv_, [[1, 3], [1, 0]]), np.tensordot(mv_, cv_, [[0], [3]]),
+                    np.einsum("bijk,bljk->bil", cv_, cv_)]
+            assert_like_numpy(gpu(*values), want, **tol)
+    with pytest.raises(ValueError, match="do not match"):
+        gpu(floats(3, 4, 5, dtype=dtype), floats(3, 4, 2, dtype=dtype), cv, mv)
+
+
+def test_categorical_crossentropy_with_integer_labels_and_its_gradient():
+    x, y, g = T.fmatrix("x"), T.ivector("y"), T.fvector("g")
+    outs = [T.nnet.crossentropy_categorical_1hot(x, y), T.grad(T.sum(T.nnet.crossentropy_categorical_1hot(x, y) * g), x)]
+    gpu = on_gpu([x, y, g], outs, ("CrossentropyCategorical1Hot", "CrossentropyCategorical1HotGrad"), 2)
+    xv = RNG.uniform(0.01, 1, (3000, 17)).astype("float32")
+    yv, gv = RNG.integers(0, 17, 3000).astype("int32"), floats(3000)
+    rows = np.arange(3000)
+    want_grad = np.zeros_like(xv)
+    want_grad[rows, yv] = -gv / xv[rows, yv]
+    assert_like_numpy(gpu(xv, yv, gv), [-np.log(xv[rows, yv]), want_grad], rtol=1e-6, atol=1e-7)
+    assert_like_numpy(gpu(xv.T.copy().T, yv, gv), [-np.log(xv[rows, yv]), want_grad], rtol=1e-6, atol=1e-7)
+    yv[17] = 17
+    with pytest.raises(IndexError, match="class index 17 out of range for 17 classes"):
+        gpu(xv, yv, gv)
+    with pytest.raises(ValueError, match="rows of coding_dist"):
+        gpu(xv, yv[:5], gv)
+
+
+def test_cumsum_cumprod_eye_and_arange():
+    x, i = T.dmatrix("x"), T.bmatrix("i")
+    n, f = T.lscalar("n"), T.dscalar("f")
+    outs = [T.cumsum(x, axis=0), T.cumprod(x, axis=1), T.cumsum(x.T, axis=None), T.cumsum(i, axis=1), T.cumprod(i, axis=0),
+            T.eye(n, n + 3, 2, dtype="float32"), T.arange(n), T.arange(f, np.float64(40), np.float64(0.1)),
+            T.arange(np.float32(-2), n, np.float32(0.3), dtype="float32")]
+    gpu = on_gpu([x, i, n, f], outs, ("CumOp", "Eye", "ARange"), 9)
+    xv = RNG.uniform(0.9, 1.1, (513, 300))
+    iv = RNG.integers(-100, 100, (300, 513)).astype("int8")
+    for xs, is_ in [(xv, iv), (xv[::-1, ::2], iv.T.copy().T)]:
+        got = gpu(xs, is_, np.int64(700), np.float64(-3.3))
+        want = [np.cumsum(xs, axis=0), np.cumprod(xs, axis=1), np.cumsum(xs.T), np.cumsum(is_, axis=1),
+                np.cumprod(is_, axis=0), np.eye(700, 703, 2, dtype="float32"), np.arange(700),
+                np.arange(-3.3, 40.0, 0.1), np.arange(np.float32(-2), 700, np.float32(0.3), dtype="float32")]
+        assert_like_numpy(got[:3], want[:3], rtol=1e-9, atol=1e-9)    # float running sums and products
+        assert_like_numpy(got[3:7], want[3:7])                          # integers (wrapping), eye, integer arange
+        assert_like_numpy(got[7:], want[7:], rtol=1e-6, atol=1e-12)     # float aranges: first + i * delta
+    cpu = compiled([x, i, n, f], outs, "cpu")
+    assert_like_numpy(gpu(xv, iv, np.int64(700), np.float64(-3.3))[3:7], cpu(xv, iv, np.int64(700), np.float64(-3.3))[3:7])
+    with pytest.raises(ValueError, match="eye: negative dimensions"):
+        gpu(xv, iv, np.int64(-5), np.float64(0))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int32", "uint8"])
+def test_sorts_are_numpys_stable_order(dtype):
+    """Values and positions of numpy's stable sort (NaN last, ties in their order), bit for bit,
+    along every axis and flattened, for many short lines and a few long ones."""
+    x = T.matrix("x", dtype=dtype)
+    outs = [T.sort(x), T.argsort(x), T.sort(x, axis=0), T.argsort(x, axis=0), T.argsort(x, axis=None)]
+    gpu = on_gpu([x], outs, ("SortOp", "ArgSortOp"), 5)
+    for shape in [(20000, 9), (3, 5000), (0, 4)]:
+        if dtype.startswith(("int", "uint")):
+            value = RNG.integers(0, 50, shape).astype(dtype)
+        else:
+            value = np.round(floats(*shape, dtype=dtype) * 4)
+            value.reshape(-1)[::97] = np.nan
+            value.reshape(-1)[5::89] = -0.0
+        for v in (value, value[::-1, ::-1]):
+            want = [np.sort(v, axis=1, kind="stable"), np.argsort(v, axis=1, kind="stable"),
+                    np.sort(v, axis=0, kind="stable"), np.argsort(v, axis=0, kind="stable"),
+                    np.argsort(v, axis=None, kind="stable")]
+            assert_like_numpy(gpu(v), want)

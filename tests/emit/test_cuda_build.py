@@ -19,13 +19,16 @@ from transpile.gpuarray import GpuFromHost, GpuOp, HostFromGpu
 from transpile.graph.deepcopy import deep_copy_op
 from transpile.graph.fg import FunctionGraph
 from transpile import scalar
+from transpile.tensor.blas_batched import BatchedDot
 from transpile.tensor.blas_gemm import Dot22, Gemm, Gemv, Ger
+from transpile.tensor.blas_tensordot import TensorDot
 from transpile.tensor.reduce import Sum
 from transpile.tensor.reduce_fused import FusedReduce
 from transpile.tensor.random import (BinomialDraw, CategoricalDraw, ExponentialDraw, GammaDraw, IntegersDraw, NormalDraw,
                                      PoissonDraw, TruncatedNormalDraw, UniformDraw)
 from transpile.tensor.random.op import STATE_TYPE
 from transpile.tensor.nnet.conv import Conv2dGradInputs, Conv2dGradWeights
+from transpile.tensor.nnet.xent import CrossentropyCategorical1HotGrad
 from transpile.tensor.nnet.pool import AveragePoolGrad, MaxPoolGrad, MaxPoolGradGrad, Pool
 from transpile.tensor.nnet.xent_softmax import CrossentropySoftmax1Hot, CrossentropySoftmax1HotDx
 
@@ -102,6 +105,20 @@ def rule_table_graph(rows=4, cols=3):
                                           2, 2),
         Conv2dGradInputs(1, filter_dilation=(1, 2))(T.concatenate([filt, filt], axis=1), x.dimshuffle("x", "x", 0, 1),
                                                     rows - 1, 3 * cols - 4),  # input rows, cols giving x's shape
+    ]
+    outs += [
+        BatchedDot()(x.dimshuffle("x", 0, 1), W.dimshuffle("x", 0, 1)),             # a shared (stride 0) batch
+        BatchedDot()(T.stack([x, y]), T.stack([W, W.T])),                           # a transposed entry: a copy
+        T.tensordot(T.stack([x, y]), T.cast(W, "float64"), [[2], [0]]),               # mixed dtypes: the host
+        T.tensordot(d, d.T.T, [[0, 1], [0, 1]]), TensorDot((0,), (1,))(x.T, W),      # float64 to a scalar; strided
+        TensorDot((2,), (1,), batch=True)(T.exp(x).dimshuffle(0, "x", 1), y.dimshuffle(0, 1, "x")),
+        T.nnet.crossentropy_categorical_1hot(T.nnet.softmax(x), i[:rows]),
+        CrossentropyCategorical1HotGrad()(T.sum(x, axis=1), T.nnet.softmax(x).T.T, i[:rows]),
+        CrossentropyCategorical1HotGrad()(T.exp(v[:1]).astype("float64"), T.nnet.softmax(d), i[:2] % 5),  # one g, float64
+        T.cumsum(x, axis=0), T.cumprod(x.T, axis=1), T.cumsum(i), T.cumprod(T.exp(d), axis=None),
+        T.eye(k + 1, 3, -1, dtype="float32"), T.eye(k, dtype="int64"),
+        T.arange(k), T.arange(s, np.float32(5), np.float32(0.5)), T.arange(np.float64(0.5), k, np.float64(0.3)),
+        T.sort(x), T.argsort(x.T, axis=1), T.sort(i, axis=None), T.argsort(d, axis=0),
     ]
     state = STATE_TYPE("state")
     draws = [UniformDraw(2, "float32")(state, x.shape), UniformDraw(1, "float64")(state, [5]),  # a symbolic size; 1-d

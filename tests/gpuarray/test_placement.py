@@ -72,22 +72,58 @@ def test_shape_arithmetic_stays_on_the_host_and_reads_the_gpu_descriptor():
 def test_an_op_without_a_cuda_rule_runs_on_the_host_with_a_warning_naming_it():
     x = T.fmatrix("x")
     w = T.fmatrix("w")
-    y = (T.sort(T.exp(x), axis=1) * w).sum()
+    y = (T.repeat(T.exp(x), 2, axis=1) * w).sum()
     placement._warned.clear()
     fg, reference, warned = placed([x, w], [y])
-    assert any("Sort" in text and "no CUDA rule" in text and "run on the host" in text for text in warned), warned
-    sort = next(n for n in fg.toposort() if "Sort" in type(n.op).__name__)
-    assert not isinstance(sort.op, GpuOp)
-    assert any(isinstance(v.owner.op, HostFromGpu) for v in sort.inputs if v.owner is not None)
+    assert any("Repeat" in text and "no CUDA rule" in text and "run on the host" in text for text in warned), warned
+    repeat = next(n for n in fg.toposort() if "Repeat" in type(n.op).__name__)
+    assert not isinstance(repeat.op, GpuOp)
+    assert any(isinstance(v.owner.op, HostFromGpu) for v in repeat.inputs if v.owner is not None)
     rng = np.random.default_rng(1)
-    values = [rng.standard_normal((4, 5)).astype("float32"), rng.standard_normal((4, 5)).astype("float32")]
+    values = [rng.standard_normal((4, 5)).astype("float32"), rng.standard_normal((4, 10)).astype("float32")]
     np.testing.assert_allclose(run(fg, values)[0], run(reference, values)[0], rtol=1e-5)
     placement._warned.clear()
     with warnings.catch_warnings(record=True) as again:
         warnings.simplefilter("always")
         fg2, _, _ = placed([x, w], [y])
         place_on_device(fg2)
-    assert sum("Sort" in str(w.message) for w in again) <= 1  # once per op class
+    assert sum("Repeat" in str(w.message) for w in again) <= 1  # once per op class
+
+
+def test_contractions_crossentropies_scans_fills_and_sorts_run_on_the_gpu():
+    """The ops of issue 10 stay on the GPU between their neighbours: no transfer around them, no
+    warning, and debugprint names them as GPU nodes."""
+    x, y, a = T.fmatrix("x"), T.ivector("y"), T.ftensor3("a")
+    n = T.lscalar("n")
+    prob = T.nnet.softmax(T.exp(x))
+    outs = [T.batched_dot(T.exp(a), a.dimshuffle(0, 2, 1)) * 2, T.tensordot(T.exp(a), a, [[1, 2], [1, 2]]) + 1,
+            T.nnet.categorical_crossentropy(prob, y) * 2, T.cumsum(T.exp(x), axis=1) + 1,
+            T.sort(T.exp(x), axis=0) + 1, T.argsort(T.exp(x)) + 1,
+            T.eye(n, dtype="float32") + T.exp(x[:, 0]).dimshuffle(0, "x"), T.arange(n).astype("float32") * x[0, 0]]
+    outs.append(T.grad(T.sum(T.nnet.crossentropy_categorical_1hot(T.exp(x), y)), x) * 2)
+    placement._warned.clear()
+    fg, reference, warned = placed([x, y, a, n], outs, optimizer="FAST_COMPILE")
+    names = ("BatchedDot", "TensorDot", "CrossentropyCategorical1Hot", "CrossentropyCategorical1HotGrad", "CumOp",
+             "SortOp", "ArgSortOp", "Eye", "ARange")
+    assert not any(name in text for text in warned for name in names), warned
+    found = kinds(fg)
+    for name in names:
+        assert f"Gpu:{name}" in found, (name, found)
+    for node in fg.toposort():
+        if isinstance(node.op, GpuOp) and type(node.op.op).__name__ in names:
+            for var in node.inputs:  # read on the GPU: made there (or a host scalar: labels, n)
+                assert var.owner is None or not isinstance(var.owner.op, HostFromGpu), (node, var)
+            for client, _ in fg.clients(node.outputs[0]):  # read on the GPU by the next node
+                assert isinstance(client.op, GpuOp), (node, client)
+    text = debugprint(fg.outputs, file="str")
+    for name in ("GpuBatchedDot", "GpuTensorDot", "GpuCrossentropyCategorical1Hot", "GpuCum", "GpuSortOp",
+                 "GpuArgSortOp", "GpuEye", "GpuARange"):
+        assert name in text, (name, text)
+    rng = np.random.default_rng(2)
+    values = [rng.uniform(0.1, 1, (4, 5)).astype("float32"), np.array([0, 4, 2, 2], "int32"),
+              rng.standard_normal((3, 4, 5)).astype("float32") * 0.3, np.array(4, "int64")]
+    for got, want in zip(run(fg, values), run(reference, values)):
+        np.testing.assert_allclose(got, want, rtol=1e-5)
 
 
 def test_convolutions_and_their_gradients_run_on_the_gpu():

@@ -33,7 +33,8 @@ CUDA_ARCHITECTURES = "75;80;86;89;90"
 
 #: the optional static CUDA headers: (program feature, templates/cuda/<file>.cuh), in include order
 CUDA_HEADERS = (("cublas", "blas"), ("cuda_xent", "xent"), ("cuda_index", "index"), ("cuda_pool", "pool"),
-                ("cuda_random", "random"), ("cuda_conv", "conv"))
+                ("cuda_random", "random"), ("cuda_conv", "conv"), ("cuda_cumulative", "cumulative"),
+                ("cuda_alloc", "alloc"), ("cuda_sort", "sort"))
 
 
 def cuda_files(program, name, hash_):

@@ -1,4 +1,4 @@
-// cuBLAS's gemm for the emulation, written from its documented column-major semantics (with its
+// cuBLAS's gemm (and its strided-batched form) for the emulation, written from its documented column-major semantics (with its
 // argument checks: a leading dimension below the rows of its matrix is CUBLAS_STATUS_INVALID_VALUE),
 // so that the row-major-to-column-major mapping of transpile_cuda_blas.cuh is checked too.
 #pragma once
@@ -42,4 +42,35 @@ inline cublasStatus_t cublasDgemm(cublasHandle_t, cublasOperation_t ta, cublasOp
                                   const double* alpha, const double* a, int lda, const double* b, int ldb,
                                   const double* beta, double* c, int ldc) {
     return emulated_gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+// For each i < count: C + i * sc = alpha op(A + i * sa) op(B + i * sb) + beta (C + i * sc), as
+// cublas<t>gemmStridedBatched documents it (a negative count is an invalid value).
+template <class T>
+cublasStatus_t emulated_gemm_batched(cublasOperation_t ta, cublasOperation_t tb, int m, int n, int k, const T* alpha,
+                                     const T* a, int lda, long long sa, const T* b, int ldb, long long sb, const T* beta,
+                                     T* c, int ldc, long long sc, int count) {
+    if (count < 0) {
+        return CUBLAS_STATUS_INVALID_VALUE;
+    }
+    for (int i = 0; i < count; ++i) {
+        const cublasStatus_t status =
+            emulated_gemm(ta, tb, m, n, k, alpha, a + i * sa, lda, b + i * sb, ldb, beta, c + i * sc, ldc);
+        if (status != CUBLAS_STATUS_SUCCESS) {
+            return status;
+        }
+    }
+    return CUBLAS_STATUS_SUCCESS;
+}
+inline cublasStatus_t cublasSgemmStridedBatched(cublasHandle_t, cublasOperation_t ta, cublasOperation_t tb, int m, int n,
+                                                int k, const float* alpha, const float* a, int lda, long long sa,
+                                                const float* b, int ldb, long long sb, const float* beta, float* c, int ldc,
+                                                long long sc, int count) {
+    return emulated_gemm_batched(ta, tb, m, n, k, alpha, a, lda, sa, b, ldb, sb, beta, c, ldc, sc, count);
+}
+inline cublasStatus_t cublasDgemmStridedBatched(cublasHandle_t, cublasOperation_t ta, cublasOperation_t tb, int m, int n,
+                                                int k, const double* alpha, const double* a, int lda, long long sa,
+                                                const double* b, int ldb, long long sb, const double* beta, double* c,
+                                                int ldc, long long sc, int count) {
+    return emulated_gemm_batched(ta, tb, m, n, k, alpha, a, lda, sa, b, ldb, sb, beta, c, ldc, sc, count);
 }

@@ -96,5 +96,50 @@ inline int gemm(Context& ctx, int64_t m, int64_t n, int64_t k, T alpha, Mat<T> a
                        "gemm");
 }
 
+inline cublasStatus_t gemm_batched_call(cublasHandle_t h, cublasOperation_t ta, cublasOperation_t tb, int m, int n, int k,
+                                        const float* alpha, const float* a, int lda, long long sa, const float* b, int ldb,
+                                        long long sb, const float* beta, float* c, int ldc, long long sc, int count) {
+    return cublasSgemmStridedBatched(h, ta, tb, m, n, k, alpha, a, lda, sa, b, ldb, sb, beta, c, ldc, sc, count);
+}
+
+inline cublasStatus_t gemm_batched_call(cublasHandle_t h, cublasOperation_t ta, cublasOperation_t tb, int m, int n, int k,
+                                        const double* alpha, const double* a, int lda, long long sa, const double* b,
+                                        int ldb, long long sb, const double* beta, double* c, int ldc, long long sc,
+                                        int count) {
+    return cublasDgemmStridedBatched(h, ta, tb, m, n, k, alpha, a, lda, sa, b, ldb, sb, beta, c, ldc, sc, count);
+}
+
+// For each of `batch` entries i: C_i (m x n, C-contiguous, m * n elements after C_{i-1}) =
+// A_i (m x k) B_i (k x n), A_i at a.data + i * sa and B_i at b.data + i * sb (batch strides >= 0,
+// 0 for a shared operand), one strided-batched gemm. The caller made A and B blas_layout. With
+// k == 0 the products are zeros (set here, not left to cuBLAS).
+template <class T>
+inline int gemm_batched(Context& ctx, int64_t batch, int64_t m, int64_t n, int64_t k, Mat<T> a, int64_t sa, Mat<T> b,
+                        int64_t sb, T* c) {
+    if (batch == 0 || m == 0 || n == 0) {
+        return TRANSPILE_OK;
+    }
+    if (k == 0) {
+        return check(ctx, cudaMemsetAsync(c, 0, size_t(batch * m * n) * sizeof(T), stream(ctx)), "cudaMemsetAsync");
+    }
+    const int64_t limit = int64_t(0x7fffffff);
+    if (batch > limit || m > limit || n > limit || k > limit) {
+        return fail(ctx, TRANSPILE_ERR_VALUE,
+                    "batched matrix product of %lld x (%lld x %lld by %lld x %lld) is too large for cuBLAS",
+                    (long long)batch, (long long)m, (long long)k, (long long)k, (long long)n);
+    }
+    cublasHandle_t handle = nullptr;
+    TR_CHECK(blas_handle(ctx, &handle));
+    cublasOperation_t ta, tb;
+    int lda, ldb;
+    blas_operand(m, k, a.s0, a.s1, &ta, &lda);
+    blas_operand(k, n, b.s0, b.s1, &tb, &ldb);
+    const T one = T(1), zero = T(0);
+    // column-major: C_i^T (n x m) = op(B_i^T) (n x k) op(A_i^T) (k x m), C^T's columns n apart
+    return blas_status(ctx, gemm_batched_call(handle, tb, ta, int(n), int(m), int(k), &one, b.data, ldb, sb, a.data, lda, sa,
+                                              &zero, c, int(n), m * n, int(batch)),
+                       "gemmStridedBatched");
+}
+
 }  // namespace cu
 }  // namespace tr

@@ -91,6 +91,19 @@ inline unsigned grid_for(int64_t items, int64_t per_block = 1) {
     return unsigned(blocks < 1 ? 1 : (blocks > kMaxGrid ? kMaxGrid : blocks));
 }
 
+// Offset (for `strides`) of the start of line r among the lines of `shape` along `axis`, the
+// lines numbered in C order of the other dims (the per-line kernels: cumulative.cuh, sort.cuh).
+template <int N>
+TR_HD inline int64_t line_start(const int64_t* shape, const int64_t* strides, int axis, int64_t r) {
+    int64_t off = 0;
+    for (int d = N - 1; d >= 0; --d) {
+        if (d == axis) continue;
+        off += (r % shape[d]) * strides[d];
+        r /= shape[d];
+    }
+    return off;
+}
+
 // This thread's first index and the stride of a grid-stride loop over elements.
 __device__ inline int64_t thread_index() { return int64_t(blockIdx.x) * blockDim.x + threadIdx.x; }
 __device__ inline int64_t thread_stride() { return int64_t(gridDim.x) * blockDim.x; }

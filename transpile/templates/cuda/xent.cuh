@@ -1,8 +1,11 @@
-// transpile_cuda_xent.cuh: the softmax cross-entropy with integer labels on the GPU (the rules of
+// transpile_cuda_xent.cuh: the (softmax) cross-entropies with integer labels on the GPU (the rules of
 // emit/cuda/rules/xent.py), with the CPU runtime's semantics (transpile_logsumexp.h):
 //   xent_softmax_rows: out[i] = log(sum(exp(x[i, :] - m))) + m - x[i, y[i]], m the row's maximum
 //                      ignoring NaNs (0 when not finite); +inf for a row of no element;
 //   xent_softmax_dx:   dx[i, j] = g[i] * sm[i, j], minus g[i] where j == y[i].
+//   xent_1hot:         out[i] = -log(coding[i, y[i]]) (CrossentropyCategorical1Hot);
+//   xent_1hot_grad:    dx zeros except dx[i, y[i]] = -g[i * gs] / coding[i, y[i]] in W (gs 0: one g
+//                      for every row).
 // Labels were checked on the host (one per row, each a valid class) before these launch.
 // Copied into generated projects from transpile/templates/cuda/xent.cuh; do not edit.
 #pragma once
@@ -84,6 +87,51 @@ cudaError_t xent_softmax_dx(cudaStream_t stream, Array<T, 2> dx, Array<G, 1> g, 
     }
     xent_softmax_dx_kernel<T, W, G, S, L><<<grid_for(n, kBlock), kBlock, 0, stream>>>(
         dx.data, g.data, g.strides[0], sm.data, sm.strides[0], sm.strides[1], y.data, y.strides[0], dx.shape[0], dx.shape[1]);
+    return cudaGetLastError();
+}
+
+// Grid-stride over the rows.
+template <class T, class L>
+__global__ void xent_1hot_kernel(T* out, const T* coding, int64_t cs0, int64_t cs1, const L* y, int64_t ys, int64_t rows) {
+    for (int64_t i = thread_index(); i < rows; i += thread_stride()) {
+        out[i] = -log_of(coding[i * cs0 + int64_t(y[i * ys]) * cs1]);
+    }
+}
+
+template <class T, class L>
+cudaError_t xent_1hot(cudaStream_t stream, Array<T, 1> out, Array<T, 2> coding, Array<L, 1> y) {
+    const int64_t rows = out.shape[0];
+    if (rows == 0) {
+        return cudaSuccess;
+    }
+    xent_1hot_kernel<T, L><<<grid_for(rows, kBlock), kBlock, 0, stream>>>(out.data, coding.data, coding.strides[0],
+                                                                          coding.strides[1], y.data, y.strides[0], rows);
+    return cudaGetLastError();
+}
+
+// Grid-stride over the elements of dx (C-contiguous, the shape of coding).
+template <class T, class W, class G, class L>
+__global__ void xent_1hot_grad_kernel(T* dx, const G* g, int64_t gs, const T* coding, int64_t cs0, int64_t cs1, const L* y,
+                                      int64_t ys, int64_t rows, int64_t cols) {
+    const int64_t n = rows * cols;
+    for (int64_t k = thread_index(); k < n; k += thread_stride()) {
+        const int64_t i = k / cols, j = k % cols;
+        dx[k] = int64_t(y[i * ys]) == j
+                    ? static_cast<T>(-static_cast<W>(g[i * gs]) / static_cast<W>(coding[i * cs0 + j * cs1]))
+                    : T(0);
+    }
+}
+
+template <class T, class W, class G, class L>
+cudaError_t xent_1hot_grad(cudaStream_t stream, Array<T, 2> dx, Array<G, 1> g, int64_t gs, Array<T, 2> coding,
+                           Array<L, 1> y) {
+    const int64_t n = dx.shape[0] * dx.shape[1];
+    if (n == 0) {
+        return cudaSuccess;
+    }
+    xent_1hot_grad_kernel<T, W, G, L><<<grid_for(n, kBlock), kBlock, 0, stream>>>(
+        dx.data, g.data, gs, coding.data, coding.strides[0], coding.strides[1], y.data, y.strides[0], dx.shape[0],
+        dx.shape[1]);
     return cudaGetLastError();
 }
 

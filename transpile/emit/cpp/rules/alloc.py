@@ -59,22 +59,30 @@ def lower_alloc(lc, node):
                       f"{dst.name}.shape", n))
 
 
-@register_lowering(Eye)
-def lower_eye(lc, node):
-    (n, m, k), (out,) = node.inputs, node.outputs
+def eye_shape(lc, node):
+    """Lines of `shape_` (checked) and the diagonal `k_` of an `Eye` node."""
+    n, m, k = node.inputs
     lc.emit(f"const int64_t shape_[2] = {{{_int(lc, n)}, {_int(lc, m)}}};",
             "if (shape_[0] < 0 || shape_[1] < 0) "
             + lc.fail("value", "eye: negative dimensions (%lld, %lld)", "(long long)shape_[0]", "(long long)shape_[1]"),
             f"const int64_t k_ = {_int(lc, k)};")
+
+
+@register_lowering(Eye)
+def lower_eye(lc, node):
+    out = node.outputs[0]
+    eye_shape(lc, node)
     dst = lc.alloc(out, "shape_")
     lc.emit("for (int64_t i = 0; i < shape_[0]; ++i)",
             f"  for (int64_t j = 0; j < shape_[1]; ++j) {dst.name}.data[i * shape_[1] + j] = "
             f"static_cast<{dst.ctype}>(j - i == k_ ? 1 : 0);")
 
 
-@register_lowering(ARange)
-def lower_arange(lc, node):
-    (start, stop, step), (out,) = node.inputs, node.outputs
+def arange_length(lc, node):
+    """Lines of an `ARange` node's checked `shape_` and what its fill needs: the integer start `a_`
+    and step `s_` (returns True: every input is an integer), else the first value `first_` and
+    the step `delta_` in the output's type (numpy: delta = (start + step) - start in the dtype)."""
+    (start, stop, step), out = node.inputs, node.outputs[0]
     ctype = D.C_TYPES[out.dtype]
     lc.emit(f"const auto start_ = {lc.scalar(start)};", f"const auto stop_ = {lc.scalar(stop)};",
             f"const auto step_ = {lc.scalar(step)};",
@@ -83,14 +91,22 @@ def lower_arange(lc, node):
         lc.emit("const int64_t a_ = start_, b_ = stop_, s_ = step_;",
                 "int64_t len_ = (b_ - a_) / s_ + (((b_ - a_) % s_) != 0 && ((b_ - a_) < 0) == (s_ < 0) ? 1 : 0);",
                 "const int64_t shape_[1] = {len_ > 0 ? len_ : 0};")
-        dst = lc.alloc(out, "shape_")
-        lc.emit(f"for (int64_t i = 0; i < shape_[0]; ++i) {dst.name}.data[i] = static_cast<{ctype}>(a_ + i * s_);")
-        return
-    # numpy: the length from doubles, then first = start, delta = (start + step) - start in the dtype
+        return True
     lc.emit("const double len_ = std::ceil((double(stop_) - double(start_)) / double(step_));",
             "const int64_t shape_[1] = {len_ > 0 ? int64_t(len_) : 0};",
             f"const {ctype} first_ = static_cast<{ctype}>(start_);",
             f"const {ctype} delta_ = static_cast<{ctype}>(double(start_) + double(step_)) - first_;")
+    return False
+
+
+@register_lowering(ARange)
+def lower_arange(lc, node):
+    out = node.outputs[0]
+    ctype = D.C_TYPES[out.dtype]
+    if arange_length(lc, node):
+        dst = lc.alloc(out, "shape_")
+        lc.emit(f"for (int64_t i = 0; i < shape_[0]; ++i) {dst.name}.data[i] = static_cast<{ctype}>(a_ + i * s_);")
+        return
     dst = lc.alloc(out, "shape_")
     lc.emit(f"for (int64_t i = 0; i < shape_[0]; ++i) {dst.name}.data[i] = "
             f"i == 0 ? first_ : static_cast<{ctype}>(first_ + static_cast<{ctype}>(i) * delta_);")

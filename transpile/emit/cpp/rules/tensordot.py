@@ -28,12 +28,11 @@ def _matrix(lc, var, name, dims, split, batch):
     return buf
 
 
-def contract(lc, node, a_rows, a_cols, b_rows, b_cols, batch):
-    """out[batch?, a_rows..., b_cols...] = sum over the paired a_cols/b_rows of a * b."""
-    (a, b), (out,) = node.inputs, node.outputs
+def contraction_sizes(lc, node, a_rows, a_cols, b_rows, b_cols, batch):
+    """Lines checking that the paired dims (and the batch) agree, and of the sizes `m_`, `n_`, `k_`
+    of the product; returns the output's lengths (C++ expressions)."""
+    a, b = node.inputs
     A, B = lc.name(a), lc.name(b)
-    lc.use_runtime("merge")
-    lc.need("blas")
     pairs = [(f"{A}.shape[{i}]", f"{B}.shape[{j}]") for i, j in zip(a_cols, b_rows)]
     if batch:
         pairs.insert(0, (f"{A}.shape[0]", f"{B}.shape[0]"))
@@ -46,6 +45,16 @@ def contract(lc, node, a_rows, a_cols, b_rows, b_cols, batch):
     prod = lambda xs: " * ".join(xs) or "1"  # noqa: E731
     lc.emit(f"const int64_t m_ = {prod([f'{A}.shape[{d}]' for d in a_rows])}, "
             f"n_ = {prod([f'{B}.shape[{d}]' for d in b_cols])}, k_ = {prod([f'{A}.shape[{d}]' for d in a_cols])};")
+    return lengths
+
+
+def contract(lc, node, a_rows, a_cols, b_rows, b_cols, batch):
+    """out[batch?, a_rows..., b_cols...] = sum over the paired a_cols/b_rows of a * b."""
+    (a, b), (out,) = node.inputs, node.outputs
+    A = lc.name(a)
+    lc.use_runtime("merge")
+    lc.need("blas")
+    lengths = contraction_sizes(lc, node, a_rows, a_cols, b_rows, b_cols, batch)
     abuf = _matrix(lc, a, "ma_", list(a_rows) + list(a_cols), len(a_rows), batch)
     bbuf = _matrix(lc, b, "mb_", list(b_rows) + list(b_cols), len(b_rows), batch)
     if lengths:

@@ -57,17 +57,23 @@ def lower_xent_1hot(lc, node):
     lc.emit(f"for (int64_t i = 0; i < rows_[0]; ++i) {dst.name}.data[i] = -std::log({_picked(C, Y)});")
 
 
+def check_1hot_grad(lc, G, C, Y):
+    """The checks of `CrossentropyCategorical1HotGrad` (the labels; one output gradient per row, or
+    one for all) and `gs_`, the stride of g (0 when broadcast)."""
+    check_labels(lc, C, Y)
+    lc.emit(f"if ({G.name}.shape[0] != {C.name}.shape[0] && {G.name}.shape[0] != 1) "
+            + lc.fail("value", "%s: operands could not be broadcast together: %lld output gradients for %lld rows",
+                      lc.label(), f"(long long){G.name}.shape[0]", f"(long long){C.name}.shape[0]"),
+            f"const int64_t gs_ = {G.name}.shape[0] == 1 ? 0 : {G.name}.strides[0];")
+
+
 @register_lowering(CrossentropyCategorical1HotGrad)
 def lower_xent_1hot_grad(lc, node):
     """Zeros except out[i, y[i]] = -g[i] / coding[i, y[i]] (g of length 1 is broadcast, as
     numpy would)."""
     (g, coding, labels), (out,) = node.inputs, node.outputs
     G, C, Y = lc.buffer(g), lc.buffer(coding), lc.buffer(labels)
-    check_labels(lc, C, Y)
-    lc.emit(f"if ({G.name}.shape[0] != {C.name}.shape[0] && {G.name}.shape[0] != 1) "
-            + lc.fail("value", "%s: operands could not be broadcast together: %lld output gradients for %lld rows",
-                      lc.label(), f"(long long){G.name}.shape[0]", f"(long long){C.name}.shape[0]"),
-            f"const int64_t gs_ = {G.name}.shape[0] == 1 ? 0 : {G.name}.strides[0];")
+    check_1hot_grad(lc, G, C, Y)
     dst = lc.alloc(out, f"{C.name}.shape")
     wide = _wide(g.dtype, coding.dtype)
     lc.emit(f"std::fill({dst.name}.data, {dst.name}.data + tr::numel({dst.name}), {dst.ctype}(0));",

@@ -3,4 +3,5 @@
 `GpuOp` around it); its outputs and `lc.temp`s are in GPU memory, and `lc.device_function`
 gives it host functions of the kernels' source to call."""
 from transpile.emit.cuda.rules import (  # noqa: F401
-    blas, conv, elemwise, join, pool, random, reduce, softmax, stats, subtensor_advanced, subtensor_inc, transfer, views, xent)
+    alloc, blas, conv, cumulative, elemwise, join, pool, random, reduce, softmax, stats, sort, subtensor_advanced,
+    subtensor_inc, tensordot, transfer, views, xent)

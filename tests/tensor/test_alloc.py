@@ -236,3 +236,18 @@ def test_full_like_and_empty_match_numpy(rng):
 
 def test_full_like_gradient(mode, rng):
     verify_grad(lambda v: T.full_like(T.zeros((2, 3)), v) * T.arange(3.0), [np.asarray(0.7)], rng=rng)
+
+
+def test_float_arange_is_numpys_to_the_bit(mode):
+    """start + i * step with the product rounded first, as numpy's (no fused multiply-add in the
+    native loop: it differed in the last bit for a third of these values)."""
+    outs, wants = [], []
+    for dtype in ("float64", "float32"):
+        a, b, s = (T.scalar(dtype=dtype) for _ in range(3))
+        outs.append(((a, b, s), T.arange(a, b, s)))
+        wants.append(np.arange(np.float64(-3.3).astype(dtype), np.asarray(40, dtype), np.asarray(0.1, dtype),
+                               dtype=dtype))
+    f = function([v for ins, _ in outs for v in ins], [o for _, o in outs], mode=mode)
+    got = f(-3.3, 40, 0.1, -3.3, 40, 0.1)
+    for g, w in zip(got, wants):
+        assert g.dtype == w.dtype and np.array_equal(g, w)

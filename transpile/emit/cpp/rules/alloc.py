@@ -108,5 +108,8 @@ def lower_arange(lc, node):
         lc.emit(f"for (int64_t i = 0; i < shape_[0]; ++i) {dst.name}.data[i] = static_cast<{ctype}>(a_ + i * s_);")
         return
     dst = lc.alloc(out, "shape_")
-    lc.emit(f"for (int64_t i = 0; i < shape_[0]; ++i) {dst.name}.data[i] = "
-            f"i == 0 ? first_ : static_cast<{ctype}>(first_ + static_cast<{ctype}>(i) * delta_);")
+    # the product rounded before the sum, as numpy's (GCC may contract a * b + c into an FMA)
+    lc.emit("for (int64_t i = 0; i < shape_[0]; ++i) {",
+            f"    volatile const {ctype} step_i_ = static_cast<{ctype}>(i) * delta_;",
+            f"    {dst.name}.data[i] = i == 0 ? first_ : static_cast<{ctype}>(first_ + step_i_);",
+            "}")

@@ -122,3 +122,42 @@ def test_multi_output_node():
     fg = FunctionGraph([x], [b * a])
     assert len(fg.toposort()) == 2
     np.testing.assert_allclose(run(fg, np.array([2.0]))[0], [3.0])
+
+
+def _client_snapshot(fg):
+    return {id(v): sorted((id(n), i) for n, i in fg.clients(v)) for v in fg.variables}
+
+
+def test_clients_kept_up_to_date_through_a_whole_rewrite_match_a_fresh_walk():
+    """The client map is updated by each edit, not recomputed; after every replacement the
+    FAST_RUN rewrites make on a gradient graph it must equal the map a fresh walk builds."""
+    from transpile.graph.rewriting import rewrite_graph
+    x, W = T.matrix("x"), T.matrix("W")
+    parts = T.split(T.tanh(T.dot(x, W)), [1, 2], 2, axis=0)
+    cost = T.sum(parts[1] ** 2) + T.sum(T.exp(parts[0]) * 0 + parts[0])
+    fg = FunctionGraph([x, W], [cost, *T.grad(cost, [x, W])])
+    mismatches, edits = [], []
+
+    class Check:
+        def on_change_input(self, fgraph, node, i, old, new, reason):
+            kept = _client_snapshot(fgraph)
+            fresh, _ = fgraph.clone()  # a clone's map comes from a walk of the edited graph
+            edits.append(reason)
+            if sorted(map(len, kept.values())) != sorted(map(len, _client_snapshot(fresh).values())):
+                mismatches.append(reason)
+            fgraph.invalidate()  # and the same graph, walked again, must agree exactly
+            if _client_snapshot(fgraph) != kept:
+                mismatches.append(reason)
+
+    fg.attach_feature(Check())
+    rewrite_graph(fg, ["fast_run"])
+    assert len(edits) > 20 and mismatches == []
+
+
+def test_a_replacement_reading_a_stranger_leaves_the_graph_unchanged():
+    x, y, e, out = make()
+    fg = FunctionGraph([x, y], [out])
+    before = _client_snapshot(fg)
+    with pytest.raises(MissingInputError, match="stranger"):
+        fg.replace(fg.toposort()[0].outputs[0], T.exp(fg.inputs[0]) + T.vector("stranger"))
+    assert _client_snapshot(fg) == before

@@ -364,5 +364,5 @@ def protect_outputs(fgraph):
             root = root.owner.inputs[root.owner.op.view_map[root.index][0]]
         if isinstance(root, Constant) or id(root) in inputs or id(out) in seen:
             fgraph.outputs[i] = deep_copy_op(out)
-            fgraph._cache = None
+            fgraph.invalidate()
         seen.add(id(fgraph.outputs[i]))

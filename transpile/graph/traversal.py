@@ -153,6 +153,10 @@ class IdMap:
         item = self._d.get(id(key))
         return default if item is None else item[1]
 
+    def pop(self, key, default=None):
+        item = self._d.pop(id(key), None)
+        return default if item is None else item[1]
+
     def items(self):
         return list(self._d.values())
 

@@ -9,6 +9,25 @@
 
 namespace tr {
 
+void parallel_range(int64_t n, int64_t work, RangeBody run, void* body) {
+#ifdef _OPENMP
+    if (work >= kParallelMinWork && n > 1 && !omp_in_parallel() && omp_get_max_threads() > 1) {
+#pragma omp parallel
+        {
+            const int64_t threads = omp_get_num_threads(), t = omp_get_thread_num();
+            const int64_t chunk = (n + threads - 1) / threads;
+            const int64_t lo = t * chunk, hi = std::min(n, lo + chunk);
+            if (lo < hi) {
+                run(body, lo, hi);
+            }
+        }
+        return;
+    }
+#endif
+    (void)work;
+    run(body, 0, n);
+}
+
 ShapeText shape_text(const int64_t* shape, int ndim) {
     ShapeText s;
     int pos = std::snprintf(s.text, sizeof(s.text), "(");

@@ -5,6 +5,7 @@ import pytest
 import transpile.tensor as T
 from transpile.compile.executor import PerformExecutor
 from transpile.graph import Apply, FunctionGraph, MissingInputError, Op
+from transpile.graph.rewriting import rewrite_graph
 
 pytestmark = pytest.mark.single_mode
 
@@ -131,7 +132,6 @@ def _client_snapshot(fg):
 def test_clients_kept_up_to_date_through_a_whole_rewrite_match_a_fresh_walk():
     """The client map is updated by each edit, not recomputed; after every replacement the
     FAST_RUN rewrites make on a gradient graph it must equal the map a fresh walk builds."""
-    from transpile.graph.rewriting import rewrite_graph
     x, W = T.matrix("x"), T.matrix("W")
     parts = T.split(T.tanh(T.dot(x, W)), [1, 2], 2, axis=0)
     cost = T.sum(parts[1] ** 2) + T.sum(T.exp(parts[0]) * 0 + parts[0])

@@ -59,13 +59,7 @@ class FunctionGraph:
             order, _ = self._computed()
             clients = IdMap((v, []) for v in self.inputs)
             for node in order:
-                for i, var in enumerate(node.inputs):
-                    if var not in clients:
-                        clients[var] = []
-                    clients[var].append((node, i))
-                for out in node.outputs:
-                    if out not in clients:
-                        clients[out] = []
+                _add_reader(clients, node)
             for i, out in enumerate(self.outputs):
                 if out not in clients:
                     clients[out] = []
@@ -160,13 +154,7 @@ class FunctionGraph:
         """Update the client map for `client`'s input `i` changed from `old` to `new`."""
         clients = self._clients
         for n in imported:
-            for k, var in enumerate(n.inputs):
-                if var not in clients:
-                    clients[var] = []
-                clients[var].append((n, k))
-            for out in n.outputs:
-                if out not in clients:
-                    clients[out] = []
+            _add_reader(clients, n)
         if new not in clients:
             clients[new] = []
         clients[new].append((client, i))
@@ -213,3 +201,14 @@ class FunctionGraph:
 
     def __str__(self):
         return f"FunctionGraph({', '.join(str(o) for o in self.outputs)})"
+
+
+def _add_reader(clients, node):
+    """Record `node` as a client of each of its inputs, and its outputs as (so far) unread."""
+    for i, var in enumerate(node.inputs):
+        if var not in clients:
+            clients[var] = []
+        clients[var].append((node, i))
+    for out in node.outputs:
+        if out not in clients:
+            clients[out] = []

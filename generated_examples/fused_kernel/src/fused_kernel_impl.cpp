@@ -10,7 +10,7 @@ const char* const kNodeLabels[] = {
     "node 0: Elemwise{Composite{add(mul(exp(mul(neg(i0), i0)), sin(i0)), mul(tanh(mul(0.5, i0)), sqrt(add(abs_(i0), 1.0))))},no_inplace}(x)",
     nullptr};
 
-int run_graph(tr::Context& ctx, const transpile_tensor* in, transpile_tensor* out) {
+TR_DRIVER int run_graph(tr::Context& ctx, const transpile_tensor* in, transpile_tensor* out) {
     void* slots_[1] = {};
     static const int output_slot_[1] = {0};
     tr::Slots owner_{slots_, 1, out, output_slot_, 1, false};

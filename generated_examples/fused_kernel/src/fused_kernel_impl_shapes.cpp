@@ -12,7 +12,7 @@ const char* const kNodeLabels[] = {
     "node 2: Unbroadcast{0}(MakeVector{int64}.0)",
     nullptr};
 
-int run_graph(tr::Context& ctx, const transpile_tensor* in, transpile_tensor* out) {
+TR_DRIVER int run_graph(tr::Context& ctx, const transpile_tensor* in, transpile_tensor* out) {
     void* slots_[2] = {};
     static const int output_slot_[1] = {1};
     tr::Slots owner_{slots_, 2, out, output_slot_, 1, false};

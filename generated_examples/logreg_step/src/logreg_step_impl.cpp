@@ -29,7 +29,7 @@ const char* const kNodeLabels[] = {
     "node 18: Elemwise{Composite{sub(i1, mul(0.5, i0))},inplace}(Sum{0}.0, b)",
     nullptr};
 
-int run_graph(tr::Context& ctx, const transpile_tensor* in, transpile_tensor* out) {
+TR_DRIVER int run_graph(tr::Context& ctx, const transpile_tensor* in, transpile_tensor* out) {
     void* slots_[10] = {};
     static const int output_slot_[4] = {4, 6, 8, 9};
     tr::Slots owner_{slots_, 10, out, output_slot_, 4, false};

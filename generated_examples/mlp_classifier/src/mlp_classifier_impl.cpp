@@ -20,7 +20,7 @@ const char* const kNodeLabels[] = {
     "node 6: Argmax{1}(probabilities)",
     nullptr};
 
-int run_graph(tr::Context& ctx, const transpile_tensor* in, transpile_tensor* out) {
+TR_DRIVER int run_graph(tr::Context& ctx, const transpile_tensor* in, transpile_tensor* out) {
     void* slots_[4] = {};
     static const int output_slot_[2] = {2, 3};
     tr::Slots owner_{slots_, 4, out, output_slot_, 2, false};

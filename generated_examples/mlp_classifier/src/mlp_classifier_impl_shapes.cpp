@@ -14,7 +14,7 @@ const char* const kNodeLabels[] = {
     "node 4: Unbroadcast{0}(MakeVector{int64}.0)",
     nullptr};
 
-int run_graph(tr::Context& ctx, const transpile_tensor* in, transpile_tensor* out) {
+TR_DRIVER int run_graph(tr::Context& ctx, const transpile_tensor* in, transpile_tensor* out) {
     void* slots_[3] = {};
     static const int output_slot_[2] = {0, 2};
     tr::Slots owner_{slots_, 3, out, output_slot_, 2, false};

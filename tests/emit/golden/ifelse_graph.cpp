@@ -18,7 +18,7 @@ const double inner1_c0_data[] = {
 };
 
 // inner1: the inner graph of double{inline=False}, called by node 0 of inner0: double{inline=False}(x)
-int inner1(tr::Context& caller, const transpile_tensor* in, transpile_tensor* out) {
+TR_DRIVER int inner1(tr::Context& caller, const transpile_tensor* in, transpile_tensor* out) {
     tr::Context ctx{caller.message, -1, kNodeLabels_inner1, caller.device};
     void* slots_[1] = {};
     static const int output_slot_[1] = {0};
@@ -87,7 +87,7 @@ const double inner0_c0_data[] = {
 };
 
 // inner0: the then branch of LazyIfElse, called by node 1 of run_graph: LazyIfElse(Elemwise{gt,no_inplace}.0, x, y)
-int inner0(tr::Context& caller, const transpile_tensor* in, transpile_tensor* out) {
+TR_DRIVER int inner0(tr::Context& caller, const transpile_tensor* in, transpile_tensor* out) {
     tr::Context ctx{caller.message, -1, kNodeLabels_inner0, caller.device};
     void* slots_[2] = {};
     static const int output_slot_[1] = {1};
@@ -160,7 +160,7 @@ const char* const kNodeLabels_inner2[] = {
     nullptr};
 
 // inner2: the else branch of LazyIfElse, called by node 1 of run_graph: LazyIfElse(Elemwise{gt,no_inplace}.0, x, y)
-int inner2(tr::Context& caller, const transpile_tensor* in, transpile_tensor* out) {
+TR_DRIVER int inner2(tr::Context& caller, const transpile_tensor* in, transpile_tensor* out) {
     tr::Context ctx{caller.message, -1, kNodeLabels_inner2, caller.device};
     void* slots_[1] = {};
     static const int output_slot_[1] = {0};
@@ -213,7 +213,7 @@ const char* const kNodeLabels[] = {
     "node 2: if{}(c, x, y)",
     nullptr};
 
-int run_graph(tr::Context& ctx, const transpile_tensor* in, transpile_tensor* out) {
+TR_DRIVER int run_graph(tr::Context& ctx, const transpile_tensor* in, transpile_tensor* out) {
     void* slots_[2] = {};
     static const int output_slot_[2] = {0, 1};
     tr::Slots owner_{slots_, 2, out, output_slot_, 2, false};

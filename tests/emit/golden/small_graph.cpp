@@ -19,7 +19,7 @@ const double c0_data[] = {
     1.0, 2.0, 3.0,
 };
 
-int run_graph(tr::Context& ctx, const transpile_tensor* in, transpile_tensor* out) {
+TR_DRIVER int run_graph(tr::Context& ctx, const transpile_tensor* in, transpile_tensor* out) {
     void* slots_[5] = {};
     static const int output_slot_[4] = {1, 2, 3, 4};
     tr::Slots owner_{slots_, 5, out, output_slot_, 4, false};

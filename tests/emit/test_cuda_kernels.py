@@ -1,7 +1,7 @@
 """The CUDA target's static kernel library (transpile/templates/cuda/kernels.cuh).
 
 Without a GPU: every launcher, instantiated for the dtypes and ranks the CUDA rules use, compiles
-with nvcc (one call), and so does the test harness below. On a GPU (`pytest -m cuda`): the harness
+with nvcc, with the test harness below, in one call. On a GPU (`pytest -m cuda`): the harness
 (tests/emit/cuda_kernels_harness.cu, a shared library of `extern "C"` entry points that copy host
 buffers to the device, launch, and copy back) is checked against numpy on random, strided,
 transposed, broadcast, empty and large inputs."""
@@ -70,24 +70,22 @@ def instantiations():
 
 
 def build_harness(folder):
-    """Compile the harness into `folder`/harness.so (one nvcc call); returns its path."""
+    """Compile the harness and every launcher's explicit instantiation, as one translation unit,
+    into `folder`/harness.so (one nvcc call: two compiled the kernels twice); returns its path
+    and nvcc's output."""
     folder = Path(folder)
     write_headers(folder)
-    (folder / HARNESS.name).write_text(HARNESS.read_text())
-    nvcc(folder, "-shared", "-Xcompiler", "-fPIC", HARNESS.name, "-o", "harness.so")
-    return folder / "harness.so"
+    source = [HARNESS.read_text(), "// every launcher of transpile_cuda_kernels.cuh, explicitly instantiated",
+              *instantiations(), ""]
+    (folder / HARNESS.name).write_text("\n".join(source))
+    done = nvcc(folder, "-shared", "-Xcompiler", "-fPIC", HARNESS.name, "-o", "harness.so")
+    return folder / "harness.so", done.stdout + done.stderr
 
 
-@pytest.mark.single_mode
-def test_every_launcher_compiles(tmp_path):
-    write_headers(tmp_path)
-    source = ["// every launcher of transpile_cuda_kernels.cuh, explicitly instantiated",
-              '#include "transpile_cuda_kernels.cuh"', "", *instantiations(), ""]
-    assert len(source) > 300
-    (tmp_path / "kernels.cu").write_text("\n".join(source))
-    done = nvcc(tmp_path, "-c", "kernels.cu", "-o", "kernels.o")
-    assert "warning" not in (done.stdout + done.stderr).lower(), done.stdout + done.stderr
-    assert (tmp_path / "kernels.o").stat().st_size > 0
+@pytest.fixture(scope="module")
+def nvcc_harness(tmp_path_factory):
+    """(path, nvcc's output) of the harness built by nvcc, once per module."""
+    return build_harness(tmp_path_factory.mktemp("cuda_harness"))
 
 
 @pytest.mark.single_mode
@@ -131,12 +129,12 @@ def entry_points():
 
 
 @pytest.fixture(scope="module")
-def lib(tmp_path_factory):
+def lib(request):
     """The harness, built once per module (loading it needs no GPU; only its CUDA calls do), or
     the CPU emulation's build of it (tests/emit/cuda_emulation/build.py) when named by
     TRANSPILE_CUDA_EMULATED_HARNESS: a check of the kernels' logic, not a GPU run."""
     emulated = os.environ.get("TRANSPILE_CUDA_EMULATED_HARNESS")
-    library = ctypes.CDLL(emulated or str(build_harness(tmp_path_factory.mktemp("cuda_harness"))))
+    library = ctypes.CDLL(emulated or str(request.getfixturevalue("nvcc_harness")[0]))
     for name in entry_points() + ["h_copy_offsets", "h_reduce_offsets"]:
         getattr(library, name).restype = ctypes.c_int
     return library
@@ -148,9 +146,14 @@ def numpy_offsets(shape, strides):
 
 
 @pytest.mark.single_mode
-def test_harness_compiles_and_indexes_like_numpy(lib):
-    """Every entry point is exported, and the launchers' host-side index arithmetic (merged
-    layouts, reduction geometry and plan, run on the CPU) addresses what numpy does."""
+def test_harness_and_every_launcher_compile_and_index_like_numpy(nvcc_harness, lib):
+    """Every launcher, instantiated for the dtypes and ranks the rules use, and the harness compile
+    with nvcc without a warning; every entry point is exported, and the launchers' host-side
+    index arithmetic (merged layouts, reduction geometry and plan, run on the CPU) addresses what
+    numpy does. (One test: a test per check would build the harness once per xdist worker.)"""
+    path, output = nvcc_harness
+    assert len(instantiations()) > 300 and path.stat().st_size > 0
+    assert "warning" not in output.lower(), output
     symbols = subprocess.run(["nm", "-D", "--defined-only", lib._name], capture_output=True, text=True).stdout
     for name in entry_points():
         assert f" T {name}\n" in symbols, name

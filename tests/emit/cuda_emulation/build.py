@@ -9,12 +9,16 @@ Each block runs its threads as user-level contexts switched at __syncthreads; bl
 threads (kBlock is rewritten) and grids of at most 3 blocks (every grid-stride loop wraps). A
 pass here is not a GPU pass: it says nothing of races between blocks, the memory model, CUB or
 speed; the cuda suite must still run on a GPU. Slow (minutes)."""
+import hashlib
+import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from transpile.emit.render import runtime_header
+from transpile.emit.runtime import is_unit_source
 
 HERE = Path(__file__).resolve().parent
 KERNELS = HERE.parents[2] / "transpile" / "templates" / "cuda" / "kernels.cuh"
@@ -56,15 +60,37 @@ def build_project(files, folder, units=None, name=None):
             sources.append(path)
         path.write_text(text)
     name = name or next(rel for rel in files if rel.startswith("include/"))[len("include/"):-2]
+    flags = [*GXX, f"-I{HERE}", f"-I{folder / 'src'}", f"-I{folder / 'include'}"]
+    objects = [_unit_object(flags, path) if is_unit_source(str(path.relative_to(folder))) else path
+               for path in sources]
     library = folder / f"lib{name}.so"
-    # -O0: the emulated kernels run on tiny inputs, and -O1 doubled the compile (the rule table:
-    # 15.3 s at -O1, 7.6 s at -O0) for no check of its own (x86-64 floats are SSE either way)
-    done = subprocess.run(["g++", "-std=c++20", "-O0", "-shared", "-fPIC", "-w", f"-I{HERE}", f"-I{folder / 'src'}",
-                           f"-I{folder / 'include'}", *map(str, sources), "-o", str(library)],
-                          capture_output=True, text=True)
+    done = subprocess.run([*flags, "-shared", *map(str, objects), "-o", str(library)], capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"emulated build failed:\n{done.stderr[-6000:]}")
     return library
+
+
+#: -O0: the emulated kernels run on tiny inputs, and -O1 doubled the compile (the rule table:
+#: 15.3 s at -O1, 7.6 s at -O0) for no check of its own (x86-64 floats are SSE either way)
+GXX = ["g++", "-std=c++20", "-O0", "-fPIC", "-w"]
+
+
+def _unit_object(flags, source):
+    """The object of a runtime unit (src/transpile_<unit>.cpp), compiled once per test session
+    for its preprocessed text: every project holds the same units, and compiling them was half
+    of a small project's build."""
+    text = subprocess.run([*flags, "-E", "-P", str(source)], capture_output=True, text=True, check=True).stdout
+    key = hashlib.sha256(text.encode()).hexdigest()[:32]
+    store = Path(os.environ.get("TRANSPILE_TEST_COMPILEDIR", tempfile.gettempdir())) / "emulated-units"
+    store.mkdir(parents=True, exist_ok=True)
+    obj = store / f"{source.stem}-{key}.o"
+    if not obj.exists():
+        partial = store / f"{obj.name}.{os.getpid()}.tmp"
+        done = subprocess.run([*flags, "-c", str(source), "-o", str(partial)], capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"emulated build of {source.name} failed:\n{done.stderr[-6000:]}")
+        os.replace(partial, obj)  # whole or absent, for the other xdist worker
+    return obj
 
 
 def main(folder):

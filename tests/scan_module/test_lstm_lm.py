@@ -91,7 +91,7 @@ def test_training_runs_natively_and_the_cost_falls():
 def test_the_training_step_exports_and_runs_without_python(tmp_path):
     tokens = corpus(seed=2)
     project = build_once("lstm_lm", lambda d: transpile.export(training_step("FAST_RUN"), d, "lstm_lm",
-                                                               example_inputs=[tokens]))
+                                                               example_inputs=[tokens]), python=False)
     reference = training_step("FAST_RUN")
     out = run_runner(project, ["--output-dir", tmp_path / "out", "--save-shared", "--repeat", 3,
                                *save_inputs(tmp_path, ["tokens"], [tokens])])

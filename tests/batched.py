@@ -10,8 +10,10 @@ sees exactly the values it saw when it compiled its own function, and every xdis
 the same graph (the second one finds it in the shared compile cache).
 
 `batched_verify_grad` does the same for gradient checks. Keep a table to about 16 small cases
-(a few hundred nodes): g++ time grows faster than linearly with the size of one graph, and one
-build of 46 gradient cases cost 1.7x less compiler time than 46 builds, 16 cases 2.7x less.
+(a few hundred nodes): one build of 46 gradient cases cost 1.7x less compiler time than 46
+builds, 16 cases 2.7x less, when g++ time grew faster than linearly with the size of one graph
+(its points-to analysis of the driver function, now off: TR_DRIVER in runtime.h.j2); since then
+it is about linear (test_math's value tables: 24 cases in groups of 6 or 12, the same time).
 """
 import numpy as np
 

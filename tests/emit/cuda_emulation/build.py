@@ -24,6 +24,10 @@ HERE = Path(__file__).resolve().parent
 KERNELS = HERE.parents[2] / "transpile" / "templates" / "cuda" / "kernels.cuh"
 HARNESS = HERE.parent / "cuda_kernels_harness.cu"
 
+#: -O0: the emulated kernels run on tiny inputs, and -O1 doubled the compile (the rule table:
+#: 15.3 s at -O1, 7.6 s at -O0) for no check of its own (x86-64 floats are SSE either way)
+GXX = ["g++", "-std=c++20", "-O0", "-fPIC", "-w"]
+
 
 def emulated(text):
     """CUDA source with each `kernel<<<grid, block, shared, stream>>>(args);` turned into an
@@ -68,11 +72,6 @@ def build_project(files, folder, units=None, name=None):
     if done.returncode != 0:
         raise RuntimeError(f"emulated build failed:\n{done.stderr[-6000:]}")
     return library
-
-
-#: -O0: the emulated kernels run on tiny inputs, and -O1 doubled the compile (the rule table:
-#: 15.3 s at -O1, 7.6 s at -O0) for no check of its own (x86-64 floats are SSE either way)
-GXX = ["g++", "-std=c++20", "-O0", "-fPIC", "-w"]
 
 
 def _unit_object(flags, source):

@@ -55,9 +55,11 @@ def cuda_files(program, name, hash_):
 
 
 def cmake_modules_dir():
-    """The top-level cmake/ directory (modules copied into every project)."""
-    for candidate in (TEMPLATES.parent.parent / "cmake", TEMPLATES.parent / "cmake"):
-        if candidate.is_dir():
+    """The cmake/ modules copied into every project: the package's own (`transpile/cmake`, mapped
+    there when the wheel is built) or, in a checkout, the top-level cmake/. Told apart by a module
+    they hold: beside an installed package, `site-packages/cmake` is the PyPI cmake package."""
+    for candidate in (TEMPLATES.parent / "cmake", TEMPLATES.parent.parent / "cmake"):
+        if (candidate / "TranspileFlags.cmake").is_file():
             return candidate
     raise FileNotFoundError("transpile's cmake/ modules directory is missing")
 

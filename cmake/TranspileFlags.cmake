@@ -13,8 +13,20 @@
 #
 # Never -ffast-math: it breaks isnan/isinf and, loaded into a process, flips the whole process to
 # flush-to-zero.
+#
+# With TRANSPILE_FAST_LINKER (OFF by default; transpile's in-process builds turn it on), links use
+# GNU gold where the compiler has it: it links a small graph library against scipy-openblas in
+# 0.05 s where the default BFD ld takes 0.12 s, a tenth of a small graph's build. Off, an exported
+# library is linked by the platform's default linker, which exports nothing but the C ABI (gold
+# also exports its own symbols _end, _edata and __bss_start).
 include_guard(GLOBAL)
 include(TranspileOpenMP)
+include(CheckLinkerFlag)
+
+option(TRANSPILE_FAST_LINKER "Link with GNU gold where the compiler can" OFF)
+if(TRANSPILE_FAST_LINKER AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND NOT APPLE)
+  check_linker_flag(CXX "-fuse-ld=gold" TRANSPILE_HAVE_GOLD)
+endif()
 
 set(CMAKE_BUILD_RPATH_USE_ORIGIN ON)  # builds may be moved (the transpile cache does)
 set(CMAKE_POSITION_INDEPENDENT_CODE ON)
@@ -43,6 +55,9 @@ function(transpile_target target)
     endif()
   elseif(MSVC)
     target_compile_options(${target} PRIVATE /O2 /fp:precise)
+  endif()
+  if(TRANSPILE_FAST_LINKER AND TRANSPILE_HAVE_GOLD)
+    target_link_options(${target} PRIVATE "$<$<LINK_LANGUAGE:CXX>:-fuse-ld=gold>")
   endif()
   if(UNIX AND NOT APPLE)
     target_link_libraries(${target} PRIVATE m)  # glibc's libm script pulls in libmvec as needed

@@ -189,7 +189,8 @@ def _cmake_args(program):
 
 def _cpu_cmake_args(features):
     args = [f"-DTRANSPILE_OPENMP={'ON' if config.openmp == 'True' else 'OFF'}",
-            f"-DTRANSPILE_NATIVE_ARCH={'ON' if NATIVE_ARCH else 'OFF'}"]
+            f"-DTRANSPILE_NATIVE_ARCH={'ON' if NATIVE_ARCH else 'OFF'}",
+            "-DTRANSPILE_FAST_LINKER=ON"]  # a library only this process loads: link time is what counts
     if "blas" in features:
         args.append(_blas_arg())
     if config.cxxflags:  # CMake passes CMAKE_CXX_FLAGS to the compile and the link steps

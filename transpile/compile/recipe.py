@@ -12,19 +12,21 @@ directory and library, and the project on disk stays a complete CMake project an
 the graph (native.warm_up, units.learn_recipe_ahead): the configure runs beside the rewriting,
 and the graph's build waits for it (one learning per recipe and process).
 
-The recipe also holds a precompiled header of the standard and OpenMP headers the runtime
+The recipe also holds precompiled headers of the standard and OpenMP headers the runtime
 includes (compiled with the recipe's own flags), passed to each compile with `-include`: parsing
-them was half of a small graph's compile time. It is compiled in the background after the
-recipe's first graph is built (so a cold first `function()` does not wait for it, nor share the
-cores with it) and used from the next graph on, once it is complete (written under another name,
-then renamed). GCC ignores a precompiled header it cannot use (`-Winvalid-pch` only warns), so a
-mismatch costs speed, never correctness.
+them was half of a small graph's compile time. There are two (PCH_HEADERS): loading one costs
+time in proportion to its size, and `<complex>` alone doubles it (0.07 s against 0.15 s), so only
+a source that includes `<complex>` gets the header with it. Each is compiled in the background
+after the first build that wants it (so a cold first `function()` does not wait for it, nor share
+the cores with it) and used from the next build on, once it is complete (written under another
+name, then renamed). GCC ignores a precompiled header it cannot use (`-Winvalid-pch` only warns),
+so a mismatch costs speed, never correctness.
 
 The runtime's units (`src/transpile_<unit>.cpp`) are left out of the probe: the recipe holds the
 graph source's compile command and the link; `unit_compile_command` gives a unit's (the same
 flags) and `replay` links the units' objects, which units.py compiles once per recipe.
 
-Layout: `<compiledir>/recipes/<key>/{recipe.json, probe/, pch/transpile_std.h(.gch)}`.
+Layout: `<compiledir>/recipes/<key>/{recipe.json, pch/transpile_<variant>.h(.gch)}`.
 """
 import hashlib
 import json
@@ -45,8 +47,10 @@ UNIT_PREFIX = "src/transpile_"
 UNITS_LINE = f"target_sources({PROBE_NAME} PRIVATE {UNIT_PREFIX}"
 UNITS_COMMENT = "# the runtime's units"
 UNIT_TARGET = "transpile_unit"
-STD_HEADERS = ["algorithm", "cmath", "complex", "cstdarg", "cstddef", "cstdint", "cstdio", "cstdlib", "cstring",
+STD_HEADERS = ["algorithm", "atomic", "cmath", "cstdarg", "cstddef", "cstdint", "cstdio", "cstdlib", "cstring",
                "limits", "new", "type_traits", "utility", "sys/mman.h", "omp.h"]
+#: the precompiled headers of a recipe, by variant: a source including <complex> gets "complex"
+PCH_HEADERS = {"std": STD_HEADERS, "complex": STD_HEADERS + ["complex"]}
 #: runtime units are compiled with a section per function and linked dropping the unused ones,
 #: so a graph library holds only the kernels it calls (GNU toolchains; elsewhere, all of them)
 UNIT_COMPILE_FLAGS = ["-ffunction-sections", "-fdata-sections"] if sys.platform.startswith("linux") else []
@@ -83,7 +87,7 @@ def _probe_files(files, name):
 
 def recipe_key(probe, cmake_args, toolchain):
     h = hashlib.sha256()
-    for part in (toolchain, *cmake_args):
+    for part in (toolchain, *cmake_args, *map(_pch_text, PCH_HEADERS.values())):
         h.update(part.encode() + b"\0")
     for rel, text in sorted(probe.items()):
         h.update(rel.encode() + b"\0" + text.encode() + b"\0")
@@ -136,16 +140,14 @@ def _learn(home, key, probe, cmake_configure, run):
         raise RuntimeError(f"reading the build recipe failed:\n{out[-4000:]}")
     commands = [line.replace(str(source), "@SOURCE@").replace(str(build), "@BUILD@").replace(PROBE_NAME, "@NAME@")
                 for line in out.splitlines() if line.strip()]
-    recipe = {"commands": commands, "pch": None, "pch_command": None}
+    recipe = {"commands": commands, "pch": {}, "pch_command": None}
     flags = _pch_flags(commands)
     if flags is not None:
         (work / "pch").mkdir()
-        (work / "pch" / "transpile_std.h").write_text(
-            "// standard headers of transpile's runtime, precompiled once per build recipe\n"
-            + "".join(f"#include <{h}>\n" for h in STD_HEADERS))
-        header = str(home / "pch" / "transpile_std.h")
-        recipe["pch"] = header
-        recipe["pch_command"] = flags + ["-x", "c++-header", header, "-o"]  # + the output's name
+        for variant, headers in PCH_HEADERS.items():
+            (work / "pch" / f"transpile_{variant}.h").write_text(_pch_text(headers))
+            recipe["pch"][variant] = str(home / "pch" / f"transpile_{variant}.h")
+        recipe["pch_command"] = flags + ["-x", "c++-header"]  # + the header, -o and the output's name
     stored_tmp = work / "recipe.json"
     stored_tmp.write_text(json.dumps(recipe, indent=1))
     shutil.rmtree(work / "probe", ignore_errors=True)
@@ -154,6 +156,16 @@ def _learn(home, key, probe, cmake_configure, run):
     except OSError:  # another process stored the same recipe first
         shutil.rmtree(work, ignore_errors=True)
     return json.loads(stored.read_text())
+
+
+def _pch_text(headers):
+    return ("// standard headers of transpile's runtime, precompiled once per build recipe\n"
+            + "".join(f"#include <{h}>\n" for h in headers))
+
+
+def pch_variant(source_text):
+    """The precompiled header (a key of PCH_HEADERS) for a source with this text."""
+    return "complex" if "#include <complex>" in source_text else "std"
 
 
 def _ninja_of(build):
@@ -186,20 +198,21 @@ def _pch_flags(commands):
     return [f for f in cxx[0][0] if "@SOURCE@" not in f and "@BUILD@" not in f]
 
 
-def precompile_in_background(recipe):
-    """Start compiling the recipe's precompiled header, once (a marker file records the start),
-    detached and at a lower priority: written to a temporary name and renamed into place when
-    complete."""
+def precompile_in_background(recipe, variant):
+    """Start compiling the recipe's precompiled header `variant`, once (a marker file records the
+    start), detached and at a lower priority: written to a temporary name and renamed into place
+    when complete."""
     if not recipe.get("pch_command"):
         return
-    gch = recipe["pch"] + ".gch"
+    header = recipe["pch"][variant]
+    gch = header + ".gch"
     try:
         fd = os.open(gch + ".started", os.O_CREAT | os.O_EXCL | os.O_WRONLY)
     except OSError:  # started already (or cannot be: then no precompiled header)
         return
     os.close(fd)
     partial = f"{gch}.{os.getpid()}.tmp"
-    command = " ".join(shlex.quote(w) for w in recipe["pch_command"] + [partial])
+    command = " ".join(shlex.quote(w) for w in recipe["pch_command"] + [header, "-o", partial])
     subprocess.Popen([*NICE, "/bin/sh", "-c", f"{command} && mv -f {shlex.quote(partial)} {shlex.quote(gch)}"],
                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                      start_new_session=True)
@@ -257,7 +270,7 @@ def replay(recipe, source, build, name, run, objects=None, defines=()):
         outputs.append(f"{'$' if ok else 'FAILED:'} {command}\n{out}")
         if not ok:
             return False, "\n".join(outputs)
-    precompile_in_background(recipe)
+    precompile_in_background(recipe, pch_variant(_read(Path(source) / "src" / f"{name}.cpp")))
     return True, "\n".join(outputs)
 
 
@@ -269,12 +282,20 @@ def expand(recipe, line, source, build, name, flags=()):
     if parts is None or not parts[1].endswith(".cpp"):
         return command
     extra = list(flags)
-    if recipe["pch"] and os.path.exists(recipe["pch"] + ".gch"):
-        extra += ["-include", recipe["pch"]]
+    header = recipe["pch"].get(pch_variant(_read(parts[1]))) if recipe["pch"] else None
+    if header and os.path.exists(header + ".gch"):
+        extra += ["-include", header]
     if extra:
         compiler, rest = command.split(" ", 1)
         command = " ".join([compiler, *extra, rest])
     return command
+
+
+def _read(path):
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError:  # then no precompiled header: it only costs time
+        return ""
 
 
 def _with_objects(command, graph_object, extra):

@@ -5,10 +5,12 @@ Their C++ forms call `spf::...` in the runtime header `special.h`, built on the 
 math functions (std::cyl_bessel_i, ...) with the negative arguments those refuse reduced first.
 Gradients are with respect to x; with respect to the order v they are not implemented.
 """
-import scipy.special as sp
 
+from transpile.lazy_import import lazy_module
 from transpile.scalar.basic import FloatBinaryOp, FloatUnaryOp, tensor
 from transpile.scalar.special_more import SciPyFunction, not_implemented
+
+sp = lazy_module("scipy.special")
 
 _ORDER = "the derivative of a Bessel function in its order is not implemented"
 

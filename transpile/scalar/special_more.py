@@ -5,9 +5,11 @@ printer asks for it), which computes in double: <cmath> has none of them.
 """
 import math
 
-import scipy.special as sp
 
+from transpile.lazy_import import lazy_module
 from transpile.scalar.basic import FloatBinaryOp, FloatUnaryOp, tensor
+
+sp = lazy_module("scipy.special")
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 

@@ -1,18 +1,18 @@
-"""Numpy implementations of the special functions: scipy.special's when scipy is importable
-(it is only a test dependency), else vectorized fallbacks written here.
+"""Numpy implementations of the special functions: scipy.special's (imported at their first
+call: transpile.lazy_import), and vectorized `*_fallback` forms written here.
 
 The fallbacks follow the same algorithms as the ops' C++ expressions (series + recurrence for
-psi and trigamma, Newton refinement for erfinv), so they double as a readable reference.
+psi and trigamma, Newton refinement for erfinv), so they are a readable reference of them,
+checked against scipy (tests/scalar/test_special.py).
 All work in float64; the op casts the result.
 """
 import math
 
 import numpy as np
 
-try:  # pragma: no cover - depends on the environment
-    import scipy.special as _sp
-except ImportError:  # pragma: no cover
-    _sp = None
+from transpile.lazy_import import lazy_module
+
+_sp = lazy_module("scipy.special")
 
 _SQRT_PI = math.sqrt(math.pi)
 
@@ -99,12 +99,9 @@ def trigamma_fallback(x):
         return np.where(pole, np.inf, result)
 
 
-if _sp is not None:
-    erf, erfc, erfinv = _sp.erf, _sp.erfc, _sp.erfinv
-    gamma, gammaln, psi = _sp.gamma, _sp.gammaln, _sp.psi
+erf, erfc, erfinv = _sp.erf, _sp.erfc, _sp.erfinv
+gamma, gammaln, psi = _sp.gamma, _sp.gammaln, _sp.psi
 
-    def trigamma(x):
-        return _sp.polygamma(1, x)
-else:  # pragma: no cover
-    erf, erfc, erfinv = erf_fallback, erfc_fallback, erfinv_fallback
-    gamma, gammaln, psi, trigamma = gamma_fallback, gammaln_fallback, psi_fallback, trigamma_fallback
+
+def trigamma(x):
+    return _sp.polygamma(1, x)

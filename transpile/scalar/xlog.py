@@ -1,9 +1,11 @@
 """x * log(x), x * log(y), x * log1p(y) with 0 where x == 0 (the limits entropy terms need),
 and logit. Plain <cmath> expressions (inline, so they fuse and compile for CUDA as they are)."""
 import numpy as np
-import scipy.special as sp
 
+from transpile.lazy_import import lazy_module
 from transpile.scalar.basic import FloatBinaryOp, FloatUnaryOp, tensor
+
+sp = lazy_module("scipy.special")
 
 
 class XlogX(FloatUnaryOp):

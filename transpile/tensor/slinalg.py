@@ -6,16 +6,18 @@ included (a singular or non-positive-definite matrix raises scipy's LinAlgError,
 `b_ndim` says whether the right-hand side is a (batch of) vector (1) or matrix (2); by default
 1 for a 1-d `b` and 2 otherwise, so a batch of vectors needs `b_ndim=1`."""
 import numpy as np
-import scipy.linalg
 
 from transpile.graph.basic import Apply
 from transpile.graph.op import Op
+from transpile.lazy_import import lazy_module
 from transpile.tensor.basic import as_tensor_variable
 from transpile.tensor.blas import grad_like
 from transpile.tensor.elemwise import DimShuffle
 from transpile.tensor.linalg_common import (as_matrices, check_square, float_dtype, identity_of, matmul, mT, tensor_of,
                                             tri_mask)
 from transpile.tensor.nlinalg_structure import kron  # noqa: F401  (Theano has it in slinalg)
+
+scipy_linalg = lazy_module("scipy.linalg")
 
 __all__ = ["Cholesky", "Solve", "SolveTriangular", "CholeskySolve", "Expm",
            "cholesky", "solve", "solve_triangular", "solve_lower_triangular", "solve_upper_triangular", "solve_symmetric",
@@ -53,7 +55,7 @@ class Cholesky(Op):
     def perform(self, node, inputs, output_storage):
         (x,) = inputs
         check_square("cholesky", x)
-        out = scipy.linalg.cholesky(x.astype(node.outputs[0].dtype), lower=self.lower) if x.size else x
+        out = scipy_linalg.cholesky(x.astype(node.outputs[0].dtype), lower=self.lower) if x.size else x
         output_storage[0][0] = np.asarray(out, dtype=node.outputs[0].dtype)
 
     def infer_shape(self, node, input_shapes):
@@ -126,7 +128,7 @@ class Solve(_SolveBase):
         self._check(a, b)
         dtype = node.outputs[0].dtype
         rhs = _column(b, self.b_ndim).astype(dtype)
-        x = scipy.linalg.solve(a.astype(dtype), rhs, assume_a=self.assume_a, lower=self.lower) if rhs.size else rhs
+        x = scipy_linalg.solve(a.astype(dtype), rhs, assume_a=self.assume_a, lower=self.lower) if rhs.size else rhs
         self._store(node, output_storage, x)
 
     def grad(self, inputs, output_grads):
@@ -165,7 +167,7 @@ class SolveTriangular(_SolveBase):
         self._check(a, b)
         dtype = node.outputs[0].dtype
         rhs = _column(b, self.b_ndim).astype(dtype)
-        x = scipy.linalg.solve_triangular(a.astype(dtype), rhs, trans=self.trans, lower=self.lower,
+        x = scipy_linalg.solve_triangular(a.astype(dtype), rhs, trans=self.trans, lower=self.lower,
                                           unit_diagonal=self.unit_diagonal) if rhs.size else rhs
         self._store(node, output_storage, x)
 
@@ -200,7 +202,7 @@ class CholeskySolve(_SolveBase):
         dtype = node.outputs[0].dtype
         rhs = _column(b, self.b_ndim).astype(dtype)
         with np.errstate(all="ignore"):
-            x = scipy.linalg.cho_solve((c.astype(dtype), self.lower), rhs, check_finite=False) if rhs.size else rhs
+            x = scipy_linalg.cho_solve((c.astype(dtype), self.lower), rhs, check_finite=False) if rhs.size else rhs
         self._store(node, output_storage, x)
 
     def grad(self, inputs, output_grads):
@@ -226,7 +228,7 @@ class Expm(Op):
 
     def perform(self, node, inputs, output_storage):
         check_square("expm", inputs[0])
-        output_storage[0][0] = np.asarray(scipy.linalg.expm(inputs[0]), dtype=node.outputs[0].dtype)
+        output_storage[0][0] = np.asarray(scipy_linalg.expm(inputs[0]), dtype=node.outputs[0].dtype)
 
     def infer_shape(self, node, input_shapes):
         return [input_shapes[0]]

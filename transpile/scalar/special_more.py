@@ -5,7 +5,6 @@ printer asks for it), which computes in double: <cmath> has none of them.
 """
 import math
 
-
 from transpile.lazy_import import lazy_module
 from transpile.scalar.basic import FloatBinaryOp, FloatUnaryOp, tensor
 

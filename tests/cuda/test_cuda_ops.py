@@ -250,6 +250,27 @@ def test_row_scatters_with_repeated_indices_are_the_cpus_bits():
         gpu(floats(50, 7), floats(2, 7), np.array([0, 50]))
 
 
+def test_element_gathers_and_scatters_are_the_cpus_bits():
+    """Theano's negative log-likelihood and its gradient, gathers with slices and masks, element
+    scatters with repeated positions: all on the GPU, the CPU's values and errors."""
+    p, y, m = T.fmatrix("p"), T.ivector("y"), T.dtensor3("m")
+    i, j, v = T.lvector("i"), T.lvector("j"), T.fvector("v")
+    nll = -T.mean(T.log(p)[T.arange(y.shape[0]), y])  # a mean: CUB sums in another order
+    values = [RNG.uniform(0.05, 1, (5000, 10)).astype("float32"), RNG.integers(-10, 10, 5000).astype("int32"),
+              floats(3, 2, 5, dtype="float64")]
+    gpu = assert_same_as_cpu([p, y, m], [nll, T.grad(nll, p), T.exp(p)[y[:2, None], y[None, :3]], m[1:, y % 2, ::2],
+                                         p[T.gt(p, 0.5)]], values, min_gpu_nodes=5)
+    assert [type(n.op.op).__name__ for n in gpu_nodes(gpu)].count("AdvancedSubtensor") == 4
+    values[1] = np.full(5000, 10, dtype="int32")
+    with pytest.raises(IndexError, match="index 10 is out of bounds"):
+        gpu(*values)
+    scatters = [T.inc_subtensor(p[i, j], v), T.set_subtensor(p[i, j], v), T.inc_subtensor(m[1:, i % 2, ::2], 1.5)]
+    values = [floats(5000, 10) * 100, floats(3, 2, 5, dtype="float64"), RNG.integers(-5000, 5000, 20000),
+              RNG.integers(-10, 10, 20000), floats(20000)]
+    gpu = assert_same_as_cpu([p, m, i, j, v], scatters, values, rtol=0, atol=0, min_gpu_nodes=3)
+    assert [type(n.op.op).__name__ for n in gpu_nodes(gpu)].count("AdvancedIncSubtensor") == 3
+
+
 def test_pooling_and_its_gradients():
     x = T.ftensor4("x")
     outs = []

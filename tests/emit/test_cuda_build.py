@@ -81,6 +81,9 @@ def rule_table_graph(rows=4, cols=3):
         T.inc_subtensor(x.T[i - 1], T.exp(x.T[i - 1])),      # scatters: repeated and negative indices
         T.set_subtensor(W[i - 1], v), T.inc_subtensor(v[i - 1], np.float32(1)),  # a broadcast row; a literal
         T.inc_subtensor(d[i[:3] % 2], d[i[:3] % 2] * 2), T.inc_subtensor(i[i % 2], i),  # float64 (strided); int32
+        T.log(T.abs(x) + 1)[T.arange(rows), i[:rows]], T.exp(x).T[i[:2] - 1, 1:],  # elements: Theano's NLL; a slice
+        x[T.gt(x, 0)], d[i[:3] % 2, ::-2],                  # a mask computed on the GPU; float64, a negative step
+        T.inc_subtensor(x[i[:3], i[1:4] - 1], T.exp(v[:3])), T.set_subtensor(d[i[:3] % 2, ::-2], 0.5),  # element scatters
     ]
     pooled, avg, avg3 = Pool((2, 2), False, (1, 2))(x), Pool((2, 1), True, (1, 1), (1, 0), "average_inc_pad"), \
         Pool((3, 2), True, (2, 1), (1, 1), "average_exc_pad")

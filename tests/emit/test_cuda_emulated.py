@@ -169,6 +169,58 @@ def test_row_scatters_add_repeated_increments_bit_for_bit_like_the_cpu(tmp_path)
         library.run(values)
 
 
+def test_element_gathers_compute_and_check_like_the_cpu(tmp_path):
+    """Theano's negative log-likelihood `-mean(log(p)[arange(n), y])` and its gradient: the
+    gather of one element per row runs on the GPU (offsets found on the host), as do gathers
+    with slices, several index arrays broadcast together and masks; a label out of range is the
+    CPU rule's IndexError."""
+    p, y, m = T.fmatrix("p"), T.ivector("y"), T.dtensor3("m")
+    nll = -T.mean(T.log(p)[T.arange(y.shape[0]), y])
+    outputs = [nll, T.grad(nll, p), T.exp(p)[y[:2, None], y[None, :3]], m[1:, y % 2, ::2], p[T.gt(p, 0.5)]]
+    fg = FunctionGraph([p, y, m], outputs)
+    get_mode("FAST_RUN").optimize(fg)
+    reference_fg = fg.clone()[0]
+    place_on_device(fg)
+    placed = [type(n.op.op).__name__ for n in fg.toposort() if type(n.op).__name__ == "GpuOp"]
+    assert placed.count("AdvancedSubtensor") == 4 and placed.count("AdvancedIncSubtensor") == 1  # the gradient
+    library = emulated(fg, tmp_path)
+    rng = np.random.default_rng(5)
+    for rows in (5, 70, 3):
+        values = [rng.uniform(0.05, 1, (rows, 4)).astype("float32"), rng.integers(-4, 4, rows).astype("int32"),
+                  rng.standard_normal((3, 2, 5))]
+        assert_outputs_equal(fg, library.run(values), reference(reference_fg, values))
+    values[1] = np.array([0, 1, 4], dtype="int32")
+    with pytest.raises(IndexError, match="index 4 is out of bounds for axis 1 with size 4"):
+        reference(reference_fg, values)
+    with pytest.raises(IndexError, match="index 4 is out of bounds for dim 1 with length 4"):
+        library.run(values)
+
+
+def test_element_scatters_add_repeated_increments_bit_for_bit_like_the_cpu(tmp_path):
+    """x[key] += y for keys with several index arrays, slices and broadcasting: each element's
+    increments are added in the CPU rule's walk order (a plan sorted on the host), so the sums
+    are the CPU's bits; a set keeps the last write; errors are the CPU rule's."""
+    x, y, m = T.fmatrix("x"), T.fvector("y"), T.dtensor3("m")
+    i, j = T.lvector("i"), T.lvector("j")
+    fg = FunctionGraph([x, y, m, i, j], [T.inc_subtensor(x[i, j], y), T.set_subtensor(x[i, j], y),
+                                         T.inc_subtensor(x[i[:, None], j[None, :2]], np.float32(0.25)),
+                                         T.inc_subtensor(m[1:, i % 2, ::2], m[1:, i % 2, ::2] * 3)])
+    place_on_device(fg)
+    placed = [type(n.op.op).__name__ for n in fg.toposort() if type(n.op).__name__ == "GpuOp"]
+    assert placed.count("AdvancedIncSubtensor") == 4
+    library = emulated(fg, tmp_path)
+    rng = np.random.default_rng(4)
+    for rows, n in [(5, 300), (3, 0), (40, 7)]:
+        values = [rng.standard_normal((rows, 6)).astype("float32") * 100, rng.standard_normal(n).astype("float32"),
+                  rng.standard_normal((3, 2, 5)), rng.integers(-rows, rows, n), rng.integers(-6, 6, n)]
+        got, want = library.run(values), reference(fg, values)
+        for k, (g, r) in enumerate(zip(got, want)):
+            np.testing.assert_array_equal(g, r, err_msg=f"rows {rows}, {n} indices, output {k}")
+    values[4] = np.array([0, 1, 2, 3, 4, 5, 6])
+    with pytest.raises(IndexError, match="index 6 is out of bounds for dim 1 with length 6"):
+        library.run(values)
+
+
 def test_pooling_and_its_gradients_compute_like_the_reference(tmp_path):
     """2-d and 3-d pooling of batches in every mode, overlapping and partial windows, padding,
     ties for the max gradient; the window check is the CPU rule's error."""

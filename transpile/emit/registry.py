@@ -72,8 +72,8 @@ def _table(target):
 def register_lowering(*op_classes, target="cpp", host_inputs=(), when=None):
     """Decorator: `rule(lc, node)` lowers, for `target`, nodes whose op is an instance of
     `op_classes` (classes, or dotted names for ops defined above the backend, such as ifelse's,
-    so that declaring the rule does not import them). `host_inputs` (input positions; "rest"
-    after an int: that one and all after it) and `when(node)` are the placement's (see RuleInfo)."""
+    so that declaring the rule does not import them). `host_inputs` (input positions; "k:" for
+    k and all after it) and `when(node)` are the placement's (see RuleInfo)."""
     table = _table(target)
     info = RuleInfo(tuple(host_inputs), when)
 

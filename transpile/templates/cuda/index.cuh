@@ -1,6 +1,7 @@
 // transpile_cuda_index.cuh: gathering and scattering rows on the GPU (emit/cuda/rules/
 // subtensor_advanced.py, subtensor_inc.py): out[r, ...] = x[idx[r], ...] for `x[ivec]`, and
-// x[idx] += y / x[idx] = y, a negative index counting from the end. The indices were checked on
+// x[idx] += y / x[idx] = y, a negative index counting from the end; and elements at offsets
+// found on the host, for any other advanced key. The indices were checked on
 // the host (each in [-rows, rows)) before these launch.
 // Copied into generated projects from transpile/templates/cuda/index.cuh; do not edit.
 #pragma once
@@ -38,6 +39,26 @@ cudaError_t take_rows(cudaStream_t stream, Array<T, N> out, Array<T, N> x, Array
         return cudaSuccess;
     }
     take_rows_kernel<T, I, N><<<grid_for(total, kBlock), kBlock, 0, stream>>>(out, x, idx.data, idx.strides[0], total);
+    return cudaGetLastError();
+}
+
+// out[k] = x[at[k]] over C-contiguous `out`: `at` holds, for each element of an advanced-index
+// region, its offset into x, found on the host by the CPU rule's walk (emit/cuda/rules/
+// subtensor_advanced.py), which checked the indices.
+template <class T>
+__global__ void take_at_kernel(T* out, const T* x, const int64_t* at, int64_t total) {
+    for (int64_t k = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; k < total; k += int64_t(gridDim.x) * blockDim.x) {
+        out[k] = x[at[k]];
+    }
+}
+
+template <class T>
+cudaError_t take_at(cudaStream_t stream, T* out, const T* x, Array<int64_t, 1> at) {
+    const int64_t total = at.shape[0];
+    if (total == 0) {
+        return cudaSuccess;
+    }
+    take_at_kernel<T><<<grid_for(total, kBlock), kBlock, 0, stream>>>(out, x, at.data, total);
     return cudaGetLastError();
 }
 
@@ -89,6 +110,39 @@ cudaError_t scatter_rows(cudaStream_t stream, Array<T, N> out, Array<U, N> y, Ar
     }
     scatter_rows_kernel<T, U, N><<<grid_for(runs * inner, kBlock), kBlock, 0, stream>>>(out, y, plan.data, n, runs,
                                                                                         inner, set);
+    return cudaGetLastError();
+}
+
+// x[key] += y (or = y, `set`) for any other advanced key, on a plan made by tr::cu::offset_runs
+// (transpile_cuda.h): one thread per x element written, adding its increments in the CPU rule's
+// order (bit for bit, no atomics); a set writes the last one. x and y point at offset 0 of the
+// region's offsets.
+template <class T>
+__global__ void scatter_at_kernel(T* x, const T* y, const int64_t* plan, int64_t count, int64_t runs, bool set) {
+    const int64_t* yo = plan;
+    const int64_t* start = plan + count;
+    const int64_t* xo = plan + 2 * count + 1;
+    for (int64_t s = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; s < runs; s += int64_t(gridDim.x) * blockDim.x) {
+        T* const dst = x + xo[s];
+        if (set) {
+            *dst = y[yo[start[s + 1] - 1]];
+            continue;
+        }
+        T acc = *dst;
+        for (int64_t p = start[s]; p < start[s + 1]; ++p) {
+            acc = static_cast<T>(acc + y[yo[p]]);
+        }
+        *dst = acc;
+    }
+}
+
+template <class T>
+cudaError_t scatter_at(cudaStream_t stream, T* x, const T* y, Array<int64_t, 1> plan, int64_t runs, bool set) {
+    if (runs == 0) {
+        return cudaSuccess;
+    }
+    const int64_t count = (plan.shape[0] - 1) / 3;
+    scatter_at_kernel<T><<<grid_for(runs, kBlock), kBlock, 0, stream>>>(x, y, plan.data, count, runs, set);
     return cudaGetLastError();
 }
 

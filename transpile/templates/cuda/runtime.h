@@ -315,6 +315,34 @@ inline int64_t row_runs(const Array<I, 1>& idx, int64_t rows, int64_t* plan) {
     return s;
 }
 
+// -- the plan of an element scatter (x[key] += y for any other advanced key) -----------------------
+// From the x and y offsets of the region's `count` elements in the CPU rule's walk order (xo, yo),
+// plan[0, count) gets the y offsets sorted by (x offset, walk position); the s runs of one x
+// offset start at plan[count + j] (plan[count + s] = count) and run j writes x offset
+// plan[2 count + 1 + j]. `plan` holds 3 count + 1 values; returns s. Within a run the order is
+// the walk's: the GPU adds an element's increments in the CPU rule's order.
+inline int64_t offset_runs(const int64_t* xo, const int64_t* yo, int64_t count, int64_t* plan) {
+    int64_t* order = plan;
+    int64_t* start = plan + count;
+    int64_t* at = plan + 2 * count + 1;
+    for (int64_t k = 0; k < count; ++k) {
+        order[k] = k;
+    }
+    std::sort(order, order + count, [&](int64_t a, int64_t b) { return xo[a] < xo[b] || (xo[a] == xo[b] && a < b); });
+    int64_t s = 0;
+    for (int64_t p = 0; p < count; ++p) {
+        const int64_t v = xo[order[p]];
+        if (s == 0 || v != at[s - 1]) {
+            start[s] = p;
+            at[s] = v;
+            ++s;
+        }
+        order[p] = yo[order[p]];
+    }
+    start[s] = count;
+    return s;
+}
+
 // -- matrix operands of cuBLAS (transpile_cuda_blas.cuh) -------------------------------------------
 // True when a rows x cols matrix with these strides is row-major (s1 == 1) or column-major
 // (s0 == 1) with a leading dimension cuBLAS accepts: what gemm needs without a copy. A length-1

@@ -13,9 +13,11 @@ def rows_key(ilist):
     return (Sym(ilist.dtype, 1),)
 
 
-def gather(lc, x, out, idx_list, index_vars):
-    src = lc.buffer(x)
-    region = locate(lc, src.name, x.ndim, idx_list, index_vars)
+def gather_walk(lc, src, out, idx_list, index_vars):
+    """Emit the region of `src[key]` (a buffer), the allocation of `out` and `dims_`, the walk
+    of the region in the output's C order; returns (the output's buffer, the walk's rank). The
+    walk reads shapes, strides and host indices only: the CUDA rule walks it on the host too."""
+    region = locate(lc, src.name, src.ndim, idx_list, index_vars)
     build_table(lc, region)
     n = region.rank
     lc.emit(f"const int64_t shape_[{n}] = {{{', '.join(region.shape())}}};")
@@ -28,7 +30,12 @@ def gather(lc, x, out, idx_list, index_vars):
             y_basic.append(f"{dst.name}.strides[{p}]")
             p += 1
     y_table = f"{dst.name}.strides[{region.table_at + region.nd - 1}]"
-    rank = dims_array(lc, region, y_basic, y_table)
+    return dst, dims_array(lc, region, y_basic, y_table)
+
+
+def gather(lc, x, out, idx_list, index_vars):
+    src = lc.buffer(x)
+    dst, rank = gather_walk(lc, src, out, idx_list, index_vars)
     lc.emit(f"const {src.ctype}* const xs_ = {src.name}.data + offset_;",
             f"{dst.ctype}* const os_ = {dst.name}.data;",
             f"tr::parallel_for(dims_[0].n, tr::numel({dst.name}), [&](int64_t lo_, int64_t hi_) TR_NOINLINE {{",

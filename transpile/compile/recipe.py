@@ -254,8 +254,9 @@ def replay(recipe, source, build, name, run, objects=None, defines=()):
     object files linked after the graph's own; `defines` (-D...) go to the C++ compiles.
     Returns (ok, output)."""
     outputs = []
+    variant = pch_variant(_read(Path(source) / "src" / f"{name}.cpp"))
     for line in recipe["commands"]:
-        command = expand(recipe, line, source, build, name, defines)
+        command = expand(recipe, line, source, build, name, defines, variant)
         parts = _compile_parts(command)
         if parts is None and objects is not None:
             extra = objects()
@@ -270,19 +271,19 @@ def replay(recipe, source, build, name, run, objects=None, defines=()):
         outputs.append(f"{'$' if ok else 'FAILED:'} {command}\n{out}")
         if not ok:
             return False, "\n".join(outputs)
-    precompile_in_background(recipe, pch_variant(_read(Path(source) / "src" / f"{name}.cpp")))
+    precompile_in_background(recipe, variant)
     return True, "\n".join(outputs)
 
 
-def expand(recipe, line, source, build, name, flags=()):
+def expand(recipe, line, source, build, name, flags=(), variant="std"):
     """A recipe command with the project's paths and name; a C++ compile also with `flags`
-    and the precompiled header, when it is complete."""
+    and the precompiled header `variant` (a key of PCH_HEADERS), when it is complete."""
     command = line.replace("@SOURCE@", str(source)).replace("@BUILD@", str(build)).replace("@NAME@", name)
     parts = _compile_parts(command)
     if parts is None or not parts[1].endswith(".cpp"):
         return command
     extra = list(flags)
-    header = recipe["pch"].get(pch_variant(_read(parts[1]))) if recipe["pch"] else None
+    header = recipe["pch"].get(variant)
     if header and os.path.exists(header + ".gch"):
         extra += ["-include", header]
     if extra:
@@ -294,7 +295,7 @@ def expand(recipe, line, source, build, name, flags=()):
 def _read(path):
     try:
         return Path(path).read_text(encoding="utf-8")
-    except OSError:  # then no precompiled header: it only costs time
+    except OSError:  # then the std header: a wrong one only costs time
         return ""
 
 

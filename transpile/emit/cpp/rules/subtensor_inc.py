@@ -72,7 +72,11 @@ def lower_inc_subtensor(lc, node):
     lc.emit(*map_loop([region], ins, body, "region_.shape", n, restrict=False))
 
 
-def scatter(lc, node, idx_list, index_vars):
+def scatter_walk(lc, node, idx_list, index_vars):
+    """Emit the output (see `start`), the checked region of `out[key]` in it and `dims_`, the
+    walk pairing each region element's offset (from `out.data + offset_`) with y's; returns (the
+    output's buffer, the walk's rank). The walk reads shapes, strides and host indices only: the
+    CUDA rule walks it on the host too."""
     x, y = node.inputs[:2]
     dst = start(lc, node)
     region = locate(lc, dst.name, x.ndim, idx_list, index_vars)
@@ -80,7 +84,12 @@ def scatter(lc, node, idx_list, index_vars):
     ystr = y_strides(lc, y, n)
     build_table(lc, region, ystr[t:t + nd])
     check_y(lc, y, region.shape())
-    rank = dims_array(lc, region, ystr[:t] + ystr[t + nd:], "0")
+    return dst, dims_array(lc, region, ystr[:t] + ystr[t + nd:], "0")
+
+
+def scatter(lc, node, idx_list, index_vars):
+    y = node.inputs[1]
+    dst, rank = scatter_walk(lc, node, idx_list, index_vars)
     ctype = dst.ctype
     write = "xs_[xo_] = ys_[yo_];" if node.op.set_instead_of_inc else \
         f"xs_[xo_] = static_cast<{ctype}>(xs_[xo_] + ys_[yo_]);"

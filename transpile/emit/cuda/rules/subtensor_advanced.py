@@ -13,8 +13,7 @@ element's offset into x; the offsets are copied to the GPU, where one kernel rea
 elements by their offset into x (`tr::cu::offset_runs`) and copies that plan to the GPU, where one
 thread per element written adds its increments in the walk's order, bit for bit as on the CPU."""
 from transpile.emit.cpp.rules.subtensor_advanced import gather_walk
-from transpile.emit.cpp.rules.subtensor_inc import check_y, start, y_strides
-from transpile.emit.cpp.rules.subtensor_region import build_table, dims_array, locate
+from transpile.emit.cpp.rules.subtensor_inc import check_y, scatter_walk, start, y_strides
 from transpile.emit.registry import register_lowering
 from transpile.tensor.subtensor_advanced import AdvancedSubtensor, AdvancedSubtensor1
 from transpile.tensor.subtensor_inc import AdvancedIncSubtensor, AdvancedIncSubtensor1
@@ -107,14 +106,8 @@ def _same_real(node):
 @register_lowering(AdvancedIncSubtensor, target="cuda", host_inputs=("2:",), when=_same_real)
 def lower_advanced_inc_subtensor(lc, node):
     (x, y), op = node.inputs[:2], node.op
-    dst = start(lc, node)  # x's copy on the GPU (or x, in place)
-    region = locate(lc, dst.name, x.ndim, op.idx_list, node.inputs[2:])
+    dst, rank = scatter_walk(lc, node, op.idx_list, node.inputs[2:])  # x's copy on the GPU (or x, in place)
     Y = lc.buffer(y)
-    n, t, nd = region.rank, region.table_at, region.nd
-    ystr = y_strides(lc, y, n)
-    build_table(lc, region, ystr[t:t + nd])
-    check_y(lc, y, region.shape())
-    rank = dims_array(lc, region, ystr[:t] + ystr[t + nd:], "0")
     lc.emit("int64_t count_[1] = {1};", f"for (int d_ = 0; d_ < {rank}; ++d_) count_[0] *= dims_[d_].n;",
             "const int64_t pairs_shape_[1] = {2 * count_[0]};", "const int64_t plan_shape_[1] = {3 * count_[0] + 1};")
     pairs = lc.temp("int64", (False,), "pairs_shape_", "offsets", space="host")

@@ -35,6 +35,10 @@ import transpile  # noqa: E402
 import transpile.tensor as T  # noqa: E402
 
 
+#: what every transpile function here is compiled with
+FLAGS = dict(device="cuda", floatX="float32")
+
+
 def median_time(fn, runs, sync=lambda: None):
     fn()
     sync()
@@ -48,26 +52,38 @@ def median_time(fn, runs, sync=lambda: None):
 
 
 def workloads(rng):
-    """name -> (inputs, outputs, updates, values, numpy reference, torch on-device function maker)."""
-    out = {}
-    x = T.fvector("x")
-    n = 10**8
-    xv = rng.standard_normal(n).astype("float32")
-    out["fused"] = ([x], T.exp(x) * 2 + T.sin(x) * x, [], [xv], lambda v: np.exp(v) * 2 + np.sin(v) * v,
-                    lambda torch, t: torch.exp(t) * 2 + torch.sin(t) * t)
-    m = T.fmatrix("m")
-    mv = rng.standard_normal((16384, 4096)).astype("float32")
-
+    """name -> (expression maker over input variables, input values, numpy reference, torch function)."""
     def np_softmax(v):
         e = np.exp(v - v.max(axis=1, keepdims=True))
         return e / e.sum(axis=1, keepdims=True)
-    out["softmax"] = ([m], T.nnet.softmax(m), [], [mv], np_softmax, lambda torch, t: torch.softmax(t, dim=1))
-    a, b = T.fmatrix("a"), T.fmatrix("b")
-    av, bv = (rng.standard_normal((8192, 8192)).astype("float32") for _ in range(2))
-    out["sgemm"] = ([a, b], T.dot(a, b), [], [av, bv], lambda p, q: p @ q, lambda torch, p, q: p @ q)
-    s = T.fvector("s")
-    out["overhead"] = ([s], s + 1, [], [np.ones(1, "float32")], lambda v: v + 1, lambda torch, t: t + 1)
-    return out
+    big = rng.standard_normal(10**8).astype("float32")
+    rows = rng.standard_normal((16384, 4096)).astype("float32")
+    a, b = (rng.standard_normal((8192, 8192)).astype("float32") for _ in range(2))
+    return {
+        "fused": (lambda x: T.exp(x) * 2 + T.sin(x) * x, [big], lambda v: np.exp(v) * 2 + np.sin(v) * v,
+                  lambda torch, t: torch.exp(t) * 2 + torch.sin(t) * t),
+        "softmax": (T.nnet.softmax, [rows], np_softmax, lambda torch, t: torch.softmax(t, dim=1)),
+        "sgemm": (T.dot, [a, b], lambda p, q: p @ q, lambda torch, p, q: p @ q),
+        "overhead": (lambda s: s + 1, [np.ones(1, "float32")], lambda v: v + 1, lambda torch, t: t + 1),
+    }
+
+
+def symbolic_like(value, name):
+    return T.tensor(dtype=str(value.dtype), shape=(None,) * value.ndim, name=name)
+
+
+def transpile_call_and_device(make, values):
+    """Two compiled functions of one expression: `call` takes numpy inputs and returns numpy (the
+    copies to and from the GPU included); `device` reads shared variables and writes its result
+    into one (no copy: what torch's timing on GPU tensors measures). -> (call, device, result)."""
+    ins = [symbolic_like(v, f"x{k}") for k, v in enumerate(values)]
+    with transpile.config.change_flags(**FLAGS):
+        call = transpile.function(ins, make(*ins), mode="FAST_RUN")
+        shared_ins = [transpile.shared(v, name=f"s{k}") for k, v in enumerate(values)]
+        out = make(*shared_ins)
+        result = transpile.shared(np.zeros([1] * out.ndim, out.dtype), name="result")
+        device = transpile.function([], [], updates=[(result, out)], mode="FAST_RUN")
+    return call, device, result
 
 
 def mlp(rng, batch=1024):
@@ -75,14 +91,25 @@ def mlp(rng, batch=1024):
     b1 = transpile.shared(np.zeros(500, "float32"), name="b1")
     W2 = transpile.shared(rng.normal(scale=0.05, size=(500, 10)).astype("float32"), name="W2")
     b2 = transpile.shared(np.zeros(10, "float32"), name="b2")
-    x, y = T.fmatrix("x"), T.ivector("y")
-    prob = T.nnet.softmax(T.dot(T.tanh(T.dot(x, W1) + b1), W2) + b2)
-    cost = T.mean(T.nnet.categorical_crossentropy(prob, y))
     params = [W1, b1, W2, b2]
-    updates = [(p, p - np.float32(0.1) * g) for p, g in zip(params, T.grad(cost, params))]
+    init = [p.get_value() for p in params]
     data = rng.standard_normal((batch, 784)).astype("float32")
     labels = rng.integers(0, 10, batch).astype("int32")
-    return [x, y], cost, updates, [data, labels], [p.get_value() for p in params]
+
+    def step_function(x, y, inputs):
+        prob = T.nnet.softmax(T.dot(T.tanh(T.dot(x, W1) + b1), W2) + b2)
+        cost = T.mean(T.nnet.categorical_crossentropy(prob, y))
+        updates = [(p, p - np.float32(0.1) * g) for p, g in zip(params, T.grad(cost, params))]
+        with transpile.config.change_flags(**FLAGS):
+            return transpile.function(inputs, cost, updates=updates, mode="FAST_RUN")
+
+    def reset():
+        for p, v in zip(params, init):
+            p.set_value(v)
+    x, y = T.fmatrix("x"), T.ivector("y")
+    call = step_function(x, y, [x, y])
+    device = step_function(transpile.shared(data, name="data"), transpile.shared(labels, name="labels"), [])
+    return call, device, reset, [data, labels], init
 
 
 def torch_mlp(torch, values, init):
@@ -107,41 +134,75 @@ def copy_bandwidth(torch, runs, n=10**8):
     return 2 * n * 4 / median_time(lambda: big.clone(), runs, torch.cuda.synchronize) / 1e9
 
 
+def measure(name, case, torch, runs):
+    """One workload's row: transpile (call, device) and torch (call, device), checked first."""
+    sync = torch.cuda.synchronize
+    make, values, ref, torch_fn = case
+    call, device, result = transpile_call_and_device(make, values)
+    want = ref(*values)
+    tol = dict(rtol=1e-3, atol=1e-3)
+    np.testing.assert_allclose(call(*values), want, **tol, err_msg=f"{name}: call")
+    device()
+    np.testing.assert_allclose(result.get_value(), want, **tol, err_msg=f"{name}: device")
+    row = {"workload": name,
+           "transpile_call_s": median_time(lambda: call(*values), runs, sync),
+           "transpile_device_s": median_time(device, runs, sync)}
+    on_device = [torch.from_numpy(v).cuda() for v in values]
+    row["torch_device_s"] = median_time(lambda: torch_fn(torch, *on_device), runs, sync)
+    row["torch_call_s"] = median_time(
+        lambda: torch_fn(torch, *[torch.from_numpy(v).cuda() for v in values]).cpu().numpy(), runs, sync)
+    if name == "fused":
+        row["transpile_device_GBps"] = 2 * values[0].nbytes / row["transpile_device_s"] / 1e9
+        row["torch_device_GBps"] = 2 * values[0].nbytes / row["torch_device_s"] / 1e9
+    if name == "sgemm":
+        row["transpile_device_TFLOPs"] = 2 * 8192**3 / row["transpile_device_s"] / 1e12
+    return row
+
+
+def measure_mlp(rng, torch, runs):
+    sync = torch.cuda.synchronize
+    call, device, reset, values, init = mlp(rng)
+    first = float(call(*values))
+    costs = [float(device()) for _ in range(3)]
+    assert np.isfinite(first) and costs[-1] < costs[0], ("the MLP does not train", first, costs)
+    reset()
+    row = {"workload": "mlp", "transpile_call_s": median_time(lambda: call(*values), runs, sync),
+           "transpile_device_s": median_time(device, runs, sync)}
+    row["torch_device_s"] = median_time(torch_mlp(torch, values, init), runs, sync)
+    return row
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default=str(HERE / "results" / "gpu.json"))
     parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--only", nargs="*", help="workloads to run (default: all)")
     args = parser.parse_args()
     import torch
     if not torch.cuda.is_available():
         sys.exit("benchmarks/gpu.py: torch sees no CUDA GPU here; run it on a machine with one")
-    sync = torch.cuda.synchronize
+    torch.backends.cuda.matmul.allow_tf32 = False  # full float32 products, as transpile's cuBLAS calls
     rng = np.random.default_rng(0)
-    results = {"gpu": torch.cuda.get_device_name(0), "date": time.strftime("%Y-%m-%d"), "rows": []}
+    results = {"gpu": torch.cuda.get_device_name(0), "date": time.strftime("%Y-%m-%d"), "rows": [], "errors": {}}
     results["copy_bandwidth_GBps"] = copy_bandwidth(torch, args.runs)
+    print(f"device-to-device copy: {results['copy_bandwidth_GBps']:.0f} GB/s", flush=True)
     cases = workloads(rng)
-    inputs, cost, updates, values, init = mlp(rng)
-    cases["mlp"] = (inputs, cost, updates, values, None, None)
-    for name, (ins, outs, upd, vals, ref, torch_fn) in cases.items():
-        with transpile.config.change_flags(device="cuda", floatX="float32"):
-            f = transpile.function(ins, outs, updates=upd, mode="FAST_RUN")
-        got = f(*vals)
-        if ref is not None:
-            np.testing.assert_allclose(got, ref(*vals), rtol=1e-3, atol=1e-3)
-        row = {"workload": name, "transpile_call_s": median_time(lambda: f(*vals), args.runs)}
-        if name == "mlp":
-            step = torch_mlp(torch, vals, init)
-            row["torch_device_s"] = median_time(step, args.runs, sync)
-        else:
-            on_device = [torch.from_numpy(v).cuda() for v in vals]
-            row["torch_device_s"] = median_time(lambda: torch_fn(torch, *on_device), args.runs, sync)
-            row["torch_call_s"] = median_time(
-                lambda: torch_fn(torch, *[torch.from_numpy(v).cuda() for v in vals]).cpu().numpy(), args.runs, sync)
-        if name == "fused":
-            row["transpile_call_GBps"] = 2 * vals[0].nbytes / row["transpile_call_s"] / 1e9
-        row["ratio_call_vs_torch_device"] = row["transpile_call_s"] / row["torch_device_s"]
+    for name in [*cases, "mlp"]:
+        if args.only and name not in args.only:
+            continue
+        started = time.perf_counter()
+        try:  # one failing workload must not hide the others' numbers
+            row = measure_mlp(rng, torch, args.runs) if name == "mlp" else measure(name, cases[name], torch, args.runs)
+        except Exception as err:  # noqa: BLE001 -- recorded, printed and the script goes on
+            results["errors"][name] = f"{type(err).__name__}: {err}"
+            print(f"{name}: FAILED {results['errors'][name]}", flush=True)
+            continue
+        row["ratio_device_vs_torch_device"] = row["transpile_device_s"] / row["torch_device_s"]
+        row["seconds_taken"] = time.perf_counter() - started
         results["rows"].append(row)
         print(json.dumps(row), flush=True)
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(json.dumps(results, indent=1) + "\n")
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(results, indent=1) + "\n")
     print(f"written to {args.out}")

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The one prepared script for a machine with an NVIDIA GPU (issue 10): the `cuda` test suite, the
-# GPU benchmarks, then a few `cuda` tests again under compute-sanitizer's memcheck. Everything is
-# written under $OUT (default ./gpu-out); each step has its own time limit, so one that hangs
-# leaves the others' results.
+# The one prepared script for a machine with an NVIDIA GPU (issue 10): the `cuda` test suite (the
+# benchmarks' functions are built beside it), the GPU benchmarks, then a few `cuda` tests again
+# under compute-sanitizer's memcheck. Everything is written under $OUT (default ./gpu-out); each
+# step has its own time limit, so one that hangs leaves the others' results.
 #   bash benchmarks/gpu_check.sh
 # Such a machine may have no package registry: the project runs from this checkout (PYTHONPATH),
 # and wheels found in .whl/ (e.g. scipy-openblas32, carried there) are installed into /tmp/site.
@@ -22,6 +22,10 @@ export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 export TRANSPILE_TEST_COMPILEDIR="${TRANSPILE_TEST_COMPILEDIR:-/tmp/transpile-gpu-cache}"  # shared by the steps
 mkdir -p "$TRANSPILE_TEST_COMPILEDIR"
 
+# the benchmarks' functions are built beside the tests (CPU work only), so their timed run finds them
+$PY benchmarks/gpu.py --compile-only > "$OUT/gpu-compile.log" 2>&1 &
+COMPILING=$!
+
 echo "== cuda tests"
 PER_TEST=$($PY -c "import pytest_timeout" 2> /dev/null && echo "--timeout 200")  # a hung test fails alone
 timeout "${TEST_TIMEOUT:-240}" $PY -m pytest -v -m cuda -n "${WORKERS:-12}" -p no:cacheprovider $PER_TEST -rfE --durations=15 \
@@ -30,6 +34,8 @@ echo "exit $?"
 grep -E "passed|failed|error" "$OUT/cuda-tests.log" | tail -3
 
 echo "== benchmarks"
+wait $COMPILING
+echo "compile-only: exit $?"
 timeout "${BENCH_TIMEOUT:-170}" $PY benchmarks/gpu.py --out "$OUT/gpu.json" ${BENCH_ONLY:+--only $BENCH_ONLY} \
     > "$OUT/gpu-bench.log" 2>&1
 echo "exit $?"

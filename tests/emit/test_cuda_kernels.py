@@ -7,6 +7,7 @@ buffers to the device, launch, and copy back) is checked against numpy on random
 transposed, broadcast, empty and large inputs."""
 import ctypes
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from transpile.emit.render import runtime_header
 
-NVCC = "/usr/local/bin/nvcc"
+NVCC = shutil.which("nvcc") or "/usr/local/bin/nvcc"  # a GPU machine may keep it in /usr/local/cuda/bin
 NVCC_FLAGS = ["-std=c++17", "--expt-relaxed-constexpr", "-arch=sm_80", "-Xcompiler", "-Wall"]
 KERNELS = Path(__file__).resolve().parents[2] / "transpile" / "templates" / "cuda" / "kernels.cuh"
 HARNESS = Path(__file__).resolve().parent / "cuda_kernels_harness.cu"

@@ -2,6 +2,7 @@
 becomes a CUDA `__global__` elementwise kernel; all kernels compile in one nvcc call (sm_80;
 compile only, no GPU needed). nvcc is a requirement of the test setup, like g++."""
 import re
+import shutil
 import subprocess
 
 import pytest
@@ -24,7 +25,7 @@ OWN_HOST_FORM = (Erfinv, Erfcx, Erfcinv, I0, I1)
 
 pytestmark = pytest.mark.single_mode
 
-NVCC = "/usr/local/bin/nvcc"
+NVCC = shutil.which("nvcc") or "/usr/local/bin/nvcc"
 DTYPES = ["bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float32", "float64",
           "complex64", "complex128"]
 

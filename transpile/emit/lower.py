@@ -62,6 +62,7 @@ class LoweringContext:
         self._step = None
         self._reads = []          # per step: buffers read
         self._n_temps = 0
+        self.fgraph, self.node_index = None, IdMap()  # the graph being lowered, its nodes' positions
 
     # -- for rules ---------------------------------------------------------------------------
     @property
@@ -321,11 +322,13 @@ def lower_graph(lc, fgraph, input_names=None, output_names=None):
     if lc.root is lc:  # where the caller may keep arrays: see emit/cuda/device.py
         program.device_inputs = device.inputs_on_device(fgraph, lc.target)
         program.device_outputs = device.outputs_on_device(fgraph) if lc.target == "cuda" else []
+        program.unread_inputs = device.unread_inputs(fgraph) if lc.target == "cuda" else []
     _bind_inputs(lc, fgraph)
     for k, var in enumerate(fgraph.outputs):
         if var.owner is not None and var not in lc._output_position:
             lc._output_position[var] = [k, None]
     order = fgraph.toposort()
+    lc.fgraph, lc.node_index = fgraph, IdMap((node, i) for i, node in enumerate(order))  # who reads a value later
     program.node_labels = [f"node {i}: {node}" for i, node in enumerate(order)]
     for index, node in enumerate(order):
         rule, rule_node = device.rule_for(lc, node)

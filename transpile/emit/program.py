@@ -157,6 +157,7 @@ class Program:
     n_device_slots: int = 0
     device_inputs: list = field(default_factory=list)   # inputs it may take in GPU memory (read on the GPU, or only their shape)
     device_outputs: list = field(default_factory=list)  # ... outputs it may return in GPU memory
+    unread_inputs: list = field(default_factory=list)   # device inputs it never reads (either memory will do)
     commit_lines: list = field(default_factory=list)    # run when the call succeeds, before outputs are handed over
 
     def add_runtime(self, family, text):

@@ -104,7 +104,9 @@ def runtime_header():
                            dtypes=dtypes, itemsizes=[np.dtype(name).itemsize for name, _ in dtypes])
 
 
-def _port(buf, name, on_device=False):
+def _port(buf, name, on_device=0):
+    """A port of the ABI tables; on_device: 0 host memory, 1 either (read on the GPU), 2 either
+    (not read)."""
     mask = sum(1 << d for d, b in enumerate(buf.broadcastable) if b)
     return {"name": cpp.string_literal(name), "dtype": f"TRANSPILE_{buf.dtype.upper()}", "ndim": buf.ndim,
             "on_device": int(on_device),
@@ -174,7 +176,8 @@ def render(program, name=None):
     cuda = program.target == "cuda"
     if cuda:
         headers += ['"transpile_cuda.h"', f'"{name}_kernels.h"']
-    inputs = [_port(b, n, k in program.device_inputs) for k, (b, n) in enumerate(zip(program.inputs, program.input_names))]
+    inputs = [_port(b, n, 2 if k in program.unread_inputs else k in program.device_inputs)
+              for k, (b, n) in enumerate(zip(program.inputs, program.input_names))]
     outputs = [_port(b, n, k in program.device_outputs)
                for k, (b, n) in enumerate(zip(program.outputs, program.output_names))]
     unit_files = units([family for family, _ in program.runtime_headers()], "blas" in program.features)

@@ -68,9 +68,31 @@ def build_project(files, folder, units=None, name=None):
     objects = [_unit_object(flags, path) if is_unit_source(str(path.relative_to(folder))) else path
                for path in sources]
     library = folder / f"lib{name}.so"
-    done = subprocess.run([*flags, "-shared", *map(str, objects), "-o", str(library)], capture_output=True, text=True)
+    memory = device_memory_library()
+    done = subprocess.run([*flags, "-shared", *map(str, objects), str(memory), f"-Wl,-rpath,{memory.parent}", "-o",
+                           str(library)], capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"emulated build failed:\n{done.stderr[-6000:]}")
+    return library
+
+
+def _store():
+    store = Path(os.environ.get("TRANSPILE_TEST_COMPILEDIR", tempfile.gettempdir())) / "emulated-units"
+    store.mkdir(parents=True, exist_ok=True)
+    return store
+
+
+def device_memory_library():
+    """libtranspile_emu_device_<hash>.so: the emulation's GPU memory (device_memory.cpp), one
+    registry per process, so built once and linked by every emulated library."""
+    source = HERE / "device_memory.cpp"
+    key = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+    library = _store() / f"libtranspile_emu_device_{key}.so"
+    if not library.exists():
+        partial = library.with_name(f"{library.name}.{os.getpid()}.tmp")
+        subprocess.run(["g++", "-std=c++17", "-O1", "-fPIC", "-shared", "-Wall", str(source), "-o", str(partial)],
+                       check=True, capture_output=True, text=True)
+        os.replace(partial, library)  # whole or absent, for the other xdist worker
     return library
 
 
@@ -80,11 +102,9 @@ def _unit_object(flags, source):
     of a small project's build."""
     text = subprocess.run([*flags, "-E", "-P", str(source)], capture_output=True, text=True, check=True).stdout
     key = hashlib.sha256(text.encode()).hexdigest()[:32]
-    store = Path(os.environ.get("TRANSPILE_TEST_COMPILEDIR", tempfile.gettempdir())) / "emulated-units"
-    store.mkdir(parents=True, exist_ok=True)
-    obj = store / f"{source.stem}-{key}.o"
+    obj = _store() / f"{source.stem}-{key}.o"
     if not obj.exists():
-        partial = store / f"{obj.name}.{os.getpid()}.tmp"
+        partial = obj.with_name(f"{obj.name}.{os.getpid()}.tmp")
         done = subprocess.run([*flags, "-c", str(source), "-o", str(partial)], capture_output=True, text=True)
         if done.returncode != 0:
             raise RuntimeError(f"emulated build of {source.name} failed:\n{done.stderr[-6000:]}")
@@ -98,8 +118,9 @@ def main(folder):
     (folder / "transpile_runtime.h").write_text(runtime_header())
     (folder / "transpile_cuda_kernels.cuh").write_text(emulated_kernels())
     (folder / "harness.cpp").write_text(HARNESS.read_text())
+    memory = device_memory_library()
     subprocess.run(["g++", "-std=c++20", "-O1", "-shared", "-fPIC", "-Wall", f"-I{HERE}", f"-I{folder}", "harness.cpp",
-                    "-o", "harness.so"], cwd=folder, check=True)
+                    str(memory), f"-Wl,-rpath,{memory.parent}", "-o", "harness.so"], cwd=folder, check=True)
     print(folder / "harness.so")
 
 

@@ -16,6 +16,7 @@ inline const char* cublasGetStatusString(cublasStatus_t) { return "emulated cuBL
 template <class T>
 cublasStatus_t emulated_gemm(cublasOperation_t ta, cublasOperation_t tb, int m, int n, int k, const T* alpha,
                              const T* a, int lda, const T* b, int ldb, const T* beta, T* c, int ldc) {
+    emu::DeviceAccess access;  // runs "on the GPU"
     const int arows = ta == CUBLAS_OP_N ? m : k, brows = tb == CUBLAS_OP_N ? k : n;
     if (m < 0 || n < 0 || k < 0 || lda < (arows > 1 ? arows : 1) || ldb < (brows > 1 ? brows : 1) || ldc < (m > 1 ? m : 1)) {
         return CUBLAS_STATUS_INVALID_VALUE;

@@ -21,7 +21,19 @@ inline thread_local dim3 threadIdx, blockIdx;
 inline dim3 blockDim, gridDim;
 #include <functional>
 #include <ucontext.h>
+// GPU memory the host cannot touch outside kernels and copies (device_memory.cpp, linked by every
+// emulated library): a host read of a GPU array faults here as on a GPU.
+extern "C" void* emu_device_alloc(size_t n);
+extern "C" void emu_device_free(void* p);
+extern "C" void emu_device_open();
+extern "C" void emu_device_close();
 namespace emu {
+struct DeviceAccess {  // GPU memory readable and writable while one is alive (a kernel, a copy)
+    DeviceAccess() { emu_device_open(); }
+    ~DeviceAccess() { emu_device_close(); }
+    DeviceAccess(const DeviceAccess&) = delete;
+    DeviceAccess& operator=(const DeviceAccess&) = delete;
+};
 constexpr int kThreads = 32;
 inline unsigned max_grid = 3;
 // The threads of a block are user-level contexts run round-robin by one OS thread: each runs
@@ -42,6 +54,7 @@ void launch(unsigned grid, int block, int, cudaStream_t, F f) {
     if (block != kThreads && block != 256) std::abort();
     block = kThreads;
     if (grid > max_grid) grid = max_grid;  // the kernels must be right for any grid
+    DeviceAccess access;
     gridDim.x = grid;
     blockDim.x = unsigned(block);
     static std::vector<char> stacks(size_t(kThreads) * 256 * 1024);
@@ -72,9 +85,16 @@ void launch(unsigned grid, int block, int, cudaStream_t, F f) {
 }
 }  // namespace emu
 inline void __syncthreads() { swapcontext(&emu::contexts[emu::current], &emu::scheduler); }
-inline cudaError_t cudaMalloc(void** p, size_t n) { *p = std::malloc(n); return cudaSuccess; }
-inline cudaError_t cudaFree(void* p) { std::free(p); return cudaSuccess; }
-inline cudaError_t cudaMemcpy(void* d, const void* s, size_t n, cudaMemcpyKind) { std::memcpy(d, s, n); return cudaSuccess; }
+inline cudaError_t cudaMalloc(void** p, size_t n) {
+    *p = emu_device_alloc(n);
+    return *p ? cudaSuccess : cudaErrorMemoryAllocation;
+}
+inline cudaError_t cudaFree(void* p) { emu_device_free(p); return cudaSuccess; }
+inline cudaError_t cudaMemcpy(void* d, const void* s, size_t n, cudaMemcpyKind) {
+    emu::DeviceAccess access;
+    std::memcpy(d, s, n);
+    return cudaSuccess;
+}
 inline cudaError_t cudaDeviceSynchronize() { return cudaSuccess; }
 inline cudaError_t cudaStreamCreateWithFlags(cudaStream_t* s, unsigned) { *s = reinterpret_cast<cudaStream_t>(1); return cudaSuccess; }
 inline cudaError_t cudaStreamDestroy(cudaStream_t) { return cudaSuccess; }
@@ -84,15 +104,17 @@ inline cudaError_t cudaGetLastError() { return cudaSuccess; }
 // -- what a generated graph library's host code calls (transpile_cuda.h) -------------------------------
 inline cudaError_t cudaSetDevice(int) { return cudaSuccess; }
 inline cudaError_t cudaMallocAsync(void** p, size_t n, cudaStream_t) {
-    *p = std::malloc(n ? n : 1);
+    *p = emu_device_alloc(n);
     return *p ? cudaSuccess : cudaErrorMemoryAllocation;
 }
 inline cudaError_t cudaMemsetAsync(void* p, int value, size_t n, cudaStream_t) {
+    emu::DeviceAccess access;
     std::memset(p, value, n);
     return cudaSuccess;
 }
-inline cudaError_t cudaFreeAsync(void* p, cudaStream_t) { std::free(p); return cudaSuccess; }
+inline cudaError_t cudaFreeAsync(void* p, cudaStream_t) { emu_device_free(p); return cudaSuccess; }
 inline cudaError_t cudaMemcpyAsync(void* d, const void* s, size_t n, cudaMemcpyKind, cudaStream_t) {
+    emu::DeviceAccess access;
     std::memcpy(d, s, n);
     return cudaSuccess;
 }

@@ -25,7 +25,7 @@ from transpile.graph.traversal import IdMap
 from transpile.tensor.shape import Shape, Shape_i
 
 __all__ = ["cuda_printer", "rule_for", "spaces", "transfer", "copy_lines", "define_function", "host_positions",
-           "inputs_on_device", "outputs_on_device", "read_input_where_it_is", "return_output_where_asked"]
+           "inputs_on_device", "unread_inputs", "outputs_on_device", "read_input_where_it_is", "return_output_where_asked"]
 
 #: host ops that read only the descriptor of their input (its shape): no copy to the host
 SHAPE_READERS = (Shape, Shape_i)
@@ -91,14 +91,20 @@ def spaces(lc, node):
 def inputs_on_device(fgraph, target="cuda"):
     """Positions of the graph inputs the program may take in GPU memory: every reader copies
     them to the GPU (target cuda) or reads only their shape (any target: a shape query), and
-    none is a graph output. On the host (a shape query), an input nothing reads too."""
+    none is a graph output; an input nothing reads (an update's target) too."""
     readers_ok = (GpuFromHost, *SHAPE_READERS) if target == "cuda" else SHAPE_READERS
     found = []
     for k, var in enumerate(fgraph.inputs):
         readers = [node for node, _ in fgraph.clients(var)]
-        if (readers or target != "cuda") and all(node != "output" and isinstance(node.op, readers_ok) for node in readers):
+        if all(node != "output" and isinstance(node.op, readers_ok) for node in readers):
             found.append(k)
     return found
+
+
+def unread_inputs(fgraph):
+    """Positions of the graph inputs nothing reads (a shared variable only an update writes):
+    a CUDA program takes them in either memory, so a value kept on the GPU stays there."""
+    return [k for k, var in enumerate(fgraph.inputs) if not fgraph.clients(var)]
 
 
 def outputs_on_device(fgraph):
@@ -137,12 +143,17 @@ def return_output_where_asked(lc, out, src):
     on_gpu = lc.local(f"{src.name}_out", src)
     slot = lc._slot(device=True)
     label = cpp.string_literal(lc.program.output_names[k])
-    lc.emit(f"if (out[{k}].memory == TRANSPILE_MEMORY_DEVICE) {{  // the caller keeps it in GPU memory",
-            f"    {on_gpu.decl} {on_gpu.name};",
-            f"    TR_CHECK(tr::cu::output_on_device(ctx, {on_gpu.name}, {src.name}.shape, out[{k}], "
+    copy = [f"{on_gpu.decl} {on_gpu.name};",
+            f"TR_CHECK(tr::cu::output_on_device(ctx, {on_gpu.name}, {src.name}.shape, out[{k}], "
             f"{dtype_const(src.dtype)}, dslots_[{slot}], {label}));",
-            *("    " + line for line in copy_lines(lc, on_gpu, src)),
-            "} else {")
+            *copy_lines(lc, on_gpu, src)]
+    if _dies_here(lc, src, out.owner.inputs[0]):  # its memory can be the output's: no copy
+        copy = ["bool handed_ = false;",
+                f"TR_CHECK(tr::cu::hand_over(ctx, {src.name}, dslots_[{src.slot}], out[{k}], {dtype_const(src.dtype)}, "
+                f"dslots_[{slot}], {label}, &handed_));",
+                "if (!handed_) {", *("    " + line for line in copy), "}"]
+    lc.emit(f"if (out[{k}].memory == TRANSPILE_MEMORY_DEVICE) {{  // the caller keeps it in GPU memory",
+            *("    " + line for line in copy), "} else {")
     first = len(lc._step.lines)
     dst = lc.alloc(out, f"{src.name}.shape", space="host")
     lc._step.lines[first:] = ["    " + line for line in lc._step.lines[first:]]
@@ -150,6 +161,16 @@ def return_output_where_asked(lc, out, src):
     lc.program.commit_lines.append(f"if (dslots_[{slot}] != nullptr) {{  // output {k} is handed over in GPU memory")
     lc.program.commit_lines += [f"    out[{k}].data = dslots_[{slot}];", f"    dslots_[{slot}] = nullptr;", "}"]
     return True
+
+
+def _dies_here(lc, src, var):
+    """Whether GPU array `src` (the value of `var`) is its own allocation that no later node
+    reads, directly or through a view: the output can take its memory over."""
+    if src.space != "device" or src.role != "temp" or src.base is not None or src.slot is None:
+        return False
+    if any(b is not src and any(r is src for r in b.roots()) for b in lc.program.buffers):
+        return False
+    return all(node != "output" and lc.node_index[node] <= lc.index for node, _ in lc.fgraph.clients(var))
 
 
 def transfer(lc, var, buf, wanted):

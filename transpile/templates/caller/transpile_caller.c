@@ -678,6 +678,17 @@ static PyObject* device_value(Library* lib, int i, PyObject* container) {
     return dev;
 }
 
+/* Shared variable input i of a CUDA library that does not read it (an update's target only):
+   the value where it is now, so that one kept in GPU memory is not copied back for nothing. */
+static PyObject* value_where_it_is(PyObject* container) {
+    PyObject* dev = PyObject_GetAttrString(container, "device_value");
+    if (dev == NULL || dev != Py_None) {
+        return dev;
+    }
+    Py_DECREF(dev);
+    return PyObject_GetAttrString(container, "value");
+}
+
 static int FastFunction_traverse(FastFunction* self, visitproc visit, void* arg) {
     Py_VISIT(self->lib);
     Py_VISIT(self->shared);
@@ -782,8 +793,10 @@ static PyObject* FastFunction_call(FastFunction* self, PyObject* args, PyObject*
     for (int j = 0; j < n_in - self->n_explicit; ++j) {
         const int i = self->n_explicit + j;
         PyObject* container = PyTuple_GET_ITEM(self->shared, j);
-        PyObject* value = lib->in_on_device != NULL && lib->in_on_device[i] ? device_value(lib, i, container)
-                                                                           : PyObject_GetAttrString(container, "value");
+        const int32_t on_device = lib->in_on_device != NULL ? lib->in_on_device[i] : 0;
+        PyObject* value = on_device == 2   ? value_where_it_is(container)
+                          : on_device == 1 ? device_value(lib, i, container)
+                                           : PyObject_GetAttrString(container, "value");
         if (value == NULL) {
             goto done;
         }

@@ -211,6 +211,28 @@ inline int output_on_device(Context& ctx, Array<T, N>& a, const int64_t* shape, 
     return TRANSPILE_OK;
 }
 
+// Output `out` in GPU memory as `a` itself, with no copy, when the caller gave no array to fill
+// and `a` is the whole C-contiguous allocation in `from` (a value no later node reads): `from`
+// moves to `slot`, handed to the caller when the run succeeds. *handed says whether it was.
+template <class T, int N>
+inline int hand_over(Context& ctx, const Array<T, N>& a, void*& from, transpile_tensor& out, int dtype, void*& slot,
+                     const char* name, bool* handed) {
+    TR_CHECK(check_device_array(ctx, out, "output", name));
+    *handed = out.data == nullptr && from != nullptr && a.data == from && contiguous(a);
+    if (*handed) {
+        slot = from;
+        from = nullptr;
+        out.dtype = dtype;
+        out.ndim = N;
+        out.device = device(ctx).ordinal;
+        for (int d = 0; d < N; ++d) {
+            out.shape[d] = a.shape[d];
+            out.strides[d] = a.strides[d];
+        }
+    }
+    return TRANSPILE_OK;
+}
+
 // The bytes of C-contiguous array `t` (false when it is not C-contiguous or too large).
 inline bool contiguous_bytes(const transpile_tensor& t, size_t* bytes) {
     uint64_t n = dtype_size(t.dtype);

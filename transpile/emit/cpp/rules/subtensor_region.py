@@ -141,21 +141,22 @@ def _broadcast(lc, region):
 def build_table(lc, region, y_strides=None):
     """Emit the table: xtab (offsets into the target; the index arrays' range checks) and,
     when `y_strides` (C++ strides of the other side per broadcast dim) has a non-zero entry,
-    ytab. Masks first get their true positions' offsets."""
+    ytab. Masks first get their true positions' offsets. The tables are host memory in every
+    target: the host writes and walks them (the CUDA rules copy only the walk's result)."""
     target, nd = region.target, region.nd
     for i, (kind, k, d, var) in enumerate(region.fancy):
         if kind == "mask":
             m = lc.name(var)
-            tmp = lc.temp("int64", (False,), f"mshape{k}_", "mask")
+            tmp = lc.temp("int64", (False,), f"mshape{k}_", "mask", space="host")
             at = " + ".join(f"a{j} * {target}.strides[{d + j}]" for j in range(var.ndim))
             lc.emit("{", f"  int64_t c_ = 0;", *["  " + line for line in
                                                   _mask_loops(m, var.ndim, f"{tmp.name}.data[c_++] = {at};")], "}")
             region.fancy[i] = ("mask", k, d, tmp.name)
-    xtab = lc.temp("int64", (False,), "bsize_", "xtab")
+    xtab = lc.temp("int64", (False,), "bsize_", "xtab", space="host")
     region.xtab = f"{xtab.name}.data"
     need_y = y_strides is not None and any(s != "0" for s in y_strides)
     if need_y:
-        ytab = lc.temp("int64", (False,), "bsize_", "ytab")
+        ytab = lc.temp("int64", (False,), "bsize_", "ytab", space="host")
         region.ytab = f"{ytab.name}.data"
     lines = ["int64_t b_ = 0;"]
     for kind, k, d, var in region.fancy:

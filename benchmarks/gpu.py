@@ -89,12 +89,14 @@ def transpile_call_and_device(make, values):
     return call, device, result
 
 
-def compile_all(rng):
-    """Build every workload's functions (the compile cache keeps them), on tiny values: run
-    beside other work, it leaves the timed run only cache hits."""
-    for make, values, _, _ in workloads(rng, small=True).values():
-        transpile_call_and_device(make, values)
-    mlp(rng, batch=4)
+def compile_all(rng, names=None):
+    """Build the functions of the workloads `names` (default all; the compile cache keeps them),
+    on tiny values: run beside other work, it leaves the timed run only cache hits."""
+    for name, (make, values, _, _) in workloads(rng, small=True).items():
+        if not names or name in names:
+            transpile_call_and_device(make, values)
+    if not names or "mlp" in names:
+        mlp(rng, batch=4)
 
 
 def mlp(rng, batch=1024):
@@ -191,7 +193,7 @@ def main():
     parser.add_argument("--compile-only", action="store_true", help="only build the functions (no timing)")
     args = parser.parse_args()
     if args.compile_only:
-        compile_all(np.random.default_rng(0))
+        compile_all(np.random.default_rng(0), args.only)
         return
     import torch
     if not torch.cuda.is_available():

@@ -103,6 +103,13 @@ inline cudaError_t cudaGetLastError() { return cudaSuccess; }
 
 // -- what a generated graph library's host code calls (transpile_cuda.h) -------------------------------
 inline cudaError_t cudaSetDevice(int) { return cudaSuccess; }
+typedef struct CUmemPoolHandle_st* cudaMemPool_t;
+enum cudaMemPoolAttr { cudaMemPoolAttrReleaseThreshold = 4 };
+inline cudaError_t cudaDeviceGetDefaultMemPool(cudaMemPool_t* pool, int) {
+    *pool = reinterpret_cast<cudaMemPool_t>(1);
+    return cudaSuccess;
+}
+inline cudaError_t cudaMemPoolSetAttribute(cudaMemPool_t, cudaMemPoolAttr, void*) { return cudaSuccess; }
 inline cudaError_t cudaMallocAsync(void** p, size_t n, cudaStream_t) {
     *p = emu_device_alloc(n);
     return *p ? cudaSuccess : cudaErrorMemoryAllocation;

@@ -6,11 +6,19 @@ is read per element is C-contiguous (checked by the launcher at run time) all of
 flat index; otherwise each thread splits its index into coordinates and steps each operand by
 its own strides (a dim an operand is broadcast on is never read). Operands that are broadcast on
 every dim are read once per thread; literal constants are printed into the body.
+
+In the flat case each thread first takes UNROLL elements a pass, all their loads issued before
+any store: one load in flight per thread left an H200's memory a third busy (the loads of the
+next element cannot pass the store of this one, which may alias them). The pass computes each
+element as the plain loop does, so the results are the same bits, in place too.
 """
 from transpile.emit.cpp.loops import Operand
 
 BLOCK = 256
-MAX_BLOCKS = 1 << 16  # grid-stride beyond: enough blocks to fill any GPU several times
+MAX_BLOCKS = 1 << 20  # grid-stride beyond
+UNROLL = 4            # elements a thread loads before it stores, in the flat case
+#: from this many elements, a thread of the flat case has UNROLL of them (fewer: one, more blocks)
+UNROLL_FROM = 1 << 22
 
 
 def elementwise_function(name, outs, ins, body, ndim, comment):
@@ -31,10 +39,13 @@ def elementwise_function(name, outs, ins, body, ndim, comment):
         else:
             values.append(f"p{k}.data[i_p{k}]")
     lines, exprs = body(values)
+    offsets = [pname for pname, op in per_element if not op.scalar()]
     kernel = [f"// {comment}", f"__global__ void {name}_kernel(int64_t n, bool flat, {', '.join(params)}) {{",
               "    const int64_t step = int64_t(gridDim.x) * blockDim.x;",
-              "    for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += step) {"]
-    offsets = [pname for pname, op in per_element if not op.scalar()]
+              "    int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;"]
+    if offsets and ndim and flat_ok:
+        kernel += _unrolled_flat_pass(ins, outs, body)
+    kernel += ["    for (; i < n; i += step) {"]
     if offsets:
         kernel.append(f"        int64_t {', '.join(f'i_{p} = i' for p in offsets)};")
         kernel += ["        if (!flat) {", "            int64_t rest = i, c;",
@@ -55,10 +66,36 @@ def elementwise_function(name, outs, ins, body, ndim, comment):
     launcher = [f"const int64_t n = tr::numel(o0.shape, {ndim});" if ndim else "const int64_t n = 1;",
                 "if (n == 0) {", "    return cudaSuccess;", "}",
                 f"const bool flat = {contiguous if (flat_ok and contiguous) else 'false'};",
-                f"const int64_t blocks = (n + {BLOCK - 1}) / {BLOCK} < {MAX_BLOCKS} ? (n + {BLOCK - 1}) / {BLOCK} : {MAX_BLOCKS};",
+                f"const int64_t per_block = n >= {UNROLL_FROM} && flat ? {BLOCK * UNROLL} : {BLOCK};",
+                f"const int64_t blocks = (n + per_block - 1) / per_block < {MAX_BLOCKS} ? (n + per_block - 1) / per_block "
+                f": {MAX_BLOCKS};",
                 f"{name}_kernel<<<unsigned(blocks), {BLOCK}, 0, stream>>>(n, flat, {', '.join(p for p, _ in arrays)});",
                 "return cudaGetLastError();"]
     return params, launcher, kernel
+
+
+def _unrolled_flat_pass(ins, outs, body):
+    """Kernel lines: while UNROLL elements i, i + step, ... are left, load them all, then compute
+    and store each (in its own block: the body's temporaries repeat)."""
+    at = [f"i + {u} * step" if u else "i" for u in range(UNROLL)]
+    loads, values = [], [[] for _ in range(UNROLL)]
+    for k, op in enumerate(ins):
+        for u in range(UNROLL):
+            if op.array is None:
+                values[u].append(op.value)
+            elif op.scalar():
+                values[u].append(f"p{k}.data[0]")
+            else:
+                loads.append(f"            const {op.ctype} a{k}_{u} = p{k}.data[{at[u]}];")
+                values[u].append(f"a{k}_{u}")
+    lines = [f"    if (flat) {{  // {UNROLL} elements a pass, loaded before any is stored",
+             f"        for (; i + {UNROLL - 1} * step < n; i += {UNROLL} * step) {{", *loads]
+    for u in range(UNROLL):
+        body_lines, exprs = body(values[u])
+        lines += ["            {", *(f"                {line}" for line in body_lines)]
+        lines += [f"                o{j}.data[{at[u] if not outs[j].scalar() else '0'}] = {expr};" for j, expr in enumerate(exprs)]
+        lines += ["            }"]
+    return lines + ["        }", "    }"]
 
 
 def operand_of(buf, broadcastable):

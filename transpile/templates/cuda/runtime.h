@@ -196,6 +196,18 @@ inline int check_device_array(Context& ctx, const transpile_tensor& t, const cha
     return TRANSPILE_OK;
 }
 
+// Descriptor `out` of GPU array `a` (its data pointer is set when the run succeeds).
+template <class T, int N>
+inline void describe_output(Context& ctx, transpile_tensor& out, int dtype, const Array<T, N>& a) {
+    out.dtype = dtype;
+    out.ndim = N;
+    out.device = device(ctx).ordinal;
+    for (int d = 0; d < N; ++d) {
+        out.shape[d] = a.shape[d];
+        out.strides[d] = a.strides[d];
+    }
+}
+
 // Output `out` in GPU memory: the caller's C-contiguous array when it gave one (checked), else
 // fresh GPU memory in `slot`, handed to the caller (out.data) only when the run succeeds.
 template <class T, int N>
@@ -209,13 +221,7 @@ inline int output_on_device(Context& ctx, Array<T, N>& a, const int64_t* shape, 
         return TRANSPILE_OK;
     }
     TR_CHECK(cu::alloc(ctx, a, shape, slot));
-    out.dtype = dtype;
-    out.ndim = N;
-    out.device = device(ctx).ordinal;
-    for (int d = 0; d < N; ++d) {
-        out.shape[d] = a.shape[d];
-        out.strides[d] = a.strides[d];
-    }
+    describe_output(ctx, out, dtype, a);
     return TRANSPILE_OK;
 }
 
@@ -230,13 +236,7 @@ inline int hand_over(Context& ctx, const Array<T, N>& a, void*& from, transpile_
     if (*handed) {
         slot = from;
         from = nullptr;
-        out.dtype = dtype;
-        out.ndim = N;
-        out.device = device(ctx).ordinal;
-        for (int d = 0; d < N; ++d) {
-            out.shape[d] = a.shape[d];
-            out.strides[d] = a.strides[d];
-        }
+        describe_output(ctx, out, dtype, a);
     }
     return TRANSPILE_OK;
 }

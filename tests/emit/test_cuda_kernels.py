@@ -6,6 +6,8 @@ with nvcc, with the test harness below, in one call. On a GPU (`pytest -m cuda`)
 buffers to the device, launch, and copy back) is checked against numpy on random, strided,
 transposed, broadcast, empty and large inputs."""
 import ctypes
+import fcntl
+import hashlib
 import os
 import shutil
 import subprocess
@@ -85,8 +87,19 @@ def build_harness(folder):
 
 @pytest.fixture(scope="module")
 def nvcc_harness(tmp_path_factory):
-    """(path, nvcc's output) of the harness built by nvcc, once per module."""
-    return build_harness(tmp_path_factory.mktemp("cuda_harness"))
+    """(path, nvcc's output) of the harness built by nvcc, once per test session: the xdist
+    workers share one build, keyed by its sources (each worker building its own took 12 x 45
+    CPU-s of a GPU machine's time)."""
+    sources = runtime_header() + KERNELS.read_text() + HARNESS.read_text() + " ".join([NVCC, *NVCC_FLAGS])
+    root = Path(os.environ.get("TRANSPILE_TEST_COMPILEDIR") or tmp_path_factory.getbasetemp())
+    folder = root / f"cuda-harness-{hashlib.sha256(sources.encode()).hexdigest()[:16]}"
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one worker builds, the others wait and reuse it
+        if not (folder / "done.txt").exists():
+            _, output = build_harness(folder)
+            (folder / "done.txt").write_text(output)
+    return folder / "harness.so", (folder / "done.txt").read_text()
 
 
 @pytest.mark.single_mode

@@ -100,6 +100,9 @@ def compile_all(rng, names=None):
 
 
 def mlp(rng, batch=1024):
+    """The MLP's SGD step compiled twice over the same parameters: `call` takes the batch as
+    numpy arrays, `device` reads it from shared variables. -> (call, device, reset the
+    parameters, [data, labels], their initial values)."""
     W1 = transpile.shared(rng.normal(scale=0.05, size=(784, 500)).astype("float32"), name="W1")
     b1 = transpile.shared(np.zeros(500, "float32"), name="b1")
     W2 = transpile.shared(rng.normal(scale=0.05, size=(500, 10)).astype("float32"), name="W2")

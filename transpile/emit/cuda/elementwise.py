@@ -8,9 +8,9 @@ its own strides (a dim an operand is broadcast on is never read). Operands that 
 every dim are read once per thread; literal constants are printed into the body.
 
 In the flat case each thread first takes UNROLL elements a pass, all their loads issued before
-any store: one load in flight per thread left an H200's memory a third busy (the loads of the
-next element cannot pass the store of this one, which may alias them). The pass computes each
-element as the plain loop does, so the results are the same bits, in place too.
+any store, so that several loads per thread are in flight (the load of the next element cannot
+pass the store of this one, which may alias it). The pass computes each element as the plain
+loop does, so the results are the same bits, in place too.
 """
 from transpile.emit.cpp.loops import Operand
 

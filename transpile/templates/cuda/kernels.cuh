@@ -524,7 +524,7 @@ constexpr int64_t kRowCacheBytes = 32768;  // rows up to this size are read from
 // of the cache (j = threadIdx.x + k * kBlock), so the sweeps need no barrier between them.
 // Launch: one block per row, grid-stride over rows, kBlock threads striding along the row,
 // cols * sizeof(T) bytes of dynamic shared memory when cached. The sweeps are unrolled so that
-// each thread has several loads in flight (one at a time left an H200's memory mostly idle).
+// each thread has several loads in flight, not one at a time.
 template <bool Log, class T>
 __global__ void softmax_rows_kernel(T* y, int64_t ys0, int64_t ys1, const T* x, int64_t xs0, int64_t xs1, int64_t rows,
                                     int64_t cols, bool cached) {

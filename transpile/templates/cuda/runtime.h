@@ -42,8 +42,8 @@ inline int check(Context& ctx, cudaError_t err, const char* what) {
 // Select the state's GPU (the calling thread's current device) and make its stream once. The
 // GPU's default memory pool (what cudaMallocAsync takes from) then keeps the memory freed to it
 // for the next allocations, as PyTorch's caching allocator does: by default it gives everything
-// back at each synchronization, and a call of a 1e8-element graph spent more time getting its
-// 400 MB from the driver again than in its kernel.
+// back at each synchronization, so each call of a large graph got its memory from the driver
+// again.
 inline int start(Context& ctx, Device& dev) {
     TR_CHECK(check(ctx, cudaSetDevice(dev.ordinal), "cudaSetDevice"));
     if (!dev.ready) {

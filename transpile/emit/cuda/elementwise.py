@@ -30,15 +30,7 @@ def elementwise_function(name, outs, ins, body, ndim, comment):
     params = tuple(f"tr::Array<{op.ctype}, {ndim}> {pname}" for pname, op in arrays)
     per_element = [(pname, op) for pname, op in arrays if not op.scalar() or ndim == 0]
     flat_ok = all(op.full() for _, op in per_element)
-    values = []
-    for k, op in enumerate(ins):
-        if op.array is None:
-            values.append(op.value)
-        elif op.scalar():
-            values.append(f"p{k}.data[0]")
-        else:
-            values.append(f"p{k}.data[i_p{k}]")
-    lines, exprs = body(values)
+    lines, exprs = body(_values(ins, lambda k: f"p{k}.data[i_p{k}]"))
     offsets = [pname for pname, op in per_element if not op.scalar()]
     kernel = [f"// {comment}", f"__global__ void {name}_kernel(int64_t n, bool flat, {', '.join(params)}) {{",
               "    const int64_t step = int64_t(gridDim.x) * blockDim.x;",
@@ -78,24 +70,23 @@ def _unrolled_flat_pass(ins, outs, body):
     """Kernel lines: while UNROLL elements i, i + step, ... are left, load them all, then compute
     and store each (in its own block: the body's temporaries repeat)."""
     at = [f"i + {u} * step" if u else "i" for u in range(UNROLL)]
-    loads, values = [], [[] for _ in range(UNROLL)]
-    for k, op in enumerate(ins):
-        for u in range(UNROLL):
-            if op.array is None:
-                values[u].append(op.value)
-            elif op.scalar():
-                values[u].append(f"p{k}.data[0]")
-            else:
-                loads.append(f"            const {op.ctype} a{k}_{u} = p{k}.data[{at[u]}];")
-                values[u].append(f"a{k}_{u}")
+    loads = [f"            const {op.ctype} a{k}_{u} = p{k}.data[{at[u]}];"
+             for k, op in enumerate(ins) if op.array is not None and not op.scalar() for u in range(UNROLL)]
     lines = [f"    if (flat) {{  // {UNROLL} elements a pass, loaded before any is stored",
              f"        for (; i + {UNROLL - 1} * step < n; i += {UNROLL} * step) {{", *loads]
     for u in range(UNROLL):
-        body_lines, exprs = body(values[u])
+        body_lines, exprs = body(_values(ins, lambda k: f"a{k}_{u}"))  # noqa: B023 -- called right here
         lines += ["            {", *(f"                {line}" for line in body_lines)]
         lines += [f"                o{j}.data[{at[u] if not outs[j].scalar() else '0'}] = {expr};" for j, expr in enumerate(exprs)]
         lines += ["            }"]
     return lines + ["        }", "    }"]
+
+
+def _values(ins, element):
+    """The body's input values: a literal's value, a fully broadcast array's one element, or
+    `element(k)`, input k's current element."""
+    return [op.value if op.array is None else f"p{k}.data[0]" if op.scalar() else element(k)
+            for k, op in enumerate(ins)]
 
 
 def operand_of(buf, broadcastable):

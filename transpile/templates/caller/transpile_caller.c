@@ -644,17 +644,24 @@ static int fast_input(Library* lib, int i, PyObject* obj, transpile_tensor* t, S
     return 1;
 }
 
-/* Shared variable input i of a CUDA library that reads it in GPU memory: the container's value
-   there, uploaded once (and kept in the container) when it is only on the host. */
-static PyObject* device_value(Library* lib, int i, PyObject* container) {
+/* A shared variable's value where it is now: its GPU copy when it has one, else the host value.
+   What an input a CUDA library does not read (an update's target only) is given, so that a
+   value kept in GPU memory is not copied back for nothing. */
+static PyObject* value_where_it_is(PyObject* container) {
     PyObject* dev = PyObject_GetAttrString(container, "device_value");
     if (dev == NULL || dev != Py_None) {
         return dev;
     }
     Py_DECREF(dev);
-    PyObject* value = PyObject_GetAttrString(container, "value");
-    if (value == NULL) {
-        return NULL;
+    return PyObject_GetAttrString(container, "value");
+}
+
+/* Shared variable input i of a CUDA library that reads it in GPU memory: the container's value
+   there, uploaded once (and kept in the container) when it is only on the host. */
+static PyObject* device_value(Library* lib, int i, PyObject* container) {
+    PyObject* value = value_where_it_is(container);
+    if (value == NULL || PyObject_TypeCheck(value, &DeviceArrayType)) {
+        return value;
     }
     const int code = lib->in_dtype[i];
     if (!PyArray_Check(value) || dtype_code((PyArrayObject*)value) != code ||
@@ -664,7 +671,7 @@ static PyObject* device_value(Library* lib, int i, PyObject* container) {
         Py_DECREF(value);
         return NULL;
     }
-    dev = upload(lib, value, code);
+    PyObject* dev = upload(lib, value, code);
     Py_DECREF(value);
     if (dev == NULL) {
         return NULL;
@@ -676,17 +683,6 @@ static PyObject* device_value(Library* lib, int i, PyObject* container) {
     }
     Py_DECREF(kept);
     return dev;
-}
-
-/* Shared variable input i of a CUDA library that does not read it (an update's target only):
-   the value where it is now, so that one kept in GPU memory is not copied back for nothing. */
-static PyObject* value_where_it_is(PyObject* container) {
-    PyObject* dev = PyObject_GetAttrString(container, "device_value");
-    if (dev == NULL || dev != Py_None) {
-        return dev;
-    }
-    Py_DECREF(dev);
-    return PyObject_GetAttrString(container, "value");
 }
 
 static int FastFunction_traverse(FastFunction* self, visitproc visit, void* arg) {

@@ -13,8 +13,11 @@ from transpile.scalar.basic import FloatUnaryOp, tensor
 class Sigmoid(FloatUnaryOp):
     """1 / (1 + exp(-x))."""
 
+    # one division of a selected numerator, not a choice of two divisions: GCC (with its
+    # default -ftrapping-math) vectorizes no loop whose branches hold floating-point arithmetic,
+    # and these are the same values, bit for bit
     c_expr = ("[]({otype} x) {{ {otype} e = std::exp(-std::abs(x)); "
-              "return x >= 0 ? {otype}(1) / ({otype}(1) + e) : e / ({otype}(1) + e); }}({0})")
+              "return (x >= 0 ? {otype}(1) : e) / ({otype}(1) + e); }}({0})")
 
     def impl(self, x):
         (x,) = self.prepare((x,))

@@ -7,7 +7,8 @@ runs on the host and calls the step compiled once for the mode (`compile/inner.p
 `grad.py` builds the backward loop, `shapes.py` the output shapes, `rewriting.py` moves
 loop-invariant work out, `prune.py` drops what nothing reads,
 `pushout_seqs.py` moves work on sequence entries out to whole sequences, `pushout_add.py`
-sums of products over the steps to one product after the loop, `merge.py` makes one loop of
+sums of products over the steps to one product after the loop, `pushout_sum.py` running
+totals of sums to one sum after the loop, `merge.py` makes one loop of
 two of the same length, `save_for_backward.py` makes a
 forward loop save what its backward loop would recompute (registered first: it needs both
 steps as grad.py built them).
@@ -18,6 +19,7 @@ from transpile.scan_module import rewriting  # noqa: F401  registers the scan re
 from transpile.scan_module import prune  # noqa: F401  registers scan_remove_unused
 from transpile.scan_module import pushout_seqs  # noqa: F401  registers scan_pushout_seqs
 from transpile.scan_module import pushout_add  # noqa: F401  registers scan_pushout_add
+from transpile.scan_module import pushout_sum  # noqa: F401  registers scan_pushout_sum
 from transpile.scan_module import merge  # noqa: F401  registers scan_merge
 from transpile.scan_module.op import Scan
 from transpile.scan_module.until import until

@@ -3,8 +3,10 @@
 // of Scan.perform (a step's output of another shape, the step that failed).
 // Copied into generated projects from transpile/templates/runtime/scan.h; do not edit.
 #pragma once
+#include <atomic>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 
 #include "transpile_runtime.h"
 #include "transpile_inner.h"
@@ -138,6 +140,89 @@ inline int run_step(Context& ctx, InnerFunction fn, const transpile_tensor* in, 
                 "%s: %s of the step function has shape %s at scan step %lld of %lld, but %s gave shape %s; "
                 "every step must return the same shape",
                 scan, labels[changed], got.text, (long long)t, (long long)n, first[changed], want.text);
+}
+
+// -- rows apart: a step that treats the rows of its values independently (emit/scan_rows.py)
+// runs, on each thread, every step for its own block of rows.
+
+// `t` with only its rows [lo, hi) along `axis` (a view); all of it when hi < 0.
+inline transpile_tensor rows_of(transpile_tensor t, int axis, int64_t lo, int64_t hi) {
+    if (hi >= 0) {
+        t.data = static_cast<char*>(t.data) + lo * t.strides[axis] * int64_t(dtype_size(t.dtype));
+        t.shape[axis] = hi - lo;
+    }
+    return t;
+}
+
+// Each thread's block holds at least this many rows: fewer, and each step's products would
+// rather be split by columns, each thread then reading half of the weights (tr::product).
+constexpr int64_t kRowsPerThread = 32;
+
+// step(ctx, t, lo, hi) for the rows [lo, hi) (all of them when hi < 0).
+using RowStep = int (*)(void* body, Context& ctx, int64_t t, int64_t lo, int64_t hi);
+
+// Steps [t0, n) of every row: with `rows` >= 0 rows and enough of them for two threads, each
+// thread runs them all on its block of rows, with its own message; the failure reported is that
+// of the earliest step (then of the first block), as one thread running the rows would report
+// it. Else one loop over all the rows.
+inline int split_steps(Context& ctx, int64_t t0, int64_t n, int64_t rows, RowStep run, void* body) {
+#ifdef _OPENMP
+    const int64_t threads = rows < 0 ? 0 : std::min<int64_t>(omp_get_max_threads(), rows / kRowsPerThread);
+    if (threads > 1 && n - t0 > 1 && !omp_in_parallel() && ctx.device == nullptr) {
+        struct Outcome {
+            int status;
+            int64_t t;
+            Context ctx;
+            char message[kMessageSize];
+        };
+        std::unique_ptr<Outcome[]> outcomes(new Outcome[threads]);
+        std::atomic<int64_t> last(n - 1);  // no thread runs a step after the earliest failed one
+#pragma omp parallel num_threads(int(threads))
+        {
+            const int64_t k = omp_get_thread_num(), count = omp_get_num_threads();
+            Outcome& mine = outcomes[k];
+            mine.status = TRANSPILE_OK;
+            mine.ctx = ctx;
+            mine.ctx.message = mine.message;
+            mine.message[0] = '\0';
+            for (int64_t t = t0; t <= last.load(std::memory_order_relaxed); ++t) {
+                mine.status = run(body, mine.ctx, t, rows * k / count, rows * (k + 1) / count);
+                if (mine.status != TRANSPILE_OK) {
+                    mine.t = t;
+                    int64_t seen = last.load();
+                    while (t < seen && !last.compare_exchange_weak(seen, t)) {
+                    }
+                    break;
+                }
+            }
+        }
+        const Outcome* first = nullptr;
+        for (int64_t k = 0; k < threads; ++k) {
+            if (outcomes[k].status != TRANSPILE_OK && (first == nullptr || outcomes[k].t < first->t)) {
+                first = &outcomes[k];
+            }
+        }
+        if (first == nullptr) {
+            return TRANSPILE_OK;
+        }
+        std::memcpy(ctx.message, first->message, size_t(kMessageSize));
+        ctx.node = first->ctx.node;
+        return first->status;
+    }
+#endif
+    (void)rows;
+    for (int64_t t = t0; t < n; ++t) {
+        TR_CHECK(run(body, ctx, t, 0, -1));
+    }
+    return TRANSPILE_OK;
+}
+
+// split_steps for a callable `step` (the loop's lambda).
+template <class F>
+inline int steps_by_rows(Context& ctx, int64_t t0, int64_t n, int64_t rows, F& step) {
+    return split_steps(ctx, t0, n, rows, [](void* body, Context& c, int64_t t, int64_t lo, int64_t hi) {
+        return (*static_cast<F*>(body))(c, t, lo, hi);
+    }, &step);
 }
 
 }  // namespace tr

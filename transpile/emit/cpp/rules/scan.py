@@ -10,6 +10,12 @@ no copy) and writes its outputs straight into the next rows (preset output descr
 non-sequence that is a strided view (a transposed weight) is copied contiguous once before the
 loop. The node outputs are views of the storage's first rows (a ring's entries are copied out).
 
+A step that keeps the rows of its values apart (an RNN's batch: emit/scan_rows.py) runs step 0
+on all the rows, then, with rows enough for two threads, every other step on each thread for its
+own block of rows (`tr::steps_by_rows`): no thread waits for another until the loop ends, where
+splitting each step's small products and loops across the threads joined them several times
+per step.
+
 Errors are `Scan.perform`'s: negative n_steps, a too-short sequence, an initial state of the
 wrong length, a step output whose shape changes (`tr::run_step`), and any failure inside the
 step names the inner node, the scan node and "at scan step t of n".
@@ -19,7 +25,7 @@ A scan whose step holds a host-only op (or sparse values at its boundary), or wh
 (`register_host_only_when`): its loop runs in Python (`Scan.perform`), the step compiled with
 that mode. A native mode named there rewrites the step with its own rewrites.
 """
-from transpile.emit import cpp, sparse_abi
+from transpile.emit import cpp, scan_rows, sparse_abi
 from transpile.emit.program import dtype_const
 from transpile.emit.registry import is_host_only, register_host_only_when, register_lowering
 from transpile.graph.traversal import io_toposort
@@ -70,8 +76,12 @@ def lower_scan(lc, node):
     seq_bufs, init_bufs = _checked_inputs(lc, op, n_var, seqs, inits)
     nonseq_bufs = _compact(lc, nonseqs, [lc.buffer(v) for v in nonseqs])
     stores = _storage(lc, node, init_bufs)
-    body = _growth(op, stores) + _step(lc, op, step, seq_bufs, stores, nonseq_bufs)
-    lc.emit("for (int64_t t = 0; t < scan_n; ++t) {", *["    " + line for line in body], "}")
+    rows = scan_rows.row_axes(op)
+    if rows is None:
+        body = _growth(op, stores) + _step(lc, op, step, seq_bufs, stores, nonseq_bufs)
+        lc.emit("for (int64_t t = 0; t < scan_n; ++t) {", *["    " + line for line in body], "}")
+    else:
+        _rows_apart(lc, op, step, seq_bufs, stores, nonseq_bufs, rows)
     _outputs(lc, node, stores)
 
 
@@ -156,9 +166,10 @@ def _growth(op, stores):
     return lines + ["    scan_cap = grown;", "}"]
 
 
-def _step(lc, op, step, seq_bufs, stores, nonseq_bufs):
+def _step(lc, op, step, seq_bufs, stores, nonseq_bufs, rows=None):
     """Loop lines running step t: input descriptors (rows of the sequences and of the storage
-    at each tap, the non-sequences), output descriptors (the next rows), the call."""
+    at each tap, the non-sequences), output descriptors (the next rows), the call. With `rows`
+    (scan_rows.RowAxes), each descriptor holding rows has only those in [lo, hi)."""
     n_out = op.n_rec + op.n_nitsot + (1 if op.as_while else 0)
     labels = [cpp.string_literal(op.output_label(k)) for k in range(op.n_rec + op.n_nitsot)]
     firsts = ['"the initial state"'] * op.n_rec + ['"step 0"'] * op.n_nitsot
@@ -170,18 +181,26 @@ def _step(lc, op, step, seq_bufs, stores, nonseq_bufs):
     lc.emit(f"static const char* const scan_labels[] = {{{', '.join(labels)}}};",
             f"static const char* const scan_first[] = {{{', '.join(firsts)}}};")
 
-    ins = [f"tr::row_tensor({b.name}, t, {dtype_const(b.dtype)})" for b in seq_bufs]
+    def part(text, axis):
+        return text if rows is None or axis is None else f"tr::rows_of({text}, {axis}, lo, hi)"
+
+    ins = [part(f"tr::row_tensor({b.name}, t, {dtype_const(b.dtype)})", rows and rows.seqs[i])
+           for i, b in enumerate(seq_bufs)]
     for r, taps in enumerate(op.taps):
-        ins += [f"tr::row_tensor({stores[r].name}, {_row(op, r, f't + ({tap})')}, {dtype_const(stores[r].dtype)})"
+        ins += [part(f"tr::row_tensor({stores[r].name}, {_row(op, r, f't + ({tap})')}, {dtype_const(stores[r].dtype)})",
+                     rows and rows.recs[r])
                 for tap in taps]
     ins += [f"tr::tensor_of({b.name}, {dtype_const(b.dtype)})" for b in nonseq_bufs]
+    outs = rows and rows.recs + rows.nitsots
     lines = [f"const transpile_tensor scan_in[{max(len(ins), 1)}] = {{{', '.join(ins)}}};",
              f"transpile_tensor scan_out[{n_out}] = {{}};"]
     for r in range(op.n_rec):
-        lines.append(f"scan_out[{r}] = tr::row_tensor({stores[r].name}, {_row(op, r, 't')}, "
-                     f"{dtype_const(stores[r].dtype)});")
+        lines.append(f"scan_out[{r}] = " + part(f"tr::row_tensor({stores[r].name}, {_row(op, r, 't')}, "
+                                                f"{dtype_const(stores[r].dtype)})", outs and outs[r]) + ";")
     for k in range(op.n_rec, op.n_rec + op.n_nitsot):
-        lines.append(f"if (t > 0) scan_out[{k}] = tr::row_tensor({stores[k].name}, t, {dtype_const(stores[k].dtype)});")
+        lines.append(f"if (t > 0) scan_out[{k}] = "
+                     + part(f"tr::row_tensor({stores[k].name}, t, {dtype_const(stores[k].dtype)})", outs and outs[k])
+                     + ";")
     if op.as_while:
         lines.append(f"scan_out[{n_out - 1}] = tr::scalar_tensor(&scan_cond, {dtype_const(cond.dtype)});")
     lines.append(f"TR_CHECK(tr::run_step<{n_out}>(ctx, {step}, scan_in, scan_out, {lc.label()}, scan_labels, "
@@ -191,10 +210,33 @@ def _step(lc, op, step, seq_bufs, stores, nonseq_bufs):
         lines += [f"    TR_CHECK(tr::first_row(ctx, {stores[k].name}, scan_cap, scan_out[{k}], "
                   f"slots_[{stores[k].slot}]));" for k in range(op.n_rec, op.n_rec + op.n_nitsot)]
         lines.append("}")
+    if rows is not None:
+        return lines
     lines.append("scan_steps = t + 1;")
     if op.as_while:
         lines.append(f"if (scan_cond != {C_TYPES[cond.dtype]}(0)) break;")
     return lines
+
+
+def _rows_apart(lc, op, step, seq_bufs, stores, nonseq_bufs, rows):
+    """The loop of a step that keeps rows apart (scan_rows.py): step 0 on all the rows (it fixes
+    the nit-sot outputs' shapes), then, when every value holding rows has as many and the
+    storage's entries have only length-1 dims before them (so that a block of rows is a
+    C-contiguous output), the other steps by blocks of rows, one per thread (tr::steps_by_rows)."""
+    body = _step(lc, op, step, seq_bufs, stores, nonseq_bufs, rows)
+    lc.emit("auto scan_step = [&](tr::Context& ctx, int64_t t, int64_t lo, int64_t hi) -> int {",
+            *["    " + line for line in body], "    return TRANSPILE_OK;", "};",
+            "if (scan_n > 0) TR_CHECK(scan_step(ctx, 0, 0, -1));")
+    held = [(st, a) for st, a in zip(stores, rows.recs + rows.nitsots)]
+    first, axis = held[0]
+    lc.emit(f"const int64_t scan_rows = {first.name}.shape[{axis + 1}];")
+    checks = [f"{b.name}.shape[{a + 1}] == scan_rows" for b, a in zip(seq_bufs, rows.seqs) if a is not None]
+    for st, a in held:
+        checks.append(f"{st.name}.shape[{a + 1}] == scan_rows")
+        checks += [f"{st.name}.shape[{d}] == 1" for d in range(1, a + 1)]
+    lc.emit(f"const bool scan_apart = {' && '.join(checks)};",
+            "TR_CHECK(tr::steps_by_rows(ctx, 1, scan_n, scan_apart ? scan_rows : -1, scan_step));",
+            "scan_steps = scan_n;")
 
 
 def _outputs(lc, node, stores):

@@ -94,6 +94,9 @@ CASES = {
         lambda xt, h, a, w: (T.tanh(T.dot(h, w) + xt), a + T.dot(xt.T, h)), sequences=x, outputs_info=[x[0], w],
         non_sequences=w)[0][1][-1], T.tensor3(), T.matrix()),
                                  [v(3, 2, 2), v(2, 2)], ()),
+    "scan_pushout_sum": lambda: (*_one(lambda x: transpile.scan(
+        lambda xt, h, s: (T.tanh(h + xt), s + T.tanh(h + xt).sum(axis=0)), sequences=x,
+        outputs_info=[x[0], x[0, 0]])[0][1][-1], T.tensor3()), [v(3, 2, 2)], ()),
     "scan_merge": lambda: (*_one(lambda x: [transpile.scan(lambda xt, h: h * 0.5 + xt, sequences=x, outputs_info=T.constant(0.0))[0],
                                             transpile.scan(lambda xt, s: s * 0.9 - xt, sequences=x, outputs_info=T.constant(1.0))[0]],
                                  T.vector()), [v(4)], ()),

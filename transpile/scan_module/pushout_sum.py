@@ -16,6 +16,7 @@ from transpile.graph.rewriting import node_rewriter
 from transpile.graph.traversal import IdMap, graph_inputs
 from transpile.ifelse import ifelse
 from transpile.scalar import arith as S
+from transpile.scalar import dtypes as D
 from transpile.scan_module.op import Scan
 from transpile.scan_module.prune import inner_groups
 from transpile.scan_module.pushout_add import _final_reads
@@ -77,15 +78,15 @@ def scan_pushout_sum(fgraph, node):
 
 def _accumulated_sum(out, acc):
     """(x, ops of f from x outwards) if `out` is `acc + f(x)` with f sums (that keep the dtype)
-    and dimshuffles, at least one sum, of acc's type; else None."""
+    and dimshuffles, at least one sum, of acc's float type; else None."""
     if out.owner is None or not isinstance(out.owner.op, Elemwise) or \
             not isinstance(out.owner.op.scalar_op, S.Add) or len(out.owner.inputs) != 2:
         return None
     a, e = out.owner.inputs
     if e is acc:
         a, e = e, a
-    if a is not acc or e is acc or e.type != acc.type:
-        return None
+    if a is not acc or e is acc or e.type != acc.type or not D.is_float(acc.dtype):
+        return None  # (a sum of integers over the steps would give int64, not acc's type)
     chain = []
     while e.owner is not None and type(e.owner.op) in (Sum, DimShuffle):
         if e.owner.inputs[0].dtype != e.dtype:  # a sum that casts (ints to int64) is not moved

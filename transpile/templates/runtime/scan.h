@@ -176,12 +176,14 @@ inline int split_steps(Context& ctx, int64_t t0, int64_t n, int64_t rows, RowSte
             char message[kMessageSize];
         };
         std::unique_ptr<Outcome[]> outcomes(new Outcome[threads]);
+        for (int64_t k = 0; k < threads; ++k) {
+            outcomes[k].status = TRANSPILE_OK;  // also those of threads OpenMP did not start
+        }
         std::atomic<int64_t> last(n - 1);  // no thread runs a step after the earliest failed one
 #pragma omp parallel num_threads(int(threads))
         {
             const int64_t k = omp_get_thread_num(), count = omp_get_num_threads();
             Outcome& mine = outcomes[k];
-            mine.status = TRANSPILE_OK;
             mine.ctx = ctx;
             mine.ctx.message = mine.message;
             mine.message[0] = '\0';

@@ -227,7 +227,7 @@ def _rows_apart(lc, op, step, seq_bufs, stores, nonseq_bufs, rows):
     lc.emit("auto scan_step = [&](tr::Context& ctx, int64_t t, int64_t lo, int64_t hi) -> int {",
             *["    " + line for line in body], "    return TRANSPILE_OK;", "};",
             "if (scan_n > 0) TR_CHECK(scan_step(ctx, 0, 0, -1));")
-    held = [(st, a) for st, a in zip(stores, rows.recs + rows.nitsots)]
+    held = list(zip(stores, rows.recs + rows.nitsots))
     first, axis = held[0]
     lc.emit(f"const int64_t scan_rows = {first.name}.shape[{axis + 1}];")
     checks = [f"{b.name}.shape[{a + 1}] == scan_rows" for b, a in zip(seq_bufs, rows.seqs) if a is not None]

@@ -26,36 +26,18 @@ def scan_pushout_add(fgraph, node):
     op = node.op
     if op.as_while:
         return None
-    seq_in, tap_in, nonseq_in = inner_groups(op)
-    moved = {}  # r -> (sequence position, B)
-    for r in range(op.n_rec):
-        if op.taps[r] != (-1,) or op.last_only[r] is not None or _final_reads(fgraph, node.outputs[r]) is None:
-            continue
-        found = _accumulated_product(op.inner_outputs[r], tap_in[r][0], seq_in)
-        if found is None:
-            continue
-        others = [o for k, o in enumerate(op.inner_outputs) if k != r] + [found[1]]
-        if not any(v is tap_in[r][0] for v in graph_inputs(others)):
-            moved[r] = found
+    seq_in, tap_in, _ = inner_groups(op)
+    # r -> (sequence position, B)
+    moved = movable_states(fgraph, node, lambda r: _accumulated_product(op.inner_outputs[r], tap_in[r][0], seq_in),
+                           lambda found: found[1])
     if not moved:
         return None
     emitted = IdMap()
     for _, b in moved.values():
         if b not in emitted:
             emitted[b] = len(emitted)
-    kept = [r for r in range(op.n_rec) if r not in moved]
-    n_steps, outer_seqs, inits, outer_nonseqs = op.outer_parts(node.inputs)
-    outs = op.inner_outputs
-    new_op = Scan(seq_in + [v for r in kept for v in tap_in[r]] + nonseq_in,
-                  [outs[r] for r in kept] + outs[op.n_rec:op.n_rec + op.n_nitsot] + list(emitted.keys())
-                  + outs[op.n_rec + op.n_nitsot:],
-                  op.n_seqs, [op.taps[r] for r in kept], op.n_nitsot + len(emitted), op.n_nonseqs,
-                  truncate_gradient=op.truncate_gradient, mode=op.mode, name=op.name,
-                  output_names=[op.output_names[r] for r in kept] + op.output_names[op.n_rec:] + [None] * len(emitted),
-                  last_only=[op.last_only[r] for r in kept])
-    new = new_op.make_node(n_steps, *outer_seqs, *[inits[r] for r in kept], *outer_nonseqs).outputs
-    result = {node.outputs[r]: new[j] for j, r in enumerate(kept)}
-    result.update({node.outputs[op.n_rec + q]: new[len(kept) + q] for q in range(op.n_nitsot)})
+    n_steps, outer_seqs, inits, _ = op.outer_parts(node.inputs)
+    new, result, kept = drop_states(op, node, moved, list(emitted.keys()))
     for r, (i, b) in moved.items():
         entries = outer_seqs[i][:n_steps]
         products = new[len(kept) + op.n_nitsot + emitted[b]]
@@ -63,12 +45,53 @@ def scan_pushout_add(fgraph, node):
         total = dot(transpose2(reshape(entries, (rows, entries.shape[2]))),
                     reshape(products, (rows, inits[r].shape[2])))
         final = inits[r][-1] + total
-        for read in _final_reads(fgraph, node.outputs[r]):
+        for read in final_reads(fgraph, node.outputs[r]):
             result[read] = final
     return result
 
 
-def _final_reads(fgraph, buffer):
+def movable_states(fgraph, node, match, read):
+    """{r: match(r)} for the recurrent outputs r of a Scan node that may leave the loop: the
+    single tap -1, every entry kept, only the final value used, match(r) not None, and neither
+    the other outputs nor `read(match(r))` (what the loop still computes for it) read r's tap."""
+    op = node.op
+    _, tap_in, _ = inner_groups(op)
+    moved = {}
+    for r in range(op.n_rec):
+        if op.taps[r] != (-1,) or op.last_only[r] is not None or final_reads(fgraph, node.outputs[r]) is None:
+            continue
+        found = match(r)
+        if found is None:
+            continue
+        others = [o for k, o in enumerate(op.inner_outputs) if k != r] + [read(found)]
+        if not any(v is tap_in[r][0] for v in graph_inputs(others)):
+            moved[r] = found
+    return moved
+
+
+def drop_states(op, node, moved, added):
+    """A node of a Scan like `op` without the recurrent outputs `moved` and with the nit-sot
+    outputs `added` (values of the step) after its own. Returns (its outputs, {old output: new
+    output} of the outputs kept, the recurrent outputs kept): added[k] is output
+    len(kept) + op.n_nitsot + k."""
+    seq_in, tap_in, nonseq_in = inner_groups(op)
+    kept = [r for r in range(op.n_rec) if r not in moved]
+    n_steps, outer_seqs, inits, outer_nonseqs = op.outer_parts(node.inputs)
+    outs = op.inner_outputs
+    new_op = Scan(seq_in + [v for r in kept for v in tap_in[r]] + nonseq_in,
+                  [outs[r] for r in kept] + outs[op.n_rec:op.n_rec + op.n_nitsot] + list(added)
+                  + outs[op.n_rec + op.n_nitsot:],
+                  op.n_seqs, [op.taps[r] for r in kept], op.n_nitsot + len(added), op.n_nonseqs,
+                  truncate_gradient=op.truncate_gradient, mode=op.mode, name=op.name,
+                  output_names=[op.output_names[r] for r in kept] + op.output_names[op.n_rec:] + [None] * len(added),
+                  last_only=[op.last_only[r] for r in kept])
+    new = new_op.make_node(n_steps, *outer_seqs, *[inits[r] for r in kept], *outer_nonseqs).outputs
+    result = {node.outputs[r]: new[j] for j, r in enumerate(kept)}
+    result.update({node.outputs[op.n_rec + q]: new[len(kept) + q] for q in range(op.n_nitsot)})
+    return new, result, kept
+
+
+def final_reads(fgraph, buffer):
     """The variables reading only the final value of `buffer` (`buffer[-1]`, or `buffer[1:][-1]`
     as `scan()`'s `result[-1]`), or None if something else reads it."""
     reads = []

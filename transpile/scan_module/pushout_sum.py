@@ -13,13 +13,13 @@ the batch). Outside the loop it is one reduction instead of one per step, and th
 mixes the rows of the batch, so they can run apart (emit/scan_rows.py).
 """
 from transpile.graph.rewriting import node_rewriter
-from transpile.graph.traversal import IdMap, graph_inputs
+from transpile.graph.traversal import IdMap
 from transpile.ifelse import ifelse
 from transpile.scalar import arith as S
 from transpile.scalar import dtypes as D
 from transpile.scan_module.op import Scan
 from transpile.scan_module.prune import inner_groups
-from transpile.scan_module.pushout_add import _final_reads
+from transpile.scan_module.pushout_add import drop_states, final_reads, movable_states
 from transpile.tensor.elemwise import DimShuffle, Elemwise
 from transpile.tensor.reduce import Sum
 
@@ -29,17 +29,14 @@ def scan_pushout_sum(fgraph, node):
     op = node.op
     if op.as_while:
         return None
-    seq_in, tap_in, nonseq_in = inner_groups(op)
-    moved = {}  # r -> (x, the ops of f from x outwards)
-    for r in range(op.n_rec):
-        if op.taps[r] != (-1,) or op.last_only[r] is not None or _final_reads(fgraph, node.outputs[r]) is None:
-            continue
+    seq_in, tap_in, _ = inner_groups(op)
+
+    def match(r):  # x a state's tap or a non-sequence: left in the loop
         found = _accumulated_sum(op.inner_outputs[r], tap_in[r][0])
         if found is None or (found[0].owner is None and not any(found[0] is v for v in seq_in)):
-            continue  # x a state's tap or a non-sequence: left in the loop
-        others = [o for k, o in enumerate(op.inner_outputs) if k != r] + [found[0]]
-        if not any(v is tap_in[r][0] for v in graph_inputs(others)):
-            moved[r] = found
+            return None
+        return found
+    moved = movable_states(fgraph, node, match, lambda found: found[0])  # r -> (x, the ops of f from x outwards)
     if not moved:
         return None
     outs = op.inner_outputs
@@ -52,17 +49,8 @@ def scan_pushout_sum(fgraph, node):
                 known = len(nitsots) + len(added)
                 added.append(x)
             position[x] = known
-    kept = [r for r in range(op.n_rec) if r not in moved]
-    n_steps, outer_seqs, inits, outer_nonseqs = op.outer_parts(node.inputs)
-    new_op = Scan(seq_in + [v for r in kept for v in tap_in[r]] + nonseq_in,
-                  [outs[r] for r in kept] + nitsots + added + outs[op.n_rec + op.n_nitsot:],
-                  op.n_seqs, [op.taps[r] for r in kept], op.n_nitsot + len(added), op.n_nonseqs,
-                  truncate_gradient=op.truncate_gradient, mode=op.mode, name=op.name,
-                  output_names=[op.output_names[r] for r in kept] + op.output_names[op.n_rec:] + [None] * len(added),
-                  last_only=[op.last_only[r] for r in kept])
-    new = new_op.make_node(n_steps, *outer_seqs, *[inits[r] for r in kept], *outer_nonseqs).outputs
-    result = {node.outputs[r]: new[j] for j, r in enumerate(kept)}
-    result.update({node.outputs[op.n_rec + q]: new[len(kept) + q] for q in range(op.n_nitsot)})
+    n_steps, outer_seqs, inits, _ = op.outer_parts(node.inputs)
+    new, result, kept = drop_states(op, node, moved, added)
     for r, (x, chain) in moved.items():
         i = next((i for i, v in enumerate(seq_in) if v is x), None)
         steps = outer_seqs[i][:n_steps] if i is not None else new[len(kept) + position[x]]
@@ -71,7 +59,7 @@ def scan_pushout_sum(fgraph, node):
             total = f(total)
         start = inits[r][-1]
         final = ifelse(n_steps > 0, start + total, start)
-        for read in _final_reads(fgraph, node.outputs[r]):
+        for read in final_reads(fgraph, node.outputs[r]):
             result[read] = final
     return result
 

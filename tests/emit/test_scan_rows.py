@@ -93,7 +93,7 @@ int main() {
     if (tr::steps_by_rows(ctx, 1, 10, 128, record) != TRANSPILE_OK) return 1;
     if (seen.blocks[0][1] != 64 || seen.blocks[1][0] != 64 || seen.blocks[1][1] != 128) return 2;
     if (seen.steps[0] != 9 || seen.steps[1] != 9) return 3;
-    // 40 rows: too few for two blocks, one loop over all of them (hi < 0)
+    // 40 rows: too few for a block per thread, one loop over all of them (hi < 0)
     int whole = 0;
     auto all_rows = [&](tr::Context&, int64_t, int64_t lo, int64_t hi) -> int {
         whole += lo == 0 && hi < 0;
@@ -122,7 +122,8 @@ int main() {
 @pytest.mark.single_mode
 def test_the_loop_by_blocks_of_rows(tmp_path):
     """tr::steps_by_rows: blocks of rows, one per thread, each through every step; too few rows
-    run as one loop; of two failing blocks, the earlier step's failure is the one reported."""
+    for a block per thread run as one loop; of two failing blocks, the earlier step's failure is
+    the one reported."""
     (tmp_path / "transpile_runtime.h").write_text(runtime_header())
     for family in ("inner", "scan"):
         (tmp_path / header_name(family)).write_text(runtime_source(family))
@@ -135,7 +136,7 @@ def test_the_loop_by_blocks_of_rows(tmp_path):
     assert done.returncode == 0, done.stdout
 
 
-ROWS = 96  # two blocks of rows on two threads (tr::kRowsPerThread is 32)
+ROWS = 512  # a block of rows per thread on up to 16 threads (tr::kRowsPerThread is 32)
 
 
 def _rnn_numpy(x, w, u, b, h0):
@@ -147,7 +148,7 @@ def _rnn_numpy(x, w, u, b, h0):
 
 
 def test_an_rnn_with_many_rows_runs_rows_apart(mode, rng):
-    """A tanh RNN over 96 rows and its gradient (the backward loop keeps rows apart once its
+    """A tanh RNN over 512 rows and its gradient (the backward loop keeps rows apart once its
     bias total leaves it): numpy's values in every mode; natively both loops go by rows."""
     x, w, u, b, h0 = T.tensor3("x"), T.matrix("w"), T.matrix("u"), T.vector("b"), T.matrix("h0")
     hs, _ = transpile.scan(lambda xt, h, w, u, b: T.tanh(T.dot(xt, w) + T.dot(h, u) + b), sequences=x,

@@ -156,19 +156,23 @@ inline transpile_tensor rows_of(transpile_tensor t, int axis, int64_t lo, int64_
 
 // Each thread's block holds at least this many rows: fewer, and each step's products would
 // rather be split by columns, each thread then reading half of the weights (tr::product).
+// Rows run apart only when every thread gets such a block: with more threads than blocks (64
+// rows on 16 cores), splitting each step's work across all of them may well be faster, and only
+// two threads' case was measured (benchmarks/README.md).
 constexpr int64_t kRowsPerThread = 32;
 
 // step(ctx, t, lo, hi) for the rows [lo, hi) (all of them when hi < 0).
 using RowStep = int (*)(void* body, Context& ctx, int64_t t, int64_t lo, int64_t hi);
 
-// Steps [t0, n) of every row: with `rows` >= 0 rows and enough of them for two threads, each
+// Steps [t0, n) of every row: with `rows` >= 0 rows and a block of them for every thread, each
 // thread runs them all on its block of rows, with its own message; the failure reported is that
 // of the earliest step (then of the first block), as one thread running the rows would report
 // it. Else one loop over all the rows.
 inline int split_steps(Context& ctx, int64_t t0, int64_t n, int64_t rows, RowStep run, void* body) {
 #ifdef _OPENMP
-    const int64_t threads = rows < 0 ? 0 : std::min<int64_t>(omp_get_max_threads(), rows / kRowsPerThread);
-    if (threads > 1 && n - t0 > 1 && !omp_in_parallel() && ctx.device == nullptr) {
+    const int64_t threads = omp_get_max_threads();
+    if (threads > 1 && rows / kRowsPerThread >= threads && n - t0 > 1 && !omp_in_parallel() &&
+        ctx.device == nullptr) {
         struct Outcome {
             int status;
             int64_t t;

@@ -11,6 +11,7 @@ import transpile.tensor as T
 from transpile.emit.render import runtime_header
 from transpile.emit.runtime import REQUIRED_UNIT, header_name, runtime_source, unit_name, units
 from transpile.emit.scan_rows import RowAxes, row_axes
+from transpile.graph.traversal import ancestors
 from transpile.scan_module import Scan
 
 
@@ -19,20 +20,8 @@ def step_axes(step, sequences, outputs_info, non_sequences=(), n_steps=None):
     out, _ = transpile.scan(step, sequences=sequences, outputs_info=outputs_info, non_sequences=list(non_sequences),
                             n_steps=n_steps)
     first = out[0] if isinstance(out, (list, tuple)) else out
-    node = next(v.owner for v in _ancestors(first) if v.owner is not None and isinstance(v.owner.op, Scan))
+    node = next(v.owner for v in ancestors([first]) if v.owner is not None and isinstance(v.owner.op, Scan))
     return row_axes(node.op)
-
-
-def _ancestors(var):
-    todo, seen = [var], []
-    while todo:
-        v = todo.pop()
-        if any(v is s for s in seen):
-            continue
-        seen.append(v)
-        if v.owner is not None:
-            todo += v.owner.inputs
-    return seen
 
 
 X, H0, W, U, B = T.tensor3("x"), T.matrix("h0"), T.matrix("w"), T.matrix("u"), T.vector("b")

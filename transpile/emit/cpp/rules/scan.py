@@ -182,24 +182,24 @@ def _step(lc, op, step, seq_bufs, stores, nonseq_bufs, rows=None):
             f"static const char* const scan_first[] = {{{', '.join(firsts)}}};")
 
     def part(text, axis):
-        return text if rows is None or axis is None else f"tr::rows_of({text}, {axis}, lo, hi)"
+        return text if axis is None else f"tr::rows_of({text}, {axis}, lo, hi)"
 
-    ins = [part(f"tr::row_tensor({b.name}, t, {dtype_const(b.dtype)})", rows and rows.seqs[i])
-           for i, b in enumerate(seq_bufs)]
+    seq_axes = rows.seqs if rows else [None] * len(seq_bufs)
+    out_axes = rows.recs + rows.nitsots if rows else [None] * (op.n_rec + op.n_nitsot)
+    ins = [part(f"tr::row_tensor({b.name}, t, {dtype_const(b.dtype)})", a) for b, a in zip(seq_bufs, seq_axes)]
     for r, taps in enumerate(op.taps):
         ins += [part(f"tr::row_tensor({stores[r].name}, {_row(op, r, f't + ({tap})')}, {dtype_const(stores[r].dtype)})",
-                     rows and rows.recs[r])
+                     out_axes[r])
                 for tap in taps]
     ins += [f"tr::tensor_of({b.name}, {dtype_const(b.dtype)})" for b in nonseq_bufs]
-    outs = rows and rows.recs + rows.nitsots
     lines = [f"const transpile_tensor scan_in[{max(len(ins), 1)}] = {{{', '.join(ins)}}};",
              f"transpile_tensor scan_out[{n_out}] = {{}};"]
     for r in range(op.n_rec):
         lines.append(f"scan_out[{r}] = " + part(f"tr::row_tensor({stores[r].name}, {_row(op, r, 't')}, "
-                                                f"{dtype_const(stores[r].dtype)})", outs and outs[r]) + ";")
+                                                f"{dtype_const(stores[r].dtype)})", out_axes[r]) + ";")
     for k in range(op.n_rec, op.n_rec + op.n_nitsot):
         lines.append(f"if (t > 0) scan_out[{k}] = "
-                     + part(f"tr::row_tensor({stores[k].name}, t, {dtype_const(stores[k].dtype)})", outs and outs[k])
+                     + part(f"tr::row_tensor({stores[k].name}, t, {dtype_const(stores[k].dtype)})", out_axes[k])
                      + ";")
     if op.as_while:
         lines.append(f"scan_out[{n_out - 1}] = tr::scalar_tensor(&scan_cond, {dtype_const(cond.dtype)});")

@@ -4,9 +4,11 @@ the same kind shares one recipe (a graph with products learns it while it is rew
 replayed build gives the right numbers, a missing
 precompiled header only costs speed, and the project on disk still builds with CMake alone."""
 import json
+import os
 import shutil
 import subprocess
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -90,6 +92,21 @@ def test_in_process_libraries_link_with_gold_where_the_compiler_has_it(tmp_path)
         (link,) = [c for c in json.loads((home / "recipe.json").read_text())["commands"] if " -c " not in c]
         assert ("-fuse-ld=gold" in link) == (shutil.which("ld.gold") is not None)
         np.testing.assert_allclose(f(np.arange(3.0)), np.arange(3.0) * 2)
+
+
+@pytest.mark.parametrize("prefix, level", [(recipe.BACKGROUND, 10), (recipe.BESIDE, 6)])
+def test_lowered_builds_run_at_their_nice_level_in_their_own_session(prefix, level):
+    """Builds run in sessions of their own; with autogroups a nice value alone ranks a process
+    only inside its session, so the prefix lowers the session's priority as well."""
+    assert prefix, "`nice` is part of coreutils: the build machine has it"
+    probe = "nice; cat /proc/self/autogroup 2>/dev/null || echo no autogroups"
+    out = subprocess.run([*prefix, "/bin/sh", "-c", probe], capture_output=True, text=True, check=True,
+                         start_new_session=True).stdout.splitlines()
+    assert int(out[0]) == min(19, os.nice(0) + level)  # relative to the caller's own nice value
+    assert out[1] == "no autogroups" or out[1].endswith(f" nice {level}")
+    own = Path("/proc/self/autogroup")
+    if own.exists():  # the caller's own session keeps its priority
+        assert not own.read_text().strip().endswith(f" nice {level}")
 
 
 def test_a_graph_with_products_learns_its_recipe_while_it_is_rewritten(tmp_path, monkeypatch):

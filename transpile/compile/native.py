@@ -19,7 +19,7 @@ import sys
 import sysconfig
 import threading
 
-from transpile.compile import cache, units
+from transpile.compile import cache, recipe, units
 from transpile.compile.cuda_device import ordinal
 from transpile.compile.executor import raise_with_node
 from transpile.compile.function import Function
@@ -94,7 +94,7 @@ def _load_caller():
     def build_with(log, project, build, flags, deadline):
         build.mkdir(parents=True, exist_ok=True)
         output = build / (flags[len(CALLER_FLAGS)].split("=", 1)[1] + suffix)
-        return cache._run(log, [*caller_compiler(), *flags, f"-I{project}", str(project / "transpile_caller.c"),
+        return cache._run(log, [*recipe.BESIDE, *caller_compiler(), *flags, f"-I{project}", str(project / "transpile_caller.c"),
                                 "-o", str(output), "-ldl"], deadline)
 
     entry = cache.get_or_build("caller", files, args, lambda key: module(key) + suffix,

@@ -85,7 +85,7 @@ def _replay(log, files, project, build, args, deadline):
     built = {rel: _cached(learned, files, rel, args) for rel in units if rel not in required}
     missing = [rel for rel, path in built.items() if path is None]
     with ThreadPoolExecutor(max_workers=max(1, len(required)), thread_name_prefix="transpile-unit") as pool:
-        pending = [pool.submit(_object, learned, files, rel, args) for rel in required]
+        pending = [pool.submit(_object, learned, files, rel, args, recipe.BESIDE) for rel in required]
         ok, out = recipe.replay(learned, project, build, recipe.project_name(files), run,
                                 objects=lambda: [p.result() for p in pending] + [p for p in built.values() if p],
                                 defines=[f"-D{_macro(rel)}_LOCAL=1" for rel in missing])
@@ -100,10 +100,10 @@ def _macro(rel):
     return "TRANSPILE_" + rel[len(recipe.UNIT_PREFIX):-len(".cpp")].upper()
 
 
-def _spec(learned, files, rel, args, niced=False):
+def _spec(learned, files, rel, args, priority=()):
     """(sources, cmake_args, artifact, description, build_with) of the unit `rel` for
-    cache.get_or_build: compiled with the recipe's flags, once per recipe and unit text (`niced`:
-    at a lower priority, a build in the background)."""
+    cache.get_or_build: compiled with the recipe's flags, once per recipe and unit text
+    (`priority`: recipe.BESIDE or recipe.BACKGROUND, the compile command's prefix)."""
     unit = rel[len("src/"):]
     line = recipe.unit_compile_command(learned, unit)
     if line is None:
@@ -112,7 +112,7 @@ def _spec(learned, files, rel, args, niced=False):
     def build_with(log, project, build, _args, deadline):
         command = recipe.expand(learned, line, project, build, recipe.UNIT_TARGET, recipe.UNIT_COMPILE_FLAGS)
         (build / recipe.unit_object(unit)).parent.mkdir(parents=True, exist_ok=True)
-        return cache._run(log, [*(recipe.NICE if niced else []), "/bin/sh", "-c", command], deadline, cwd=build)
+        return cache._run(log, [*priority, "/bin/sh", "-c", command], deadline, cwd=build)
 
     return (recipe.unit_sources(files, rel), lambda key: [line, *recipe.UNIT_COMPILE_FLAGS, *args],
             lambda key: recipe.unit_object(unit),
@@ -124,9 +124,9 @@ def _entry_path(learned, files, rel, args):
     return cache.root() / "units" / cache.cache_key("units", sources, cmake_args(""))
 
 
-def _object(learned, files, rel, args, niced=False):
+def _object(learned, files, rel, args, priority=()):
     """The object of the unit `rel` of a graph project, built if needed."""
-    return cache.get_or_build("units", *_spec(learned, files, rel, args, niced)).artifact
+    return cache.get_or_build("units", *_spec(learned, files, rel, args, priority)).artifact
 
 
 def _cached(learned, files, rel, args):
@@ -154,7 +154,7 @@ def _build_later(learned, files, rels, args):
         cache.set_thread_root(home)
         for rel in todo:
             try:
-                _object(learned, files, rel, args, niced=True)
+                _object(learned, files, rel, args, recipe.BACKGROUND)
             except Exception:  # noqa: BLE001  graphs keep compiling the unit's kernels themselves
                 pass
 

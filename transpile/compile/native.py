@@ -94,7 +94,8 @@ def _load_caller():
     def build_with(log, project, build, flags, deadline):
         build.mkdir(parents=True, exist_ok=True)
         output = build / (flags[len(CALLER_FLAGS)].split("=", 1)[1] + suffix)
-        return cache._run(log, [*recipe.BESIDE, *caller_compiler(), *flags, f"-I{project}", str(project / "transpile_caller.c"),
+        source = project / "transpile_caller.c"
+        return cache._run(log, [*recipe.BESIDE, *caller_compiler(), *flags, f"-I{project}", str(source),
                                 "-o", str(output), "-ldl"], deadline)
 
     entry = cache.get_or_build("caller", files, args, lambda key: module(key) + suffix,

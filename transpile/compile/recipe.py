@@ -55,6 +55,8 @@ PCH_HEADERS = {"std": STD_HEADERS, "complex": STD_HEADERS + ["complex"]}
 #: so a graph library holds only the kernels it calls (GNU toolchains; elsewhere, all of them)
 UNIT_COMPILE_FLAGS = ["-ffunction-sections", "-fdata-sections"] if sys.platform.startswith("linux") else []
 UNIT_LINK_FLAGS = ["-Wl,--gc-sections"] if sys.platform.startswith("linux") else []
+
+
 def lowered(level):
     """The prefix running a command at nice `level` (none without `nice`). Only for a command
     started in a session of its own (cache._execute): where Linux groups each session's
@@ -63,7 +65,8 @@ def lowered(level):
     `nice` alone left a background build an equal share of the cores (measured)."""
     if not shutil.which("nice"):
         return []
-    return ["/bin/sh", "-c", f'[ -w /proc/self/autogroup ] && echo {level} > /proc/self/autogroup; exec nice -n {level} "$0" "$@"']
+    script = f'[ -w /proc/self/autogroup ] && echo {level} > /proc/self/autogroup; exec nice -n {level} "$0" "$@"'
+    return ["/bin/sh", "-c", script]
 
 
 #: builds nobody waits for (precompiled headers, units for the next graphs): what is left of the
@@ -73,6 +76,7 @@ BACKGROUND = lowered(10)
 #: extension, the runtime's unit): below it (a cold first `function()` of the MLP step, 1.08-1.18
 #: -> 0.98-1.06 s), but not so low that other work on a busy machine starves them
 BESIDE = lowered(6)
+
 _SAFE_PATH = re.compile(r"[A-Za-z0-9_./+-]+")
 _INCLUDE = re.compile(r'^#include "([^"/]+)"', re.MULTILINE)
 _learning = {}  # recipe directory -> the lock of its learning in this process (one learns, the others wait)

@@ -19,14 +19,22 @@
 # GNU gold where the compiler has it: it links a small graph library against scipy-openblas in
 # 0.05 s where the default BFD ld takes 0.12 s, a tenth of a small graph's build. Off, an exported
 # library is linked by the platform's default linker, which exports nothing but the C ABI (gold
-# also exports its own symbols _end, _edata and __bss_start).
+# also exports its own symbols _end, _edata and __bss_start). Whether the compiler has gold is
+# asked of its driver (`-fuse-ld=gold -Wl,--version`, a few ms), not with check_linker_flag, which
+# configures and builds a test project: a fifth of the configure of a graph's first build recipe.
 include_guard(GLOBAL)
 include(TranspileOpenMP)
-include(CheckLinkerFlag)
 
 option(TRANSPILE_FAST_LINKER "Link with GNU gold where the compiler can" OFF)
-if(TRANSPILE_FAST_LINKER AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND NOT APPLE)
-  check_linker_flag(CXX "-fuse-ld=gold" TRANSPILE_HAVE_GOLD)
+if(TRANSPILE_FAST_LINKER AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND NOT APPLE
+   AND NOT DEFINED CACHE{TRANSPILE_HAVE_GOLD})
+  execute_process(COMMAND "${CMAKE_CXX_COMPILER}" -fuse-ld=gold -Wl,--version
+                  RESULT_VARIABLE gold_status OUTPUT_VARIABLE gold_version ERROR_QUIET)
+  if(gold_status EQUAL 0 AND gold_version MATCHES "GNU gold")
+    set(TRANSPILE_HAVE_GOLD TRUE CACHE INTERNAL "the C++ compiler links with -fuse-ld=gold")
+  else()
+    set(TRANSPILE_HAVE_GOLD FALSE CACHE INTERNAL "the C++ compiler links with -fuse-ld=gold")
+  endif()
 endif()
 
 set(CMAKE_BUILD_RPATH_USE_ORIGIN ON)  # builds may be moved (the transpile cache does)

@@ -3,9 +3,16 @@
 // text, memory blocks, input and output checks. The same file in every generated project;
 // transpile's cache compiles it once per build recipe and links the object into each graph
 // library.
-#include <mutex>
-
 #include "transpile_runtime.h"
+
+// POSIX's mutex where there is one: <mutex> alone (with the <chrono>, <string> and
+// <system_error> it pulls in) was a third of this unit's compile time.
+#if defined(__unix__) || defined(__APPLE__)
+#include <pthread.h>
+#define TR_POSIX_LOCK 1
+#else
+#include <mutex>
+#endif
 
 namespace tr {
 
@@ -135,8 +142,33 @@ struct BlockList {
     }
 };
 
+#ifdef TR_POSIX_LOCK
+class Lock {
+public:
+    void lock() { pthread_mutex_lock(&mutex_); }
+    void unlock() { pthread_mutex_unlock(&mutex_); }
+
+private:
+    pthread_mutex_t mutex_ = PTHREAD_MUTEX_INITIALIZER;
+};
+#else
+using Lock = std::mutex;
+#endif
+
+// Holds `lock` for its scope.
+class Held {
+public:
+    explicit Held(Lock& lock) : lock_(lock) { lock_.lock(); }
+    ~Held() { lock_.unlock(); }
+    Held(const Held&) = delete;
+    Held& operator=(const Held&) = delete;
+
+private:
+    Lock& lock_;
+};
+
 struct BigCache {
-    std::mutex mutex;
+    Lock lock;
     BlockList list{};
 };
 
@@ -174,7 +206,7 @@ void* alloc_bytes(size_t n) {
     n = n ? (n + kAlign - 1) / kAlign * kAlign : kAlign;
     if (n >= kBigBytes) {
         BigCache& cache = big_cache();
-        std::lock_guard<std::mutex> lock(cache.mutex);
+        Held held(cache.lock);
         if (void* p = cache.list.take(n)) {
             return p;
         }
@@ -188,7 +220,7 @@ void free_bytes(void* p) {
     }
     if (block_capacity(p) >= kBigBytes) {
         BigCache& cache = big_cache();
-        std::lock_guard<std::mutex> lock(cache.mutex);
+        Held held(cache.lock);
         if (cache.list.keep(p, kBigCacheBlocks, kBigCacheMaxBytes)) {
             return;
         }

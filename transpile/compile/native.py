@@ -11,6 +11,7 @@ values in and storing their updates, and returning numpy arrays that own the lib
 Nodes of ops declared host-only (`transpile.emit.registry.HOST_ONLY`, e.g. `Print`) run with
 their numpy `perform` between native segments; any other op without a lowering is an error.
 """
+import functools
 import glob
 import importlib.util
 import os
@@ -56,7 +57,16 @@ def prefetch_caller():
     """Start making the caller extension available in the background (a first build then
     overlaps with the graph's own build)."""
     if _caller is None:
+        init_sysconfig()
         threading.Thread(target=_prefetch, name="transpile-caller", daemon=True).start()
+
+
+def init_sysconfig():
+    """Read sysconfig's variables once on this thread, before starting threads that read them
+    (the caller's, and the recipe's through `import ninja`): its first initialization is not
+    thread-safe, and a thread racing it read None for a variable (seen: `import ninja` failed in
+    the recipe's thread, so a cold first build learned its recipe again, after the rewriting)."""
+    sysconfig.get_config_vars()
 
 
 def _prefetch():
@@ -209,8 +219,16 @@ def warm_up(outputs):
     """Before the graph of `outputs` is rewritten, start what its first build waits for: loading
     (or building) the caller extension and, for a CPU graph with matrix products, learning the
     build recipe of such graphs (its CMake configure then runs beside the rewriting). Cheap
-    when both exist; a graph of another kind learns its own recipe when it is built."""
-    prefetch_caller()
+    when both exist; a graph of another kind learns its own recipe when it is built. The recipe
+    first: its configure is the first step of the build, the caller is needed only after it."""
+    init_sysconfig()
+    try:
+        _learn_product_recipe(outputs)
+    finally:
+        prefetch_caller()
+
+
+def _learn_product_recipe(outputs):
     if config.device != "cpu" or str(cache.root()) in _warmed:
         return
     if not any(v.owner is not None and isinstance(v.owner.op, PRODUCT_OPS) for v in ancestors(outputs)):
@@ -246,11 +264,25 @@ def _blas_arg():
     `config.blas == "builtin"`, no CBLAS: the generated code uses its own kernel)."""
     if config.blas == "builtin":
         return "-DTRANSPILE_BLAS=OFF"
-    try:
-        import scipy_openblas32
-    except ImportError:
-        return "-DTRANSPILE_BLAS=OFF"
-    return f"-DOpenBLAS_DIR={os.path.join(scipy_openblas32.get_lib_dir(), 'cmake', 'openblas')}"
+    found = openblas_cmake_dir()
+    return "-DTRANSPILE_BLAS=OFF" if found is None else f"-DOpenBLAS_DIR={found}"
+
+
+@functools.lru_cache(maxsize=None)
+def openblas_cmake_dir():
+    """The directory of scipy-openblas32's OpenBLASConfig.cmake (None when it is not installed).
+    Found beside the package without importing it where it is where get_lib_dir() says: the
+    import (importlib.metadata, email, csv, ...) cost a first build's recipe 10-20 ms before its
+    configure could start."""
+    spec = importlib.util.find_spec("scipy_openblas32")
+    if spec is None:
+        return None
+    for location in spec.submodule_search_locations or []:
+        candidate = os.path.join(location, "lib", "cmake", "openblas")
+        if os.path.isfile(os.path.join(candidate, "OpenBLASConfig.cmake")):
+            return candidate
+    import scipy_openblas32
+    return os.path.join(scipy_openblas32.get_lib_dir(), "cmake", "openblas")
 
 
 class NativeExecutor:

@@ -126,30 +126,70 @@ def load_or_learn(root, files, cmake_args, toolchain, cmake_configure, run):
 
     `cmake_configure(source, build)` is the configure command (a list); `run(command, cwd)`
     runs one command and returns (ok, output)."""
-    name = project_name(files)
-    probe = _probe_files(files, name)
-    key = recipe_key(probe, cmake_args, toolchain)
-    home = Path(root) / key
+    home, probe = _home_and_probe(root, files, cmake_args, toolchain)
     stored = home / "recipe.json"
     if stored.exists():
         return json.loads(stored.read_text())
-    with _learning_guard:
-        lock = _learning.setdefault(str(home), threading.Lock())
-    with lock:  # learned ahead in a thread (native.warm_up) or by another graph: wait for it
+    with _lock_of(home):  # learned ahead in a thread (learn_ahead) or by another graph: wait for it
         if stored.exists():
             return json.loads(stored.read_text())
-        return _learn(home, key, probe, cmake_configure, run)
+        return _learn(home, _write_probe(home, probe), cmake_configure, run)
 
 
-def _learn(home, key, probe, cmake_configure, run):
-    stored = home / "recipe.json"
+def learn_ahead(root, files, cmake_args, toolchain, cmake_configure, run, start_thread):
+    """Start learning this project's recipe, unless it is stored or being learned: the probe is
+    written here, and `start_thread(work)` runs its configure (`work()`); load_or_learn of the
+    same recipe waits for it. A thread writing the probe beside a busy interpreter waited up to a
+    GIL switch interval after each file (70 ms before its configure could start, measured)."""
+    home, probe = _home_and_probe(root, files, cmake_args, toolchain)
+    lock = _lock_of(home)
+    if (home / "recipe.json").exists() or not lock.acquire(blocking=False):
+        return
+    try:
+        work = _write_probe(home, probe)
+    except BaseException:
+        lock.release()
+        raise
+
+    def learn():
+        try:
+            if (home / "recipe.json").exists():  # stored meanwhile by another process
+                shutil.rmtree(work, ignore_errors=True)
+            else:
+                _learn(home, work, cmake_configure, run)
+        finally:
+            lock.release()
+
+    start_thread(learn)
+
+
+def _home_and_probe(root, files, cmake_args, toolchain):
+    probe = _probe_files(files, project_name(files))
+    return Path(root) / recipe_key(probe, cmake_args, toolchain), probe
+
+
+def _lock_of(home):
+    """The lock of learning the recipe `home` in this process (one learns, the others wait)."""
+    with _learning_guard:
+        return _learning.setdefault(str(home), threading.Lock())
+
+
+def _write_probe(home, probe):
+    """A fresh work directory beside `home` holding the probe project (`probe/project`)."""
     home.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f"{key[:12]}-", dir=home.parent))
-    source, build = work / "probe" / "project", work / "probe" / "build"
+    work = Path(tempfile.mkdtemp(prefix=f"{home.name[:12]}-", dir=home.parent))
+    source = work / "probe" / "project"
     for rel, text in probe.items():
         path = source / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+    return work
+
+
+def _learn(home, work, cmake_configure, run):
+    """Configure the probe in `work`, store the commands Ninja would run as `home`'s recipe."""
+    stored = home / "recipe.json"
+    source, build = work / "probe" / "project", work / "probe" / "build"
     ok, out = run(cmake_configure(source, build), None)
     if not ok:
         shutil.rmtree(work, ignore_errors=True)

@@ -42,11 +42,8 @@ def graph_builder(files):
 
 def _recipe(files, args, deadline=None):
     """The build recipe of the graph project `files` (see recipe.py), learned if new."""
-    def run(command, cwd):
-        return cache._execute(command, deadline, cwd)
-
     return recipe.load_or_learn(cache.root() / "recipes", files, args, cache.toolchain_fingerprint(),
-                                lambda source, build_dir: cache._configure_command(source, build_dir, args), run)
+                                _configure(args), _runner(deadline))
 
 
 def learn_recipe_ahead(files, args):
@@ -55,25 +52,35 @@ def learn_recipe_ahead(files, args):
     if not recipe.usable(files, (cache.root(),)):
         return
     home = cache.root()
-
     deadline = time.monotonic() + config.build_timeout  # a graph's build may be waiting for it
 
-    def work():
-        cache.set_thread_root(home)
-        try:
-            _recipe(files, args, deadline)
-        except Exception:  # noqa: BLE001  the graph's build learns it again and reports the failure
-            pass
+    def start_thread(learn):
+        def work():
+            cache.set_thread_root(home)
+            try:
+                learn()
+            except Exception:  # noqa: BLE001  the graph's build learns it again and reports the failure
+                pass
 
-    threading.Thread(target=work, name="transpile-recipe").start()
+        threading.Thread(target=work, name="transpile-recipe").start()
+
+    recipe.learn_ahead(home / "recipes", files, args, cache.toolchain_fingerprint(), _configure(args),
+                       _runner(deadline), start_thread)
+
+
+def _configure(args):
+    return lambda source, build_dir: cache._configure_command(source, build_dir, args)
+
+
+def _runner(deadline):
+    def run(command, cwd):
+        return cache._execute(command, deadline, cwd)
+    return run
 
 
 def _replay(log, files, project, build, args, deadline):
     """Build a graph project with the commands CMake chose for its recipe (see recipe.py),
     linking the runtime's units (built now if needed, or compiled into the graph: see above)."""
-    def run(command, cwd):
-        return cache._execute(command, deadline, cwd)
-
     try:
         learned = _recipe(files, args, deadline)
     except RuntimeError as err:
@@ -86,7 +93,7 @@ def _replay(log, files, project, build, args, deadline):
     missing = [rel for rel, path in built.items() if path is None]
     with ThreadPoolExecutor(max_workers=max(1, len(required)), thread_name_prefix="transpile-unit") as pool:
         pending = [pool.submit(_object, learned, files, rel, args, recipe.BESIDE) for rel in required]
-        ok, out = recipe.replay(learned, project, build, recipe.project_name(files), run,
+        ok, out = recipe.replay(learned, project, build, recipe.project_name(files), _runner(deadline),
                                 objects=lambda: [p.result() for p in pending] + [p for p in built.values() if p],
                                 defines=[f"-D{_macro(rel)}_LOCAL=1" for rel in missing])
     log.append(out)

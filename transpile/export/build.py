@@ -8,14 +8,13 @@ so several builds (or versions) of one project can be loaded in one process.
 """
 import hashlib
 import importlib.util
-import os
 import subprocess
 import sys
 import sysconfig
 from pathlib import Path
 
 from transpile.compile.cache import BuildError, _compiler_message, cmake_program, ninja_program
-from transpile.compile.native import cublas_root
+from transpile.compile.native import cublas_root, openblas_cmake_dir
 
 
 class ExportedProject:
@@ -45,11 +44,8 @@ class ExportedProject:
             import pybind11
             args += [f"-DPython_EXECUTABLE={sys.executable}", f"-Dpybind11_DIR={pybind11.get_cmake_dir()}",
                      f"-DTRANSPILE_PYTHON_MODULE={self.module_name}"]
-        try:
-            import scipy_openblas32
-            args.append(f"-DOpenBLAS_DIR={os.path.join(scipy_openblas32.get_lib_dir(), 'cmake', 'openblas')}")
-        except ImportError:
-            pass
+        if openblas_cmake_dir() is not None:
+            args.append(f"-DOpenBLAS_DIR={openblas_cmake_dir()}")
         if any(self.path.glob("src/*.cu")) and cublas_root() is not None:  # exported with target="cuda"
             args.append(f"-DTRANSPILE_CUBLAS_ROOT={cublas_root()}")
         return args

@@ -1,6 +1,8 @@
 """Matrix products in the native backend: `Dot` of every rank pair, and the BLAS-shaped ops
 the FAST_RUN rewrites make (Dot22, Gemm, Gemv, Ger), through the CBLAS and the built-in kernel,
 plus reductions fused with their elementwise input (FusedReduce)."""
+import os
+
 import numpy as np
 import pytest
 
@@ -103,3 +105,21 @@ def test_integer_products_wrap_like_numpy(rng):
     f = transpile.function([a, b], [T.dot(a, b), T.dot(a, a.T)], mode="NATIVE")
     for got, want in zip(f(A, B), [A @ B, A @ A.T]):
         np.testing.assert_array_equal(got, want)
+
+
+def test_the_cblas_is_loaded_before_the_graph_it_serves():
+    """OpenBLAS's thread pool spins for about 0.1 s after the library loads: function() of a
+    graph with products loads scipy-openblas32's library before rewriting the graph, so the
+    graph's own library finds it loaded and its first calls do not share a core with the pool."""
+    from transpile.compile import native
+    library = native.load_cblas()
+    assert library is not None and os.path.basename(library._name).startswith("libscipy_openblas")
+    mapped = open("/proc/self/maps").read()
+    assert os.path.realpath(library._name) in mapped
+    m = T.matrix("m")
+    f = transpile.function([m], T.dot(m, m.T), mode="NATIVE")
+    M = np.arange(6.0).reshape(2, 3)
+    np.testing.assert_allclose(f(M), M @ M.T)
+    # the graph's library links the very file loaded ahead: one copy in the process
+    copies = {line.split()[-1] for line in open("/proc/self/maps") if "libscipy_openblas.so" in line}
+    assert copies == {os.path.realpath(library._name)}

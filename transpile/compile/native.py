@@ -11,6 +11,7 @@ values in and storing their updates, and returning numpy arrays that own the lib
 Nodes of ops declared host-only (`transpile.emit.registry.HOST_ONLY`, e.g. `Print`) run with
 their numpy `perform` between native segments; any other op without a lowering is an error.
 """
+import ctypes
 import functools
 import glob
 import importlib.util
@@ -216,27 +217,44 @@ PRODUCT_OPS = (Dot, BatchedDot, TensorDot)
 
 @register_linker_warm_up("native")
 def warm_up(outputs):
-    """Before the graph of `outputs` is rewritten, start what its first build waits for: loading
-    (or building) the caller extension and, for a CPU graph with matrix products, learning the
-    build recipe of such graphs (its CMake configure then runs beside the rewriting). Cheap
-    when both exist; a graph of another kind learns its own recipe when it is built. The recipe
-    first: its configure is the first step of the build, the caller is needed only after it."""
+    """Before the graph of `outputs` is rewritten, start what its first build and calls wait
+    for: for a CPU graph with matrix products, learning the build recipe of such graphs (its
+    CMake configure then runs beside the rewriting) and loading the CBLAS; then loading (or
+    building) the caller extension. Cheap when all exist; a graph of another kind learns its
+    own recipe when it is built. The recipe first: its configure is the first step of the
+    build, the caller is needed only after it."""
     init_sysconfig()
     try:
-        _learn_product_recipe(outputs)
+        if config.device == "cpu" and any(v.owner is not None and isinstance(v.owner.op, PRODUCT_OPS)
+                                          for v in ancestors(outputs)):
+            _learn_product_recipe()
+            load_cblas()
     finally:
         prefetch_caller()
 
 
-def _learn_product_recipe(outputs):
-    if config.device != "cpu" or str(cache.root()) in _warmed:
-        return
-    if not any(v.owner is not None and isinstance(v.owner.op, PRODUCT_OPS) for v in ancestors(outputs)):
+def _learn_product_recipe():
+    if str(cache.root()) in _warmed:
         return
     _warmed.add(str(cache.root()))
     name, features = "tg_recipe", {"blas"}
     files = {**cmake_files(name, "", features, unit_files=runtime_units([], blas=True)), f"src/{name}.cpp": ""}
     units.learn_recipe_ahead(files, _cpu_cmake_args(features))
+
+
+@functools.lru_cache(maxsize=None)
+def load_cblas():
+    """Load scipy-openblas32's library now, the one a graph with products links (None without
+    it). OpenBLAS starts its thread pool when it loads, and the pool spins for about 0.1 s before
+    it sleeps; loaded with the graph's library, it took a core from the first calls (an MLP
+    step's first six took 13-23 ms each, then 2 ms). Loaded here, it spins while the graph is
+    rewritten and built."""
+    found = openblas_cmake_dir() if config.blas != "builtin" else None
+    if found is None:
+        return None
+    names = {"linux": "libscipy_openblas.so", "darwin": "libscipy_openblas.dylib"}
+    path = os.path.join(os.path.dirname(os.path.dirname(found)), names.get(sys.platform, ""))
+    return ctypes.CDLL(path) if os.path.isfile(path) else None
 
 
 def cuda_cmake_args(program, architectures):

@@ -215,3 +215,43 @@ def test_a_broken_runtime_unit_is_rebuilt(tmp_path):
         f = transpile.function([x], x * 5 + 1, mode="NATIVE")
         np.testing.assert_allclose(f(np.arange(3.0)), np.arange(3.0) * 5 + 1)
         assert cache.read_entry(runtime.path) is not None
+
+
+def test_learning_ahead_holds_the_recipe_until_its_thread_has_learned_it(tmp_path):
+    """recipe.learn_ahead writes the probe on the calling thread and hands only the configure to
+    its thread; a second start does nothing, and load_or_learn of the same recipe waits for it
+    rather than configuring again."""
+    files = {"CMakeLists.txt": "project(tg_a LANGUAGES CXX)\n", "src/tg_a.cpp": "// the graph\n"}
+    ran = []
+
+    def configure(source, build):
+        return ["cmake", "-S", str(source), "-B", str(build)]
+
+    def run(command, cwd):
+        ran.append(command[0])
+        if command[0] == "cmake":
+            build = Path(command[-1])
+            build.mkdir(parents=True)
+            (build / "CMakeCache.txt").write_text("CMAKE_MAKE_PROGRAM:FILEPATH=ninja\n")
+            return True, ""
+        source = Path(command[2]).parent / "project"
+        return True, f"c++ -O2 -o x.o -c {source}/src/{recipe.PROBE_NAME}.cpp\n"
+
+    started = []
+    for _ in range(2):
+        recipe.learn_ahead(tmp_path, files, [], "toolchain", configure, run, started.append)
+    assert len(started) == 1 and ran == []
+    (work,) = tmp_path.iterdir()
+    probe = (work / "probe" / "project" / "CMakeLists.txt").read_text()
+    assert probe.startswith(f"project({recipe.PROBE_NAME} ")
+
+    learned = []
+    waiter = threading.Thread(target=lambda: learned.append(
+        recipe.load_or_learn(tmp_path, files, [], "toolchain", configure, run)))
+    waiter.start()
+    waiter.join(0.3)
+    assert waiter.is_alive() and not learned  # the recipe is being learned: it waits
+    started[0]()
+    waiter.join(30)
+    assert ran == ["cmake", "ninja"]  # configured once, by the thread
+    assert learned[0]["commands"] == ["c++ -O2 -o x.o -c @SOURCE@/src/@NAME@.cpp"]

@@ -288,10 +288,9 @@ def _blas_arg():
 
 @functools.lru_cache(maxsize=None)
 def openblas_cmake_dir():
-    """The directory of scipy-openblas32's OpenBLASConfig.cmake (None when it is not installed).
-    Found beside the package without importing it where it is where get_lib_dir() says: the
-    import (importlib.metadata, email, csv, ...) cost a first build's recipe 10-20 ms before its
-    configure could start."""
+    """The directory of scipy-openblas32's OpenBLASConfig.cmake (None when it is not installed),
+    found beside the package without importing it when it is where get_lib_dir() puts it: the
+    import (importlib.metadata, email, csv, ...) delayed a first build's configure by 10-20 ms."""
     spec = importlib.util.find_spec("scipy_openblas32")
     if spec is None:
         return None

@@ -145,11 +145,7 @@ def learn_ahead(root, files, cmake_args, toolchain, cmake_configure, run, start_
     lock = _lock_of(home)
     if (home / "recipe.json").exists() or not lock.acquire(blocking=False):
         return
-    try:
-        work = _write_probe(home, probe)
-    except BaseException:
-        lock.release()
-        raise
+    work = None
 
     def learn():
         try:
@@ -160,7 +156,14 @@ def learn_ahead(root, files, cmake_args, toolchain, cmake_configure, run, start_
         finally:
             lock.release()
 
-    start_thread(learn)
+    try:
+        work = _write_probe(home, probe)
+        start_thread(learn)
+    except BaseException:
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
+        lock.release()
+        raise
 
 
 def _home_and_probe(root, files, cmake_args, toolchain):

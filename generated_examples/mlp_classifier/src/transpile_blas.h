@@ -237,7 +237,7 @@ constexpr bool kCblasTypes = false;
 // thread), and each inlined copy of the CBLAS dispatch and its fallbacks cost compile time.
 template <class T, class A, class B>
 TR_NOINLINE void product_on_this_thread(int64_t m, int64_t n, int64_t k, T alpha, Mat<A> a, Mat<B> b, T beta, T* c,
-                                   int64_t c0, int64_t c1) {
+                                        int64_t c0, int64_t c1) {
     if (k > 0 && blas_product(m, n, k, alpha, a, b, beta, c, c0, c1)) {
         return;
     }

@@ -75,13 +75,19 @@ def set_thread_root(path):
     _thread.root = path
 
 
+def package_locations(name):
+    """The directories of the installed package `name`, found without importing it (importing
+    `cmake` lists its distribution's files, scipy_openblas32 imports importlib.metadata: tens of
+    milliseconds before a first build); empty when it is not installed."""
+    spec = importlib.util.find_spec(name)
+    return list(spec.submodule_search_locations or []) if spec else []
+
+
 @functools.lru_cache(maxsize=None)
 def cmake_program():
-    """The cmake of the `cmake` package: found where its wheel puts it (importing the package
-    lists the files of its distribution, tens of milliseconds before a first build), else as
-    the package says."""
-    spec = importlib.util.find_spec("cmake")
-    for location in (spec.submodule_search_locations or []) if spec else []:
+    """The cmake of the `cmake` package: found where its wheel puts it, else as the package
+    says."""
+    for location in package_locations("cmake"):
         program = os.path.join(location, "data", "bin", "cmake")
         if os.access(program, os.X_OK):
             return program
@@ -106,10 +112,8 @@ def _program_identity(program):
 
 
 def _package_version(name):
-    """A package's version file, read without importing the package (importing `cmake` costs
-    a tenth of a second: it lists its distribution's files)."""
-    spec = importlib.util.find_spec(name)
-    for location in (spec.submodule_search_locations or []) if spec else []:
+    """A package's version file, read without importing the package."""
+    for location in package_locations(name):
         for candidate in ("_version.py", "__init__.py"):
             path = os.path.join(location, candidate)
             if os.path.exists(path):

@@ -22,6 +22,7 @@ import sysconfig
 import threading
 
 from transpile.compile import cache, recipe, units
+from transpile.compile.cache import package_locations
 from transpile.compile.cuda_device import ordinal
 from transpile.compile.executor import raise_with_node
 from transpile.compile.function import Function
@@ -228,7 +229,8 @@ def warm_up(outputs):
         if config.device == "cpu" and any(v.owner is not None and isinstance(v.owner.op, PRODUCT_OPS)
                                           for v in ancestors(outputs)):
             _learn_product_recipe()
-            load_cblas()
+            if config.blas != "builtin":
+                load_cblas()
     finally:
         prefetch_caller()
 
@@ -249,11 +251,9 @@ def load_cblas():
     it sleeps; loaded with the graph's library, it took a core from the first calls (an MLP
     step's first six took 13-23 ms each, then 2 ms). Loaded here, it spins while the graph is
     rewritten and built."""
-    found = openblas_cmake_dir() if config.blas != "builtin" else None
-    if found is None:
-        return None
+    lib = openblas_lib_dir()
     names = {"linux": "libscipy_openblas.so", "darwin": "libscipy_openblas.dylib"}
-    path = os.path.join(os.path.dirname(os.path.dirname(found)), names.get(sys.platform, ""))
+    path = os.path.join(lib, names.get(sys.platform, "")) if lib is not None else ""
     return ctypes.CDLL(path) if os.path.isfile(path) else None
 
 
@@ -287,19 +287,25 @@ def _blas_arg():
 
 
 @functools.lru_cache(maxsize=None)
-def openblas_cmake_dir():
-    """The directory of scipy-openblas32's OpenBLASConfig.cmake (None when it is not installed),
-    found beside the package without importing it when it is where get_lib_dir() puts it: the
-    import (importlib.metadata, email, csv, ...) delayed a first build's configure by 10-20 ms."""
-    spec = importlib.util.find_spec("scipy_openblas32")
-    if spec is None:
+def openblas_lib_dir():
+    """scipy-openblas32's lib/ (its library and lib/cmake/openblas/OpenBLASConfig.cmake), None
+    when it is not installed: beside the package when it is where get_lib_dir() puts it, found
+    without importing the package."""
+    for location in package_locations("scipy_openblas32"):
+        lib = os.path.join(location, "lib")
+        if os.path.isfile(os.path.join(lib, "cmake", "openblas", "OpenBLASConfig.cmake")):
+            return lib
+    try:
+        import scipy_openblas32
+    except ImportError:
         return None
-    for location in spec.submodule_search_locations or []:
-        candidate = os.path.join(location, "lib", "cmake", "openblas")
-        if os.path.isfile(os.path.join(candidate, "OpenBLASConfig.cmake")):
-            return candidate
-    import scipy_openblas32
-    return os.path.join(scipy_openblas32.get_lib_dir(), "cmake", "openblas")
+    return scipy_openblas32.get_lib_dir()
+
+
+def openblas_cmake_dir():
+    """The directory of scipy-openblas32's OpenBLASConfig.cmake (None when it is not installed)."""
+    lib = openblas_lib_dir()
+    return None if lib is None else os.path.join(lib, "cmake", "openblas")
 
 
 class NativeExecutor:

@@ -18,6 +18,7 @@ for the next graphs: a cold first build does not wait for kernels it does not us
 A project that the recipe cannot build (CUDA kernels, unusual paths) is built by CMake, the units
 as its other sources, as an exported or hand-built project is.
 """
+import functools
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -54,18 +55,24 @@ def learn_recipe_ahead(files, args):
     home = cache.root()
     deadline = time.monotonic() + config.build_timeout  # a graph's build may be waiting for it
 
-    def start_thread(learn):
-        def work():
-            cache.set_thread_root(home)
+    # a failure is not reported here: the graph's build learns the recipe again and reports it
+    recipe.learn_ahead(home / "recipes", files, args, cache.toolchain_fingerprint(), _configure(args),
+                       _runner(deadline), lambda learn: _start(home, "transpile-recipe", [learn]))
+
+
+def _start(home, name, steps):
+    """Run `steps` (callables) one after the other in a thread whose compiledir is `home`, each
+    failure left to the foreground (which builds or learns the same thing again and reports it).
+    Not a daemon: the interpreter waits for it at exit."""
+    def work():
+        cache.set_thread_root(home)
+        for step in steps:
             try:
-                learn()
-            except Exception:  # noqa: BLE001  the graph's build learns it again and reports the failure
+                step()
+            except Exception:  # noqa: BLE001  see above
                 pass
 
-        threading.Thread(target=work, name="transpile-recipe").start()
-
-    recipe.learn_ahead(home / "recipes", files, args, cache.toolchain_fingerprint(), _configure(args),
-                       _runner(deadline), start_thread)
+    threading.Thread(target=work, name=name).start()
 
 
 def _configure(args):
@@ -157,12 +164,6 @@ def _build_later(learned, files, rels, args):
     if not todo:
         return
 
-    def work():
-        cache.set_thread_root(home)
-        for rel in todo:
-            try:
-                _object(learned, files, rel, args, recipe.BACKGROUND)
-            except Exception:  # noqa: BLE001  graphs keep compiling the unit's kernels themselves
-                pass
-
-    threading.Thread(target=work, name="transpile-units").start()
+    # a unit that fails to build: graphs keep compiling its kernels themselves
+    _start(home, "transpile-units",
+           [functools.partial(_object, learned, files, rel, args, recipe.BACKGROUND) for rel in todo])

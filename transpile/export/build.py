@@ -44,8 +44,9 @@ class ExportedProject:
             import pybind11
             args += [f"-DPython_EXECUTABLE={sys.executable}", f"-Dpybind11_DIR={pybind11.get_cmake_dir()}",
                      f"-DTRANSPILE_PYTHON_MODULE={self.module_name}"]
-        if openblas_cmake_dir() is not None:
-            args.append(f"-DOpenBLAS_DIR={openblas_cmake_dir()}")
+        openblas = openblas_cmake_dir()
+        if openblas is not None:
+            args.append(f"-DOpenBLAS_DIR={openblas}")
         if any(self.path.glob("src/*.cu")) and cublas_root() is not None:  # exported with target="cuda"
             args.append(f"-DTRANSPILE_CUBLAS_ROOT={cublas_root()}")
         return args

@@ -5,6 +5,7 @@ replayed build gives the right numbers, a missing
 precompiled header only costs speed, and the project on disk still builds with CMake alone."""
 import json
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -178,16 +179,21 @@ def _wait_for_units(root, count, seconds=120):
 
 
 def test_runtime_units_are_built_once_and_linked_into_every_graph(tmp_path):
-    """The first graph compiles the runtime unit beside its own source and the kernels of the
-    other units itself (-DTRANSPILE_<UNIT>_LOCAL); those units are built after it, and the next
-    graphs link all of them: their own compile is only the graph's code."""
+    """The first graph has the runtime's unit and the kernels it calls of the other units
+    (-DTRANSPILE_<UNIT>_LOCAL: none is built yet) compiled in one source beside its own, which
+    declares them `extern`; the units are built after it, and the next graphs link all of them:
+    their own compile is only the graph's code."""
     with config.change_flags(compiledir=str(tmp_path)):
         m = T.matrix("m")
         first = transpile.function([m], T.nnet.softmax(T.dot(m, m.T)) * 2.0, mode="NATIVE")
         log = (first.executor.entry.path / "build.log").read_text()
         for unit in ("COPY", "BLAS", "SOFTMAX"):
             assert f"-DTRANSPILE_{unit}_LOCAL=1" in log
-        assert "transpile_runtime.cpp.o" in log and "transpile_blas.cpp.o" not in log
+        compiles = [line for line in log.splitlines() if line.startswith("$") and " -c " in line]
+        (graph,) = [line for line in compiles if "transpile_kernels.cpp" not in line]
+        (beside,) = [line for line in compiles if "transpile_kernels.cpp" in line]
+        assert graph.split(" -include ")[1].split()[0].endswith("/transpile_kernels.h")
+        assert "nice -n 6" in beside and "transpile_kernels.cpp.o" in log and "transpile_runtime.cpp.o" not in log
         units = _wait_for_units(tmp_path, 4)
         assert sorted(e.artifact.name for e in units) == ["transpile_blas.cpp.o", "transpile_copy.cpp.o",
                                                           "transpile_runtime.cpp.o", "transpile_softmax.cpp.o"]
@@ -204,6 +210,50 @@ def test_runtime_units_are_built_once_and_linked_into_every_graph(tmp_path):
         for f, k in ((first, 2.0), (second, 3.0)):
             np.testing.assert_allclose(f(x), expected * k, rtol=1e-12)
         assert len([kind for kind, _, _ in cache.entries() if kind == "units"]) == 4  # one per unit
+
+
+def test_a_first_graph_compiles_the_kernels_it_calls_beside_itself(tmp_path):
+    """Every kernel the rules record is instantiated beside the first graph of a compiledir and
+    declared `extern` in its own source (products through Dot, Dot22, Gemv, Ger and Gemm,
+    softmax along the last and another axis, copies between dtypes); a call no rule recorded
+    (sort's copies) is compiled in the graph's own source. Each result against numpy."""
+    rng = np.random.default_rng(1)
+    a, b, c = rng.standard_normal((4, 3)), rng.standard_normal((3, 5)), rng.standard_normal((4, 5))
+    u, v = rng.standard_normal(4), rng.standard_normal(3)
+    with config.change_flags(compiledir=str(tmp_path)):
+        A, B, C, U, V = T.dmatrix("A"), T.dmatrix("B"), T.dmatrix("C"), T.dvector("U"), T.dvector("V")
+        outputs = [T.nnet.softmax(T.dot(A, B)), T.nnet.logsoftmax(A, axis=0), T.dot(V, B), U + 2 * T.dot(A, V),
+                   T.outer(U, V) + A, C + 3 * T.dot(A, B[:, ::-1]), T.cast(A, "float32").sum(axis=0), T.sort(A, axis=0),
+                   T.dot(T.cast(A, "float32"), T.cast(B, "float32"))]
+        f = transpile.function([A, B, C, U, V], outputs, mode="NATIVE")
+        source = next(f.executor.entry.path.glob("project/src/tg_*.cpp")).read_text()
+        assert {"Dot22", "Gemv", "Ger", "Gemm", "Softmax", "LogSoftmax", "SortOp"} <= set(re.findall(r"node \d+: (\w+)", source))
+        log = (f.executor.entry.path / "build.log").read_text()
+        assert "transpile_kernels.cpp" in log and " -include " in log
+        got = f(a, b, c, u, v)
+    e = np.exp(a @ b - (a @ b).max(axis=1, keepdims=True))
+    expected = [e / e.sum(axis=1, keepdims=True), a - np.log(np.exp(a).sum(axis=0, keepdims=True)), v @ b, u + 2 * a @ v,
+                np.outer(u, v) + a, c + 3 * a @ b[:, ::-1], a.astype("float32").sum(axis=0), np.sort(a, axis=0),
+                a.astype("float32") @ b.astype("float32")]
+    for g, x in zip(got, expected):
+        assert g.dtype == x.dtype
+        np.testing.assert_allclose(g, x, rtol=1e-5, atol=1e-6)
+
+
+def test_the_kernels_beside_a_graph_are_declared_extern_for_its_own_source(tmp_path):
+    """recipe.write_kernels: the header repeats the graph source's includes and declares each
+    kernel `extern`; the source instantiates each (with the runtime's unit, when asked)."""
+    graph = '#include "tg_a.h"\n#include "transpile_runtime.h"\n\nnamespace {\n#include "not_an_include.h"\n'
+    header = recipe.write_kernels(tmp_path, graph, ["void tr::f<int>(int)"], with_runtime=True)
+    assert header == tmp_path / "transpile_kernels.h"
+    lines = header.read_text().splitlines()
+    assert lines[2:] == ["#pragma once", '#include "tg_a.h"', '#include "transpile_runtime.h"',
+                         "extern template void tr::f<int>(int);"]
+    source = (tmp_path / "transpile_kernels.cpp").read_text().splitlines()
+    assert source[2:] == ['#include "tg_a.h"', '#include "transpile_runtime.h"', '#include "transpile_runtime.cpp"',
+                          "template void tr::f<int>(int);"]
+    recipe.write_kernels(tmp_path, graph, ["void tr::f<int>(int)"])
+    assert '#include "transpile_runtime.cpp"' not in (tmp_path / "transpile_kernels.cpp").read_text()
 
 
 def test_a_broken_runtime_unit_is_rebuilt(tmp_path):

@@ -91,3 +91,19 @@ def test_views_alias_outputs_copy_and_temporaries_are_freed():
     assert released == [("node 1", "tr::release(slots_[0]);  // t0 is dead")]
     assert [b.name for b in program.outputs] == ["t1", "out1", "out2"]
     assert program.steps[-1].comment.startswith("output 2: a copy of x")
+
+
+def test_rules_record_the_unit_kernels_they_call():
+    """A rule calling a kernel that a runtime unit instantiates records the instance
+    (emit/cpp/unit_kernels.py), once, in the order of first use: a graph built before the unit
+    has exactly these compiled beside its own source (compile/units.py)."""
+    x, w = T.fmatrix("x"), T.fmatrix("w")
+    fg = FunctionGraph([x, w], [T.nnet.softmax(T.dot(x, w)), x.sum(axis=0), T.nnet.logsoftmax(x, axis=0),
+                                T.nnet.softmax(T.dot(w, x))])
+    assert lower(fg).kernels == [
+        ("blas", "void tr::product<float, float, float>(int64_t, int64_t, int64_t, float, tr::Mat<float>, tr::Mat<float>, "
+                 "float, float*, int64_t, int64_t)"),
+        ("softmax", "void softmax_last<false, float, 2>(const tr::Array<float, 2>&, const tr::Array<float, 2>&)"),
+        ("copy", "void tr::copy<float, double, 1>(const tr::Array<float, 1>&, const tr::Array<double, 1>&)"),
+        ("softmax", "void softmax_rows<true, float, 2>(const tr::Array<float, 2>&, const tr::Array<float, 2>&, int)"),
+    ]

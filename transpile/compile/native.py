@@ -175,7 +175,7 @@ def build_library(fgraph, input_names=None, output_names=None, mode=None):
     project = render(program)
     entry = cache.get_or_build("graphs", project.files, lambda key: _cmake_args(program), lambda key: f"lib{project.name}.so",
                                f"graph {project.graph_hash} ({len(program.node_labels)} nodes)",
-                               build_with=units.graph_builder(project.files))
+                               build_with=units.graph_builder(project.files, program.kernels))
     library = caller_module().Library(str(entry.artifact), project.name)
     if program.sparse_inputs or program.sparse_outputs:
         library = SparseLibrary(library, program.sparse_inputs, program.sparse_outputs)

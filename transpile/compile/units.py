@@ -11,9 +11,12 @@ includes, and links the objects into each graph library after its own object.
 
 A graph needs the runtime's unit: it is compiled (if new) beside the graph's own source. The
 other units only hold kernels their headers also define, so a graph built before one of them is
-(the first graphs of a new compiledir) compiles what it uses of that unit itself
-(`-DTRANSPILE_<UNIT>_LOCAL=1`), and the unit is built after the graph, in a background thread,
-for the next graphs: a cold first build does not wait for kernels it does not use.
+(the first graphs of a new compiledir) does not wait for it: its source instantiates what it
+calls of that unit itself (`-DTRANSPILE_<UNIT>_LOCAL=1`), except the kernels its rules recorded
+(emit/cpp/unit_kernels.py), which one source beside it instantiates, on the other core (with the
+runtime's unit, when that is new too: one parse of the runtime's header), and the graph's own
+declares `extern` (recipe.write_kernels). The units are built after the graph, in a background
+thread, for the next graphs.
 
 A project that the recipe cannot build (CUDA kernels, unusual paths) is built by CMake, the units
 as its other sources, as an exported or hand-built project is.
@@ -31,13 +34,14 @@ _later = set()  # the entries of the units this process builds in the background
 _later_lock = threading.Lock()
 
 
-def graph_builder(files):
+def graph_builder(files, kernels=()):
     """`build_with` for cache.get_or_build of the graph project `files`: from its recipe when it
-    can be (recipe.usable), else with CMake."""
+    can be (recipe.usable), else with CMake. `kernels`: the (unit, declaration) of the units'
+    kernels its source calls (emit/cpp/unit_kernels.py)."""
     def build(log, project, build_dir, args, deadline):
         if not recipe.usable(files, (cache.root(), project.parent)):
             return cache.cmake_build(log, project, build_dir, args, deadline)
-        return _replay(log, files, project, build_dir, args, deadline)
+        return _replay(log, files, project, build_dir, args, deadline, kernels)
     return build
 
 
@@ -85,7 +89,7 @@ def _runner(deadline):
     return run
 
 
-def _replay(log, files, project, build, args, deadline):
+def _replay(log, files, project, build, args, deadline, kernels=()):
     """Build a graph project with the commands CMake chose for its recipe (see recipe.py),
     linking the runtime's units (built now if needed, or compiled into the graph: see above)."""
     try:
@@ -94,19 +98,42 @@ def _replay(log, files, project, build, args, deadline):
         log.append(str(err))
         return False
     build.mkdir(parents=True, exist_ok=True)
-    units = [rel for rel in files if is_unit_source(rel)]
-    required = [rel for rel in units if rel == f"src/{unit_name(REQUIRED_UNIT)}"]
-    built = {rel: _cached(learned, files, rel, args) for rel in units if rel not in required}
+    runtime = f"src/{unit_name(REQUIRED_UNIT)}"
+    built = {rel: _cached(learned, files, rel, args) for rel in files if is_unit_source(rel)}
     missing = [rel for rel, path in built.items() if path is None]
-    with ThreadPoolExecutor(max_workers=max(1, len(required)), thread_name_prefix="transpile-unit") as pool:
-        pending = [pool.submit(_object, learned, files, rel, args, recipe.BESIDE) for rel in required]
-        ok, out = recipe.replay(learned, project, build, recipe.project_name(files), _runner(deadline),
+    defines = [f"-D{_macro(rel)}_LOCAL=1" for rel in missing if rel != runtime]
+    beside = [declaration for unit, declaration in kernels if f"src/{unit_name(unit)}" in missing]
+    name = recipe.project_name(files)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="transpile-unit") as pool:
+        flags, pending = list(defines), []
+        if beside:  # with the runtime's unit when it is missing too: one source, one parse of the runtime
+            source = files[f"src/{name}.cpp"]
+            flags += ["-include", str(recipe.write_kernels(build, source, beside, with_runtime=runtime in missing))]
+            pending.append(pool.submit(_kernels_object, log, learned, project, build, defines,
+                                       recipe.pch_variant(source), deadline))
+        elif runtime in missing:
+            pending.append(pool.submit(_object, learned, files, runtime, args, recipe.BESIDE))
+        ok, out = recipe.replay(learned, project, build, name, _runner(deadline),
                                 objects=lambda: [p.result() for p in pending] + [p for p in built.values() if p],
-                                defines=[f"-D{_macro(rel)}_LOCAL=1" for rel in missing])
+                                defines=flags)
     log.append(out)
-    if ok and missing:
-        _build_later(learned, files, missing, args)
+    later = [rel for rel in missing if rel != runtime or beside]
+    if ok and later:
+        _build_later(learned, files, later, args)
     return ok
+
+
+def _kernels_object(log, learned, project, build, defines, variant, deadline):
+    """Compile the unit kernels a graph calls (recipe.write_kernels) beside its own source: the
+    object, under `build`."""
+    command = recipe.kernels_compile_command(learned, project, build, defines, variant)
+    if command is None:
+        raise cache.BuildError("the build recipe has no C++ compile command for the graph's unit kernels", None, "")
+    target = build / recipe.unit_object(f"{recipe.KERNELS}.cpp")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not cache._run(log, [*recipe.BESIDE, "/bin/sh", "-c", command], deadline, cwd=build):
+        raise cache.BuildError("compiling the graph's unit kernels failed", None, "\n".join(log))
+    return target
 
 
 def _macro(rel):

@@ -24,6 +24,7 @@ are lowered by their CUDA rule, in GPU memory, everything else by its C++ rule, 
 memory; the transfer nodes copy between the two (`emit/cuda/device.py` has the details).
 """
 from transpile.emit import cpp, inner, sparse_abi
+from transpile.emit.cpp import unit_kernels
 from transpile.emit.cpp.printer import cpp_printer
 from transpile.emit.cuda import device
 from transpile.emit.program import MAX_NDIM, Buffer, InnerProgram, Program, SparseBuffers, Step, dtype_const
@@ -96,6 +97,12 @@ class LoweringContext:
 
     def need(self, feature):
         self.root.program.features.add(feature)
+
+    def use_kernel(self, kernel):
+        """Record that the steps call `kernel`, an instance of a unit's kernel (see
+        emit/cpp/unit_kernels.py; None records nothing)."""
+        if kernel is not None:
+            self.root.program.add_kernel(*kernel)
 
     def use_runtime(self, family, **data):
         """Make runtime family `family` (templates/runtime/<family>.h, or .h.j2 rendered with
@@ -237,6 +244,7 @@ class LoweringContext:
         """Lines copying buffer `src` into `dst` (same shape), converting the dtype; between
         host and GPU memory too (then of one dtype)."""
         if dst.space == "host" and src.space == "host":
+            self.use_kernel(unit_kernels.copy(dst, src))
             return [f"tr::copy({dst.name}, {src.name});"]
         return device.copy_lines(self, dst, src)
 

@@ -159,6 +159,12 @@ class Program:
     device_outputs: list = field(default_factory=list)  # ... outputs it may return in GPU memory
     unread_inputs: list = field(default_factory=list)   # device inputs it never reads (either memory will do)
     commit_lines: list = field(default_factory=list)    # run when the call succeeds, before outputs are handed over
+    kernels: list = field(default_factory=list)  # (unit, declaration) of the units' kernels the steps call, by first use
+
+    def add_kernel(self, unit, declaration):
+        """Record that steps call a kernel of unit `unit` (emit/cpp/unit_kernels.py)."""
+        if (unit, declaration) not in self.kernels:
+            self.kernels.append((unit, declaration))
 
     def add_runtime(self, family, text):
         """Record that steps use runtime family `family`, whose header text is `text`."""

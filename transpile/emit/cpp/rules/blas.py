@@ -1,6 +1,7 @@
 """Matrix products: `Dot` of 1-d/2-d operands as one `tr::product` call (a CBLAS gemm/gemv/dot
 when the project found one and the dtypes and strides allow, the blocked kernel otherwise).
 Vectors are viewed as 1 x k or k x 1 matrices."""
+from transpile.emit.cpp import unit_kernels
 from transpile.emit.registry import register_lowering
 from transpile.tensor.blas import Dot
 
@@ -36,5 +37,6 @@ def lower_dot(lc, node):
     C = lc.alloc(out, shape)
     c0 = f"{C.name}.strides[0]" if a.ndim == 2 else "0"
     c1 = f"{C.name}.strides[{out.ndim - 1}]" if b.ndim == 2 else "1"
+    lc.use_kernel(unit_kernels.product(C.ctype, A.ctype, B.ctype))
     lc.emit(f"tr::product<{C.ctype}>({m}, {n}, {k}, 1, tr::Mat<{A.ctype}>{{{A.name}.data, {amat}}}, "
             f"tr::Mat<{B.ctype}>{{{B.name}.data, {bmat}}}, 0, {C.name}.data, {c0}, {c1});")

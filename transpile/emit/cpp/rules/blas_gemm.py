@@ -4,6 +4,7 @@
 z (or a) is first broadcast into the output (or, in place, the output is z itself), then the
 product accumulates into it. When the product is broadcast along a dim where z is not (a
 1-row product against a full z), it goes to a temporary and an elementwise pass adds it."""
+from transpile.emit.cpp import unit_kernels
 from transpile.emit.cpp.loops import Operand, map_loop
 from transpile.emit.registry import register_lowering
 from transpile.emit.cpp.rules.elemwise import overwritable
@@ -69,6 +70,7 @@ def lower_dot22(lc, node):
     _check_inner(lc, k, k2, X, Y)
     lc.emit(f"const int64_t shape_[2] = {{{m}, {n}}};")
     C = lc.alloc(out, "shape_")
+    lc.use_kernel(unit_kernels.product(C.ctype, X.ctype, Y.ctype))
     lc.emit(f"tr::product<{C.ctype}>({m}, {n}, {k}, 1, tr::Mat<{X.ctype}>{{{a}}}, tr::Mat<{Y.ctype}>{{{b}}}, 0, "
             f"{C.name}.data, {C.name}.strides[0], {C.name}.strides[1]);")
 
@@ -82,6 +84,7 @@ def lower_gemm(lc, node):
     k2, n, b = _matrix(Y, node.op.trans_y)
     _check_inner(lc, k, k2, X, Y)
     ctype = X.ctype
+    lc.use_kernel(unit_kernels.product(ctype, ctype, ctype))
     bcast = Dot22(node.op.trans_x, node.op.trans_y)._bcast(x, y)
     _accumulate(lc, node, z, [m, n], bcast, lambda c, c0, c1, beta: (
         f"tr::product<{ctype}>({m}, {n}, {k}, {lc.scalar(alpha)}, tr::Mat<{ctype}>{{{a}}}, tr::Mat<{ctype}>{{{b}}}, "
@@ -96,6 +99,7 @@ def lower_gemv(lc, node):
     m, k, a = _matrix(A, node.op.trans_a)
     _check_inner(lc, k, f"{X.name}.shape[0]", A, X)
     ctype = A.ctype
+    lc.use_kernel(unit_kernels.product(ctype, ctype, ctype))
     _accumulate(lc, node, z, [m], node.op._prod_bcast(amat), lambda c, c0, c1, beta: (
         f"tr::product<{ctype}>({m}, 1, {k}, {lc.scalar(alpha)}, tr::Mat<{ctype}>{{{a}}}, "
         f"tr::Mat<{ctype}>{{{X.name}.data, {X.name}.strides[0], 0}}, {beta}, {c}, {c1}, 0);"))
@@ -107,6 +111,7 @@ def lower_ger(lc, node):
     X, Y = lc.buffer(x), lc.buffer(y)
     lc.need("blas")
     ctype = X.ctype
+    lc.use_kernel(unit_kernels.product(ctype, ctype, ctype))
     m, n = f"{X.name}.shape[0]", f"{Y.name}.shape[0]"
     _accumulate(lc, node, amat, [m, n], (x.broadcastable[0], y.broadcastable[0]), lambda c, c0, c1, beta: (
         f"tr::product<{ctype}>({m}, {n}, 1, {lc.scalar(alpha)}, tr::Mat<{ctype}>{{{X.name}.data, {X.name}.strides[0], 0}}, "

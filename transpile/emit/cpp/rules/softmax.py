@@ -10,6 +10,7 @@ holding +inf gives nan/0 and a row of -inf gives nan, like the reference. Work i
 OpenMP threads above the runtime's threshold. The gradients are elementwise ops and sums
 (lowered elsewhere).
 """
+from transpile.emit.cpp import unit_kernels
 from transpile.emit.registry import register_lowering
 from transpile.tensor.nnet.softmax import LogSoftmax, Softmax
 
@@ -21,6 +22,7 @@ def lower_softmax(lc, node):
     lc.use_runtime("softmax")
     dst = lc.alloc(out, f"{src.name}.shape")
     log = "true" if isinstance(node.op, LogSoftmax) else "false"
+    lc.use_kernel(unit_kernels.softmax(log == "true", src, last=node.op.axis == x.ndim - 1))
     if node.op.axis == x.ndim - 1:  # the usual case: the column sweep is not compiled
         lc.emit(f"softmax_last<{log}>({src.name}, {dst.name});")
     else:

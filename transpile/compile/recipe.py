@@ -296,9 +296,10 @@ def unit_compile_command(recipe, unit):
 
 def write_kernels(build, graph_source, declarations, with_runtime=False):
     """Write the unit kernels a graph calls (`declarations`, see emit/cpp/unit_kernels.py) into
-    `build`: `KERNELS.h`, the includes at the top of the graph's source, then each kernel declared `extern` (the
-    graph's compile reads it first, with -include), and `KERNELS.cpp`, the same includes (and
-    the runtime's unit, `with_runtime`), then each kernel instantiated. Returns the header's path."""
+    `build`: `KERNELS.h`, the includes at the top of the graph's source, then each kernel
+    declared `extern` (the graph's compile reads it first, with -include), and `KERNELS.cpp`,
+    the same includes (and the runtime's unit, `with_runtime`), then each kernel instantiated.
+    Returns the header's path."""
     includes = []
     for line in graph_source.splitlines():  # the includes at its top
         if line.startswith("#include "):

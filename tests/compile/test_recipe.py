@@ -18,7 +18,7 @@ import pytest
 import transpile
 import transpile.tensor as T
 from transpile import config
-from transpile.compile import cache, native, recipe
+from transpile.compile import cache, native, recipe, units
 
 pytestmark = pytest.mark.single_mode
 
@@ -238,6 +238,26 @@ def test_a_first_graph_compiles_the_kernels_it_calls_beside_itself(tmp_path):
     for g, x in zip(got, expected):
         assert g.dtype == x.dtype
         np.testing.assert_allclose(g, x, rtol=1e-5, atol=1e-6)
+
+
+def test_the_next_graphs_link_the_runtime_compiled_beside_the_first(tmp_path, monkeypatch):
+    """The runtime's unit compiled with a first graph's kernels stands in for the unit in the
+    next graphs of the process until the unit is built: they do not compile it again."""
+    monkeypatch.setattr(units, "_build_later", lambda *args: None)  # the units stay unbuilt
+    rng = np.random.default_rng(2)
+    a = rng.standard_normal((3, 4))
+    with config.change_flags(compiledir=str(tmp_path)):
+        m = T.matrix("m")
+        first = transpile.function([m], T.nnet.softmax(T.dot(m, m.T)), mode="NATIVE")
+        log = (first.executor.entry.path / "build.log").read_text()
+        assert '"transpile_runtime.cpp"' not in log and "transpile_kernels.cpp" in log
+        second = transpile.function([m], T.dot(m.T, m) * 2, mode="NATIVE")
+        log = (second.executor.entry.path / "build.log").read_text()
+        assert "transpile_runtime.cpp" not in log and "/transpile-runtime-" in log
+        assert not [e for kind, e, _ in cache.entries() if kind == "units"]
+        np.testing.assert_allclose(second(a), a.T @ a * 2)
+        e = np.exp(a @ a.T - (a @ a.T).max(axis=1, keepdims=True))
+        np.testing.assert_allclose(first(a), e / e.sum(axis=1, keepdims=True))
 
 
 def test_the_kernels_beside_a_graph_are_declared_extern_for_its_own_source(tmp_path):

@@ -16,15 +16,20 @@ calls of that unit itself (`-DTRANSPILE_<UNIT>_LOCAL=1`), except the kernels its
 (emit/cpp/unit_kernels.py), which one source beside it instantiates, on the other core (with the
 runtime's unit, when that is new too: one parse of the runtime's header), and the graph's own
 declares `extern` (recipe.write_kernels). The units are built after the graph, in a background
-thread, for the next graphs.
+thread, for the next graphs; until the runtime's is, that object stands in for it in the next
+graphs of the process (_stand_in), which would otherwise compile it again.
 
 A project that the recipe cannot build (CUDA kernels, unusual paths) is built by CMake, the units
 as its other sources, as an exported or hand-built project is.
 """
+import atexit
 import functools
+import shutil
+import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from transpile.compile import cache, recipe
 from transpile.configdefaults import config
@@ -32,6 +37,8 @@ from transpile.emit.runtime import REQUIRED_UNIT, is_unit_source, unit_name
 
 _later = set()  # the entries of the units this process builds in the background
 _later_lock = threading.Lock()
+_stand_ins = {}  # the runtime unit's entry -> the object standing in for it in this process (_stand_in)
+_stand_in_dir = None
 
 
 def graph_builder(files, kernels=()):
@@ -104,23 +111,50 @@ def _replay(log, files, project, build, args, deadline, kernels=()):
     defines = [f"-D{_macro(rel)}_LOCAL=1" for rel in missing if rel != runtime]
     beside = [declaration for unit, declaration in kernels if f"src/{unit_name(unit)}" in missing]
     name = recipe.project_name(files)
+    stand_in = _stand_in(_entry_path(learned, files, runtime, args)) if runtime in missing else None
+    with_runtime = bool(beside) and runtime in missing and stand_in is None
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="transpile-unit") as pool:
         flags, pending = list(defines), []
         if beside:  # with the runtime's unit when it is missing too: one source, one parse of the runtime
             source = files[f"src/{name}.cpp"]
-            flags += ["-include", str(recipe.write_kernels(build, source, beside, with_runtime=runtime in missing))]
+            flags += ["-include", str(recipe.write_kernels(build, source, beside, with_runtime=with_runtime))]
             pending.append(pool.submit(_kernels_object, log, learned, project, build, defines,
                                        recipe.pch_variant(source), deadline))
-        elif runtime in missing:
+        elif runtime in missing and stand_in is None:
             pending.append(pool.submit(_object, learned, files, runtime, args, recipe.BESIDE))
         ok, out = recipe.replay(learned, project, build, name, _runner(deadline),
-                                objects=lambda: [p.result() for p in pending] + [p for p in built.values() if p],
+                                objects=lambda: [p.result() for p in pending] + [p for p in [stand_in, *built.values()] if p],
                                 defines=flags)
     log.append(out)
-    later = [rel for rel in missing if rel != runtime or beside]
+    if ok and with_runtime:
+        _keep_stand_in(_entry_path(learned, files, runtime, args), pending[0].result())
+    later = [rel for rel in missing if rel != runtime or with_runtime or stand_in]
     if ok and later:
         _build_later(learned, files, later, args)
     return ok
+
+
+def _stand_in(runtime_entry):
+    """The object standing in for the runtime's unit at `runtime_entry` until it is built: the
+    source compiled beside a first graph with its kernels (_keep_stand_in), or None. The next
+    graphs of this process link it rather than compile the runtime's unit again (beside the
+    background build of the unit, which is slower and would only be ready later)."""
+    with _later_lock:
+        path = _stand_ins.get(str(runtime_entry))
+    return path if path is not None and path.exists() else None
+
+
+def _keep_stand_in(runtime_entry, compiled):
+    """Keep the object `compiled` (the runtime's unit and a graph's kernels) for this process's
+    next graphs (see _stand_in), in a directory removed at exit."""
+    global _stand_in_dir
+    with _later_lock:
+        if _stand_in_dir is None:
+            _stand_in_dir = Path(tempfile.mkdtemp(prefix="transpile-runtime-"))
+            atexit.register(shutil.rmtree, _stand_in_dir, True)
+        kept = _stand_in_dir / f"{len(_stand_ins)}.o"
+        shutil.copyfile(compiled, kept)
+        _stand_ins[str(runtime_entry)] = kept
 
 
 def _kernels_object(log, learned, project, build, defines, variant, deadline):

@@ -36,7 +36,7 @@ from transpile.configdefaults import config
 from transpile.emit.runtime import REQUIRED_UNIT, is_unit_source, unit_name
 
 _later = set()  # the entries of the units this process builds in the background
-_later_lock = threading.Lock()
+_lock = threading.Lock()  # guards _later and _stand_ins
 _stand_ins = {}  # the runtime unit's entry -> the object standing in for it in this process (_stand_in)
 _stand_in_dir = None
 
@@ -111,8 +111,11 @@ def _replay(log, files, project, build, args, deadline, kernels=()):
     defines = [f"-D{_macro(rel)}_LOCAL=1" for rel in missing if rel != runtime]
     beside = [declaration for unit, declaration in kernels if f"src/{unit_name(unit)}" in missing]
     name = recipe.project_name(files)
-    stand_in = _stand_in(_entry_path(learned, files, runtime, args)) if runtime in missing else None
+    runtime_entry = _entry_path(learned, files, runtime, args)
+    stand_in = _stand_in(runtime_entry) if runtime in missing else None
     with_runtime = bool(beside) and runtime in missing and stand_in is None
+    unit_now = runtime in missing and not beside and stand_in is None  # the runtime's unit, built now
+    linked = [path for path in [stand_in, *built.values()] if path]
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="transpile-unit") as pool:
         flags, pending = list(defines), []
         if beside:  # with the runtime's unit when it is missing too: one source, one parse of the runtime
@@ -120,15 +123,14 @@ def _replay(log, files, project, build, args, deadline, kernels=()):
             flags += ["-include", str(recipe.write_kernels(build, source, beside, with_runtime=with_runtime))]
             pending.append(pool.submit(_kernels_object, log, learned, project, build, defines,
                                        recipe.pch_variant(source), deadline))
-        elif runtime in missing and stand_in is None:
+        elif unit_now:
             pending.append(pool.submit(_object, learned, files, runtime, args, recipe.BESIDE))
         ok, out = recipe.replay(learned, project, build, name, _runner(deadline),
-                                objects=lambda: [p.result() for p in pending] + [p for p in [stand_in, *built.values()] if p],
-                                defines=flags)
+                                objects=lambda: [p.result() for p in pending] + linked, defines=flags)
     log.append(out)
     if ok and with_runtime:
-        _keep_stand_in(_entry_path(learned, files, runtime, args), pending[0].result())
-    later = [rel for rel in missing if rel != runtime or with_runtime or stand_in]
+        _keep_stand_in(runtime_entry, pending[0].result())
+    later = [rel for rel in missing if not (rel == runtime and unit_now)]
     if ok and later:
         _build_later(learned, files, later, args)
     return ok
@@ -139,7 +141,7 @@ def _stand_in(runtime_entry):
     source compiled beside a first graph with its kernels (_keep_stand_in), or None. The next
     graphs of this process link it rather than compile the runtime's unit again (beside the
     background build of the unit, which is slower and would only be ready later)."""
-    with _later_lock:
+    with _lock:
         path = _stand_ins.get(str(runtime_entry))
     return path if path is not None and path.exists() else None
 
@@ -148,7 +150,7 @@ def _keep_stand_in(runtime_entry, compiled):
     """Keep the object `compiled` (the runtime's unit and a graph's kernels) for this process's
     next graphs (see _stand_in), in a directory removed at exit."""
     global _stand_in_dir
-    with _later_lock:
+    with _lock:
         if _stand_in_dir is None:
             _stand_in_dir = Path(tempfile.mkdtemp(prefix="transpile-runtime-"))
             atexit.register(shutil.rmtree, _stand_in_dir, True)
@@ -215,7 +217,7 @@ def _build_later(learned, files, rels, args):
     a lower priority than the foreground's builds and calls). Not a daemon: the interpreter
     waits for it at exit, so the units do get built."""
     home = cache.root()
-    with _later_lock:
+    with _lock:
         todo = []
         for rel in rels:
             path = str(_entry_path(learned, files, rel, args))

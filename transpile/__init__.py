@@ -19,6 +19,7 @@ from transpile import sparse  # noqa: F401  registers shared() for scipy.sparse 
 from transpile import printing  # noqa: F401
 from transpile import scan_module  # noqa: F401
 from transpile.scan_module import foldl, foldr, map, reduce, scan, until
+from transpile import compat  # noqa: F401  (from transpile.compat.python2x import OrderedDict)
 from transpile import export  # callable: transpile.export(f, directory, name)
 
 __version__ = "0.1.0"

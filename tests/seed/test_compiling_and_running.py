@@ -2,7 +2,6 @@
 import os
 import subprocess
 import sys
-from collections import OrderedDict
 
 import numpy as np
 import pytest
@@ -10,6 +9,7 @@ import pytest
 import transpile
 from transpile import config, function, shared
 from transpile import tensor as T
+from transpile.compat.python2x import OrderedDict  # as the slide imports it
 
 
 def test_theano_function():

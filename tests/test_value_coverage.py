@@ -87,10 +87,15 @@ SP = "tests/tensor/test_spacing.py::"
 ST = "tests/tensor/test_stats.py::"
 MN = "tests/tensor/test_math_numpy.py::"
 LP = "tests/tensor/test_linalg_products.py::"
+SEL = "tests/tensor/test_extra_ops_selection.py::"
 
 VALUE_TESTS = {
     # extra_ops
     "extra_ops.cumsum": [CU + "test_cumsum_cumprod", CU + "test_cumsum_vector_and_empty"],
+    "extra_ops.choose": [SEL + "test_choose_compress_permute_row_elements"],
+    "extra_ops.compress": [SEL + "test_choose_compress_permute_row_elements"],
+    "extra_ops.permute_row_elements": [SEL + "test_choose_compress_permute_row_elements"],
+    "extra_ops.bartlett": [SEL + "test_bartlett"],
     "extra_ops.cumprod": [CU + "test_cumsum_cumprod"],
     "extra_ops.CumOp": [CU + "test_cumsum_cumprod"],
     "extra_ops.diff": [CU + "test_diff"],

@@ -281,3 +281,26 @@ def test_median_gradient(mode, rng):
     a = rng.permutation(12).reshape(3, 4) + rng.uniform(0, 0.5, (3, 4))  # distinct values: no ties
     verify_grad(lambda x: T.median(x, 1), [a], rng=rng)
     verify_grad(lambda x: T.median(x, 0) * T.median(x), [a], rng=rng)
+
+
+def test_cov_matches_numpy(rng):
+    m, v, w, im, fm = T.dmatrix("m"), T.dvector("v"), T.dvector("w"), T.imatrix("im"), T.fmatrix("fm")
+    mv, vv, wv = rng.standard_normal((3, 5)), rng.standard_normal(5), rng.standard_normal(5)
+    imv, fmv = rng.integers(-4, 5, size=(2, 6)).astype("int32"), rng.standard_normal((4, 3)).astype("float32")
+    table = [("rows", T.cov(m), np.cov(mv)), ("columns", T.cov(m, rowvar=False), np.cov(mv, rowvar=False)),
+             ("vector", T.cov(v), np.cov(vv)), ("two vectors", T.cov(v, w), np.cov(vv, wv)),
+             ("with y", T.cov(m, v), np.cov(mv, vv)), ("columns with y", T.cov(m.T, w.dimshuffle(0, "x"), rowvar=False),
+                                                         np.cov(mv.T, wv[:, None], rowvar=False)),
+             ("bias", T.cov(m, bias=True), np.cov(mv, bias=True)), ("ddof", T.cov(m, ddof=2), np.cov(mv, ddof=2)),
+             ("integers", T.cov(im), np.cov(imv)), ("float32 stays float32", T.cov(fm), np.cov(fmv).astype("float32"))]
+    outs = function([m, v, w, im, fm], [out for _, out, _ in table])(mv, vv, wv, imv, fmv)
+    for (name, out, expected), got in zip(table, outs):
+        assert got.dtype == expected.dtype and got.shape == expected.shape, name
+        np.testing.assert_allclose(got, expected, rtol=1e-5 if got.dtype == np.float32 else 1e-12, err_msg=name)
+
+
+def test_cov_gradient_and_errors(rng):
+    verify_grad(lambda m: T.cov(m), [rng.standard_normal((2, 4))], rng=rng)
+    verify_grad(lambda m, v: T.cov(m, v, rowvar=False), [rng.standard_normal((4, 2)), rng.standard_normal(4)], rng=rng)
+    with pytest.raises(TypeError, match="real vector or matrix"):
+        T.cov(T.tensor3())

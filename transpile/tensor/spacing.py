@@ -9,10 +9,10 @@ from transpile.graph.basic import Variable
 from transpile.scalar import dtypes as D
 from transpile.tensor.alloc import arange
 from transpile.tensor.basic import as_tensor_variable, constant
-from transpile.tensor.math import cast, floor, log10, mul, pow, sgn, sub, true_div
+from transpile.tensor.math import abs_, cast, floor, log10, maximum, mul, pow, sgn, sub, true_div
 from transpile.tensor.subtensor import set_subtensor
 
-__all__ = ["linspace", "logspace", "geomspace"]
+__all__ = ["linspace", "logspace", "geomspace", "bartlett"]
 
 
 def _num(num, what):
@@ -99,3 +99,14 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None):
         if num > 1 and endpoint:
             y = set_subtensor(y[-1], stop)
     return _as_dtype(mul(y, out_sign), dtype, False)
+
+
+def bartlett(M):
+    """numpy.bartlett: the triangular window of `M` points (an integer, symbolic or not), 0 at
+    both ends and 1 in the middle; float64, empty when M < 1."""
+    M = as_tensor_variable(M)
+    if M.ndim != 0 or not D.is_integer(M.dtype):
+        raise TypeError(f"bartlett: M must be an integer scalar, got {M} ({M.type})")
+    M = cast(M, "int64")
+    n = cast(arange(sub(1, M), M, 2), "float64")
+    return sub(1.0, true_div(abs_(n), cast(maximum(sub(M, 1), 1), "float64")))

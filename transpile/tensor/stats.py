@@ -12,14 +12,14 @@ from transpile.scalar import dtypes as D
 from transpile.tensor.alloc import alloc
 from transpile.tensor.basic import as_tensor_variable, constant
 from transpile.tensor.join import concatenate
-from transpile.tensor.math import add, cast, eq, int_div, isnan, mul, sub, switch
+from transpile.tensor.math import add, cast, eq, int_div, isnan, mul, sub, switch, true_div
 from transpile.tensor.reduce import _expand, max as _max, normalize_axis, sum as _sum
 from transpile.tensor.shape import _axis, shape_const, shape_i, static_int
 from transpile.tensor.shape_ops import flatten
 from transpile.tensor.sort import sort
 from transpile.tensor.type import TensorType
 
-__all__ = ["Argmax", "Argmin", "argmax", "argmin", "max_and_argmax", "mean", "median", "std", "var"]
+__all__ = ["Argmax", "Argmin", "argmax", "argmin", "cov", "max_and_argmax", "mean", "median", "std", "var"]
 
 
 class Argmax(Op):
@@ -174,3 +174,29 @@ def median(x, axis=None):
     if D.is_discrete(x.dtype):
         return middle
     return switch(isnan(at(sub(n, 1))), constant(np.nan, dtype=dtype), middle)  # sort puts nan last
+
+
+def cov(m, y=None, rowvar=True, bias=False, ddof=None):
+    """numpy.cov: the covariance matrix of the variables in the rows of `m` (the columns when not
+    `rowvar`), and of `y`'s after them; divided by N - 1, by N with `bias`, by N - ddof with
+    `ddof`. A vector alone gives a 0-d variance, as numpy does; a matrix always gives a matrix
+    (numpy would squeeze one of a single variable). Floats keep their dtype (numpy's gives
+    float64), integers give float64."""
+    def rows(v, what):
+        v = as_tensor_variable(v)
+        if v.ndim not in (1, 2) or D.is_complex(v.dtype):
+            raise TypeError(f"cov: {what} must be a real vector or matrix, got {v} ({v.type})")
+        if v.ndim == 1:
+            return v.dimshuffle("x", 0)
+        return v if rowvar else v.T
+
+    x = rows(m, "m")
+    if y is not None:
+        x = concatenate([x, rows(y, "y")], axis=0)
+    dtype = x.dtype if D.is_float(x.dtype) else "float64"
+    x = cast(x, dtype)
+    ddof = (0 if bias else 1) if ddof is None else ddof
+    centered = sub(x, mean(x, axis=1, keepdims=True))
+    n = sub(shape_i(x, 1), ddof)
+    c = true_div(centered.dot(centered.T), cast(n, dtype))
+    return c[0, 0] if y is None and as_tensor_variable(m).ndim == 1 else c

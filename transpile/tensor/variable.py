@@ -310,6 +310,12 @@ class _TensorOperators:
     def take(self, indices, axis=None, mode="raise"):
         return _T().take(self, indices, axis=axis, mode=mode)
 
+    def choose(self, choices, mode="raise"):
+        return _T().choose(self, choices, mode=mode)
+
+    def compress(self, condition, axis=None):
+        return _T().compress(condition, self, axis=axis)
+
     def repeat(self, repeats, axis=None):
         return _T().repeat(self, repeats, axis=axis)
 

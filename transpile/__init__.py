@@ -8,7 +8,8 @@
 from transpile.configdefaults import config
 from transpile import graph, scalar, tensor  # noqa: F401
 from transpile import compile  # noqa: F401  (shadows the builtin only as transpile.compile, as in Theano)
-from transpile.compile import In, Mode, Out, as_op, function, shared
+from transpile.compile import In, Mode, Out, as_op, function, function_dump, shared
+from transpile.graph.updates import OrderedUpdates
 from transpile.graph import clone_replace
 from transpile import gradient  # noqa: F401
 from transpile import gradcheck, gradient_extras, jacobian_op  # noqa: F401  complete transpile.gradient

@@ -19,13 +19,16 @@ from transpile.graph.traversal import IdMap, io_toposort
 from transpile.scalar import dtypes as D
 from transpile.tensor.gradient_ops import (  # noqa: F401  undefined gradients and barriers, re-exported
     DisconnectedGrad,
+    DisconnectedType,
     NullType,
     ZeroGrad,
     _GradientBarrier,
     _is_null,
     disconnected_grad,
     disconnected_grad_,
+    disconnected_type,
     grad_not_implemented,
+    is_disconnected,
     grad_undefined,
     zero_grad,
     zero_grad_,
@@ -133,6 +136,7 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", known_g
     connected, reachable = _connectivity(nodes, wrt_list, roots)
 
     contributions = IdMap()
+    declared_disconnected = set()  # ids of inputs an op's grad said its outputs do not depend on
     for var, gs in seeds.items():
         contributions[var] = list(gs)
 
@@ -157,7 +161,9 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", known_g
             out_grads = [g if g is not None else _zeros_like(o) for g, o in zip(out_grads, node.outputs)]
             input_grads = _call_op_grad(node, out_grads)
         for i, (inp, g) in enumerate(zip(node.inputs, input_grads)):
-            if not needed[i] or g is None:
+            if needed[i] and is_disconnected(g):
+                declared_disconnected.add(id(inp))
+            if not needed[i] or g is None or is_disconnected(g):
                 continue
             if not _is_null(g):
                 if not isinstance(g, Variable):
@@ -171,7 +177,7 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", known_g
     results = []
     for i, w in enumerate(wrt_list):
         gs = contributions.get(w)
-        if w not in reachable or not (w in connected):
+        if w not in reachable or not (w in connected) or (not gs and id(w) in declared_disconnected):
             _disconnected(w, i, disconnected_inputs)
             results.append(_zeros_like(w) if str(return_disconnected).lower() == "zero" else None)
             continue

@@ -1,6 +1,7 @@
 """Compiling graphs into callables: `function`, `shared`, modes."""
 from transpile.compile.function import Function, FunctionMaker, UnusedInputError, function
 from transpile.compile.io import In, Out
+from transpile.compile.pfunc import function_dump, pfunc
 from transpile.compile.mode import FAST_COMPILE, FAST_RUN, Mode, get_default_mode, get_mode, register_linker
 from transpile.compile.ops import DeepCopyOp, FromFunctionOp, as_op, deep_copy_op
 from transpile.compile.debugmode import (
@@ -22,5 +23,5 @@ DEBUG_MODE = DebugMode()
 __all__ = ["BadDestroyMap", "BadOptimizationError", "BadShapeError", "BadViewMap", "DEBUG_MODE", "DebugMode",
            "DebugModeError", "DeepCopyOp", "FAST_COMPILE", "FAST_RUN", "FromFunctionOp", "Function", "FunctionMaker",
            "In", "InvalidValueError", "Mode", "Out", "MonitorMode", "NanGuardError", "NanGuardMode", "SharedVariable",
-           "TensorSharedVariable", "UnusedInputError", "as_op", "deep_copy_op", "function", "get_default_mode", "get_mode",
-           "register_linker", "shared", "shared_constructor"]
+           "TensorSharedVariable", "UnusedInputError", "as_op", "deep_copy_op", "function", "function_dump",
+           "get_default_mode", "get_mode", "pfunc", "register_linker", "shared", "shared_constructor"]

@@ -49,6 +49,35 @@ def _is_null(v):
     return v is not None and isinstance(v.type, NullType)
 
 
+class DisconnectedType(Type):
+    """Type of the gradient of an input that the op's outputs do not depend on at all (Theano's):
+    an op's `grad` may return `disconnected_type()` for it; `grad` adds nothing for that input,
+    and an input reached only that way is disconnected (`disconnected_inputs` decides). None,
+    by contrast, is a zero gradient."""
+
+    def filter(self, value, strict=False, allow_downcast=None):
+        raise TypeError("no value can be given to a disconnected gradient")
+
+    def __eq__(self, other):
+        return type(other) is DisconnectedType
+
+    def __hash__(self):
+        return hash(DisconnectedType)
+
+    def __str__(self):
+        return "DisconnectedType"
+
+
+DisconnectedType.variable_type = Variable
+disconnected_type = DisconnectedType()
+
+
+def is_disconnected(v):
+    """True for a gradient of DisconnectedType (what an op's `grad` returns for an input its
+    outputs do not depend on)."""
+    return isinstance(getattr(v, "type", None), DisconnectedType)
+
+
 # -- identity ops that cut or zero the gradient ----------------------------------------------------
 class _GradientBarrier(Op):
     view_map = {0: [0]}

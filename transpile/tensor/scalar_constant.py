@@ -9,9 +9,10 @@ import numpy as np
 from transpile.graph.basic import Constant, Variable
 from transpile.scalar.arith import Cast, Identity, Second
 from transpile.tensor.alloc import Alloc
+from transpile.tensor.basic import constant
 from transpile.tensor.elemwise import DimShuffle, Elemwise
 
-__all__ = ["NotScalarConstantError", "get_scalar_constant_value"]
+__all__ = ["NotScalarConstantError", "extract_constant", "get_scalar_constant_value"]
 
 
 class NotScalarConstantError(Exception):
@@ -53,3 +54,13 @@ def get_scalar_constant_value(v, elemwise=True, only_process_constants=False, ma
     if isinstance(scalar_op, Second):
         return inner(node.inputs[1]).astype(v.dtype)
     raise NotScalarConstantError(f"{v} (computed by {node.op}) is not known to be a constant")
+
+
+def extract_constant(x, elemwise=True, only_process_constants=False):
+    """The one value of `x` as a 0-d constant when get_scalar_constant_value finds it, else `x`
+    itself (Theano's: where that function raises, this one gives the variable back)."""
+    try:
+        value = get_scalar_constant_value(x, elemwise=elemwise, only_process_constants=only_process_constants)
+    except NotScalarConstantError:
+        return x
+    return constant(value)

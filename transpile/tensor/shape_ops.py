@@ -32,7 +32,7 @@ from transpile.tensor.shape import (
 )
 from transpile.tensor.type import TensorType
 
-__all__ = ["AddBroadcast", "Reshape", "SpecifyShape", "addbroadcast", "flatten", "get_vector_length",
+__all__ = ["AddBroadcast", "Reshape", "SpecifyShape", "addbroadcast", "flatten", "get_vector_length", "is_flat",
            "patternbroadcast", "reshape", "shape_padaxis", "shape_padleft", "shape_padright",
            "specify_shape", "squeeze", "swapaxes", "tile", "transpose", "unbroadcast"]
 
@@ -303,3 +303,12 @@ def tile(x, reps, ndim=None):
         r, s = static_int(reps[d]), static_int(shape_i(x, d))
         merged.append(shape_const(r * s) if r is not None and s is not None else T.mul(reps[d], shape_i(x, d)))
     return reshape(expanded, merged)
+
+
+def is_flat(var, ndim=None, outdim=None):
+    """True when `var` has `ndim` dims (1 by default; Theano's check after `flatten`, `outdim`
+    its older name)."""
+    if ndim is not None and outdim is not None:
+        raise ValueError("is_flat: give ndim only (outdim is its older name)")
+    ndim = ndim if ndim is not None else (outdim if outdim is not None else 1)
+    return as_tensor_variable(var).ndim == ndim

@@ -16,8 +16,10 @@ from transpile.tensor.subtensor_key import Sym, is_advanced, parse_key
 
 __all__ = [
     "AdvancedIncSubtensor", "AdvancedIncSubtensor1", "AdvancedSubtensor", "AdvancedSubtensor1",
-    "IncSubtensor", "Subtensor", "advanced_inc_subtensor1", "advanced_set_subtensor1",
-    "advanced_subtensor1", "inc_subtensor", "set_subtensor", "subtensor",
+    "IncSubtensor", "Subtensor", "advanced_boolean_inc_subtensor", "advanced_boolean_set_subtensor",
+    "advanced_boolean_subtensor", "advanced_inc_subtensor", "advanced_inc_subtensor1", "advanced_set_subtensor",
+    "advanced_set_subtensor1", "advanced_subtensor", "advanced_subtensor1", "inc_subtensor", "set_subtensor",
+    "subtensor",
 ]
 
 
@@ -95,3 +97,25 @@ def advanced_set_subtensor1(x, y, ilist):
     """`x` with the rows `ilist` replaced by `y` (the last write wins)."""
     x = as_tensor_variable(x)
     return AdvancedIncSubtensor1(set_instead_of_inc=True)(x, _as_y(x, y, True), ilist)
+
+
+def advanced_subtensor(x, *index):
+    """x[index...]: Theano's functional spelling of indexing with index arrays (boolean masks and
+    slices too), `advanced_subtensor(x, rows, cols)` for `x[rows, cols]`."""
+    return subtensor(x, tuple(index))
+
+
+def advanced_inc_subtensor(x, y, *index):
+    """`x` with `y` added at x[index...] (repeated positions accumulate)."""
+    return inc_subtensor(subtensor(x, tuple(index)), y)
+
+
+def advanced_set_subtensor(x, y, *index):
+    """`x` with x[index...] replaced by `y` (with repeated positions the last write wins)."""
+    return set_subtensor(subtensor(x, tuple(index)), y)
+
+
+# Theano's names for the same with boolean masks: the masks are index arrays like any other here
+advanced_boolean_subtensor = advanced_subtensor
+advanced_boolean_inc_subtensor = advanced_inc_subtensor
+advanced_boolean_set_subtensor = advanced_set_subtensor

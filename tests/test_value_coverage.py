@@ -88,6 +88,7 @@ ST = "tests/tensor/test_stats.py::"
 MN = "tests/tensor/test_math_numpy.py::"
 LP = "tests/tensor/test_linalg_products.py::"
 SEL = "tests/tensor/test_extra_ops_selection.py::"
+CSH = "tests/tensor/nnet/test_conv_shapes.py::"
 
 VALUE_TESTS = {
     # extra_ops
@@ -245,6 +246,13 @@ VALUE_TESTS = {
     "nnet.h_softmax": [HS + "test_matches_reference"],
     "nnet.Conv2d": [CONV + "test_conv2d_matches_loop_reference"],
     "nnet.conv_output_shape": [CONV + "test_conv2d_infer_shape"],
+    "nnet.get_conv_output_shape": [CSH + "test_output_shape_is_conv2ds", CSH + "test_conv3d_and_symbolic_entries"],
+    "nnet.get_conv_shape_1axis": [CSH + "test_one_axis_and_paddings"],
+    "nnet.get_conv_gradweights_shape": [CSH + "test_output_shape_is_conv2ds"],
+    "nnet.get_conv_gradweights_shape_1axis": [CSH + "test_one_axis_and_paddings"],
+    "nnet.get_conv_gradinputs_shape": [CSH + "test_output_shape_is_conv2ds"],
+    "nnet.get_conv_gradinputs_shape_1axis": [CSH + "test_one_axis_and_paddings"],
+    "nnet.border_mode_to_pad": [CSH + "test_one_axis_and_paddings"],
     "nnet.pool_2d": [POOL + "test_pool_matches_loop_reference"],
     "nnet.Pool": [POOL + "test_pool_matches_loop_reference"],
     "nnet.pool_output_shape": [POOL + "test_pool_infer_shape"],
@@ -329,7 +337,9 @@ NOT_VALUES = {
 
 NUMPY_REFERENCE = re.compile(r"\bnp\.|\bnumpy\b|\bscipy\b|\bsp\.|\bsl\.|\bstats\.")
 #: shape helpers (pure Python): their reference is the shape of the op's computed output
-SHAPE_HELPERS = {"nnet.conv_output_shape", "nnet.pool_output_shape"}
+SHAPE_HELPERS = {"nnet.conv_output_shape", "nnet.pool_output_shape", "nnet.get_conv_output_shape",
+                 "nnet.get_conv_shape_1axis", "nnet.get_conv_gradweights_shape", "nnet.get_conv_gradweights_shape_1axis",
+                 "nnet.get_conv_gradinputs_shape", "nnet.get_conv_gradinputs_shape_1axis", "nnet.border_mode_to_pad"}
 OUTPUT_SHAPE_REFERENCE = re.compile(r"\.shape\b")
 
 

@@ -21,6 +21,15 @@ from transpile.tensor.nnet.abstract_conv import (
     conv3d_grad_wrt_inputs,
     conv3d_grad_wrt_weights,
 )
+from transpile.tensor.nnet.conv_shapes import (
+    border_mode_to_pad,
+    get_conv_gradinputs_shape,
+    get_conv_gradinputs_shape_1axis,
+    get_conv_gradweights_shape,
+    get_conv_gradweights_shape_1axis,
+    get_conv_output_shape,
+    get_conv_shape_1axis,
+)
 from transpile.tensor.nnet.hierarchical_softmax import h_softmax
 from transpile.tensor.nnet import neighbours  # noqa: F401  T.nnet.neighbours.images2neibs, ...
 from transpile.tensor.nnet.neighbours import Images2Neibs, Images2NeibsGrad, images2neibs, neibs2images
@@ -67,7 +76,9 @@ def __getattr__(name):
 
 
 __all__ = [
-    "AveragePoolGrad", "Conv2d", "Conv2dGradInputs", "Conv2dGradWeights", "Conv3d", "Conv3dGradInputs",
+    "AveragePoolGrad", "border_mode_to_pad", "get_conv_gradinputs_shape", "get_conv_gradinputs_shape_1axis",
+    "get_conv_gradweights_shape", "get_conv_gradweights_shape_1axis", "get_conv_output_shape", "get_conv_shape_1axis",
+    "Conv2d", "Conv2dGradInputs", "Conv2dGradWeights", "Conv3d", "Conv3dGradInputs",
     "Conv3dGradWeights",
     "CrossentropyCategorical1Hot", "CrossentropyCategorical1HotGrad", "LogSoftmax",
     "Images2Neibs", "Images2NeibsGrad", "MaxPoolGrad", "MaxPoolGradGrad", "Pool", "Softmax", "batch_normalization", "binary_crossentropy",

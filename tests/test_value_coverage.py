@@ -89,6 +89,7 @@ MN = "tests/tensor/test_math_numpy.py::"
 LP = "tests/tensor/test_linalg_products.py::"
 SEL = "tests/tensor/test_extra_ops_selection.py::"
 CSH = "tests/tensor/nnet/test_conv_shapes.py::"
+NTN = "tests/tensor/nnet/test_nnet_theano_names.py::"
 
 VALUE_TESTS = {
     # extra_ops
@@ -246,6 +247,17 @@ VALUE_TESTS = {
     "nnet.h_softmax": [HS + "test_matches_reference"],
     "nnet.Conv2d": [CONV + "test_conv2d_matches_loop_reference"],
     "nnet.conv_output_shape": [CONV + "test_conv2d_infer_shape"],
+    "nnet.crossentropy_softmax_1hot": [NTN + "test_crossentropy_softmax_family"],
+    "nnet.crossentropy_softmax_1hot_with_bias": [NTN + "test_crossentropy_softmax_family"],
+    "nnet.crossentropy_softmax_argmax_1hot_with_bias": [NTN + "test_crossentropy_softmax_family"],
+    "nnet.crossentropy_softmax_max_and_argmax_1hot": [NTN + "test_crossentropy_softmax_family"],
+    "nnet.crossentropy_softmax_max_and_argmax_1hot_with_bias": [NTN + "test_crossentropy_softmax_family"],
+    "nnet.softmax_op": [NTN + "test_op_instances"],
+    "nnet.logsoftmax_op": [NTN + "test_op_instances"],
+    "nnet.scalar_sigmoid": [NTN + "test_op_instances"],
+    "nnet.bilinear_kernel_1D": [NTN + "test_bilinear_kernels_and_confusion_matrix"],
+    "nnet.bilinear_kernel_2D": [NTN + "test_bilinear_kernels_and_confusion_matrix"],
+    "nnet.confusion_matrix": [NTN + "test_bilinear_kernels_and_confusion_matrix"],
     "nnet.get_conv_output_shape": [CSH + "test_output_shape_is_conv2ds", CSH + "test_conv3d_and_symbolic_entries"],
     "nnet.get_conv_shape_1axis": [CSH + "test_one_axis_and_paddings"],
     "nnet.get_conv_gradweights_shape": [CSH + "test_output_shape_is_conv2ds"],

@@ -21,6 +21,8 @@ from transpile.tensor.nnet.abstract_conv import (
     conv3d_grad_wrt_inputs,
     conv3d_grad_wrt_weights,
 )
+from transpile.tensor.nnet.bilinear import bilinear_kernel_1D, bilinear_kernel_2D
+from transpile.tensor.nnet.confusion import confusion_matrix
 from transpile.tensor.nnet.conv_shapes import (
     border_mode_to_pad,
     get_conv_gradinputs_shape,
@@ -59,6 +61,16 @@ from transpile.tensor.nnet.xent import (
     crossentropy_categorical_1hot,
     sigmoid_binary_crossentropy,
 )
+from transpile.tensor.nnet.xent_theano import (
+    crossentropy_softmax_1hot,
+    crossentropy_softmax_1hot_with_bias,
+    crossentropy_softmax_argmax_1hot_with_bias,
+    crossentropy_softmax_max_and_argmax_1hot,
+    crossentropy_softmax_max_and_argmax_1hot_with_bias,
+    logsoftmax_op,
+    scalar_sigmoid,
+    softmax_op,
+)
 from transpile.tensor.nnet import rewriting  # noqa: F401  registers the nnet rewrites
 
 #: elementwise functions defined in transpile.tensor.math, served from there
@@ -76,7 +88,10 @@ def __getattr__(name):
 
 
 __all__ = [
-    "AveragePoolGrad", "border_mode_to_pad", "get_conv_gradinputs_shape", "get_conv_gradinputs_shape_1axis",
+    "AveragePoolGrad", "bilinear_kernel_1D", "bilinear_kernel_2D", "confusion_matrix", "crossentropy_softmax_1hot",
+    "crossentropy_softmax_1hot_with_bias", "crossentropy_softmax_argmax_1hot_with_bias",
+    "crossentropy_softmax_max_and_argmax_1hot", "crossentropy_softmax_max_and_argmax_1hot_with_bias", "logsoftmax_op",
+    "scalar_sigmoid", "softmax_op", "border_mode_to_pad", "get_conv_gradinputs_shape", "get_conv_gradinputs_shape_1axis",
     "get_conv_gradweights_shape", "get_conv_gradweights_shape_1axis", "get_conv_output_shape", "get_conv_shape_1axis",
     "Conv2d", "Conv2dGradInputs", "Conv2dGradWeights", "Conv3d", "Conv3dGradInputs",
     "Conv3dGradWeights",

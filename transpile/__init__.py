@@ -18,6 +18,7 @@ from transpile.compile.builders import OpFromGraph
 from transpile import ifelse  # noqa: F401  the module (from transpile.ifelse import ifelse)
 from transpile import sparse  # noqa: F401  registers shared() for scipy.sparse values
 from transpile import printing  # noqa: F401
+from transpile import d3viz  # noqa: F401  (transpile.d3viz.d3viz(f, 'graph.html'))
 from transpile import scan_module  # noqa: F401
 from transpile.scan_module import foldl, foldr, map, reduce, scan, until
 from transpile import compat  # noqa: F401  (from transpile.compat.python2x import OrderedDict)

@@ -79,6 +79,24 @@ def graph_svg(fct, with_ids=False, max_label_size=70, inputs=None, title=None):
     return _render(graph, pos, dummies, title)
 
 
+def graph_dot(fct, with_ids=False, max_label_size=70, inputs=None, title=None):
+    """The graph of `pydotprint` (same arguments) in graphviz's DOT language: the same nodes,
+    colours, shapes and edge labels, for `dot` or any tool that reads it."""
+    graph = _Graph(fct, inputs, with_ids, max_label_size)
+
+    def quoted(text):
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+    lines = [f"digraph {quoted(title or 'transpile graph')} {{", "  node [fontname=monospace];"]
+    for k, node in enumerate(graph.nodes):
+        label = "\n".join(node.lines)
+        lines.append(f"  n{k} [label={quoted(label)}, shape={node.shape}, style=filled, "
+                     f"fillcolor={quoted(COLORS[node.kind])}, tooltip={quoted(node.tooltip)}];")
+    for src, dst, _, _, label, tooltip in graph.edges:
+        lines.append(f"  n{src} -> n{dst} [label={quoted(label)}, tooltip={quoted(tooltip)}];")
+    return "\n".join(lines + ["}"]) + "\n"
+
+
 # -- graph extraction ------------------------------------------------------------------------------
 class _Node:
     def __init__(self, kind, lines, tooltip, shape):

@@ -76,3 +76,27 @@ def test_bilinear_kernels_and_confusion_matrix():
     assert conf.dtype == np.int64
     with pytest.raises(TypeError, match="vectors"):
         nn.confusion_matrix(T.imatrix(), pred)
+
+
+def _same_size_reference(x, ph, pw):
+    out = np.zeros_like(x)
+    rows, cols = x.shape[-2] // ph * ph, x.shape[-1] // pw * pw
+    for idx in np.ndindex(x.shape[:-2]):
+        for r in range(0, rows, ph):
+            for c in range(0, cols, pw):
+                patch = x[idx][r:r + ph, c:c + pw]
+                i, j = np.unravel_index(np.argmax(patch), patch.shape)
+                out[idx][r + i, c + j] = patch[i, j]
+    return out
+
+
+def test_max_pool_2d_same_size(rng):
+    from transpile.tensor.signal.pool import max_pool_2d_same_size
+    x, m = T.dtensor4("x"), T.fmatrix("m")
+    xv = rng.permutation(2 * 3 * 5 * 7).reshape(2, 3, 5, 7).astype("float64")
+    mv = rng.standard_normal((4, 6)).astype("float32")
+    got = function([x, m], [max_pool_2d_same_size(x, (2, 3)), max_pool_2d_same_size(m, (2, 2))])(xv, mv)
+    np.testing.assert_array_equal(got[0], _same_size_reference(xv, 2, 3))
+    np.testing.assert_array_equal(got[1], _same_size_reference(mv, 2, 2))
+    assert got[1].dtype == np.float32
+    verify_grad(lambda a: max_pool_2d_same_size(a, (2, 2)), [rng.permutation(36).reshape(1, 1, 6, 6) / 7.0], rng=rng)

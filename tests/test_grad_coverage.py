@@ -287,6 +287,8 @@ OP_CASES = {
     "transpile.sparse.arith.AddSD": lambda rng: vg(lambda a, b: _sparse().add(_csr(a), b) * 1.0, U(rng, 3, 2), U(rng, 3, 2)),
     "transpile.sparse.dot.StructuredDot": lambda rng: vg(lambda a, b: _sparse().structured_dot(_csr(a), b),
                                                          U(rng, 3, 2, lo=0.2), U(rng, 2, 2)),
+    "transpile.sparse.csm.CSMProperties": lambda rng: vg(lambda a: _sparse().csm_data(_csr(a)) ** 2,
+                                                         U(rng, 3, 2, lo=0.2)),
     "transpile.sparse.reduce.SpSum": lambda rng: vg(lambda a: _sparse().sp_sum(_csr(a), axis=0), U(rng, 3, 2, lo=0.2)),
     "transpile.compile.builders.OpFromGraph": lambda rng: vg(
         lambda a, b: transpile.OpFromGraph([a, b], [T.exp(a) * b])(a, b * 2.0), U(rng, 3), U(rng, 3)),

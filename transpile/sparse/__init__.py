@@ -47,6 +47,8 @@ from transpile.sparse.arith import AddSD, AddSS, MulSD, MulSS, add, mul, sub
 from transpile.sparse.dot import StructuredDot, dot, structured_dot
 from transpile.sparse.reduce import SpSum, sp_sum
 from transpile.sparse.csm import CSM, CSMProperties, csm_properties
+from transpile.sparse.aliases import *  # noqa: F401,F403  csr_fmatrix, csm_data, fcast, add_s_s, ...
+from transpile.sparse import aliases as _aliases
 
 as_sparse = as_sparse_variable
 
@@ -57,5 +59,5 @@ __all__ = [
     "csc_from_dense", "csc_matrix", "csm_properties", "csr_from_dense", "csr_matrix", "dense_from_sparse", "dot", "expm1",
     "log1p", "matrix", "mul", "neg", "sin", "sp_cast", "sp_ones_like", "sp_sum", "sp_zeros_like", "sqr",
     "sqrt", "structured_dot", "structured_exp", "structured_log", "structured_sigmoid", "sub", "tanh",
-    "todense", "transpose",
+    "todense", "transpose", *_aliases.__all__,
 ]

@@ -114,5 +114,12 @@ class CSMProperties(Op):
         from transpile.tensor.shape import shape_const
         return [None, None, None, (shape_const(2),)]
 
+    def grad(self, inputs, output_grads):
+        """The gradient of `data` at the stored positions (a structured gradient, as sparse
+        inputs get); the integer parts carry none."""
+        (x,) = inputs
+        _, indices, indptr, shape = self(x)
+        return [CSM(x.type.format)(output_grads[0], indices, indptr, shape)]
+
 
 csm_properties = CSMProperties()

@@ -3,13 +3,13 @@ gradients and native code are those ops'): `choose` (numpy.choose), `compress` (
 and `permute_row_elements`.
 """
 from transpile.scalar import dtypes as D
+from transpile.tensor.alloc import alloc
 from transpile.tensor.axes import broadcast_arrays
 from transpile.tensor.basic import as_tensor_variable
 from transpile.tensor.counting import flatnonzero
 from transpile.tensor.index_ops import take
 from transpile.tensor.join import stack
 from transpile.tensor.math import cast, clip, lt, mod, sub, switch
-from transpile.tensor.alloc import alloc
 from transpile.tensor.shape import shape_i
 from transpile.tensor.sort import argsort, take_along_axis
 

@@ -4,9 +4,12 @@ must agree within the dtype's tolerance.
 
 Each hypothesis example builds GRAPHS_PER_EXAMPLE graphs and compiles them as one function (one
 native build: its fixed cost dominates graphs this small), so CI checks EXAMPLES *
-GRAPHS_PER_EXAMPLE graphs (208 by default); set TRANSPILE_DIFFERENTIAL_EXAMPLES for more.
+GRAPHS_PER_EXAMPLE graphs (208 by default); set TRANSPILE_DIFFERENTIAL_EXAMPLES for more. Four
+more examples each build in a new compiledir whose runtime units are never built: the path of a
+first `function()`, where the rules' recorded kernels compile beside the graph.
 """
 import os
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -15,9 +18,12 @@ from hypothesis import strategies as st
 
 import transpile
 import transpile.tensor as T
+from transpile import config
+from transpile.compile import units
 from transpile.printing import pprint
 
 EXAMPLES = int(os.environ.get("TRANSPILE_DIFFERENTIAL_EXAMPLES", "13"))
+COLD_EXAMPLES = 4  # each in a new compiledir
 GRAPHS_PER_EXAMPLE = 16
 STEPS = 6
 
@@ -54,11 +60,9 @@ def _build(data, inputs):
     return pool[-1]
 
 
-@pytest.mark.single_mode
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(data=st.data(), dtype=st.sampled_from(["float64", "float32"]))
-def test_native_agrees_with_reference_on_random_graphs(data, dtype):
+def _agree(data, dtype):
+    """Build GRAPHS_PER_EXAMPLE random graphs as one native function and one reference function
+    and compare their results; returns the native function."""
     x, y = T.matrix("x", dtype=dtype), T.matrix("y", dtype=dtype)
     v = T.vector("v", dtype=dtype)
     outputs = [_build(data, [x, y, v]) for _ in range(GRAPHS_PER_EXAMPLE)]
@@ -73,3 +77,28 @@ def test_native_agrees_with_reference_on_random_graphs(data, dtype):
         tol = 2e-4 if dtype == "float32" else 1e-9
         np.testing.assert_allclose(a, b, rtol=tol, atol=tol, equal_nan=True,
                                    err_msg=pprint(out))
+    return native
+
+
+@pytest.mark.single_mode
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data(), dtype=st.sampled_from(["float64", "float32"]))
+def test_native_agrees_with_reference_on_random_graphs(data, dtype):
+    _agree(data, dtype)
+
+
+@pytest.mark.single_mode
+@settings(max_examples=COLD_EXAMPLES, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data(), dtype=st.sampled_from(["float64", "float32"]))
+def test_first_graphs_of_a_compiledir_agree_with_reference(data, dtype, tmp_path_factory):
+    """The same in a new compiledir each time, with the runtime's units never built: every graph
+    compiles the units' kernels its rules recorded beside it (compile/units.py) and instantiates
+    the others itself."""
+    with config.change_flags(compiledir=str(tmp_path_factory.mktemp("cold"))), \
+            mock.patch.object(units, "_build_later", lambda *args: None):
+        native = _agree(data, dtype)
+        log = (native.executor.entry.path / "build.log").read_text()
+        assert "-DTRANSPILE_COPY_LOCAL=1" in log  # no unit was built: the first-graph path
+        assert "transpile_kernels.cpp" in log  # sixteen graphs always call some recorded kernel

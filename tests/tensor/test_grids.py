@@ -26,3 +26,5 @@ def test_grid_shapes_and_errors():
         T.mgrid[0:]
     with pytest.raises(TypeError, match="slices"):
         T.ogrid[3]
+    with pytest.raises(ValueError, match="at least one slice"):
+        T.mgrid[()]

@@ -22,6 +22,8 @@ class _Grid:
 
     def __getitem__(self, key):
         slices = key if isinstance(key, tuple) else (key,)
+        if not slices:
+            raise ValueError(f"{self.name}[...]: give at least one slice, such as {self.name}[0:5]")
         ranges = [self._range(s) for s in slices]
         n = len(ranges)
         ranges = [r.dimshuffle(["x"] * j + [0] + ["x"] * (n - 1 - j)) for j, r in enumerate(ranges)]

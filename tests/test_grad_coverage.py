@@ -472,6 +472,18 @@ SCALAR_CASES = {
     "transpile.scalar.arith.Second": elem("second", ANY, ANY),
     "transpile.scalar.arith.Identity": elem("identity", ANY),
     "transpile.scalar.arith.Conj": elem("conj", ANY),
+    # complex parts: a real cost of complex values (tests/tensor/test_complex_parts.py has more)
+    "transpile.scalar.complex_parts.Real": lambda rng: vg(lambda a, b: T.real(T.complex(a, b) * T.complex(b, a)),
+                                                          U(rng, 2, 3), U(rng, 2, 3)),
+    "transpile.scalar.complex_parts.Imag": lambda rng: vg(lambda a, b: T.imag(T.complex(a, b) * T.complex(b, a)),
+                                                          U(rng, 2, 3), U(rng, 2, 3)),
+    "transpile.scalar.complex_parts.Angle": lambda rng: vg(lambda a, b: T.angle(T.complex(a, b)),
+                                                           U(rng, 2, 3, lo=0.3, hi=2.0), U(rng, 2, 3)),
+    "transpile.scalar.complex_parts.Complex": lambda rng: vg(lambda a, b: T.real(T.complex(a, b) * 2.0)
+                                                             + T.imag(T.complex(a, b)) * a, U(rng, 2, 3), U(rng, 2, 3)),
+    "transpile.scalar.complex_parts.ComplexFromPolar": lambda rng: vg(
+        lambda r, t: T.real(T.complex_from_polar(r, t)) + T.imag(T.complex_from_polar(r, t)) * 2.0,
+        U(rng, 2, 3, lo=0.3, hi=2.0), U(rng, 2, 3)),
     "transpile.scalar.arith.Cast": lambda rng: vg(lambda a: T.cast(a, "float32") * 1.0, U(rng, 3),
                                                   abs_tol=1e-2, rel_tol=1e-2),
     "transpile.scalar.arith.Mod": elem("mod", (0.1, 0.9), (1.1, 2.0)),

@@ -71,7 +71,8 @@ def _fit(g, var, where):
     if any(gb and not vb for gb, vb in zip(g.broadcastable, var.broadcastable)):
         g = T.second(var, g)
     if g.dtype != var.dtype:
-        g = T.cast(g, var.dtype)
+        # a complex gradient of a real variable: dC/dx is its real part (dC/dRe + i dC/dIm)
+        g = T.cast(T.real(g) if D.is_complex(g.dtype) and not D.is_complex(var.dtype) else g, var.dtype)
     return g
 
 

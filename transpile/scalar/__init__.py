@@ -14,9 +14,10 @@ from transpile.scalar.activation import *  # noqa: F401,F403
 from transpile.scalar.special_more import *  # noqa: F401,F403
 from transpile.scalar.bessel import *  # noqa: F401,F403
 from transpile.scalar.xlog import *  # noqa: F401,F403
+from transpile.scalar.complex_parts import *  # noqa: F401,F403
 from transpile.scalar.dtypes import upcast, upgrade_to_float  # noqa: F401
 from transpile.scalar import arith, transcendental, rounding, compare, logic, special, activation
-from transpile.scalar import special_more, bessel, xlog
+from transpile.scalar import special_more, bessel, xlog, complex_parts
 
 ALL_OPS = tuple(
     op for module in (arith, transcendental, rounding, compare, logic, special, activation, special_more, bessel, xlog)

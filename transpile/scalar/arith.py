@@ -73,7 +73,7 @@ class Mul(ScalarOp):
         (gz,) = output_grads
         grads = []
         for i in range(len(inputs)):
-            others = inputs[:i] + inputs[i + 1:]
+            others = [_conj(o) for o in inputs[:i] + inputs[i + 1:]]
             grads.append(T.mul(gz, *others) if others else gz)
         return grads
 
@@ -96,7 +96,7 @@ class TrueDiv(BinaryScalarOp):
     output_types_preference = staticmethod(upgrade_to_float)
 
     def grad(self, inputs, outputs, output_grads):
-        x, y = inputs
+        x, y = (_conj(v) for v in inputs)
         (gz,) = output_grads
         return [gz / y, -gz * x / (y * y)]
 
@@ -264,7 +264,7 @@ class Exp(UnaryScalarOp):
     output_types_preference = staticmethod(upgrade_to_float)
 
     def grad(self, inputs, outputs, output_grads):
-        return [output_grads[0] * outputs[0]]
+        return [output_grads[0] * _conj(outputs[0])]
 
 
 class Log(UnaryScalarOp):
@@ -273,7 +273,7 @@ class Log(UnaryScalarOp):
     output_types_preference = staticmethod(upgrade_to_float)
 
     def grad(self, inputs, outputs, output_grads):
-        return [output_grads[0] / inputs[0]]
+        return [output_grads[0] / _conj(inputs[0])]
 
 
 class Sqrt(UnaryScalarOp):
@@ -282,7 +282,7 @@ class Sqrt(UnaryScalarOp):
     output_types_preference = staticmethod(upgrade_to_float)
 
     def grad(self, inputs, outputs, output_grads):
-        return [output_grads[0] * 0.5 / outputs[0]]
+        return [output_grads[0] * 0.5 / _conj(outputs[0])]
 
 
 class Second(BinaryScalarOp):
@@ -301,6 +301,12 @@ class Second(BinaryScalarOp):
         T = tensor()
         return [T.zeros_like(inputs[0], dtype=D.config.floatX)
                 if D.is_discrete(inputs[0].dtype) else T.zeros_like(inputs[0]), output_grads[0]]
+
+
+def _conj(v):
+    """`v`, conjugated when complex: the gradient of a real cost with respect to a complex z is
+    dC/dRe(z) + i dC/dIm(z) (Theano's convention), so a holomorphic f passes g * conj(f'(z))."""
+    return tensor().conj(v) if D.is_complex(v.dtype) else v
 
 
 class Identity(UnaryScalarOp):
@@ -325,7 +331,7 @@ class Conj(UnaryScalarOp):
         return "std::conj({0})" if D.is_complex(output_dtype) else "{0}"
 
     def grad(self, inputs, outputs, output_grads):
-        return [conj(output_grads[0]) if D.is_complex(inputs[0].dtype) else output_grads[0]]
+        return [_conj(output_grads[0]) if D.is_complex(inputs[0].dtype) else output_grads[0]]
 
 
 class Cast(UnaryScalarOp):
@@ -342,6 +348,9 @@ class Cast(UnaryScalarOp):
     def output_dtypes(self, *dtypes):
         if len(dtypes) != 1:
             raise TypeError(f"{self.name} takes 1 input, got {len(dtypes)}")
+        if D.is_complex(dtypes[0]) and not D.is_complex(self.o_type):
+            raise TypeError(f"casting {dtypes[0]} to {self.o_type} is ambiguous (numpy drops the imaginary part "
+                            "with a warning); take real(), imag(), angle() or abs() of it first")
         return (self.o_type,)
 
     def impl(self, x):
@@ -356,7 +365,8 @@ class Cast(UnaryScalarOp):
         (x,) = inputs
         if D.is_discrete(x.dtype):
             return [T.zeros_like(x, dtype=D.config.floatX)]
-        return [T.cast(output_grads[0], x.dtype)]
+        g = output_grads[0]
+        return [T.cast(T.real(g) if D.is_complex(g.dtype) and not D.is_complex(x.dtype) else g, x.dtype)]
 
 
 add = Add("add")

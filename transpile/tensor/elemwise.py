@@ -99,8 +99,8 @@ class Elemwise(Op):
                 g = T.sum(g, axis=axes, keepdims=True)
             if any(gb and not ib for gb, ib in zip(g.broadcastable, inp.broadcastable)):
                 g = T.second(inp, g)
-            if g.dtype != inp.dtype:
-                g = T.cast(g, inp.dtype)
+            if g.dtype != inp.dtype:  # a real input of a complex result: dC/dx is the real part
+                g = T.cast(T.real(g) if D.is_complex(g.dtype) and not D.is_complex(inp.dtype) else g, inp.dtype)
             result.append(g)
         return result
 
@@ -210,7 +210,7 @@ class DimShuffle(Op):
             order[d] = i
         g = DimShuffle(gz.broadcastable, order)(gz)
         if g.dtype != x.dtype and not D.is_discrete(x.dtype):
-            g = T.cast(g, x.dtype)
+            g = T.cast(T.real(g) if D.is_complex(g.dtype) and not D.is_complex(x.dtype) else g, x.dtype)
         return [g]
 
     def __str__(self):

@@ -208,6 +208,11 @@ fill = second
 identity = _f(S.identity)
 conj = _f(S.conj, "Complex conjugate (real tensors are returned as they are).")
 conjugate = conj
+real = _f(S.real, "The real part of complex values (real values are their own).")
+imag = _f(S.imag, "The imaginary part of complex values (0 for real values).")
+angle = _f(S.angle, "The argument of complex values in (-pi, pi] (0 or pi for real values).")
+complex = _f(S.complex_, "re + i im: complex64 from float32 parts, else complex128.")  # noqa: A001  Theano's name
+complex_from_polar = _f(S.complex_from_polar, "r (cos theta + i sin theta): a complex from its modulus and argument.")
 tensor_copy = identity
 
 
@@ -241,7 +246,8 @@ __all__ = [
     "floor", "ceil", "trunc", "round", "round_half_to_even", "round_half_away_from_zero", "iround",
     "erf", "erfc", "erfinv", "gamma", "gammaln", "psi", "tri_gamma", "sigmoid", "softplus", "relu",
     "log1pexp", "ultra_fast_sigmoid", "hard_sigmoid", "gammainc", "gammaincc", "erfcx", "erfcinv", "i0", "i1",
-    "iv", "jv", "xlogx", "xlogy", "xlogy0", "xlog1py", "logit",
+    "iv", "jv", "xlogx", "xlogy", "xlogy0", "xlog1py", "logit", "real", "imag", "angle", "complex",
+    "complex_from_polar",
     "eq", "neq", "lt", "gt", "le", "ge", "isnan", "isinf", "maximum", "minimum", "clip", "switch",
     "and_", "or_", "xor", "invert", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
     "logical_and", "logical_or", "logical_xor", "logical_not",

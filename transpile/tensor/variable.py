@@ -366,6 +366,16 @@ class _TensorOperators:
 
     conjugate = conj
 
+    @property
+    def real(self):
+        """The real part (numpy's `a.real`; a real tensor is its own)."""
+        return _T().real(self)
+
+    @property
+    def imag(self):
+        """The imaginary part (numpy's `a.imag`; zeros for a real tensor)."""
+        return _T().imag(self)
+
     def get_scalar_constant_value(self):
         """The value this variable is known to hold (see `T.get_scalar_constant_value`)."""
         return _T().get_scalar_constant_value(self)

@@ -28,6 +28,7 @@ from transpile.tensor.gradient_ops import (  # noqa: F401  undefined gradients a
     disconnected_grad_,
     disconnected_type,
     grad_not_implemented,
+    gradient_as,
     is_disconnected,
     grad_undefined,
     zero_grad,
@@ -70,10 +71,7 @@ def _fit(g, var, where):
         g = T.sum(g, axis=axes, keepdims=True)
     if any(gb and not vb for gb, vb in zip(g.broadcastable, var.broadcastable)):
         g = T.second(var, g)
-    if g.dtype != var.dtype:
-        # a complex gradient of a real variable: dC/dx is its real part (dC/dRe + i dC/dIm)
-        g = T.cast(T.real(g) if D.is_complex(g.dtype) and not D.is_complex(var.dtype) else g, var.dtype)
-    return g
+    return gradient_as(g, var.dtype)
 
 
 def _total(contributions):

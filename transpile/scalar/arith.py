@@ -365,8 +365,7 @@ class Cast(UnaryScalarOp):
         (x,) = inputs
         if D.is_discrete(x.dtype):
             return [T.zeros_like(x, dtype=D.config.floatX)]
-        g = output_grads[0]
-        return [T.cast(T.real(g) if D.is_complex(g.dtype) and not D.is_complex(x.dtype) else g, x.dtype)]
+        return [T.gradient_ops.gradient_as(output_grads[0], x.dtype)]
 
 
 add = Add("add")

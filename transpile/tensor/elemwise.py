@@ -99,9 +99,7 @@ class Elemwise(Op):
                 g = T.sum(g, axis=axes, keepdims=True)
             if any(gb and not ib for gb, ib in zip(g.broadcastable, inp.broadcastable)):
                 g = T.second(inp, g)
-            if g.dtype != inp.dtype:  # a real input of a complex result: dC/dx is the real part
-                g = T.cast(T.real(g) if D.is_complex(g.dtype) and not D.is_complex(inp.dtype) else g, inp.dtype)
-            result.append(g)
+            result.append(T.gradient_ops.gradient_as(g, inp.dtype))
         return result
 
     def __str__(self):
@@ -209,8 +207,8 @@ class DimShuffle(Op):
         for i, d in enumerate(self.shuffle):
             order[d] = i
         g = DimShuffle(gz.broadcastable, order)(gz)
-        if g.dtype != x.dtype and not D.is_discrete(x.dtype):
-            g = T.cast(T.real(g) if D.is_complex(g.dtype) and not D.is_complex(x.dtype) else g, x.dtype)
+        if not D.is_discrete(x.dtype):
+            g = T.gradient_ops.gradient_as(g, x.dtype)
         return [g]
 
     def __str__(self):

@@ -6,7 +6,8 @@ from transpile.graph.basic import Apply, Variable
 from transpile.graph.op import Op
 from transpile.graph.type import Type
 from transpile.tensor.basic import as_tensor_variable
-from transpile.tensor.math import zeros_like
+from transpile.scalar import dtypes as D
+from transpile.tensor.math import cast, real, zeros_like
 
 
 # -- undefined gradients ---------------------------------------------------------------------------
@@ -47,6 +48,17 @@ def grad_not_implemented(op, x_pos, x, comment=""):
 
 def _is_null(v):
     return v is not None and isinstance(v.type, NullType)
+
+
+def gradient_as(g, dtype):
+    """The gradient `g` in `dtype` (its input's): a complex gradient of a real input is its real
+    part, since the gradient of a real cost C with respect to a complex z is dC/dRe(z) + i
+    dC/dIm(z) (Theano's convention)."""
+    if g.dtype == dtype:
+        return g
+    if D.is_complex(g.dtype) and not D.is_complex(dtype):
+        g = real(g)
+    return cast(g, dtype)
 
 
 class DisconnectedType(Type):

@@ -52,6 +52,18 @@ def test_gradients_through_complex_values(name, rng):
     verify_grad(fn, [rng.random(3) + 0.5 for _ in range(n)], rng=rng)
 
 
+def test_complex_values_inside_a_fused_loop_only():
+    """Real inputs and outputs, complex values only between them (fused into one loop): the
+    generated source still includes <complex>."""
+    x, y = T.dvector("x"), T.dvector("y")
+    xv, yv = np.array([1.0, -1.0, 0.5]), np.array([2.0, 0.0, -3.0])
+    z = C(x, y)
+    out = function([x, y], [T.angle(z), T.real(z * z) + T.imag(T.exp(z))])(xv, yv)
+    zv = xv + 1j * yv
+    np.testing.assert_allclose(out[0], np.angle(zv))
+    np.testing.assert_allclose(out[1], (zv * zv).real + np.exp(zv).imag)
+
+
 def test_complex_to_real_is_refused():
     with pytest.raises(TypeError, match=r"ambiguous.*real\(\), imag\(\), angle\(\) or abs\(\)"):
         T.cast(T.zvector(), "float64")

@@ -314,7 +314,9 @@ def lower(fgraph, input_names=None, output_names=None, printer=cpp_printer, mode
     lower_graph(lc, fgraph, input_names, output_names)
     program = lc.program
     programs = [program] + [f.program for f in program.functions]
-    if any(b.dtype.startswith("complex") for p in programs for b in p.buffers):
+    # complex buffers, or complex values inside a fused loop only (angle(complex(x, y)) of reals)
+    if (any(b.dtype.startswith("complex") for p in programs for b in p.buffers)
+            or any("std::complex<" in line for p in programs for step in p.steps for line in step.lines)):
         program.features.add("complex")
     return program
 

@@ -1,4 +1,4 @@
-"""real, imag, angle, complex and complex_from_polar (transpile.scalar.complex_parts) against
+"""real, imag, angle, complex, complex_from_polar (transpile.scalar.complex_parts) and abs against
 numpy for every input dtype, in every mode; gradients through complex values (Theano's
 convention: dC/dRe(z) + i dC/dIm(z)) checked numerically, and the cast numpy does silently
 from complex to real refused."""
@@ -28,7 +28,9 @@ def test_parts_match_numpy():
              ("complex ints", C(i, b), iv + 1j * bv),
              ("polar", T.complex_from_polar(x, x), xv * np.cos(xv) + 1j * (xv * np.sin(xv))),
              ("polar float32", T.complex_from_polar(f, f), (fv * np.cos(fv) + 1j * (fv * np.sin(fv))).astype("complex64")),
-             ("round trip", T.complex_from_polar(abs(T.real(z)), T.angle(z)), np.abs(zv.real) * np.exp(1j * np.angle(zv)))]
+             ("round trip", T.complex_from_polar(abs(T.real(z)), T.angle(z)), np.abs(zv.real) * np.exp(1j * np.angle(zv))),
+             ("abs", abs(z), np.abs(zv)), ("abs complex64", T.abs_(c), np.abs(cv)),
+             ("polar of abs and angle", T.complex_from_polar(abs(z), T.angle(z)), zv)]
     check_table([z, c, x, f, i, b], [zv, cv, xv, fv, iv, bv], table, numpy_dtypes=True)
 
 
@@ -43,6 +45,7 @@ GRADIENTS = {
     "conj and cast": (lambda a, b: T.imag(T.conj(C(a, b)) * T.cast(a, "complex128")), 2),
     "sum": (lambda a, b: T.real(C(a, b).sum() * C(b, a)), 2),
     "real inputs": (lambda a: T.real(a) * 3 + T.imag(a) + T.angle(a - 10), 1),
+    "modulus": (lambda a, b: abs(C(a, b)) * 2 + abs(C(b, a) * C(a, a)), 2),
 }
 
 

@@ -199,10 +199,16 @@ class Pow(BinaryScalarOp):
         return [gx, gy]
 
 
+_MODULUS = {"complex64": "float32", "complex128": "float64"}
+
+
 class Abs(UnaryScalarOp):
+    """|x|; the modulus of a complex value, in its real dtype (numpy's abs)."""
+
     ufunc = staticmethod(np.abs)
     c_expr = "std::abs({0})"
-    output_types_preference = staticmethod(same_out_nocomplex)
+    input_cast = None  # the output dtype is the input's, or a complex input's real one
+    output_types_preference = staticmethod(lambda dtype: (_MODULUS.get(dtype, dtype),))
 
     def c_code(self, input_dtypes, output_dtype):
         if output_dtype == "bool" or D.is_integer(output_dtype) and not _signed(output_dtype):
@@ -213,7 +219,10 @@ class Abs(UnaryScalarOp):
 
     def grad(self, inputs, outputs, output_grads):
         T = tensor()
-        return [output_grads[0] * T.sgn(inputs[0])]
+        (x,), (g,) = inputs, output_grads
+        if D.is_complex(x.dtype):  # dC/dRe + i dC/dIm = g z / |z|
+            return [g * x / outputs[0]]
+        return [g * T.sgn(x)]
 
 
 def _no_bool_nocomplex(*dtypes):

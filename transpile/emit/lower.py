@@ -104,6 +104,15 @@ class LoweringContext:
         if kernel is not None:
             self.root.program.add_kernel(*kernel)
 
+    def use_scalar_op(self, scalar_op):
+        """Make what the printed form of `scalar_op` needs available: its runtime families, and
+        <complex> when a fused loop computes complex values between real inputs and outputs
+        (angle(complex(x, y))), which no buffer shows."""
+        for family in self.printer.runtimes(scalar_op):
+            self.use_runtime(family)
+        if any(dtype.startswith("complex") for _, _, dtype in getattr(scalar_op, "instructions", ())):
+            self.need("complex")
+
     def use_runtime(self, family, **data):
         """Make runtime family `family` (templates/runtime/<family>.h, or .h.j2 rendered with
         `data`) available to the steps; asking again is free."""
@@ -314,9 +323,7 @@ def lower(fgraph, input_names=None, output_names=None, printer=cpp_printer, mode
     lower_graph(lc, fgraph, input_names, output_names)
     program = lc.program
     programs = [program] + [f.program for f in program.functions]
-    # complex buffers, or complex values inside a fused loop only (angle(complex(x, y)) of reals)
-    if (any(b.dtype.startswith("complex") for p in programs for b in p.buffers)
-            or any("std::complex<" in line for p in programs for step in p.steps for line in step.lines)):
+    if any(b.dtype.startswith("complex") for p in programs for b in p.buffers):
         program.features.add("complex")
     return program
 

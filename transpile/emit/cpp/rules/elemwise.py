@@ -44,8 +44,7 @@ def lower_elemwise(lc, node):
     op = node.op
     ndim = node.outputs[0].ndim
     operands, lines, shape = elementwise_operands(lc, node.inputs, ndim)
-    for family in lc.printer.runtimes(op.scalar_op):
-        lc.use_runtime(family)
+    lc.use_scalar_op(op.scalar_op)
     lc.emit(*lines)
     outs, in_place = [], False
     for k, var in enumerate(node.outputs):

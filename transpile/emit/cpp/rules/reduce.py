@@ -85,8 +85,7 @@ def lower_fused_reduce(lc, node):
     mapped = op.mapped_type(node.inputs)
     n = mapped.ndim
     operands, lines, shape = elementwise_operands(lc, node.inputs, n)
-    for family in lc.printer.runtimes(op.scalar_op):
-        lc.use_runtime(family)
+    lc.use_scalar_op(op.scalar_op)
     lc.emit(*lines)
     if not n:
         lc.emit("const int64_t* const shape_ = nullptr;")

@@ -1,7 +1,8 @@
 """`mgrid` and `ogrid` as Theano spelled them (`T.mgrid[0:5, 0:3]`): numpy's nd_grid with
 symbolic bounds, built from `arange` and broadcasting. Like Theano's, a tuple of slices gives a
 list of tensors, one per slice (numpy stacks them into one array); one slice gives one tensor.
-Every tensor has the dtype of all the bounds together, as in numpy.
+Every tensor has the dtype of all the bounds together, as in numpy. A complex step is numpy's
+number of points (`0:1:5j`: five, both ends included), through `linspace`.
 """
 import numbers
 
@@ -9,6 +10,7 @@ from transpile.scalar import dtypes as D
 from transpile.tensor.alloc import arange
 from transpile.tensor.axes import broadcast_arrays
 from transpile.tensor.math import cast
+from transpile.tensor.spacing import linspace
 
 __all__ = ["mgrid", "ogrid"]
 
@@ -38,10 +40,10 @@ class _Grid:
             raise TypeError(f"{self.name}[...]: expected slices such as 0:5 or 1:2:0.5, got {s!r}")
         if s.stop is None:
             raise ValueError(f"{self.name}[...]: a slice needs its stop, got {s}")
+        start = 0 if s.start is None else s.start
         if isinstance(s.step, numbers.Complex) and not isinstance(s.step, numbers.Real):
-            raise NotImplementedError(f"{self.name}[...]: a complex step (a number of points, {s.step!r}) is not "
-                                      "supported; use linspace")
-        return arange(0 if s.start is None else s.start, s.stop, 1 if s.step is None else s.step)
+            return linspace(start, s.stop, int(abs(s.step)))  # numpy's 0:1:5j: 5 points, both ends included
+        return arange(start, s.stop, 1 if s.step is None else s.step)
 
     def __repr__(self):
         return self.name

@@ -1,9 +1,9 @@
 """Theano's `confusion_matrix`: counts of (actual, predicted) label pairs over the labels that
 occur in either, sorted."""
+from transpile.tensor.basic import as_tensor_variable
 from transpile.tensor.counting import unique
 from transpile.tensor.join import concatenate
 from transpile.tensor.math import eq
-from transpile.tensor.basic import as_tensor_variable
 
 __all__ = ["confusion_matrix"]
 

@@ -4,19 +4,20 @@ or all of them. Each entry may be an int, None (unknown: the result is None) or 
 integer scalar (the result is then symbolic), so a layer can compute shapes before any value
 exists. `border_mode` is 'valid', 'half', 'full', a padding, or a (left, right) pair.
 """
+from transpile.tensor.nnet import conv_kernels as K
+
 __all__ = ["border_mode_to_pad", "get_conv_gradinputs_shape", "get_conv_gradinputs_shape_1axis",
            "get_conv_gradweights_shape", "get_conv_gradweights_shape_1axis", "get_conv_output_shape",
            "get_conv_shape_1axis"]
 
 
-def _pads(border_mode, dilated_kernel):
-    """(left, right) padding of one axis."""
-    if border_mode == "valid":
-        return 0, 0
-    if border_mode == "half":
-        return dilated_kernel // 2, dilated_kernel // 2
-    if border_mode == "full":
-        return dilated_kernel - 1, dilated_kernel - 1
+def _pads(border_mode, kernel, dilation):
+    """(left, right) padding of one axis for filters of length `kernel`."""
+    if isinstance(border_mode, str):
+        if border_mode not in ("valid", "half", "full"):
+            raise ValueError(f"border_mode must be 'valid', 'half', 'full' or paddings >= 0, got {border_mode!r}")
+        pad = K.resolve_pad(border_mode, (kernel,), (dilation,))[0]
+        return pad, pad
     left, right = border_mode if isinstance(border_mode, tuple) else (border_mode, border_mode)
     if isinstance(left, int) and isinstance(right, int) and (left < 0 or right < 0):
         raise ValueError(f"border_mode must be 'valid', 'half', 'full' or paddings >= 0, got {border_mode!r}")
@@ -31,9 +32,8 @@ def get_conv_shape_1axis(image_shape, kernel_shape, border_mode, subsample, dila
     """The output length of one axis: (image + pads - dilated kernel) // subsample + 1."""
     if None in (image_shape, kernel_shape, border_mode, subsample, dilation):
         return None
-    dilated = (kernel_shape - 1) * dilation + 1
-    left, right = _pads(border_mode, dilated)
-    return (image_shape + left + right - dilated) // subsample + 1
+    left, right = _pads(border_mode, kernel_shape, dilation)
+    return (image_shape + left + right - K.dilated(kernel_shape, dilation)) // subsample + 1
 
 
 def get_conv_output_shape(image_shape, kernel_shape, border_mode, subsample, filter_dilation=None):
@@ -58,7 +58,7 @@ def get_conv_gradweights_shape_1axis(image_shape, top_shape, border_mode, subsam
     elif border_mode == "valid":
         span = image_shape - top_shape
     else:
-        left, right = _pads(border_mode, 1)
+        left, right = _pads(border_mode, 1, 1)
         span = image_shape + left + right - top_shape
     return (span // dilation if dilation != 1 else span) + 1
 
@@ -80,9 +80,8 @@ def get_conv_gradinputs_shape_1axis(kernel_shape, top_shape, border_mode, subsam
     filter's and the output's lengths (None with a stride: it is not determined)."""
     if None in (kernel_shape, top_shape, border_mode, subsample, dilation) or subsample != 1:
         return None
-    dilated = (kernel_shape - 1) * dilation + 1
-    left, right = _pads(border_mode, dilated)
-    return top_shape + dilated - 1 - left - right
+    left, right = _pads(border_mode, kernel_shape, dilation)
+    return top_shape + K.dilated(kernel_shape, dilation) - 1 - left - right
 
 
 def get_conv_gradinputs_shape(kernel_shape, top_shape, border_mode, subsample, filter_dilation=None, num_groups=1):

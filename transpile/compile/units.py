@@ -106,13 +106,13 @@ def _replay(log, files, project, build, args, deadline, kernels=()):
         return False
     build.mkdir(parents=True, exist_ok=True)
     runtime = f"src/{unit_name(REQUIRED_UNIT)}"
-    built = {rel: _cached(learned, files, rel, args) for rel in files if is_unit_source(rel)}
+    entries = {rel: _entry_path(learned, files, rel, args) for rel in files if is_unit_source(rel)}
+    built = {rel: _cached(entry) for rel, entry in entries.items()}
     missing = [rel for rel, path in built.items() if path is None]
     defines = [f"-D{_macro(rel)}_LOCAL=1" for rel in missing if rel != runtime]
     beside = [declaration for unit, declaration in kernels if f"src/{unit_name(unit)}" in missing]
     name = recipe.project_name(files)
-    runtime_entry = _entry_path(learned, files, runtime, args)
-    stand_in = _stand_in(runtime_entry) if runtime in missing else None
+    stand_in = _stand_in(entries[runtime]) if runtime in missing else None
     with_runtime = bool(beside) and runtime in missing and stand_in is None
     unit_now = runtime in missing and not beside and stand_in is None  # the runtime's unit, built now
     linked = [path for path in [stand_in, *built.values()] if path]
@@ -129,7 +129,7 @@ def _replay(log, files, project, build, args, deadline, kernels=()):
                                 objects=lambda: [p.result() for p in pending] + linked, defines=flags)
     log.append(out)
     if ok and with_runtime:
-        _keep_stand_in(runtime_entry, pending[0].result())
+        _keep_stand_in(entries[runtime], pending[0].result())
     later = [rel for rel in missing if not (rel == runtime and unit_now)]
     if ok and later:
         _build_later(learned, files, later, args)
@@ -206,9 +206,9 @@ def _object(learned, files, rel, args, priority=()):
     return cache.get_or_build("units", *_spec(learned, files, rel, args, priority)).artifact
 
 
-def _cached(learned, files, rel, args):
-    """The object of the unit `rel` if it is built, else None."""
-    entry = cache.read_entry(_entry_path(learned, files, rel, args))
+def _cached(entry_path):
+    """The object of the unit at `entry_path` if it is built, else None."""
+    entry = cache.read_entry(entry_path)
     return None if entry is None else entry.artifact
 
 

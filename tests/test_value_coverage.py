@@ -90,6 +90,7 @@ LP = "tests/tensor/test_linalg_products.py::"
 SEL = "tests/tensor/test_extra_ops_selection.py::"
 CSH = "tests/tensor/nnet/test_conv_shapes.py::"
 NTN = "tests/tensor/nnet/test_nnet_theano_names.py::"
+EIN = "tests/tensor/test_einsum.py::"
 
 VALUE_TESTS = {
     # extra_ops
@@ -215,6 +216,7 @@ VALUE_TESTS = {
     "linalg.vecdot": [LP + "test_values_match_numpy", LP + "test_mixed_dtypes_and_python_scalars"],
     "linalg.matvec": [LP + "test_values_match_numpy"],
     "linalg.vecmat": [LP + "test_values_match_numpy"],
+    "linalg.einsum": [EIN + "test_einsum_matches_numpy", EIN + "test_einsum_mixed_dtypes_bool_and_constants"],
     "linalg.block_diag": [LP + "test_values_match_numpy", LP + "test_mixed_dtypes_and_python_scalars"],
     # neural networks
     "nnet.batch_normalization": [BN + "test_batch_normalization_modes"],

@@ -1,14 +1,15 @@
 """Linear algebra as PyTensor spells it (`transpile.tensor.linalg`): one namespace over
 Theano's `nlinalg` (numpy.linalg) and `slinalg` (scipy.linalg) modules, with numpy 2's batched
-vector products and scipy's block_diag (`linalg_products`)."""
+vector products and scipy's block_diag (`linalg_products`), and `einsum`."""
 from transpile.tensor.nlinalg import (  # noqa: F401
     alloc_diag, det, diag, diagonal, eig, eigh, eigvalsh, extract_diag, inv, kron, lstsq, matrix_inverse, matrix_power,
     norm, pinv, qr, slogdet, svd, tensorinv, tensorsolve, trace)
+from transpile.tensor.einsum import einsum  # noqa: F401
 from transpile.tensor.linalg_products import block_diag, matrix_transpose, matvec, vecdot, vecmat  # noqa: F401
 from transpile.tensor.slinalg import (  # noqa: F401
     cho_solve, cholesky, expm, solve, solve_lower_triangular, solve_triangular, solve_upper_triangular)
 
 __all__ = ["alloc_diag", "block_diag", "cho_solve", "cholesky", "det", "diag", "diagonal", "eig", "eigh", "eigvalsh",
-           "expm", "extract_diag", "inv", "kron", "lstsq", "matrix_inverse", "matrix_power", "matrix_transpose",
+           "einsum", "expm", "extract_diag", "inv", "kron", "lstsq", "matrix_inverse", "matrix_power", "matrix_transpose",
            "matvec", "norm", "pinv", "qr", "slogdet", "solve", "solve_lower_triangular", "solve_triangular",
            "solve_upper_triangular", "svd", "tensorinv", "tensorsolve", "trace", "vecdot", "vecmat"]

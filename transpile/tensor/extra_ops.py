@@ -4,7 +4,7 @@ only combine existing ops are here: `broadcast_to`, `isclose`, `allclose`, `squa
 `horizontal_stack`, `vertical_stack`, `stacklists`. PyTensor's numpy-style additions come
 from `axes` (expand_dims, flip, moveaxis, atleast_*d, broadcast_arrays), `spacing` (linspace,
 logspace, geomspace, bartlett), `stats` (median), `math_numpy` (nan_to_num) and `selection`
-(choose, compress, permute_row_elements).
+(choose, compress, permute_row_elements) and `pad`.
 """
 from transpile.scalar import dtypes as D
 from transpile.tensor.alloc import alloc, eye, identity_like
@@ -68,6 +68,7 @@ from transpile.tensor.math_numpy import nan_to_num
 from transpile.tensor.reduce import all as _all
 from transpile.tensor.shape import shape_entries
 from transpile.tensor.shape_ops import squeeze
+from transpile.tensor.pad import pad
 from transpile.tensor.selection import choose, compress, permute_row_elements
 from transpile.tensor.spacing import bartlett, geomspace, linspace, logspace
 from transpile.tensor.stats import median
@@ -89,7 +90,7 @@ __all__ = [
     "broadcast_arrays", "broadcast_to", "choose", "compress", "cumprod", "cumsum", "diagonal", "diff",
     "expand_dims", "eye", "fill_diagonal", "fill_diagonal_offset", "flatnonzero", "flip", "geomspace",
     "horizontal_stack", "identity_like", "inverse_permutation", "isclose", "linspace", "logspace", "median",
-    "moveaxis", "nan_to_num", "nonzero", "nonzero_values", "permute_row_elements", "power", "ravel_multi_index",
+    "moveaxis", "nan_to_num", "nonzero", "nonzero_values", "pad", "permute_row_elements", "power", "ravel_multi_index",
     "repeat", "roll", "searchsorted", "sort", "square", "squeeze", "stacklists", "take", "take_along_axis",
     "to_one_hot", "topk", "topk_and_argtopk", "trace", "tri", "tril", "tril_indices", "tril_indices_from",
     "triu", "triu_indices", "triu_indices_from", "unique", "unravel_index", "vertical_stack", "where",

@@ -388,6 +388,8 @@ OP_CASES.update({
     "transpile.tensor.slinalg.Cholesky": _cholesky_case,
     "transpile.tensor.slinalg.CholeskySolve": _cho_solve_case,
     "transpile.tensor.slinalg.Expm": lambda rng: vg(_linalg().expm, U(rng, 3, 3)),
+    "transpile.tensor.slinalg_lu.LUFactor": lambda rng: vg(lambda a: _linalg().lu_factor(a)[0],
+                                                           _well_conditioned(rng, 2, 3, 3)),
 })
 
 #: ops whose `grad` raises NotImplementedError for now: {name: a builder that must raise}. When
@@ -416,6 +418,7 @@ NOT_DIFFERENTIABLE = {
     "transpile.tensor.reduce.All": "boolean output",
     "transpile.tensor.reduce.Any": "boolean output",
     "transpile.tensor.stats.Argmax": "integer output",
+    "transpile.tensor.slinalg_lu.PivotToPermutation": "integer output",
     "transpile.tensor.stats.Argmin": "integer output",
     "transpile.tensor.alloc.Eye": "inputs are integer sizes",
     "transpile.tensor.sort.ArgSortOp": "integer output",

@@ -1,6 +1,6 @@
 """Linear algebra as PyTensor spells it (`transpile.tensor.linalg`): one namespace over
 Theano's `nlinalg` (numpy.linalg) and `slinalg` (scipy.linalg) modules, with numpy 2's batched
-vector products and scipy's block_diag (`linalg_products`), and `einsum`."""
+vector products and scipy's block_diag (`linalg_products`), `einsum`, and LU (`slinalg_lu`)."""
 from transpile.tensor.nlinalg import (  # noqa: F401
     alloc_diag, det, diag, diagonal, eig, eigh, eigvalsh, extract_diag, inv, kron, lstsq, matrix_inverse, matrix_power,
     norm, pinv, qr, slogdet, svd, tensorinv, tensorsolve, trace)
@@ -8,8 +8,10 @@ from transpile.tensor.einsum import einsum  # noqa: F401
 from transpile.tensor.linalg_products import block_diag, matrix_transpose, matvec, vecdot, vecmat  # noqa: F401
 from transpile.tensor.slinalg import (  # noqa: F401
     cho_solve, cholesky, expm, solve, solve_lower_triangular, solve_triangular, solve_upper_triangular)
+from transpile.tensor.slinalg_lu import lu, lu_factor, lu_solve, pivot_to_permutation  # noqa: F401
 
 __all__ = ["alloc_diag", "block_diag", "cho_solve", "cholesky", "det", "diag", "diagonal", "eig", "eigh", "eigvalsh",
-           "einsum", "expm", "extract_diag", "inv", "kron", "lstsq", "matrix_inverse", "matrix_power", "matrix_transpose",
-           "matvec", "norm", "pinv", "qr", "slogdet", "solve", "solve_lower_triangular", "solve_triangular",
-           "solve_upper_triangular", "svd", "tensorinv", "tensorsolve", "trace", "vecdot", "vecmat"]
+           "einsum", "expm", "extract_diag", "inv", "kron", "lstsq", "lu", "lu_factor", "lu_solve", "matrix_inverse",
+           "matrix_power", "matrix_transpose", "matvec", "norm", "pinv", "pivot_to_permutation", "qr", "slogdet",
+           "solve", "solve_lower_triangular", "solve_triangular", "solve_upper_triangular", "svd", "tensorinv",
+           "tensorsolve", "trace", "vecdot", "vecmat"]

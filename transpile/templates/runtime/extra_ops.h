@@ -159,4 +159,42 @@ TR_NOINLINE void nonzero(const tr::Array<int64_t, 2>& out, const tr::Array<T, N>
     }
 }
 
+// PyTensor's pivot_to_permutation, for each line of `piv` (LAPACK's 0-based row interchanges:
+// row i swapped with row piv[i], in order): the rows q they give (a[q] = L U) with `inverse`,
+// otherwise q's inverse p (a = (L U)[p]), written to `out` (q's inverse by following its
+// cycles, the visited entries marked by complementing them). Returns the first out-of-range
+// pivot's flat index, or -1.
+template <class P, int N>
+int64_t pivots_to_permutation(const tr::Array<P, N>& piv, const tr::Array<int64_t, N>& out, bool inverse) {
+    const int64_t n = piv.shape[N - 1];
+    const int64_t lines = tr::numel(piv.shape, N - 1);
+    const int64_t ps = piv.strides[N - 1], os = out.strides[N - 1];
+    for (int64_t r = 0; r < lines; ++r) {
+        const P* p = piv.data + line_offset<N>(piv.shape, piv.strides, N - 1, r);
+        int64_t* o = out.data + line_offset<N>(out.shape, out.strides, N - 1, r);
+        for (int64_t i = 0; i < n; ++i) o[i * os] = i;
+        for (int64_t i = 0; i < n; ++i) {
+            const int64_t j = int64_t(p[i * ps]);
+            if (j < 0 || j >= n) return r * n + i;
+            const int64_t t = o[i * os];
+            o[i * os] = o[j * os];
+            o[j * os] = t;
+        }
+        if (inverse) continue;
+        for (int64_t i = 0; i < n; ++i) {
+            if (o[i * os] < 0) continue;
+            int64_t prev = i, j = o[i * os];
+            while (j != i) {
+                const int64_t next = o[j * os];
+                o[j * os] = ~prev;
+                prev = j;
+                j = next;
+            }
+            o[i * os] = ~prev;
+        }
+        for (int64_t i = 0; i < n; ++i) o[i * os] = ~o[i * os];
+    }
+    return -1;
+}
+
 }  // namespace xo

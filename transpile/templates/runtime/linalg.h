@@ -467,6 +467,32 @@ int cholesky(tr::Context& ctx, bool lower, const tr::Array<A, N>& a, const tr::A
     return TRANSPILE_OK;
 }
 
+// scipy.linalg.lu_factor: lu holds L (unit diagonal, below) and U of P a = L U, piv the 0-based
+// row interchanges (row i was swapped with row piv[i]); getrf runs on the column-major copy. A
+// singular matrix is factored as far as it goes, as scipy does (it only warns).
+template <class T, class A, int N, int M>
+int lu_factor_rows(tr::Context& ctx, const tr::Array<A, N>& a, const tr::Array<T, N>& lu, const tr::Array<int32_t, M>& piv) {
+    static_assert(M == N - 1, "pivots have one dim less than the matrices");
+    Batch b;
+    TR_CHECK(start(ctx, a, &b));
+    const int n = b.n;
+    if (n == 0) return TRANSPILE_OK;
+    Scratch<T> m(int64_t(n) * n);
+    Scratch<int> ipiv(n);
+    if (!m.ok() || !ipiv.ok()) return alloc_failed(ctx);
+    for (int64_t k = 0; k < b.count; ++k) {
+        if (!load(m.p, 1, n, batch_item(a, k, N - 2), a.strides[N - 2], a.strides[N - 1], n, n, true)) {
+            return not_finite(ctx);
+        }
+        int info = 0;
+        lu_factor(n, m.p, ipiv.p, &info);
+        load(batch_item(lu, k, N - 2), lu.strides[N - 2], lu.strides[N - 1], m.p, 1, n, n, n, false);
+        int32_t* p = batch_item(piv, k, M - 1);
+        for (int i = 0; i < n; ++i) p[i * piv.strides[M - 1]] = ipiv.p[i] - 1;
+    }
+    return TRANSPILE_OK;
+}
+
 // numpy.linalg.eigh / eigvalsh of a matrix (syevd as numpy calls it, on the column-major copy).
 template <class T, class A>
 int eigh(tr::Context& ctx, bool lower, const tr::Array<A, 2>& a, const tr::Array<T, 1>& w, const tr::Array<T, 2>* v) {

@@ -1,4 +1,4 @@
-"""Linear algebra: inverse, determinants, solves, Cholesky, eigh, svd, pinv, expm through LAPACK (the routines
+"""Linear algebra: inverse, determinants, solves, Cholesky, LU, eigh, svd, pinv, expm through LAPACK (the routines
 of templates/runtime/linalg.h, batched over leading dims), the diagonal ops as strided views and
 copies. The other decompositions run with numpy/scipy on the host (declared below).
 
@@ -7,7 +7,7 @@ LAPACK next to the BLAS (scipy-openblas32 has both) and configuring fails with a
 when there is none."""
 
 from transpile.emit.registry import register_host_only, register_lowering
-from transpile.tensor import nlinalg, nlinalg_decomp, slinalg
+from transpile.tensor import nlinalg, nlinalg_decomp, slinalg, slinalg_lu
 from transpile.tensor.nlinalg_structure import AllocDiag, DiagonalScatter, ExtractDiag, _axes
 
 
@@ -109,6 +109,30 @@ def lower_cholesky(lc, node):
     _start(lc, X)
     Z = lc.alloc(out, f"{X.name}.shape")
     lc.emit(f"TR_CHECK(tr_linalg::cholesky(ctx, {_flag(node.op.lower)}, {X.name}, {Z.name}));")
+
+
+@register_lowering(slinalg_lu.LUFactor)
+def lower_lu_factor(lc, node):
+    (x,), (packed, pivots) = node.inputs, node.outputs
+    X = lc.buffer(x)
+    _start(lc, X)
+    LU = lc.alloc(packed, f"{X.name}.shape")
+    P = lc.alloc(pivots, f"{X.name}.shape")  # the lengths but the last
+    lc.emit(f"TR_CHECK(tr_linalg::lu_factor_rows(ctx, {X.name}, {LU.name}, {P.name}));")
+
+
+@register_lowering(slinalg_lu.PivotToPermutation)
+def lower_pivot_to_permutation(lc, node):
+    (piv,), (out,) = node.inputs, node.outputs
+    lc.use_runtime("extra_ops")
+    P = lc.buffer(piv)
+    O = lc.alloc(out, f"{P.name}.shape")
+    n = piv.ndim
+    lc.emit(f"if (const int64_t bad = xo::pivots_to_permutation({P.name}, {O.name}, {_flag(node.op.inverse)}); "
+            f"bad >= 0) "
+            + lc.fail("index", "pivot_to_permutation: pivot %lld of row %lld is out of range for %lld rows",
+                      f"(long long)({P.name}.data[xo::element_offset<{n}>({P.name}.shape, {P.name}.strides, bad)])",
+                      f"(long long)(bad % {P.name}.shape[{n - 1}])", f"(long long){P.name}.shape[{n - 1}]"))
 
 
 @register_lowering(nlinalg_decomp.Eigh)

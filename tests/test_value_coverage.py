@@ -93,6 +93,7 @@ NTN = "tests/tensor/nnet/test_nnet_theano_names.py::"
 EIN = "tests/tensor/test_einsum.py::"
 PAD = "tests/tensor/test_pad.py::"
 LU = "tests/tensor/test_slinalg_lu.py::"
+PH = "tests/tensor/test_pytensor_helpers.py::"
 
 VALUE_TESTS = {
     # extra_ops
@@ -100,6 +101,11 @@ VALUE_TESTS = {
     "extra_ops.choose": [SEL + "test_choose_compress_permute_row_elements"],
     "extra_ops.compress": [SEL + "test_choose_compress_permute_row_elements"],
     "extra_ops.permute_row_elements": [SEL + "test_choose_compress_permute_row_elements"],
+    "extra_ops.atleast_Nd": [PH + "test_axes_helpers"],
+    "extra_ops.concat_with_broadcast": [PH + "test_axes_helpers"],
+    "extra_ops.slice_at_axis": [PH + "test_axes_helpers"],
+    "extra_ops.interp": [PH + "test_interp_and_interpolate1d"],
+    "extra_ops.interpolate1d": [PH + "test_interp_and_interpolate1d"],
     "extra_ops.pad": [PAD + "test_pad_matches_numpy", PAD + "test_pad_of_a_constant_and_in_a_larger_graph"],
     "extra_ops.bartlett": [SEL + "test_bartlett"],
     "extra_ops.cumprod": [CU + "test_cumsum_cumprod"],

@@ -4,7 +4,8 @@
   products `Rop(grad(cost, w), w, v)`;
 - `grad_clip`, `grad_scale`, `undefined_grad`, `consider_constant`: identities in the forward
   pass that change what `grad` sees;
-- `subgraph_grad`: the gradient of one part of a graph, for chaining gradients by hand.
+- `subgraph_grad`: the gradient of one part of a graph, for chaining gradients by hand;
+- PyTensor's `pushforward` (= Rop) and `hessian_vector_product`.
 
 Rop is built by the double-Lop trick rather than per-op R-operators: with a dummy `u` of f's
 type, `Lop(f, wrt, u) = J^T u` is linear in `u`, so `J v = d/du <J^T u, v>`, which is one more
@@ -141,6 +142,29 @@ def _rop_one(f, wrts, points):
     return clone_replace(jvp, [(dummy, T.zeros_like(f))])
 
 
+#: PyTensor's names: its Rop by the double-Lop trick is `pushforward_through_pullback`, the
+#: one this Rop always uses
+pushforward = pushforward_through_pullback = Rop
+
+
+def hessian_vector_product(cost, wrt, p, consider_constant=None):
+    """The Hessian of scalar `cost` with respect to `wrt` times `p` (one per wrt, same shapes;
+    lists or single variables): the gradient of <grad(cost, wrt), p> (Pearlmutter), one more
+    reverse pass instead of the Hessian."""
+    wrts, single = _as_list(wrt, "hessian_vector_product: wrt")
+    points = list(p) if isinstance(p, (list, tuple)) else [p]
+    if len(points) != len(wrts):
+        raise ValueError(f"hessian_vector_product: {len(wrts)} wrt variable(s) but {len(points)} vectors p")
+    points = [v if isinstance(v, Variable) else T.as_tensor_variable(v) for v in points]
+    for i, (w, v) in enumerate(zip(wrts, points)):
+        if v.ndim != w.ndim:
+            raise TypeError(f"hessian_vector_product: p[{i}] ({v}, {v.type}) must have the dims of wrt[{i}] ({w.type})")
+    grads = grad(cost, wrts, consider_constant=consider_constant)
+    inner = T.add(*[T.sum(g * v) for g, v in zip(grads, points)]) if len(grads) > 1 else T.sum(grads[0] * points[0])
+    products = grad(inner, wrts, consider_constant=consider_constant, disconnected_inputs="ignore")
+    return products[0] if single else products
+
+
 # -- gradients of a part of a graph ----------------------------------------------------------------
 def subgraph_grad(wrt, end, start=None, cost=None, details=False):
     """Gradients with respect to `wrt` and to `end` (lists of variables) of `cost` and/or of the
@@ -183,5 +207,5 @@ def subgraph_grad(wrt, end, start=None, cost=None, details=False):
 
 
 for _name in ("GradClip", "GradScale", "Rop", "UndefinedGrad", "consider_constant", "grad_clip", "grad_scale",
-              "subgraph_grad", "undefined_grad"):
+              "hessian_vector_product", "pushforward", "pushforward_through_pullback", "subgraph_grad", "undefined_grad"):
     setattr(transpile.gradient, _name, globals()[_name])  # offered where Theano had them

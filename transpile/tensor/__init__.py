@@ -26,7 +26,9 @@ from transpile.tensor.grids import mgrid, ogrid
 from transpile.tensor.subtensor import *  # noqa: F401,F403  indexing, inc/set_subtensor
 from transpile.tensor.blas import *  # noqa: F401,F403  dot, tensordot, outer, batched_dot
 from transpile.tensor.einsum import einsum
-from transpile.tensor.scalar_constant import NotScalarConstantError, extract_constant, get_scalar_constant_value
+from transpile.tensor.reshape_dims import join_dims, pack, split_dims, unpack
+from transpile.tensor.scalar_constant import (
+    NotScalarConstantError, extract_constant, get_scalar_constant_value, get_underlying_scalar_constant_value)
 from transpile.tensor.extra_ops import *  # noqa: F401,F403  cumsum, sort, unique, tril, where, ...
 from transpile.tensor import extra_ops  # noqa: F401
 from transpile.tensor import gradient_ops  # noqa: F401  scalar ops' gradients use grad_not_implemented

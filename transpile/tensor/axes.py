@@ -9,7 +9,8 @@ from transpile.tensor.elemwise import DimShuffle
 from transpile.tensor.math import second
 from transpile.tensor.shape_ops import transpose
 
-__all__ = ["expand_dims", "flip", "moveaxis", "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_arrays"]
+__all__ = ["expand_dims", "flip", "moveaxis", "atleast_1d", "atleast_2d", "atleast_3d", "atleast_Nd", "broadcast_arrays",
+           "concat_with_broadcast", "slice_at_axis"]
 
 
 def normalize_axes(axis, ndim, what):
@@ -66,6 +67,28 @@ def moveaxis(x, source, destination):
     return transpose(x, order)
 
 
+def concat_with_broadcast(tensor_list, axis=0):
+    """Concatenate along `axis` after broadcasting each tensor's broadcastable dims (but `axis`)
+    to the length the others have there (PyTensor's; numpy's concatenate needs equal lengths)."""
+    from transpile.tensor.alloc import alloc
+    from transpile.tensor.join import concatenate
+    xs = [as_tensor_variable(x) for x in tensor_list]
+    if not xs:
+        raise ValueError("concat_with_broadcast: needs at least one tensor")
+    ndim = xs[0].ndim
+    if any(x.ndim != ndim for x in xs):
+        raise TypeError(f"concat_with_broadcast: the tensors must have the same number of dims, got "
+                        f"{[x.ndim for x in xs]}")
+    axis = normalize_axes(axis, ndim, "concat_with_broadcast")[0]
+    lengths = [next((x.shape[d] for x in xs if not x.broadcastable[d]), 1) for d in range(ndim)]
+    out = []
+    for x in xs:
+        if any(x.broadcastable[d] and not isinstance(lengths[d], int) for d in range(ndim) if d != axis):
+            x = alloc(x, *[x.shape[d] if d == axis else lengths[d] for d in range(ndim)])
+        out.append(x)
+    return concatenate(out, axis=axis)
+
+
 def _at_least(arys, patterns):
     out = []
     for a in arys:
@@ -89,6 +112,21 @@ def atleast_2d(*arys):
 def atleast_3d(*arys):
     """At least 3 dims: a scalar becomes (1, 1, 1), a vector (1, N, 1), a matrix (M, N, 1)."""
     return _at_least(arys, {0: ["x", "x", "x"], 1: ["x", 0, "x"], 2: [0, 1, "x"]})
+
+
+def atleast_Nd(x, *, n=1, left=True):  # noqa: N802  PyTensor's name
+    """PyTensor's atleast_Nd: `x` with length-1 dims added on the left (or the right, `left=False`)
+    until it has `n` dims."""
+    x = as_tensor_variable(x)
+    extra = ["x"] * max(0, n - x.ndim)
+    dims = list(range(x.ndim))
+    return DimShuffle(x.broadcastable, extra + dims if left else dims + extra)(x) if extra else x
+
+
+def slice_at_axis(sl, axis):
+    """numpy's (and PyTensor's) index tuple applying slice `sl` at dim `axis` only:
+    `x[slice_at_axis(slice(1, None), 2)]` is `x[:, :, 1:]`."""
+    return (slice(None),) * axis + (sl,) + (...,)
 
 
 def broadcast_arrays(*xs):

@@ -4,11 +4,13 @@ only combine existing ops are here: `broadcast_to`, `isclose`, `allclose`, `squa
 `horizontal_stack`, `vertical_stack`, `stacklists`. PyTensor's numpy-style additions come
 from `axes` (expand_dims, flip, moveaxis, atleast_*d, broadcast_arrays), `spacing` (linspace,
 logspace, geomspace, bartlett), `stats` (median), `math_numpy` (nan_to_num) and `selection`
-(choose, compress, permute_row_elements) and `pad`.
+(choose, compress, permute_row_elements), `pad` and `interp`.
 """
 from transpile.scalar import dtypes as D
 from transpile.tensor.alloc import alloc, eye, identity_like
-from transpile.tensor.axes import atleast_1d, atleast_2d, atleast_3d, broadcast_arrays, expand_dims, flip, moveaxis
+from transpile.tensor.axes import (
+    atleast_1d, atleast_2d, atleast_3d, atleast_Nd, broadcast_arrays, concat_with_broadcast, expand_dims, flip, moveaxis,
+    slice_at_axis)
 from transpile.tensor.basic import as_tensor_variable
 from transpile.tensor.counting import (
     BinCount,
@@ -68,6 +70,7 @@ from transpile.tensor.math_numpy import nan_to_num
 from transpile.tensor.reduce import all as _all
 from transpile.tensor.shape import shape_entries
 from transpile.tensor.shape_ops import squeeze
+from transpile.tensor.interp import interp, interpolate1d
 from transpile.tensor.pad import pad
 from transpile.tensor.selection import choose, compress, permute_row_elements
 from transpile.tensor.spacing import bartlett, geomspace, linspace, logspace
@@ -86,12 +89,13 @@ from transpile.tensor.sort import (
 __all__ = [
     "ArgSortOp", "BinCount", "CumOp", "Nonzero", "RavelMultiIndex", "Repeat", "SearchSorted", "SortOp",
     "Unique", "UnravelIndex",
-    "allclose", "argsort", "argtopk", "atleast_1d", "atleast_2d", "atleast_3d", "bartlett", "bincount",
-    "broadcast_arrays", "broadcast_to", "choose", "compress", "cumprod", "cumsum", "diagonal", "diff",
-    "expand_dims", "eye", "fill_diagonal", "fill_diagonal_offset", "flatnonzero", "flip", "geomspace",
-    "horizontal_stack", "identity_like", "inverse_permutation", "isclose", "linspace", "logspace", "median",
-    "moveaxis", "nan_to_num", "nonzero", "nonzero_values", "pad", "permute_row_elements", "power", "ravel_multi_index",
-    "repeat", "roll", "searchsorted", "sort", "square", "squeeze", "stacklists", "take", "take_along_axis",
+    "allclose", "argsort", "argtopk", "atleast_1d", "atleast_2d", "atleast_3d", "atleast_Nd", "bartlett",
+    "bincount", "broadcast_arrays", "broadcast_to", "choose", "compress", "concat_with_broadcast",
+    "cumprod", "cumsum", "diagonal", "diff", "expand_dims", "eye", "fill_diagonal", "fill_diagonal_offset",
+    "flatnonzero", "flip", "geomspace", "horizontal_stack", "identity_like", "interp", "interpolate1d",
+    "inverse_permutation", "isclose", "linspace", "logspace", "median", "moveaxis", "nan_to_num", "nonzero",
+    "nonzero_values", "pad", "permute_row_elements", "power", "ravel_multi_index", "repeat", "roll",
+    "searchsorted", "slice_at_axis", "sort", "square", "squeeze", "stacklists", "take", "take_along_axis",
     "to_one_hot", "topk", "topk_and_argtopk", "trace", "tri", "tril", "tril_indices", "tril_indices_from",
     "triu", "triu_indices", "triu_indices_from", "unique", "unravel_index", "vertical_stack", "where",
 ]

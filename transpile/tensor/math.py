@@ -126,6 +126,7 @@ xlogy0 = xlogy
 xlog1py = _f(S.xlog1py, "x * log1p(y), 0 where x == 0.")
 logit = _f(S.logit, "log(x / (1 - x)), the inverse of sigmoid.")
 sigmoid = _f(S.sigmoid, "1 / (1 + exp(-x)), computed stably.")
+expit = sigmoid  # scipy's and PyTensor's name
 softplus = _f(S.softplus, "log(1 + exp(x)), computed stably.")
 log1pexp = softplus
 
@@ -244,7 +245,7 @@ __all__ = [
     "arcsin", "arccos", "arctan", "arctan2", "sinh", "cosh", "tanh", "arcsinh", "arccosh",
     "arctanh", "deg2rad", "rad2deg", "hypot",
     "floor", "ceil", "trunc", "round", "round_half_to_even", "round_half_away_from_zero", "iround",
-    "erf", "erfc", "erfinv", "gamma", "gammaln", "psi", "tri_gamma", "sigmoid", "softplus", "relu",
+    "erf", "erfc", "erfinv", "gamma", "gammaln", "psi", "tri_gamma", "sigmoid", "expit", "softplus", "relu",
     "log1pexp", "ultra_fast_sigmoid", "hard_sigmoid", "gammainc", "gammaincc", "erfcx", "erfcinv", "i0", "i1",
     "iv", "jv", "xlogx", "xlogy", "xlogy0", "xlog1py", "logit", "real", "imag", "angle", "complex",
     "complex_from_polar",

@@ -166,6 +166,11 @@ def addbroadcast(x, *axes):
     return AddBroadcast(*axes)(x) if axes else x
 
 
+def specify_broadcastable(x, *axes):
+    """PyTensor's name for `addbroadcast`: `x` known to have length 1 along `axes`."""
+    return addbroadcast(x, *axes)
+
+
 def patternbroadcast(x, broadcastable):
     """`x` with exactly the broadcastable pattern `broadcastable` (same length as x.ndim)."""
     x = as_tensor_variable(x)

@@ -27,6 +27,7 @@ from transpile.tensor.shape import (
     shape_const,
     shape_entries,
     shape_i,
+    specify_broadcastable,
     static_int,
     unbroadcast,
 )
@@ -34,7 +35,7 @@ from transpile.tensor.type import TensorType
 
 __all__ = ["AddBroadcast", "Reshape", "SpecifyShape", "addbroadcast", "flatten", "get_vector_length", "is_flat",
            "patternbroadcast", "reshape", "shape_padaxis", "shape_padleft", "shape_padright",
-           "specify_shape", "squeeze", "swapaxes", "tile", "transpose", "unbroadcast"]
+           "specify_broadcastable", "specify_shape", "squeeze", "swapaxes", "tile", "transpose", "unbroadcast"]
 
 
 def _static_entries(shp, ndim):

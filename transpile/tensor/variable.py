@@ -380,6 +380,18 @@ class _TensorOperators:
         """The value this variable is known to hold (see `T.get_scalar_constant_value`)."""
         return _T().get_scalar_constant_value(self)
 
+    get_underlying_scalar_constant = get_scalar_constant_value  # PyTensor's name
+
+    def set(self, y):
+        """PyTensor's `a[key].set(y)`: `a` with the indexed region replaced by `y`
+        (`T.set_subtensor(a[key], y)`)."""
+        return _T().set_subtensor(self, y)
+
+    def inc(self, y):
+        """PyTensor's `a[key].inc(y)`: `a` with `y` added to the indexed region
+        (`T.inc_subtensor(a[key], y)`)."""
+        return _T().inc_subtensor(self, y)
+
 
 def _elementwise_method(name):
     def method(self):

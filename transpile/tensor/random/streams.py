@@ -17,8 +17,10 @@ from transpile.tensor.math import cast, eq, gt, minimum, switch
 from transpile.tensor.random import philox
 from transpile.tensor.random.choice import check_choice_weights, choice_weights_error
 from transpile.tensor.random.continuous import ContinuousDistributions
+from transpile.tensor.random.discrete import DiscreteDistributions
 from transpile.tensor.random.draws import (
     CategoricalDraw, ExponentialDraw, GammaDraw, IntegersDraw, PoissonDraw, TruncatedNormalDraw)
+from transpile.tensor.random.multivariate import MultivariateDistributions
 from transpile.tensor.random.op import BinomialDraw, NormalDraw, UniformDraw
 from transpile.tensor.random.params import _float_params, _int_param, _is_const, _size
 from transpile.tensor.shape import static_int
@@ -35,7 +37,7 @@ def _check_seed(seed):
     return int(seed) & philox.MASK64
 
 
-class RandomStreams(ContinuousDistributions):
+class RandomStreams(ContinuousDistributions, DiscreteDistributions, MultivariateDistributions):
     """`RandomStreams(seed=None)`: random draws; `seed()` reseeds them all.
 
     Draw ops (one state each): uniform, normal, binomial (and bernoulli = binomial n=1),
@@ -45,7 +47,8 @@ class RandomStreams(ContinuousDistributions):
     permutation (replace=False) or, weighted without replacement (replace=False, p given), the
     head of the stable argsort of exponential keys E_i / p_i (after numpy's checks of p:
     `CheckChoiceWeights`); permutation is the stable argsort of float64 uniform keys, and
-    shuffle_row_elements indexes each row with its own permutation.
+    shuffle_row_elements indexes each row with its own permutation. PyTensor's other samplers
+    come from the mixins (`continuous`, `discrete`, `multivariate`).
 
     The same seed gives the same numbers in every process (no global state is involved); the
     default seed is 12345."""

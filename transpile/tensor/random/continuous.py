@@ -5,11 +5,12 @@ G(a) gamma of shape a) computed in float64 and rounded once to the output dtype 
 bounded-round samplers do); parameter names, order and meaning are PyTensor's
 (`pytensor.tensor.random.basic`), followed by `size`, `ndim` and `dtype` as in the other samplers.
 A parameter whose value is known when the graph is built is checked then (ValueError naming
-it); a symbolic one is checked only where it reaches a draw that checks it (gamma's shape and
-scale, exponential's scale), as `normal` does not check `std`. The draws themselves are
-bit-identical in both modes; the formulas use ordinary elementwise ops, so the native values
-agree with the reference to rounding (libm's log/exp/pow against numpy's, and contracted
-multiply-adds), and exactly where a formula has only +, -, *, /, sqrt and abs.
+it); a symbolic one is checked only where it reaches a draw that checks it (a gamma's shape),
+as `normal` does not check `std`. Location and scale parameters enter by ordinary ops, so the
+samples are differentiable in them (as `normal` in avg and std); parameters that reach a draw
+(shapes, degrees of freedom) are not. The draws are bit-identical in both modes and so are
+formulas of +, -, *, /, sqrt and abs alone; log, exp and pow (libm's against numpy's) and a
+product the native compiler fuses into a multiply-add agree to rounding.
 """
 import numpy as np
 
@@ -44,8 +45,8 @@ class ContinuousDistributions:
     def _z(self, size, nd):
         return self.normal(size, ndim=nd, dtype=F64)
 
-    def _e(self, size, nd, scale=1.0):
-        return self.exponential(scale, size=size, ndim=nd, dtype=F64)
+    def _e(self, size, nd):
+        return self.exponential(size=size, ndim=nd, dtype=F64)
 
     def _g(self, shape, size, nd, scale=1.0):
         return self.gamma(shape, scale, size=size, ndim=nd, dtype=F64)
@@ -64,10 +65,10 @@ class ContinuousDistributions:
         return cast(exp(mean + sigma * self._z(size, nd)), dtype)
 
     def laplace(self, loc=0.0, scale=1.0, size=None, ndim=None, dtype=None):
-        """loc + (E1 - E2) scale: the difference of two exponentials of mean `scale`."""
+        """loc + scale (E1 - E2): the difference of two exponentials is standard Laplace."""
         (loc, scale), dtype, size, nd = self._start(
             "laplace", dtype, size, ndim, [loc, scale], [(1, "scale", _non_negative, ">= 0")])
-        return cast(loc + (self._e(size, nd, scale) - self._e(size, nd, scale)), dtype)
+        return cast(loc + scale * (self._e(size, nd) - self._e(size, nd)), dtype)
 
     def logistic(self, loc=0.0, scale=1.0, size=None, ndim=None, dtype=None):
         """loc + scale log(E1 / E2) (E1 / E2 has the CDF x / (1 + x))."""
@@ -145,11 +146,11 @@ class ContinuousDistributions:
         return cast(self._g(df * 0.5, size, nd, 2.0), dtype)
 
     def invgamma(self, shape, scale, size=None, ndim=None, dtype=None):
-        """1 / gamma(shape, 1 / scale) (PyTensor's): the reciprocal of a gamma draw."""
+        """scale / G(shape): the reciprocal of a gamma draw of scale 1 / scale."""
         (shape, scale), dtype, size, nd = self._start(
             "invgamma", dtype, size, ndim, [shape, scale],
             [(0, "shape", _positive, "> 0"), (1, "scale", _positive, "> 0")])
-        return cast(1.0 / self._g(shape, size, nd, 1.0 / scale), dtype)
+        return cast(scale / self._g(shape, size, nd), dtype)
 
     def t(self, df, loc=0.0, scale=1.0, size=None, ndim=None, dtype=None):
         """Student's t: loc + scale Z sqrt(df / V), V chi-square with df degrees of freedom."""

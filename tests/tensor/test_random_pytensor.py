@@ -245,3 +245,30 @@ def test_reparameterised_gradients(mode):
     np.testing.assert_allclose([gm, gs], [x.sum(), (z * x).sum()], rtol=1e-10)
     np.testing.assert_allclose([ghl, ghs], [40.0, ((y - 1.0) / 2.0).sum()], rtol=1e-10)
     np.testing.assert_allclose([gll, gls], [30.0, ((w - 1.0) / 2.0).sum()], rtol=1e-10)
+
+
+def test_module_functions_take_pytensor_order(mode):
+    """T.random.name(*params, size, rng) draws what rng.name draws (PyTensor's argument order);
+    without rng, from the module's default_stream."""
+    import transpile.tensor.random as R
+
+    def pair(make_function, make_method):
+        a, b = transpile.function([], [make_function(RandomStreams(4)), make_method(RandomStreams(4))], mode=mode)()
+        assert a.shape == b.shape and a.tobytes() == b.tobytes()
+        return a
+
+    assert pair(lambda s: R.normal(1.0, 2.0, (5,), s), lambda s: s.normal((5,), 1.0, 2.0)).shape == (5,)
+    pair(lambda s: R.uniform(-1.0, size=(3,), rng=s), lambda s: s.uniform((3,), -1.0, 1.0))
+    pair(lambda s: R.binomial(4, 0.3, (6,), rng=s), lambda s: s.binomial((6,), n=4, p=0.3))
+    pair(lambda s: R.gamma(2.0, 3.0, (4,), s), lambda s: s.gamma(2.0, 3.0, size=(4,)))
+    pair(lambda s: R.t(3.0, 1.0, size=(4,), rng=s), lambda s: s.t(3.0, 1.0, size=(4,)))
+    pair(lambda s: R.standard_normal((2, 2), rng=s), lambda s: s.standard_normal((2, 2)))
+    pair(lambda s: R.dirichlet(np.ones(3), rng=s, dtype="float32"), lambda s: s.dirichlet(np.ones(3), dtype="float32"))
+    before = len(R.default_stream.state_updates)
+    x = R.laplace(0.0, 1.0, size=(M,))
+    assert len(R.default_stream.state_updates) == before + 2
+    assert stats.kstest(transpile.function([], x, mode=mode)(), stats.laplace().cdf).pvalue > 1e-3
+    with pytest.raises(TypeError, match="rng must be a RandomStreams"):
+        R.normal(rng=np.random.default_rng(0))
+    with pytest.raises(TypeError, match="at most 3 positional"):
+        R.geometric(0.5, (2,), RandomStreams(1), 7)

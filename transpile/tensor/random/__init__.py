@@ -56,10 +56,14 @@ standard_normal; `discrete.py`: geometric, negative_binomial/nbinom, betabinom, 
 Theano's multinomial_wo_replacement; `multivariate.py`: dirichlet, multivariate_normal).
 
 `RandomStream` is PyTensor's name of the class, and `default_rng(seed)` is `RandomStreams(seed)`;
-uniform, normal and binomial keep Theano's argument order (size first).
+its uniform, normal and binomial keep Theano's argument order (size first). The module-level
+functions (`functions.py`: `T.random.normal(loc, scale, size=None, rng=None)`, ...) take
+PyTensor's order and draw from `rng` or from the module's `default_stream`.
 """
 from transpile.tensor.random.draws import (
     CategoricalDraw, ExponentialDraw, GammaDraw, IntegersDraw, PoissonDraw, TruncatedNormalDraw)
+from transpile.tensor.random.functions import *  # noqa: F401,F403  normal, gamma, ..., default_stream
+from transpile.tensor.random.functions import __all__ as _functions
 from transpile.tensor.random.op import BinomialDraw, NormalDraw, RandomDraw, UniformDraw
 from transpile.tensor.random.streams import MRG_RandomStreams, RandomStreams
 
@@ -73,4 +77,4 @@ def default_rng(seed=None):
 
 __all__ = ["BinomialDraw", "CategoricalDraw", "ExponentialDraw", "GammaDraw", "IntegersDraw", "MRG_RandomStreams",
            "NormalDraw", "PoissonDraw", "RandomDraw", "RandomStream", "RandomStreams", "TruncatedNormalDraw",
-           "UniformDraw", "default_rng"]
+           "UniformDraw", "default_rng", *_functions]

@@ -30,8 +30,9 @@ class DiscreteDistributions:
     and `uniform`."""
 
     def geometric(self, p, size=None, ndim=None, dtype="int64"):
-        """Trials up to the first success (1, 2, ...): 1 + floor(E / -log1p(-p)), E of mean 1;
-        the exponential's scale -1 / log1p(-p) checks 0 <= p <= 1 (p = 0 has no finite value)."""
+        """Trials up to the first success (1, 2, ...): 1 + floor(X), X exponential of scale
+        -1 / log1p(-p) (P(X >= k) = (1 - p)**k), whose check of the scale refuses p < 0 and p > 1
+        (p = 0 has no finite value)."""
         check_known("geometric", "p", p, lambda v: (v > 0) & (v <= 1), "in (0, 1]")
         (p,), _ = float_params("geometric", F64, p)
         size, nd = _size(size, ndim, [p])
@@ -83,7 +84,8 @@ class DiscreteDistributions:
         after another with probabilities proportional to the row among those left (shape
         (rows, n)); `choice(replace=False, p=row)` row by row, through the stable argsort of the
         exponential keys E / p (a zero p never comes before a positive one). A known pvals is
-        checked as `choice`'s p; size and ndim must be None (Theano's)."""
+        checked as `choice`'s p; a symbolic one is not (as in Theano), and with fewer than n
+        positive entries in a row, zero-p columns fill it. size and ndim must be None (Theano's)."""
         if size is not None or ndim is not None:
             raise ValueError("multinomial_wo_replacement: size and ndim must be None (n sets the samples)")
         if pvals is None:

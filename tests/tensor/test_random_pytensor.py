@@ -217,6 +217,7 @@ def test_parameter_errors(mode):
         with pytest.raises(ValueError, match=match):
             make()
     for make, match in [(lambda: srng.laplace(dtype="int32"), "dtype"), (lambda: srng.dirichlet(1.0), "alphas"),
+                        (lambda: srng.gumbel(T.cvector()), "gumbel: parameters must be real"),
                         (lambda: srng.multivariate_normal(0.0, np.eye(1)), "mean must be"),
                         (lambda: srng.multinomial_wo_replacement(pvals=np.ones(2) / 2), "matrix")]:
         with pytest.raises(TypeError, match=match):

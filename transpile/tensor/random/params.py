@@ -70,6 +70,9 @@ def float_params(what, dtype, *values):
     (floatX when they are all integers), as `_float_params`; the samplers built over several
     draws compute in float64 and round once to the output dtype."""
     values = as_tensor_like(list(values))
+    for v in values:
+        if D.is_complex(v.dtype):
+            raise TypeError(f"{what}: parameters must be real, got {v.type}")
     if dtype is None:
         dtype = D.upcast(*[v.dtype for v in values])
         if D.is_discrete(dtype):
@@ -77,9 +80,6 @@ def float_params(what, dtype, *values):
     dtype = D.check_dtype(dtype)
     if dtype not in D.FLOAT:
         raise TypeError(f"{what}: dtype must be float32 or float64, got {dtype}")
-    for v in values:
-        if D.is_complex(v.dtype):
-            raise TypeError(f"{what}: parameters must be real, got {v.type}")
     return [cast(v, "float64") for v in values], dtype
 
 

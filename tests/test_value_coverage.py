@@ -82,6 +82,7 @@ MATH = "tests/tensor/test_math.py::"
 SPM = "tests/scalar/test_special_more.py::"
 RD = "tests/tensor/test_random_distributions.py::"
 RA = "tests/tensor/test_random.py::"
+RP = "tests/tensor/test_random_pytensor.py::"
 AX = "tests/tensor/test_axes.py::"
 SP = "tests/tensor/test_spacing.py::"
 ST = "tests/tensor/test_stats.py::"
@@ -336,6 +337,31 @@ VALUE_TESTS = {
     "random.choice": [RD + "test_statistics_against_scipy", RD + "test_weighted_choice_without_replacement_statistics",
                       RD + "test_weighted_choice_values_dtypes_and_sizes"],
     "random.shuffle_row_elements": [RD + "test_statistics_against_scipy"],
+    # PyTensor's samplers built over the draws (tests/tensor/test_random_pytensor.py)
+    "random.standard_normal": [RP + "test_continuous_statistics_against_scipy"],
+    "random.lognormal": [RP + "test_continuous_statistics_against_scipy"],
+    "random.laplace": [RP + "test_continuous_statistics_against_scipy"],
+    "random.logistic": [RP + "test_continuous_statistics_against_scipy"],
+    "random.gumbel": [RP + "test_continuous_statistics_against_scipy"],
+    "random.cauchy": [RP + "test_continuous_statistics_against_scipy"],
+    "random.halfnormal": [RP + "test_continuous_statistics_against_scipy"],
+    "random.halfcauchy": [RP + "test_continuous_statistics_against_scipy"],
+    "random.weibull": [RP + "test_continuous_statistics_against_scipy"],
+    "random.pareto": [RP + "test_continuous_statistics_against_scipy"],
+    "random.wald": [RP + "test_continuous_statistics_against_scipy"],
+    "random.triangular": [RP + "test_continuous_statistics_against_scipy"],
+    "random.chisquare": [RP + "test_continuous_statistics_against_scipy"],
+    "random.invgamma": [RP + "test_continuous_statistics_against_scipy"],
+    "random.t": [RP + "test_continuous_statistics_against_scipy"],
+    "random.truncexpon": [RP + "test_continuous_statistics_against_scipy"],
+    "random.gengamma": [RP + "test_continuous_statistics_against_scipy"],
+    "random.geometric": [RP + "test_discrete_statistics_against_scipy"],
+    "random.negative_binomial": [RP + "test_discrete_statistics_against_scipy"],
+    "random.betabinom": [RP + "test_discrete_statistics_against_scipy"],
+    "random.hypergeometric": [RP + "test_discrete_statistics_against_scipy"],
+    "random.multinomial_wo_replacement": [RP + "test_discrete_statistics_against_scipy"],
+    "random.dirichlet": [RP + "test_multivariate_statistics"],
+    "random.multivariate_normal": [RP + "test_multivariate_statistics"],
 }
 
 #: op classes: the name their tests spell (the function that builds them)

@@ -49,12 +49,32 @@ Binomial(n, p), n a non-negative int, every p in [0, 1] (else ValueError): eleme
 More samplers (integers, poisson, exponential, gamma, truncated normal, categorical) read the
 same word stream with a fixed number of rounds per element: their layout and algorithms are
 specified in `sampling.py`. bernoulli, beta, multinomial, choice, permutation and
-shuffle_row_elements are graphs over those draws (see `RandomStreams`).
+shuffle_row_elements are graphs over those draws (see `RandomStreams`), and so are PyTensor's
+other samplers (`continuous.py`: lognormal, laplace, logistic, gumbel, cauchy, halfnormal,
+halfcauchy, weibull, pareto, wald, triangular, chisquare, invgamma, t, truncexpon, gengamma,
+standard_normal; `discrete.py`: geometric, negative_binomial/nbinom, betabinom, hypergeometric and
+Theano's multinomial_wo_replacement; `multivariate.py`: dirichlet, multivariate_normal).
+
+`RandomStream` is PyTensor's name of the class, and `default_rng(seed)` is `RandomStreams(seed)`;
+its uniform, normal and binomial keep Theano's argument order (size first). The module-level
+functions (`functions.py`: `T.random.normal(loc, scale, size=None, rng=None)`, ...) take
+PyTensor's order and draw from `rng` or from the module's `default_stream`.
 """
 from transpile.tensor.random.draws import (
     CategoricalDraw, ExponentialDraw, GammaDraw, IntegersDraw, PoissonDraw, TruncatedNormalDraw)
+from transpile.tensor.random.functions import *  # noqa: F401,F403  normal, gamma, ..., default_stream
+from transpile.tensor.random.functions import __all__ as _functions
 from transpile.tensor.random.op import BinomialDraw, NormalDraw, RandomDraw, UniformDraw
 from transpile.tensor.random.streams import MRG_RandomStreams, RandomStreams
 
+RandomStream = RandomStreams
+
+
+def default_rng(seed=None):
+    """A new `RandomStreams(seed)` (PyTensor's `default_rng`; the default seed is 12345)."""
+    return RandomStreams(seed)
+
+
 __all__ = ["BinomialDraw", "CategoricalDraw", "ExponentialDraw", "GammaDraw", "IntegersDraw", "MRG_RandomStreams",
-           "NormalDraw", "PoissonDraw", "RandomDraw", "RandomStreams", "TruncatedNormalDraw", "UniformDraw"]
+           "NormalDraw", "PoissonDraw", "RandomDraw", "RandomStream", "RandomStreams", "TruncatedNormalDraw",
+           "UniformDraw", "default_rng", *_functions]

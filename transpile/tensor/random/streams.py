@@ -8,18 +8,22 @@ import numbers
 
 import numpy as np
 
-from transpile.graph.basic import Constant, Variable
+from transpile.graph.basic import Constant
 from transpile.graph.shared import shared
 from transpile.scalar import dtypes as D
 from transpile.tensor.alloc import arange
-from transpile.tensor.basic import as_tensor_like, as_tensor_variable, constant
+from transpile.tensor.basic import as_tensor_variable
 from transpile.tensor.math import cast, eq, gt, minimum, switch
 from transpile.tensor.random import philox
 from transpile.tensor.random.choice import check_choice_weights, choice_weights_error
+from transpile.tensor.random.continuous import ContinuousDistributions
+from transpile.tensor.random.discrete import DiscreteDistributions
 from transpile.tensor.random.draws import (
     CategoricalDraw, ExponentialDraw, GammaDraw, IntegersDraw, PoissonDraw, TruncatedNormalDraw)
+from transpile.tensor.random.multivariate import MultivariateDistributions
 from transpile.tensor.random.op import BinomialDraw, NormalDraw, UniformDraw
-from transpile.tensor.shape import shape_entries, static_int
+from transpile.tensor.random.params import _float_params, _int_param, _is_const, _size
+from transpile.tensor.shape import static_int
 from transpile.tensor.sort import argsort
 
 __all__ = ["DEFAULT_SEED", "MRG_RandomStreams", "RandomStreams"]
@@ -33,7 +37,7 @@ def _check_seed(seed):
     return int(seed) & philox.MASK64
 
 
-class RandomStreams:
+class RandomStreams(ContinuousDistributions, DiscreteDistributions, MultivariateDistributions):
     """`RandomStreams(seed=None)`: random draws; `seed()` reseeds them all.
 
     Draw ops (one state each): uniform, normal, binomial (and bernoulli = binomial n=1),
@@ -43,7 +47,8 @@ class RandomStreams:
     permutation (replace=False) or, weighted without replacement (replace=False, p given), the
     head of the stable argsort of exponential keys E_i / p_i (after numpy's checks of p:
     `CheckChoiceWeights`); permutation is the stable argsort of float64 uniform keys, and
-    shuffle_row_elements indexes each row with its own permutation.
+    shuffle_row_elements indexes each row with its own permutation. PyTensor's other samplers
+    come from the mixins (`continuous`, `discrete`, `multivariate`).
 
     The same seed gives the same numbers in every process (no global state is involved); the
     default seed is 12345."""
@@ -238,56 +243,3 @@ class RandomStreams:
 
 
 MRG_RandomStreams = RandomStreams
-
-
-def _float_params(a, b, dtype, what):
-    a, b = as_tensor_like([a, b])
-    if dtype is None:
-        dtype = D.upcast(a.dtype, b.dtype)
-        if D.is_discrete(dtype):
-            dtype = D.config.floatX
-    dtype = D.check_dtype(dtype)
-    if dtype not in D.FLOAT:
-        raise TypeError(f"{what}: dtype must be float32 or float64, got {dtype}")
-    return cast(a, dtype), cast(b, dtype), dtype
-
-
-def _int_param(value, what):
-    value = as_tensor_variable(value)
-    if not D.is_integer(value.dtype):
-        raise TypeError(f"{what}: low and high must be integers, got {value.type}")
-    return cast(value, "int64")
-
-
-def _is_const(var, value):
-    return isinstance(var, Constant) and var.data.ndim == 0 and var.data == value
-
-
-def _size(size, ndim, params):
-    """(int64 size vector, ndim) from a size argument, or from the parameters' shape."""
-    if size is None:
-        if ndim is not None and ndim != max((p.ndim for p in params), default=0):
-            raise ValueError(f"ndim={ndim} but size is None and the parameters have "
-                             f"{max(p.ndim for p in params)} dims")
-        params = [p for p in params if p.ndim > 0]
-        if not params:
-            return constant(np.zeros(0, dtype="int64")), 0
-        ref = params[0] if len(params) == 1 else as_tensor_variable(params[0] + sum(params[1:]))
-        size = ref.shape
-    if isinstance(size, Variable) and ndim is not None and size.ndim == 1 and not isinstance(size, Constant):
-        entries = [size[i] for i in range(ndim)]
-        entries = shape_entries(tuple(entries), "size")
-    else:
-        entries = shape_entries(size, "size")
-    if ndim is not None and ndim != len(entries):
-        raise ValueError(f"ndim={ndim} does not match size {size!r} ({len(entries)} entries)")
-    for p in params:
-        if p.ndim > len(entries):
-            raise ValueError(f"parameter {p} ({p.type}) has more dims than size ({len(entries)})")
-    static = [static_int(e) for e in entries]
-    if all(s is not None for s in static):
-        if any(s < 0 for s in static):
-            raise ValueError(f"size must be non-negative, got {tuple(static)}")
-        return constant(np.array(static, dtype="int64")), len(entries)
-    from transpile.tensor.join import make_vector
-    return make_vector(*entries, dtype="int64"), len(entries)

@@ -35,6 +35,7 @@ from transpile.tensor import gradient_ops  # noqa: F401  scalar ops' gradients u
 from transpile.tensor import nnet  # noqa: F401
 from transpile.tensor import random  # noqa: F401
 from transpile.tensor import linalg, nlinalg, slinalg  # noqa: F401  (T.nlinalg.det, T.linalg.solve, ...)
+from transpile.tensor import fft  # noqa: F401  (T.fft.rfft, T.fft.irfft)
 from transpile.tensor import rewriting  # noqa: F401,E402  registers the tensor rewrites
 
 register_gradient_language(sys.modules[__name__])  # scalar ops write their gradients in this language

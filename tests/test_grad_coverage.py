@@ -296,6 +296,7 @@ OP_CASES = {
         lambda a, b: transpile.ifelse.ifelse(T.gt(T.sum(a), 0), [a * b, b], [b, a])[0] * 2.0, U(rng, 3, lo=0.1),
         U(rng, 3)),
     "transpile.printing.Print": lambda rng: vg(lambda a: transpile.printing.Print("")(a) * 2.0, U(rng, 2)),
+    "transpile.tensor.check.Assert": lambda rng: vg(lambda a: T.assert_op(a, T.gt(T.sum(a), -100.0)) * 2.0, U(rng, 3)),
 }
 
 

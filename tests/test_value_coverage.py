@@ -95,8 +95,21 @@ EIN = "tests/tensor/test_einsum.py::"
 PAD = "tests/tensor/test_pad.py::"
 LU = "tests/tensor/test_slinalg_lu.py::"
 PH = "tests/tensor/test_pytensor_helpers.py::"
+NTM = "tests/tensor/nnet/test_nnet_theano_more.py::"
 
 VALUE_TESTS = {
+    # nnet: Theano's gradient helpers, shape checks, convolution variants, conv3d2d
+    "nnet.softmax_grad": [NTM + "test_gradient_helpers"],
+    "nnet.crossentropy_categorical_1hot_grad": [NTM + "test_gradient_helpers"],
+    "nnet.crossentropy_softmax_1hot_with_bias_dx": [NTM + "test_gradient_helpers"],
+    "nnet.assert_shape": [NTM + "test_assert_op_and_shape_checks"],
+    "nnet.assert_conv_shape": [NTM + "test_assert_op_and_shape_checks"],
+    "nnet.separable_conv2d": [NTM + "test_separable_and_causal_convolutions"],
+    "nnet.separable_conv3d": [NTM + "test_separable_and_causal_convolutions"],
+    "nnet.causal_conv1d": [NTM + "test_separable_and_causal_convolutions"],
+    "nnet.diagonal_subtensor": [NTM + "test_diagonal_subtensors"],
+    "nnet.inc_diagonal_subtensor": [NTM + "test_diagonal_subtensors"],
+    "nnet.get_diagonal_subtensor_view": [NTM + "test_diagonal_subtensors"],
     # extra_ops
     "extra_ops.cumsum": [CU + "test_cumsum_cumprod", CU + "test_cumsum_vector_and_empty"],
     "extra_ops.choose": [SEL + "test_choose_compress_permute_row_elements"],

@@ -1,5 +1,6 @@
 """Exports off the examples' beaten path: integer, bool and complex dtypes, 0-d inputs and
-outputs, shared variables the graph only updates, a graph with no inputs and no outputs."""
+outputs, shared variables the graph only updates, a run-time assertion, a graph with no inputs
+and no outputs."""
 import ctypes
 
 import numpy as np
@@ -20,7 +21,8 @@ def _mixed():
     flag = T.TensorType("bool", ())("flag")
     count = transpile.shared(np.int64(0), name="count")
     z = transpile.shared(np.array([1 + 2j, 3 - 1j]), name="z")
-    return transpile.function([i, flag], [i.sum(), T.switch(flag, i, -i)],
+    total = T.assert_op(i.sum(), T.lt(i.shape[0], 100), msg="at most 99 entries")  # AssertionError in Python
+    return transpile.function([i, flag], [total, T.switch(flag, i, -i)],
                               updates=[(count, count + i.shape[0]), (z, z * 2)], mode="FAST_RUN")
 
 
@@ -40,6 +42,8 @@ def test_mixed_dtypes_and_ranks():
     assert module.output_shapes([1, 2, 3], False) == [(), (3,)]
     with pytest.raises(TypeError, match="expected dtype int32"):
         module.run(np.arange(3.0), True)  # float64 into int32: not a safe cast
+    with pytest.raises(AssertionError, match="at most 99 entries"):
+        module.run(np.arange(100, dtype="int32"), True)
 
 
 def test_no_inputs_and_no_outputs(tmp_path):

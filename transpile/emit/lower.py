@@ -35,7 +35,8 @@ from transpile.graph.traversal import IdMap
 
 STATUS = {"argument": "TRANSPILE_ERR_ARGUMENT", "dtype": "TRANSPILE_ERR_DTYPE", "rank": "TRANSPILE_ERR_RANK",
           "shape": "TRANSPILE_ERR_SHAPE", "value": "TRANSPILE_ERR_VALUE", "alloc": "TRANSPILE_ERR_ALLOC",
-          "internal": "TRANSPILE_ERR_INTERNAL", "index": "TRANSPILE_ERR_INDEX"}
+          "internal": "TRANSPILE_ERR_INTERNAL", "index": "TRANSPILE_ERR_INDEX",
+          "assert": "TRANSPILE_ERR_ASSERT"}
 
 
 class LoweringContext:

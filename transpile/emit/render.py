@@ -19,7 +19,8 @@ from transpile.emit.templates import TEMPLATES, render_template
 
 ABI_VERSION = 2  # 2: transpile_tensor.memory/.device (arrays in GPU memory)
 STATUSES = [("OK", 0), ("ERR_ARGUMENT", 1), ("ERR_DTYPE", 2), ("ERR_RANK", 3), ("ERR_SHAPE", 4),
-            ("ERR_VALUE", 5), ("ERR_ALLOC", 6), ("ERR_INTERNAL", 7), ("ERR_INDEX", 8), ("ERR_DEVICE", 9)]
+            ("ERR_VALUE", 5), ("ERR_ALLOC", 6), ("ERR_INTERNAL", 7), ("ERR_INDEX", 8), ("ERR_DEVICE", 9),
+            ("ERR_ASSERT", 10)]
 PARALLEL_MIN_WORK = 1 << 17
 SIMD_UNARY = ["exp", "log", "sin", "cos"]  # glibc >= 2.22
 SIMD_UNARY_235 = ["tan", "sinh", "cosh", "tanh", "asin", "acos", "atan", "asinh", "acosh", "atanh", "exp2",

@@ -25,6 +25,7 @@ from transpile.tensor.alloc import *  # noqa: F401,F403  alloc, zeros, ones, ara
 from transpile.tensor.grids import mgrid, ogrid
 from transpile.tensor.subtensor import *  # noqa: F401,F403  indexing, inc/set_subtensor
 from transpile.tensor.blas import *  # noqa: F401,F403  dot, tensordot, outer, batched_dot
+from transpile.tensor.check import Assert, assert_op
 from transpile.tensor.einsum import einsum
 from transpile.tensor.reshape_dims import join_dims, pack, split_dims, unpack
 from transpile.tensor.scalar_constant import (

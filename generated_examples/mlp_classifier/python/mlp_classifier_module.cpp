@@ -39,6 +39,9 @@ std::mutex g_lock;
     case TRANSPILE_ERR_ALLOC:
         PyErr_SetString(PyExc_MemoryError, message.c_str());
         throw py::error_already_set();
+    case TRANSPILE_ERR_ASSERT:
+        PyErr_SetString(PyExc_AssertionError, message.c_str());
+        throw py::error_already_set();
     case TRANSPILE_ERR_ARGUMENT:
     case TRANSPILE_ERR_SHAPE:
     case TRANSPILE_ERR_VALUE:

@@ -301,6 +301,7 @@ static PyObject* raise_status(Library* lib, void* state, int status) {
     case TRANSPILE_ERR_VALUE: kind = PyExc_ValueError; break;
     case TRANSPILE_ERR_ALLOC: kind = PyExc_MemoryError; break;
     case TRANSPILE_ERR_INDEX: kind = PyExc_IndexError; break;
+    case TRANSPILE_ERR_ASSERT: kind = PyExc_AssertionError; break;
     default: break;
     }
     PyErr_SetString(kind, lib->last_error(state));

@@ -23,7 +23,12 @@ from transpile.tensor.nnet.abstract_conv import (
 )
 from transpile.tensor.nnet.bilinear import bilinear_kernel_1D, bilinear_kernel_2D
 from transpile.tensor.nnet.confusion import confusion_matrix
+from transpile.tensor.nnet import conv3d2d  # noqa: F401  T.nnet.conv3d2d.diagonal_subtensor, ...
+from transpile.tensor.nnet.conv3d2d import diagonal_subtensor, get_diagonal_subtensor_view, inc_diagonal_subtensor
+from transpile.tensor.nnet.conv_variants import causal_conv1d, separable_conv2d, separable_conv3d
 from transpile.tensor.nnet.conv_shapes import (
+    assert_conv_shape,
+    assert_shape,
     border_mode_to_pad,
     get_conv_gradinputs_shape,
     get_conv_gradinputs_shape_1axis,
@@ -62,13 +67,16 @@ from transpile.tensor.nnet.xent import (
     sigmoid_binary_crossentropy,
 )
 from transpile.tensor.nnet.xent_theano import (
+    crossentropy_categorical_1hot_grad,
     crossentropy_softmax_1hot,
     crossentropy_softmax_1hot_with_bias,
+    crossentropy_softmax_1hot_with_bias_dx,
     crossentropy_softmax_argmax_1hot_with_bias,
     crossentropy_softmax_max_and_argmax_1hot,
     crossentropy_softmax_max_and_argmax_1hot_with_bias,
     logsoftmax_op,
     scalar_sigmoid,
+    softmax_grad,
     softmax_op,
 )
 from transpile.tensor.nnet import rewriting  # noqa: F401  registers the nnet rewrites
@@ -88,18 +96,21 @@ def __getattr__(name):
 
 
 __all__ = [
-    "AveragePoolGrad", "bilinear_kernel_1D", "bilinear_kernel_2D", "confusion_matrix", "crossentropy_softmax_1hot",
-    "crossentropy_softmax_1hot_with_bias", "crossentropy_softmax_argmax_1hot_with_bias",
-    "crossentropy_softmax_max_and_argmax_1hot", "crossentropy_softmax_max_and_argmax_1hot_with_bias", "logsoftmax_op",
-    "scalar_sigmoid", "softmax_op", "border_mode_to_pad", "get_conv_gradinputs_shape", "get_conv_gradinputs_shape_1axis",
-    "get_conv_gradweights_shape", "get_conv_gradweights_shape_1axis", "get_conv_output_shape", "get_conv_shape_1axis",
-    "Conv2d", "Conv2dGradInputs", "Conv2dGradWeights", "Conv3d", "Conv3dGradInputs",
-    "Conv3dGradWeights",
-    "CrossentropyCategorical1Hot", "CrossentropyCategorical1HotGrad", "LogSoftmax",
-    "Images2Neibs", "Images2NeibsGrad", "MaxPoolGrad", "MaxPoolGradGrad", "Pool", "Softmax", "batch_normalization", "binary_crossentropy",
-    "categorical_crossentropy", "conv2d", "conv2d_grad_wrt_inputs", "conv2d_grad_wrt_weights",
-    "conv2d_transpose", "conv3d", "conv3d_grad_wrt_inputs", "conv3d_grad_wrt_weights", "conv_output_shape", "crossentropy_categorical_1hot",
-    "elu", "h_softmax", "hard_sigmoid", "images2neibs", "log_softmax", "logsoftmax", "neibs2images", "pool_2d", "pool_3d", "pool_output_shape", "selu",
-    "relu", "sigmoid", "sigmoid_binary_crossentropy", "softmax", "softmax_graph", "softmax_with_bias",
+    "AveragePoolGrad", "Conv2d", "Conv2dGradInputs", "Conv2dGradWeights", "Conv3d", "Conv3dGradInputs",
+    "Conv3dGradWeights", "CrossentropyCategorical1Hot", "CrossentropyCategorical1HotGrad", "Images2Neibs",
+    "Images2NeibsGrad", "LogSoftmax", "MaxPoolGrad", "MaxPoolGradGrad", "Pool", "Softmax",
+    "assert_conv_shape", "assert_shape", "batch_normalization", "bilinear_kernel_1D", "bilinear_kernel_2D",
+    "binary_crossentropy", "border_mode_to_pad", "categorical_crossentropy", "causal_conv1d", "confusion_matrix",
+    "conv2d", "conv2d_grad_wrt_inputs", "conv2d_grad_wrt_weights", "conv2d_transpose", "conv3d",
+    "conv3d_grad_wrt_inputs", "conv3d_grad_wrt_weights", "conv_output_shape", "crossentropy_categorical_1hot",
+    "crossentropy_categorical_1hot_grad", "crossentropy_softmax_1hot", "crossentropy_softmax_1hot_with_bias",
+    "crossentropy_softmax_1hot_with_bias_dx", "crossentropy_softmax_argmax_1hot_with_bias",
+    "crossentropy_softmax_max_and_argmax_1hot", "crossentropy_softmax_max_and_argmax_1hot_with_bias",
+    "diagonal_subtensor", "elu", "get_conv_gradinputs_shape", "get_conv_gradinputs_shape_1axis",
+    "get_conv_gradweights_shape", "get_conv_gradweights_shape_1axis", "get_conv_output_shape",
+    "get_conv_shape_1axis", "get_diagonal_subtensor_view", "h_softmax", "hard_sigmoid", "images2neibs",
+    "inc_diagonal_subtensor", "log_softmax", "logsoftmax", "logsoftmax_op", "neibs2images", "pool_2d", "pool_3d",
+    "pool_output_shape", "relu", "scalar_sigmoid", "selu", "separable_conv2d", "separable_conv3d", "sigmoid",
+    "sigmoid_binary_crossentropy", "softmax", "softmax_grad", "softmax_graph", "softmax_op", "softmax_with_bias",
     "softplus", "softsign", "ultra_fast_sigmoid",
 ]

@@ -2,11 +2,12 @@
 shape of a convolution, and the filter or input shape its gradients give back, one spatial axis
 or all of them. Each entry may be an int, None (unknown: the result is None) or a symbolic
 integer scalar (the result is then symbolic), so a layer can compute shapes before any value
-exists. `border_mode` is 'valid', 'half', 'full', a padding, or a (left, right) pair.
+exists. `border_mode` is 'valid', 'half', 'full', a padding, or a (left, right) pair. Also its
+run-time checks of shapes, `assert_shape` and `assert_conv_shape`.
 """
 from transpile.tensor.nnet import conv_kernels as K
 
-__all__ = ["border_mode_to_pad", "get_conv_gradinputs_shape", "get_conv_gradinputs_shape_1axis",
+__all__ = ["assert_conv_shape", "assert_shape", "border_mode_to_pad", "get_conv_gradinputs_shape", "get_conv_gradinputs_shape_1axis",
            "get_conv_gradweights_shape", "get_conv_gradweights_shape_1axis", "get_conv_output_shape",
            "get_conv_shape_1axis"]
 
@@ -116,3 +117,39 @@ def border_mode_to_pad(mode, convdim, kshp):
     if mode == "valid":
         return ((0, 0),) * convdim
     raise ValueError(f"border_mode_to_pad: expected 'valid', 'half', 'full' or a tuple of paddings, got {mode!r}")
+
+
+def assert_shape(x, expected_shape, msg="Unexpected shape."):
+    """`x`, checked at run time to have `expected_shape` (None entries are not checked):
+    Theano's helper, which checked only with its flag conv.assert_shape; this one always
+    checks. A wrong length raises AssertionError with `msg`."""
+    from transpile.tensor import basic, math
+    from transpile.tensor.check import assert_op
+    x = basic.as_tensor_variable(x)
+    if len(expected_shape) != x.ndim:
+        raise ValueError(f"assert_shape: {x} has {x.ndim} dims, the expected shape {expected_shape!r} "
+                         f"{len(expected_shape)}")
+    checks = [math.eq(x.shape[d], n) for d, n in enumerate(expected_shape) if n is not None]
+    return assert_op(x, *checks, msg=msg)
+
+
+def assert_conv_shape(shape):
+    """The entries of a convolution shape (batch and channels, or the filters' two channel
+    counts, then the spatial lengths), each checked: the first two >= 0, the others > 0. A known
+    entry raises ValueError now; a symbolic one is checked at run time (AssertionError)."""
+    from transpile.tensor import math
+    from transpile.tensor.check import assert_op
+    from transpile.tensor.scalar_constant import NotScalarConstantError, get_scalar_constant_value
+    out = []
+    for i, n in enumerate(shape):
+        invalid = "<" if i < 2 else "<="
+        try:
+            value = int(get_scalar_constant_value(n))
+        except NotScalarConstantError:
+            valid = math.ge(n, 0) if i < 2 else math.gt(n, 0)
+            out.append(assert_op(n, valid, msg=f"The convolution would produce an invalid shape (dim[{i}] {invalid} 0)."))
+            continue
+        if value < 0 or (i >= 2 and value == 0):
+            raise ValueError(f"The convolution would produce an invalid shape (dim[{i}]: {value} {invalid} 0).")
+        out.append(n)
+    return tuple(out)

@@ -2,21 +2,37 @@
 once: the cross-entropy of softmax(x + b) with the labels `y_idx` (the stable
 `CrossentropySoftmax1Hot`, finite for any finite logits), the softmax itself, the argmax of each
 row and its probability. `b` is a bias added to every row (zero in the versions without it).
-Also `softmax_op`, `logsoftmax_op` and `scalar_sigmoid`, the op instances Theano exported.
+Also `softmax_op`, `logsoftmax_op`, `scalar_sigmoid` and the gradient ops
+`crossentropy_categorical_1hot_grad`, `crossentropy_softmax_1hot_with_bias_dx`: the op instances
+Theano exported; and `softmax_grad`.
 """
 from transpile.scalar.activation import sigmoid as scalar_sigmoid
 from transpile.tensor.basic import as_tensor_variable
 from transpile.tensor.nnet.softmax import LogSoftmax, Softmax
-from transpile.tensor.nnet.xent_softmax import CrossentropySoftmax1Hot
+from transpile.tensor.nnet.xent import CrossentropyCategorical1HotGrad
+from transpile.tensor.nnet.xent_softmax import CrossentropySoftmax1Hot, CrossentropySoftmax1HotDx
 from transpile.tensor.reduce import max as _max
 from transpile.tensor.stats import argmax
 
-__all__ = ["crossentropy_softmax_1hot", "crossentropy_softmax_1hot_with_bias",
-           "crossentropy_softmax_argmax_1hot_with_bias", "crossentropy_softmax_max_and_argmax_1hot",
-           "crossentropy_softmax_max_and_argmax_1hot_with_bias", "logsoftmax_op", "scalar_sigmoid", "softmax_op"]
+__all__ = ["crossentropy_categorical_1hot_grad", "crossentropy_softmax_1hot", "crossentropy_softmax_1hot_with_bias",
+           "crossentropy_softmax_1hot_with_bias_dx", "crossentropy_softmax_argmax_1hot_with_bias",
+           "crossentropy_softmax_max_and_argmax_1hot", "crossentropy_softmax_max_and_argmax_1hot_with_bias",
+           "logsoftmax_op", "scalar_sigmoid", "softmax_grad", "softmax_op"]
 
 softmax_op = Softmax(-1)
 logsoftmax_op = LogSoftmax(-1)
+#: Theano's op instances of the gradients (called as crossentropy_categorical_1hot_grad(g_y,
+#: coding_dist, labels) and crossentropy_softmax_1hot_with_bias_dx(dy, softmax, labels))
+crossentropy_categorical_1hot_grad = CrossentropyCategorical1HotGrad()
+crossentropy_softmax_1hot_with_bias_dx = CrossentropySoftmax1HotDx()
+
+
+def softmax_grad(dy, sm):
+    """The gradient through a softmax along the last axis: (dy - sum(dy * sm)) * sm, `sm` the
+    softmax's output (Theano's SoftmaxGrad)."""
+    from transpile.tensor.reduce import sum as tsum
+    dy, sm = as_tensor_variable(dy), as_tensor_variable(sm)
+    return (dy - tsum(dy * sm, axis=-1, keepdims=True)) * sm
 
 
 def _logits(x, b):

@@ -1,6 +1,8 @@
-"""Shapes as values (`Shape`, `Shape_i`), run-time shape assertions (`SpecifyShape`) and
+"""Shapes as values (`Shape`, `Shape_i`), run-time assertions (`SpecifyShape`, `Assert`) and
 `Reshape` (a view of a contiguous input; a contiguous copy is made first otherwise)."""
+from transpile.emit import cpp
 from transpile.emit.registry import register_lowering
+from transpile.tensor.check import Assert
 from transpile.tensor.shape import Shape, Shape_i
 from transpile.tensor.shape_ops import Reshape, SpecifyShape
 
@@ -33,6 +35,17 @@ def lower_specify_shape(lc, node):
         lc.emit(f"if ({checks}) "
                 + lc.fail("shape", "specify_shape: expected shape %s, got an input of shape %s",
                           f"tr::shape_text(expected_, {n}).text", f"tr::shape_text({src}.shape, {n}).text"))
+    lc.view(out, x, [f"{src}.shape[{d}]" for d in range(n)], [f"{src}.strides[{d}]" for d in range(n)])
+
+
+@register_lowering(Assert)
+def lower_assert(lc, node):
+    x, conditions, out = node.inputs[0], node.inputs[1:], node.outputs[0]
+    src = lc.name(x)
+    if conditions:
+        failed = " || ".join(f"!({lc.scalar(c)})" for c in conditions)
+        lc.emit(f"if ({failed}) " + lc.fail("assert", "%s", cpp.string_literal(node.op.msg)))
+    n = x.ndim
     lc.view(out, x, [f"{src}.shape[{d}]" for d in range(n)], [f"{src}.strides[{d}]" for d in range(n)])
 
 

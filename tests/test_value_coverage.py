@@ -110,6 +110,8 @@ VALUE_TESTS = {
     "nnet.diagonal_subtensor": [NTM + "test_diagonal_subtensors"],
     "nnet.inc_diagonal_subtensor": [NTM + "test_diagonal_subtensors"],
     "nnet.get_diagonal_subtensor_view": [NTM + "test_diagonal_subtensors"],
+    "nnet.bilinear_upsampling": [NTM + "test_bilinear_upsampling"],
+    "nnet.frac_bilinear_upsampling": [NTM + "test_bilinear_upsampling"],
     # extra_ops
     "extra_ops.cumsum": [CU + "test_cumsum_cumprod", CU + "test_cumsum_vector_and_empty"],
     "extra_ops.choose": [SEL + "test_choose_compress_permute_row_elements"],

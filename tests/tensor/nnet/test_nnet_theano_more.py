@@ -1,7 +1,8 @@
 """More of T.nnet's Theano names against numpy in every mode, with gradients: the gradient
 helpers (softmax_grad and the exported gradient-op instances), the shape checks (assert_shape,
-assert_conv_shape, on T.assert_op), separable_conv2d/3d, causal_conv1d and the conv3d2d
-diagonal subtensors."""
+assert_conv_shape, on T.assert_op), separable_conv2d/3d, causal_conv1d, the conv3d2d
+diagonal subtensors, and bilinear_upsampling against Theano's transposed-convolution
+construction done in numpy."""
 import numpy as np
 import pytest
 import scipy.signal as ss
@@ -135,3 +136,67 @@ def test_diagonal_subtensors(rng):
         nn.get_diagonal_subtensor_view(np.ones((2, 3)), 0, 1)
     with pytest.raises(ValueError, match="must differ"):
         nn.diagonal_subtensor(x, 1, 1)
+
+
+def _triangle(r):
+    half = np.arange(1, r + 1)
+    return np.concatenate([half, half[-2::-1]]) / r
+
+
+def _theano_upsample_axis(u, r, axis):
+    """Theano's construction: a transposed convolution (stride r, padding 2r - (r-1)//2 - 1)
+    with the normalized triangle over the input with its border entries repeated."""
+    u = np.moveaxis(u, axis, -1)
+    n = u.shape[-1]
+    v = np.concatenate([u[..., :1], u, u[..., -1:]], axis=-1)
+    k, pad = _triangle(r), 2 * r - (r - 1) // 2 - 1
+    out = np.zeros(u.shape[:-1] + (n * r,))
+    for t in range(n * r):
+        for i in range(n + 2):
+            if 0 <= t + pad - i * r < 2 * r - 1:
+                out[..., t] += v[..., i] * k[t + pad - i * r]
+    return np.moveaxis(out, -1, axis)
+
+
+def _theano_frac(u, frac_ratio):
+    """Theano's construction of the fractional one: the padded pyramid kernel as the image,
+    the border-repeated input as a filter dilated by p, a valid convolution subsampled by q."""
+    pairs = frac_ratio if isinstance(frac_ratio[0], tuple) else (frac_ratio, frac_ratio)
+    (p0, q0), (p1, q1) = [(p // np.gcd(p, q), q // np.gcd(p, q)) for p, q in pairs]
+    b, c, n, m = u.shape
+    maps = u.reshape(-1, n, m)
+    maps = np.concatenate([maps[:, :1], maps, maps[:, -1:]], axis=1)
+    maps = np.concatenate([maps[:, :, :1], maps, maps[:, :, -1:]], axis=2)
+    double = np.array([(2 * n - 1) * p0 + 1, (2 * m - 1) * p1 + 1])
+    pad = double // 2
+    kernel = np.zeros((double[0] + 2 * p0 - 1, double[1] + 2 * p1 - 1))
+    kernel[pad[0]:pad[0] + 2 * p0 - 1, pad[1]:pad[1] + 2 * p1 - 1] = np.outer(_triangle(p0), _triangle(p1))
+    out = []
+    for f in maps:
+        dilated = np.zeros(((n + 1) * p0 + 1, (m + 1) * p1 + 1))
+        dilated[::p0, ::p1] = f
+        out.append(ss.convolve2d(kernel, dilated, mode="valid")[::q0, ::q1])
+    return np.array(out).reshape(b, c, *out[0].shape)
+
+
+def test_bilinear_upsampling(rng):
+    x = T.tensor4("x")
+    xv = rng.standard_normal((2, 3, 4, 5))
+    table = [(f"ratio {r}", nn.bilinear_upsampling(x, r, use_1D_kernel=r % 2 == 0),
+              _theano_upsample_axis(_theano_upsample_axis(xv, r, 2), r, 3)) for r in (1, 2, 3, 4)]
+    table += [(f"frac {fr}", nn.bilinear_upsampling(x, frac_ratio=fr, use_1D_kernel=False), _theano_frac(xv, fr))
+              for fr in ((3, 2), (2, 3), (4, 2), ((3, 2), (5, 3)))]
+    table.append(("frac_bilinear_upsampling", nn.frac_bilinear_upsampling(x, (5, 2)), _theano_frac(xv, (5, 2))))
+    check_table([x], [xv], table)
+    f = T.ftensor4("f")
+    assert nn.bilinear_upsampling(f, 2).dtype == "float32"
+    verify_grad(lambda a: nn.bilinear_upsampling(a, 3), [rng.standard_normal((1, 2, 3, 2))], rng=rng)
+    verify_grad(lambda a: nn.frac_bilinear_upsampling(a, (3, 2)), [rng.standard_normal((1, 1, 3, 4))], rng=rng)
+    with pytest.raises(ValueError, match="not both"):
+        nn.bilinear_upsampling(x, 2, frac_ratio=(3, 2))
+    with pytest.raises(ValueError, match="no ratio"):
+        nn.bilinear_upsampling(x)
+    with pytest.raises(TypeError, match="must be 4-d"):
+        nn.bilinear_upsampling(T.matrix(), 2)
+    with pytest.raises(ValueError, match="positive numerator"):
+        nn.frac_bilinear_upsampling(x, (0, 2))

@@ -49,17 +49,31 @@ from transpile.sparse.reduce import SpSum, sp_sum
 from transpile.sparse.csm import CSM, CSMGrad, CSMProperties, csm_grad, csm_properties
 from transpile.sparse import monoid as _monoid
 from transpile.sparse.monoid import *  # noqa: F401,F403  structured_monoid, structured_pow, rint, ...
+from transpile.sparse.compare import *  # noqa: F401,F403  equal_s_s, less_than_s_d, eq, lt, ...
+from transpile.sparse.scale import col_scale, mul_s_v, row_scale
+from transpile.sparse.products import (
+    TrueDot,
+    sampling_dot,
+    sdg_csc,
+    sdg_csr,
+    structured_dot_grad,
+    true_dot,
+    usmm,
+)
+from transpile.sparse import compare as _compare
 from transpile.sparse.aliases import *  # noqa: F401,F403  csr_fmatrix, csm_data, fcast, add_s_s, ...
 from transpile.sparse import aliases as _aliases
 
 as_sparse = as_sparse_variable
 
 __all__ = [
-    "AddSD", "AddSS", "AsFormat", "CSM", "CSMGrad", "CSMProperties", "DenseFromSparse", "MulSD", "MulSS", "SparseConstant",
+    "AddSD", "AddSS", "AsFormat", "TrueDot", "CSM", "CSMGrad", "CSMProperties", "DenseFromSparse", "MulSD", "MulSS", "SparseConstant",
     "SparseFromDense", "SparseSharedVariable", "SparseType", "SparseVariable", "SpSum", "StructuredDot",
     "StructuredUnary", "Transpose", "abs_", "add", "as_format", "as_sparse", "as_sparse_variable",
     "csc_from_dense", "csc_matrix", "csm_grad", "csm_properties", "csr_from_dense", "csr_matrix", "dense_from_sparse", "dot", "expm1",
     "log1p", "matrix", "mul", "neg", "sin", "sp_cast", "sp_ones_like", "sp_sum", "sp_zeros_like", "sqr",
     "sqrt", "structured_dot", "structured_exp", "structured_log", "structured_sigmoid", "sub", "tanh",
-    "todense", "transpose", *_aliases.__all__, *_monoid.__all__,
+    "todense", "transpose", *_aliases.__all__, *_monoid.__all__, *_compare.__all__,
+    "col_scale", "mul_s_v", "row_scale", "sampling_dot", "sdg_csc", "sdg_csr", "structured_dot_grad", "true_dot",
+    "usmm",
 ]

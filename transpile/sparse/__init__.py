@@ -61,13 +61,15 @@ from transpile.sparse.products import (
     usmm,
 )
 from transpile.sparse import compare as _compare
+from transpile.sparse.stack import HStack, VStack, hstack, vstack
+from transpile.sparse.tidy import EnsureSortedIndices, Remove0, clean, ensure_sorted_indices, remove0
 from transpile.sparse.aliases import *  # noqa: F401,F403  csr_fmatrix, csm_data, fcast, add_s_s, ...
 from transpile.sparse import aliases as _aliases
 
 as_sparse = as_sparse_variable
 
 __all__ = [
-    "AddSD", "AddSS", "AsFormat", "TrueDot", "CSM", "CSMGrad", "CSMProperties", "DenseFromSparse", "MulSD", "MulSS", "SparseConstant",
+    "AddSD", "AddSS", "AsFormat", "EnsureSortedIndices", "HStack", "Remove0", "TrueDot", "VStack", "CSM", "CSMGrad", "CSMProperties", "DenseFromSparse", "MulSD", "MulSS", "SparseConstant",
     "SparseFromDense", "SparseSharedVariable", "SparseType", "SparseVariable", "SpSum", "StructuredDot",
     "StructuredUnary", "Transpose", "abs_", "add", "as_format", "as_sparse", "as_sparse_variable",
     "csc_from_dense", "csc_matrix", "csm_grad", "csm_properties", "csr_from_dense", "csr_matrix", "dense_from_sparse", "dot", "expm1",
@@ -75,5 +77,5 @@ __all__ = [
     "sqrt", "structured_dot", "structured_exp", "structured_log", "structured_sigmoid", "sub", "tanh",
     "todense", "transpose", *_aliases.__all__, *_monoid.__all__, *_compare.__all__,
     "col_scale", "mul_s_v", "row_scale", "sampling_dot", "sdg_csc", "sdg_csr", "structured_dot_grad", "true_dot",
-    "usmm",
+    "usmm", "hstack", "vstack", "clean", "ensure_sorted_indices", "remove0",
 ]

@@ -61,6 +61,15 @@ from transpile.sparse.products import (
     usmm,
 )
 from transpile.sparse import compare as _compare
+from transpile.sparse.indexing import (
+    construct_sparse_from_list,
+    get_item_2d,
+    get_item_2lists,
+    get_item_2lists_grad,
+    get_item_list,
+    get_item_list_grad,
+    get_item_scalar,
+)
 from transpile.sparse.stack import HStack, VStack, hstack, vstack
 from transpile.sparse.tidy import EnsureSortedIndices, Remove0, clean, ensure_sorted_indices, remove0
 from transpile.sparse.aliases import *  # noqa: F401,F403  csr_fmatrix, csm_data, fcast, add_s_s, ...
@@ -77,5 +86,6 @@ __all__ = [
     "sqrt", "structured_dot", "structured_exp", "structured_log", "structured_sigmoid", "sub", "tanh",
     "todense", "transpose", *_aliases.__all__, *_monoid.__all__, *_compare.__all__,
     "col_scale", "mul_s_v", "row_scale", "sampling_dot", "sdg_csc", "sdg_csr", "structured_dot_grad", "true_dot",
-    "usmm", "hstack", "vstack", "clean", "ensure_sorted_indices", "remove0",
+    "usmm", "construct_sparse_from_list", "get_item_2d", "get_item_2lists", "get_item_2lists_grad",
+    "get_item_list", "get_item_list_grad", "get_item_scalar", "hstack", "vstack", "clean", "ensure_sorted_indices", "remove0",
 ]

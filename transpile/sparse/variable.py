@@ -60,6 +60,9 @@ class _SparseOperators:
     def __ge__(self, other):
         return _S().ge(self, other)
 
+    def __getitem__(self, args):
+        return importlib.import_module("transpile.sparse.indexing").getitem(self, args)
+
     def __neg__(self):
         return _S().neg(self)
 

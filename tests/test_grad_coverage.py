@@ -290,6 +290,20 @@ OP_CASES = {
     "transpile.sparse.csm.CSMProperties": lambda rng: vg(lambda a: _sparse().csm_data(_csr(a)) ** 2,
                                                          U(rng, 3, 2, lo=0.2)),
     "transpile.sparse.reduce.SpSum": lambda rng: vg(lambda a: _sparse().sp_sum(_csr(a), axis=0), U(rng, 3, 2, lo=0.2)),
+    "transpile.sparse.csm.CSM": lambda rng: vg(lambda a: _dense(_sparse().structured_pow(_csr(a), 3.0)),
+                                               U(rng, 3, 2, lo=0.2)),
+    "transpile.sparse.dot.StructuredDotGradA": lambda rng: vg(  # through sampling_dot, on a fixed pattern
+        lambda x, y: _dense(_sparse().sampling_dot(x, y, _csr(np.array([[1.0, 0.0], [0.0, 2.0], [3.0, 0.5]])))),
+        U(rng, 3, 4), U(rng, 2, 4)),
+    "transpile.sparse.products.TrueDot": lambda rng: vg(lambda a, b: _dense(_sparse().true_dot(_csr(a), b)),
+                                                        U(rng, 3, 2, lo=0.2), U(rng, 2, 2, lo=0.2)),
+    "transpile.sparse.stack.HStack": lambda rng: vg(lambda a, b: _dense(_sparse().hstack([_csr(a), _csr(b)], "csr")),
+                                                    U(rng, 3, 2, lo=0.2), U(rng, 3, 1, lo=0.2)),
+    "transpile.sparse.stack.VStack": lambda rng: vg(lambda a, b: _dense(_sparse().vstack([_csr(a), _csr(b)])),
+                                                    U(rng, 3, 2, lo=0.2), U(rng, 1, 2, lo=0.2)),
+    "transpile.sparse.tidy.Remove0": lambda rng: vg(lambda a: _dense(_sparse().remove0(_csr(a))), U(rng, 3, 2, lo=0.2)),
+    "transpile.sparse.tidy.EnsureSortedIndices": lambda rng: vg(
+        lambda a: _dense(_sparse().ensure_sorted_indices(_csr(a))), U(rng, 3, 2, lo=0.2)),
     "transpile.compile.builders.OpFromGraph": lambda rng: vg(
         lambda a, b: transpile.OpFromGraph([a, b], [T.exp(a) * b])(a, b * 2.0), U(rng, 3), U(rng, 3)),
     "transpile.ifelse.IfElse": lambda rng: vg(

@@ -16,7 +16,7 @@ from transpile.sparse.type import FORMATS, SparseType, scipy_sparse
 from transpile.tensor.basic import as_tensor_variable
 from transpile.tensor.type import TensorType
 
-__all__ = ["CSM", "CSMProperties", "INDEX_DTYPE", "check_parts", "csm_properties", "parts_of"]
+__all__ = ["CSM", "CSMGrad", "CSMProperties", "INDEX_DTYPE", "check_parts", "csm_grad", "csm_properties", "parts_of"]
 
 #: dtype of `indices` and `indptr` (scipy's own for matrices with fewer than 2**31 entries)
 INDEX_DTYPE = "int32"
@@ -93,6 +93,18 @@ class CSM(Op):
         shape = node.inputs[3]
         return [(shape[0], shape[1])]
 
+    def grad(self, inputs, output_grads):
+        """The gradient of `data`: the output gradient's values at the stored positions (summed
+        where it stores duplicates, 0 where it stores nothing); the integer parts get zeros."""
+        from transpile.sparse.basic import SparseFromDense, as_format, is_sparse_variable
+        from transpile.tensor.subtensor_basic import int_input_grads
+        data, indices, indptr, shape = inputs
+        (gz,) = output_grads
+        gz = as_format(gz, self.format) if is_sparse_variable(gz) else SparseFromDense(self.format)(gz)
+        g = CSMGrad()(data, indices, indptr, shape, *CSMProperties()(gz))
+        from transpile.tensor.math import cast
+        return [g if g.dtype == data.dtype else cast(g, data.dtype)] + int_input_grads([indices, indptr, shape])
+
 
 class CSMProperties(Op):
     """x -> (data, indices, indptr, shape) of a csr/csc matrix (views of its arrays)."""
@@ -122,4 +134,48 @@ class CSMProperties(Op):
         return [CSM(x.type.format)(output_grads[0], indices, indptr, shape)]
 
 
+class CSMGrad(Op):
+    """(x's parts, g's parts) -> g's values at x's stored positions, aligned with x's `data`:
+    what CSM's gradient needs when g's structure differs from x's (fewer entries, another
+    order, duplicates). Both are compressed along the same lines (len(indptr) - 1 of them)."""
+
+    foldable = False
+
+    def make_node(self, x_data, x_indices, x_indptr, x_shape, g_data, g_indices, g_indptr, g_shape):
+        who = str(self)
+        x_data, g_data = _vector(x_data, "x_data", who), _vector(g_data, "g_data", who)
+        x_indices, x_indptr = _vector(x_indices, "x_indices", who, INDEX_DTYPE), _vector(x_indptr, "x_indptr", who, INDEX_DTYPE)
+        g_indices, g_indptr = _vector(g_indices, "g_indices", who, INDEX_DTYPE), _vector(g_indptr, "g_indptr", who, INDEX_DTYPE)
+        x_shape, g_shape = _vector(x_shape, "x_shape", who, "int64"), _vector(g_shape, "g_shape", who, "int64")
+        inputs = [x_data, x_indices, x_indptr, x_shape, g_data, g_indices, g_indptr, g_shape]
+        return Apply(self, inputs, [TensorType(g_data.dtype, (False,))()])
+
+    def perform(self, node, inputs, output_storage):
+        x_data, x_indices, x_indptr, x_shape, g_data, g_indices, g_indptr, g_shape = inputs
+        who = str(self)
+        if np.shape(x_shape) != (2,) or np.shape(g_shape) != (2,) or tuple(x_shape) != tuple(g_shape):
+            raise ValueError(f"{who}: the gradient's shape {tuple(g_shape)} differs from x's {tuple(x_shape)}")
+        fmt = "csr" if len(x_indptr) == x_shape[0] + 1 else "csc"
+        check_parts(fmt, x_data, x_indices, x_indptr, x_shape, who)
+        check_parts(fmt, g_data, g_indices, g_indptr, g_shape, who)
+        major = len(x_indptr) - 1
+        minor = int(x_shape[1] if fmt == "csr" else x_shape[0])
+        g_lines = np.repeat(np.arange(major), np.diff(g_indptr))
+        x_lines = np.repeat(np.arange(major), np.diff(x_indptr))
+        keys, where = np.unique(g_lines * minor + g_indices, return_inverse=True)
+        sums = np.zeros(len(keys), dtype=g_data.dtype)
+        np.add.at(sums, where.reshape(-1), g_data)
+        wanted = x_lines * minor + x_indices
+        at = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+        found = (at < len(keys)) & (keys[at] == wanted) if len(keys) else np.zeros(len(wanted), bool)
+        out = np.zeros(len(wanted), dtype=g_data.dtype)
+        out[found] = sums[at[found]]
+        output_storage[0][0] = out
+
+    def infer_shape(self, node, input_shapes):
+        return [input_shapes[0]]
+
+
+#: Theano's name: the class (`csm_grad()(x parts, g parts)`)
+csm_grad = CSMGrad
 csm_properties = CSMProperties()

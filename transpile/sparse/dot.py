@@ -66,12 +66,24 @@ class StructuredDotGradA(Op):
 
     def perform(self, node, inputs, output_storage):
         a, b, gz = inputs
+        if gz.shape[0] != a.shape[0] or b.shape[0] != a.shape[1] or (b.ndim == 2 and gz.shape[1] != b.shape[1]):
+            raise ValueError(f"{self}: gz of shape {gz.shape} and b of shape {b.shape} do not match a sparse matrix of "
+                             f"shape {a.shape}")
         rows, cols = coords(a)
         if b.ndim == 1:
             data = gz[rows] * b[cols]
         else:
             data = np.einsum("kn,kn->k", gz[rows], b[cols])
         output_storage[0][0] = with_data(a, np.asarray(data, dtype=node.outputs[0].dtype))
+
+    def grad(self, inputs, output_grads):
+        """Linear in b and gz (a's values are not read: its gradient is zero); the output
+        gradient counts at a's stored positions only."""
+        from transpile.sparse.structured import StructuredUnaryGrad, sp_zeros_like
+        (a, b, gz), (g,) = inputs, output_grads
+        g = StructuredUnaryGrad("identity")(a, g)
+        return [fit_grad(sp_zeros_like(a), a), fit_grad(structured_dot(transpose(g), gz), b),
+                fit_grad(structured_dot(g, b), gz)]
 
     def infer_shape(self, node, input_shapes):
         return [input_shapes[0]]

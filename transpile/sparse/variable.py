@@ -48,6 +48,21 @@ class _SparseOperators:
     def __rmul__(self, other):
         return _S().mul(other, self)
 
+    def __lt__(self, other):
+        return _S().lt(self, other)
+
+    def __le__(self, other):
+        return _S().le(self, other)
+
+    def __gt__(self, other):
+        return _S().gt(self, other)
+
+    def __ge__(self, other):
+        return _S().ge(self, other)
+
+    def __getitem__(self, args):
+        return importlib.import_module("transpile.sparse.indexing").getitem(self, args)
+
     def __neg__(self):
         return _S().neg(self)
 

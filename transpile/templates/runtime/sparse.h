@@ -285,4 +285,64 @@ struct Times {
     template <class T> T operator()(T a, T b) const { return static_cast<T>(a * b); }
 };
 
+// Remove0: the entries whose value is not zero, in order; returns their count (out_* hold nnz).
+template <class T>
+TR_NOINLINE int64_t remove_zeros(int64_t major, const T* data, const int32_t* indices, const int32_t* indptr,
+                                 int32_t* out_indptr, int32_t* out_indices, T* out_data) {
+    int64_t nnz = 0;
+    out_indptr[0] = 0;
+    for (int64_t i = 0; i < major; ++i) {
+        for (int64_t k = indptr[i]; k < indptr[i + 1]; ++k) {
+            if (data[k] != T(0)) {
+                out_indices[nnz] = indices[k];
+                out_data[nnz++] = data[k];
+            }
+        }
+        out_indptr[i + 1] = int32_t(nnz);
+    }
+    return nnz;
+}
+
+// EnsureSortedIndices: each line's entries ordered by index, stably (order: nnz scratch).
+template <class T>
+TR_NOINLINE void sort_lines(int64_t major, const T* data, const int32_t* indices, const int32_t* indptr,
+                            int64_t* order, int32_t* out_indices, T* out_data) {
+    tr::parallel_for(major, indptr[major], [&](int64_t lo, int64_t hi) TR_NOINLINE {
+        for (int64_t i = lo; i < hi; ++i) {
+            for (int64_t k = indptr[i]; k < indptr[i + 1]; ++k) order[k] = k;
+            std::stable_sort(order + indptr[i], order + indptr[i + 1],
+                             [&](int64_t a, int64_t b) { return indices[a] < indices[b]; });
+            for (int64_t k = indptr[i]; k < indptr[i + 1]; ++k) {
+                out_indices[k] = indices[order[k]];
+                out_data[k] = data[order[k]];
+            }
+        }
+    });
+}
+
+// Stacking along the lines (vstack into csr, hstack into csc): a block's lines appended after
+// `line0` lines holding `nnz0` entries (values converted to T).
+template <class T, class S>
+TR_NOINLINE void append_lines(int64_t major, const S* data, const int32_t* indices, const int32_t* indptr,
+                              int64_t line0, int64_t nnz0, int32_t* out_indptr, int32_t* out_indices, T* out_data) {
+    for (int64_t i = 0; i < major; ++i) out_indptr[line0 + i + 1] = int32_t(nnz0 + indptr[i + 1]);
+    for (int64_t k = 0; k < indptr[major]; ++k) {
+        out_indices[nnz0 + k] = indices[k];
+        out_data[nnz0 + k] = static_cast<T>(data[k]);
+    }
+}
+
+// Stacking across the lines (hstack into csr, vstack into csc): line i of a block appended at
+// cursor[i] with its indices shifted by `offset` (cursor starts at the output's indptr).
+template <class T, class S>
+TR_NOINLINE void append_across(int64_t major, const S* data, const int32_t* indices, const int32_t* indptr,
+                               int64_t offset, int64_t* cursor, int32_t* out_indices, T* out_data) {
+    for (int64_t i = 0; i < major; ++i) {
+        for (int64_t k = indptr[i]; k < indptr[i + 1]; ++k) {
+            out_indices[cursor[i]] = int32_t(indices[k] + offset);
+            out_data[cursor[i]++] = static_cast<T>(data[k]);
+        }
+    }
+}
+
 }  // namespace sp

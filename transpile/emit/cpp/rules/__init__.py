@@ -5,4 +5,5 @@ from transpile.emit.cpp.rules import stats, subtensor_advanced, subtensor_inc, t
 from transpile.emit.cpp.rules import control, gradient, random, random_choice, scan  # noqa: F401
 from transpile.emit.cpp.rules import extra_ops, sort, unique  # noqa: F401  (tensor.extra_ops)
 from transpile.emit.cpp.rules import sparse_arith, sparse_basic, sparse_dot, sparse_structured  # noqa: F401  (sparse)
+from transpile.emit.cpp.rules import sparse_stack  # noqa: F401  (sparse storage: stack, remove0, sorted indices)
 from transpile.emit.cpp.rules import linalg  # noqa: F401  (LAPACK)

@@ -1,11 +1,12 @@
 """Making and converting sparse values: `CSM` (parts -> matrix, fully checked: the parts may
-come from the caller), `CSMProperties` (views of the parts), `Transpose` (shares the parts,
+come from the caller), `CSMProperties` (views of the parts), `CSMGrad` (both
+structures checked, then g's values gathered at x's positions), `Transpose` (shares the parts,
 swaps the shape), `AsFormat` (a counting sort, like scipy), `DenseFromSparse`, `SparseFromDense`.
 """
 from transpile.emit.registry import register_lowering
 from transpile.emit.cpp.rules.sparse_common import csr_flag, declare_dims, oriented, setup, vector
 from transpile.sparse.basic import AsFormat, DenseFromSparse, SparseFromDense, Transpose
-from transpile.sparse.csm import CSM, CSMProperties
+from transpile.sparse.csm import CSM, CSMGrad, CSMProperties
 from transpile.graph.basic import Constant
 
 
@@ -34,6 +35,33 @@ def lower_csm(lc, node):
     lc.emit(f"TR_CHECK(sp::check(ctx, {lc.label()}, {sh}.data[0], {sh}.data[{sh}.strides[0]], {csr}, {d.name}.shape[0], "
             f"{i.name}.data, {i.name}.shape[0], {p.name}.data, {p.name}.shape[0]));")
     lc.bind_sparse(node.outputs[0], d, i, p, lc.buffer(shape))
+
+
+@register_lowering(CSMGrad)
+def lower_csm_grad(lc, node):
+    setup(lc, node)
+    xd, xi, xp, xs, gd, gi, gp, gs = node.inputs
+    x_shape, g_shape = lc.name(xs), lc.name(gs)
+    lc.emit(f"if ({x_shape}.shape[0] != 2 || {g_shape}.shape[0] != 2 || {x_shape}.data[0] != {g_shape}.data[0] || "
+            f"{x_shape}.data[{x_shape}.strides[0]] != {g_shape}.data[{g_shape}.strides[0]]) "
+            + lc.fail("value", "%s: the gradient's shape differs from x's", lc.label()),
+            f"const int64_t rows_ = {x_shape}.data[0], cols_ = {x_shape}.data[{x_shape}.strides[0]];")
+    parts = [_contiguous(lc, v, h) for v, h in ((xi, "x_indices"), (xp, "x_indptr"), (gd, "g_data"), (gi, "g_indices"),
+                                                (gp, "g_indptr"))]
+    i, p, d, gi_, gp_ = parts
+    x_len = lc.name(xd)
+    lc.emit(f"const bool csr_ = {p.name}.shape[0] == rows_ + 1;",
+            f"TR_CHECK(sp::check(ctx, {lc.label()}, rows_, cols_, csr_, {x_len}.shape[0], {i.name}.data, {i.name}.shape[0], "
+            f"{p.name}.data, {p.name}.shape[0]));",
+            f"TR_CHECK(sp::check(ctx, {lc.label()}, rows_, cols_, csr_, {d.name}.shape[0], {gi_.name}.data, "
+            f"{gi_.name}.shape[0], {gp_.name}.data, {gp_.name}.shape[0]));",
+            "const int64_t major_ = csr_ ? rows_ : cols_, minor_ = csr_ ? cols_ : rows_;")
+    out = node.outputs[0]
+    lc.emit(f"const int64_t out_len_[1] = {{{x_len}.shape[0]}};")
+    dst = lc.alloc(out, "out_len_")
+    ws, stamp = vector(lc, out.dtype, "minor_", "ws"), vector(lc, "int64", "minor_", "stamp")
+    lc.emit(f"sp::gather_sparse({i.name}.data, {p.name}.data, major_, minor_, {d.name}.data, {gi_.name}.data, "
+            f"{gp_.name}.data, {ws.name}.data, {stamp.name}.data, {dst.name}.data);")
 
 
 @register_lowering(CSMProperties)

@@ -1,9 +1,12 @@
 """Sparse products and sums: `StructuredDot` (csr: one output row per line, rows split across
 threads; csc: each line scattered, threads split the output columns), `StructuredDotGradA`
-(one dot product per stored entry), `SpSum` (per line, scattered, or everything)."""
+(one dot product per stored entry), `SpSum` (per line, scattered, or everything), `TrueDot`
+(through a dense product)."""
 from transpile.emit.registry import register_lowering
 from transpile.emit.cpp.rules.sparse_common import csr_flag, declare_dims, setup, vector
+from transpile.sparse.basic import is_sparse_variable
 from transpile.sparse.dot import StructuredDot, StructuredDotGradA
+from transpile.sparse.products import TrueDot
 from transpile.sparse.reduce import SpSum
 
 
@@ -79,3 +82,50 @@ def lower_sp_sum(lc, node):
     else:
         lc.emit(f"std::fill({dst.name}.data, {dst.name}.data + {length}, {dst.ctype}(0));",
                 f"sp::sum_minor({d}, {sb.indices.name}.data, {dims['nnz']}, {dst.name}.data);")
+
+
+@register_lowering(TrueDot)
+def lower_true_dot(lc, node):
+    """The product through a dense (rows x n) temporary (a sparse y densified first), then
+    compressed like SparseFromDense: sorted lines, no zeros, as the reference."""
+    setup(lc, node)
+    (x, y), (out,) = node.inputs, node.outputs
+    sb = lc.sparse(x)
+    dims = declare_dims(lc, sb)
+    if is_sparse_variable(y):
+        sy = lc.sparse(y)
+        dy = declare_dims(lc, sy, "y")
+        lc.emit(f"const int64_t yshape_[2] = {{{dy['rows']}, {dy['cols']}}};")
+        dense_y = lc.temp(out.dtype, (False, False), "yshape_", "y")
+        lc.emit(f"std::fill({dense_y.name}.data, {dense_y.name}.data + {dy['rows']} * {dy['cols']}, {dense_y.ctype}(0));",
+                f"sp::add_to_dense({sy.data.name}.data, {sy.indices.name}.data, {sy.indptr.name}.data, {dy['major']}, "
+                f"{csr_flag(sy)}, {dense_y.name}.data, {dy['cols']}, 1);")
+        bn, b0, b1, n, k = dense_y.name, dy["cols"], "1", dy["cols"], dy["rows"]
+    else:
+        bn, b0, b1, n = _matrix_operand(lc, y)
+        k = f"{bn}.shape[0]"
+    lc.emit(f"if ({k} != {dims['cols']}) "
+            + lc.fail("value", "true_dot: shapes (%lld, %lld) and (%lld, %lld) are not aligned", f"(long long){dims['rows']}",
+                      f"(long long){dims['cols']}", f"(long long){k}", f"(long long){n}"),
+            f"const int64_t n_ = {n};",
+            f"const int64_t pshape_[2] = {{{dims['rows']}, n_}};")
+    prod = lc.temp(out.dtype, (False, False), "pshape_", "prod")
+    parts = f"{sb.data.name}.data, {sb.indices.name}.data, {sb.indptr.name}.data"
+    if sb.format == "csr":
+        lc.emit(f"sp::dot_csr({parts}, {dims['rows']}, {bn}.data, {b0}, {b1}, n_, {prod.name}.data);")
+    else:
+        lc.emit(f"sp::dot_csc({parts}, {dims['cols']}, {dims['rows']}, {bn}.data, {b0}, {b1}, n_, {prod.name}.data);")
+    csr = out.type.format == "csr"
+    major, minor, sm, sn = ("rows_", "n_", "n_", "1") if csr else ("n_", "rows_", "1", "n_")
+    lc.emit("if (n_ > sp::kIndexMax) " + lc.fail("value", "true_dot: a result with %lld columns is too large for int32 "
+                                                 "indices", "(long long)n_"))
+    indptr = vector(lc, "int32", f"{major} + 1", "indptr")
+    lc.emit(f"if (!sp::count_dense({prod.name}.data, {sm}, {sn}, {major}, {minor}, {indptr.name}.data)) "
+            + lc.fail("value", "true_dot: more than 2**31 - 1 nonzeros (int32 indices)"),
+            f"const int64_t out_nnz_ = {indptr.name}.data[{major}];")
+    data, indices = vector(lc, out.dtype, "out_nnz_", "data"), vector(lc, "int32", "out_nnz_", "indices")
+    shape = vector(lc, "int64", "2", "shape")
+    lc.emit(f"sp::fill_from_dense({prod.name}.data, {sm}, {sn}, {major}, {minor}, {indptr.name}.data, {data.name}.data, "
+            f"{indices.name}.data);",
+            f"{shape.name}.data[0] = rows_;", f"{shape.name}.data[1] = n_;")
+    lc.bind_sparse(out, data, indices, indptr, shape)

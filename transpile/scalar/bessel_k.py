@@ -7,14 +7,14 @@ respect to x; with respect to the order v they are not implemented.
 """
 from transpile.lazy_import import lazy_module
 from transpile.scalar.basic import FloatBinaryOp, tensor
-from transpile.scalar.special_more import SciPyFunction, not_implemented
+from transpile.scalar.special_more import SciPyFunctionInDouble, not_implemented
 
 sp = lazy_module("scipy.special")
 
 _ORDER = "the derivative of a Bessel function in its order is not implemented"
 
 
-class Kv(SciPyFunction, FloatBinaryOp):
+class Kv(SciPyFunctionInDouble, FloatBinaryOp):
     """kv(v, x): modified Bessel function of the second kind of real order v (x >= 0)."""
 
     fn = staticmethod(sp.kv)
@@ -27,7 +27,7 @@ class Kv(SciPyFunction, FloatBinaryOp):
         return [not_implemented(self, 0, v, _ORDER), -output_grads[0] * (T.kv(v - 1, x) + T.kv(v + 1, x)) / 2]
 
 
-class Kve(SciPyFunction, FloatBinaryOp):
+class Kve(SciPyFunctionInDouble, FloatBinaryOp):
     """kve(v, x) = kv(v, x) * exp(x)."""
 
     fn = staticmethod(sp.kve)
@@ -41,7 +41,7 @@ class Kve(SciPyFunction, FloatBinaryOp):
         return [not_implemented(self, 0, v, _ORDER), output_grads[0] * dx]
 
 
-class Ive(SciPyFunction, FloatBinaryOp):
+class Ive(SciPyFunctionInDouble, FloatBinaryOp):
     """ive(v, x) = iv(v, x) * exp(-|x|)."""
 
     fn = staticmethod(sp.ive)

@@ -8,12 +8,12 @@ series instead. Gradients wrt the order n of polygamma are not implemented (n is
 """
 from transpile.lazy_import import lazy_module
 from transpile.scalar.basic import FloatBinaryOp, tensor
-from transpile.scalar.special_more import SciPyFunction, not_implemented
+from transpile.scalar.special_more import SciPyFunctionInDouble, not_implemented
 
 sp = lazy_module("scipy.special")
 
 
-class Polygamma(SciPyFunction, FloatBinaryOp):
+class Polygamma(SciPyFunctionInDouble, FloatBinaryOp):
     """polygamma(n, x): the n-th derivative of digamma (n = 0: digamma itself); nan unless n is
     a nonnegative integer."""
 
@@ -27,7 +27,7 @@ class Polygamma(SciPyFunction, FloatBinaryOp):
                 output_grads[0] * tensor().polygamma(n + 1, x)]
 
 
-class Poch(SciPyFunction, FloatBinaryOp):
+class Poch(SciPyFunctionInDouble, FloatBinaryOp):
     """poch(z, m) = gamma(z + m) / gamma(z), the rising factorial for integer m."""
 
     fn = staticmethod(sp.poch)
@@ -42,7 +42,7 @@ class Poch(SciPyFunction, FloatBinaryOp):
         return [gz * (psi_zm - T.psi(z)), gz * psi_zm]
 
 
-class BetaLn(SciPyFunction, FloatBinaryOp):
+class BetaLn(SciPyFunctionInDouble, FloatBinaryOp):
     """betaln(a, b) = log |gamma(a) gamma(b) / gamma(a + b)|."""
 
     fn = staticmethod(sp.betaln)

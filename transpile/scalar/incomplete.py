@@ -7,7 +7,7 @@ result); with respect to the shape parameters a, b they are not implemented.
 """
 from transpile.lazy_import import lazy_module
 from transpile.scalar.basic import FloatBinaryOp, ScalarOp, tensor, upgrade_to_float_no_complex
-from transpile.scalar.special_more import SciPyFunction, not_implemented
+from transpile.scalar.special_more import SciPyFunctionInDouble, not_implemented
 
 sp = lazy_module("scipy.special")
 
@@ -33,7 +33,7 @@ def _log_gamma_density(a, x):
     return (a - 1) * T.log(x) - x - T.gammaln(a)
 
 
-class BetaInc(SciPyFunction, FloatTernaryOp):
+class BetaInc(SciPyFunctionInDouble, FloatTernaryOp):
     """betainc(a, b, x): the regularized incomplete beta function I_x(a, b) (a, b >= 0, 0 <= x <= 1)."""
 
     fn = staticmethod(sp.betainc)
@@ -46,7 +46,7 @@ class BetaInc(SciPyFunction, FloatTernaryOp):
                 output_grads[0] * tensor().exp(_log_beta_density(a, b, x))]
 
 
-class BetaIncInv(SciPyFunction, FloatTernaryOp):
+class BetaIncInv(SciPyFunctionInDouble, FloatTernaryOp):
     """betaincinv(a, b, y): the x in [0, 1] with betainc(a, b, x) = y."""
 
     fn = staticmethod(sp.betaincinv)
@@ -59,7 +59,7 @@ class BetaIncInv(SciPyFunction, FloatTernaryOp):
                 output_grads[0] * tensor().exp(-_log_beta_density(a, b, outputs[0]))]
 
 
-class GammaIncInv(SciPyFunction, FloatBinaryOp):
+class GammaIncInv(SciPyFunctionInDouble, FloatBinaryOp):
     """gammaincinv(a, y): the x >= 0 with gammainc(a, x) = y."""
 
     fn = staticmethod(sp.gammaincinv)
@@ -72,7 +72,7 @@ class GammaIncInv(SciPyFunction, FloatBinaryOp):
                 output_grads[0] * tensor().exp(-_log_gamma_density(a, outputs[0]))]
 
 
-class GammaIncCInv(SciPyFunction, FloatBinaryOp):
+class GammaIncCInv(SciPyFunctionInDouble, FloatBinaryOp):
     """gammainccinv(a, y): the x >= 0 with gammaincc(a, x) = y."""
 
     fn = staticmethod(sp.gammainccinv)

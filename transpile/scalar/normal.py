@@ -8,12 +8,12 @@ import math
 
 from transpile.lazy_import import lazy_module
 from transpile.scalar.basic import FloatBinaryOp, FloatUnaryOp, tensor
-from transpile.scalar.special_more import SciPyFunction
+from transpile.scalar.special_more import SciPyFunctionInDouble
 
 sp = lazy_module("scipy.special")
 
 
-class NdtriExp(SciPyFunction, FloatUnaryOp):
+class NdtriExp(SciPyFunctionInDouble, FloatUnaryOp):
     """ndtri_exp(y): the x with log(ndtr(x)) = y (y <= 0)."""
 
     fn = staticmethod(sp.ndtri_exp)
@@ -26,7 +26,7 @@ class NdtriExp(SciPyFunction, FloatUnaryOp):
         return [output_grads[0] * math.sqrt(2 * math.pi) * tensor().exp(y + x * x / 2)]
 
 
-class OwensT(SciPyFunction, FloatBinaryOp):
+class OwensT(SciPyFunctionInDouble, FloatBinaryOp):
     """owens_t(h, a) = 1/(2 pi) integral_0^a exp(-h^2 (1 + t^2) / 2) / (1 + t^2) dt."""
 
     fn = staticmethod(sp.owens_t)

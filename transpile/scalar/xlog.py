@@ -69,9 +69,5 @@ xlogx = XlogX("xlogx")
 xlogy = XlogY("xlogy")
 xlog1py = Xlog1pY("xlog1py")
 logit = Logit("logit")
-#: Theano's names for the scalar ops (theano.tensor.xlogx.scalar_xlogx, scalar_xlogy0)
-scalar_xlogx = xlogx
-scalar_xlogy0 = xlogy
 
-__all__ = ["XlogX", "XlogY", "Xlog1pY", "Logit", "xlogx", "xlogy", "xlog1py", "logit", "scalar_xlogx",
-           "scalar_xlogy0"]
+__all__ = ["XlogX", "XlogY", "Xlog1pY", "Logit", "xlogx", "xlogy", "xlog1py", "logit"]

@@ -1,14 +1,20 @@
 """PyTensor's special functions beyond `transpile.tensor.math`: the elementwise functions of the
 scalar ops in transpile/scalar/{gamma_family,bessel_k,incomplete,normal}.py, and the names that
 are compositions of existing ops (`digamma`, `factorial`, `kn`). Values are scipy.special's.
+
+Also Theano's names for the scalar ops of xlogx and xlogy0, `scalar_xlogx` and `scalar_xlogy0`
+(Theano had them in the module theano.tensor.xlogx; a module transpile.tensor.xlogx would replace
+the function T.xlogx by itself when imported, so they live here).
 """
 from transpile import scalar as S
 from transpile.tensor.basic import as_tensor_variable
 from transpile.tensor.math import elemwise_function, gamma, lt, psi, switch, trunc
 
-__all__ = ["digamma", "polygamma", "poch", "betaln", "factorial", "kv", "kn", "kve", "ive", "betainc",
+__all__ = ["scalar_xlogx", "scalar_xlogy0", "digamma", "polygamma", "poch", "betaln", "factorial", "kv", "kn", "kve", "ive", "betainc",
            "betaincinv", "gammaincinv", "gammainccinv", "ndtri_exp", "owens_t"]
 
+scalar_xlogx = S.xlogx
+scalar_xlogy0 = S.xlogy
 digamma = psi
 
 polygamma = elemwise_function(

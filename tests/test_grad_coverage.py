@@ -539,6 +539,8 @@ SCALAR_CASES = {
                                                                U(rng, 2, 3, lo=0.1, hi=0.9)),
     "transpile.scalar.normal.NdtriExp": elem("ndtri_exp", (-5.0, -0.1)),
     "transpile.scalar.normal.OwensT": elem("owens_t", ANY, (-3.0, 3.0)),
+    "transpile.scalar.hypergeometric.Hyp2F1": lambda rng: vg(lambda z: T.hyp2f1(1.5, -0.7, 2.2, z),
+                                                             U(rng, 2, 3, lo=-0.9, hi=0.9)),
     "transpile.scalar.xlog.XlogX": elem("xlogx", POS),
     "transpile.scalar.xlog.XlogY": elem("xlogy", ANY, POS),
     "transpile.scalar.xlog.Xlog1pY": elem("xlog1py", ANY, (-0.5, 2.0)),

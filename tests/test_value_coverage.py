@@ -36,7 +36,7 @@ pytestmark = pytest.mark.single_mode
 ROOT = Path(__file__).resolve().parents[1]
 SPECIAL_SCALAR_MODULES = ("transpile.scalar.special_more", "transpile.scalar.bessel", "transpile.scalar.xlog",
                           "transpile.scalar.activation", "transpile.scalar.gamma_family", "transpile.scalar.bessel_k",
-                          "transpile.scalar.incomplete", "transpile.scalar.normal")
+                          "transpile.scalar.incomplete", "transpile.scalar.normal", "transpile.scalar.hypergeometric")
 
 
 def public_names():
@@ -319,6 +319,8 @@ VALUE_TESTS = {
     "special.gammainccinv": [MS + "test_edge_values_match_scipy", MS + "test_wide_ranges_match_scipy"],
     "special.ndtri_exp": [MS + "test_edge_values_match_scipy", MS + "test_wide_ranges_match_scipy"],
     "special.owens_t": [MS + "test_edge_values_match_scipy", MS + "test_wide_ranges_match_scipy"],
+    "special.hyp2f1": [MS + "test_edge_values_match_scipy", MS + "test_wide_ranges_match_scipy",
+                       MS + "test_hyp2f1_is_nan_outside_its_domain"],
     # random distributions (statistical tests against scipy.stats)
     "random.uniform": [RD + "test_statistics_against_scipy"],
     "random.normal": [RD + "test_statistics_against_scipy", RA + "test_normal_statistics_with_tensor_parameters"],

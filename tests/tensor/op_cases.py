@@ -211,13 +211,14 @@ CASES = [
     OpCase("gammainccinv", T.gammainccinv, _sp.gammainccinv, 2, (POS, ((0.0, 1.0),)), grad=False, numpy_dtype=False),
     OpCase("ndtri_exp", T.ndtri_exp, _sp.ndtri_exp, 1, (((-20.0, -0.1),),), numpy_dtype=False),
     OpCase("owens_t", T.owens_t, _sp.owens_t, 2, (R, R), numpy_dtype=False),
+    OpCase("hyp2f1", T.hyp2f1, _sp.hyp2f1, 4, (R, R, ((0.5, 4.0),), ((-0.9, 0.9),)), grad=False, numpy_dtype=False),
 ]
 
 CASES_BY_NAME = {case.name: case for case in CASES}
 GRAD_CASES = [case for case in CASES if case.grad]
 #: cases whose gradient is not implemented for some input (not zero: `grad` raises)
 GRAD_NOT_IMPLEMENTED = ("tri_gamma", "gammainc", "gammaincc", "iv", "jv", "polygamma", "kv", "kve", "ive", "betainc",
-                        "betaincinv", "gammaincinv", "gammainccinv")
+                        "betaincinv", "gammaincinv", "gammainccinv", "hyp2f1")
 
 
 def _integers_in(intervals, dtype):

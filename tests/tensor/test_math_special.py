@@ -1,6 +1,7 @@
 """PyTensor's special functions (transpile.tensor.math_special) against scipy.special in every
 mode: polygamma, poch, betaln, kv, kve, ive, betainc, betaincinv, gammaincinv, gammainccinv,
-ndtri_exp, owens_t, and the compositions digamma, factorial, kn. Edge values, wide random ranges
+ndtri_exp, owens_t, hyp2f1 (on its domain -1 < z <= 0.9999), and the compositions digamma,
+factorial, kn. Edge values, wide random ranges
 that reach the hard regions (small and large arguments, x near 0 and 1, tiny probabilities),
 float32 inputs, and gradients (verify_grad) with respect to each differentiable input."""
 import numpy as np
@@ -57,6 +58,11 @@ EDGES = [
      _edge([0, 0.1, -INF, NAN, -1e-20, -0.5, -0.6931471805599453, -1, -700, -745, -800, -1e5])),
     ("owens_t", T.owens_t, sp.owens_t,
      _edge([0, 0, INF, 1, 0, 5, NAN, 1, -2, 10, 0.3, 3], [0, INF, 1, INF, 1, -INF, 1, 0.5, -3, 0.5, 100, 1])),
+    ("hyp2f1", T.hyp2f1, sp.hyp2f1,
+     _edge([1, -2, -2, -2, 0, 1, 1, 1.5, 1, INF, 1, -3, 2, -1, 5.5, -5.5, 0.5],
+           [1, 1, 1, 1, 1, 1, 1, 2, 2, 1, 1, 2, 3, 5, 7.2, 7.2, 0.5],
+           [0, -3, -1, -2, 0, 2, 2, 3, 3, 2, -2.5, -5, 4, -1, 1.3, 1.3, 1.5],
+           [0.5, 0.5, 0.5, 0.5, 0.5, -0.5, 0.9999, -0.999, NAN, 0.5, 0.5, 0.3, 0, 0.5, 0.9999, 0.9999, 1e-300])),
 ]
 
 
@@ -98,6 +104,9 @@ def _wide(seed):
         ("gammainccinv", T.gammainccinv, sp.gammainccinv, [a, y]),
         ("ndtri_exp", T.ndtri_exp, sp.ndtri_exp, [-(10 ** rng.uniform(-20, 6, n))]),
         ("owens_t", T.owens_t, sp.owens_t, [rng.uniform(-8, 8, n), rng.uniform(-1, 1, n) * 10 ** rng.uniform(-3, 3, n)]),
+        ("hyp2f1", T.hyp2f1, sp.hyp2f1, [rng.uniform(-3, 6, n), rng.uniform(-3, 6, n), rng.uniform(0.5, 8, n),
+                                         np.concatenate([rng.uniform(-0.99, 0.9, n // 2),
+                                                         1 - 10 ** rng.uniform(-4, -1, n - n // 2)])]),
     ]
 
 
@@ -113,6 +122,13 @@ def test_wide_ranges_match_scipy():
             values += columns
             table.append((name, fn(*xs), expected[keep]))
     _run(inputs, values, table, rtol=1e-10)
+
+
+def test_hyp2f1_is_nan_outside_its_domain():
+    a, z = T.dvector("a"), T.dvector("z")
+    zv = np.array([-1.0, -3.0, 1.0, 0.99995, 2.0, INF])
+    got = transpile.function([a, z], T.hyp2f1(a, 1.0, 2.5, z))(np.full(6, 1.5), zv)
+    assert np.isnan(got).all()
 
 
 @pytest.mark.filterwarnings("ignore:floating point number truncated")
@@ -144,7 +160,8 @@ def test_float32_inputs():
              ("gammaincinv", T.gammaincinv(a, x), sp.gammaincinv(a64, x64)),
              ("gammainccinv", T.gammainccinv(a, x), sp.gammainccinv(a64, x64)),
              ("ndtri_exp", T.ndtri_exp(-a), sp.ndtri_exp(-a64)), ("owens_t", T.owens_t(a, b), sp.owens_t(a64, b64)),
-             ("factorial", T.factorial(a), sp.factorial(a64)), ("kn", T.kn(a, x), sp.kn(a64.astype(int), x64))]
+             ("factorial", T.factorial(a), sp.factorial(a64)), ("kn", T.kn(a, x), sp.kn(a64.astype(int), x64)),
+             ("hyp2f1", T.hyp2f1(a, b, a + b, x), sp.hyp2f1(a64, b64, a64 + b64, x64))]
     for name, out, _ in table:
         assert out.dtype == "float32", name
     with np.errstate(all="ignore"):
@@ -171,12 +188,15 @@ def test_gradients(rng):
     verify_grad(T.owens_t, [U(-2, 2), U(-3, 3)], rng=rng)
     verify_grad(lambda n: T.factorial(n), [U(0.5, 4)], rng=rng)
     verify_grad(lambda x: T.kn(2, x), [U(0.3, 4)], rng=rng)
+    verify_grad(lambda z: T.hyp2f1(1.5, -0.7, 2.2, z), [U(-0.9, 0.9)], rng=rng)
 
 
 @pytest.mark.parametrize("build", [lambda v, x: T.polygamma(v, x), lambda v, x: T.kv(v, x), lambda v, x: T.kve(v, x),
                                    lambda v, x: T.ive(v, x), lambda v, x: T.betainc(v, 2.0, x),
                                    lambda v, x: T.betainc(2.0, v, x), lambda v, x: T.betaincinv(v, 2.0, x),
-                                   lambda v, x: T.gammaincinv(v, x), lambda v, x: T.gammainccinv(v, x)])
+                                   lambda v, x: T.gammaincinv(v, x), lambda v, x: T.gammainccinv(v, x),
+                                   lambda v, x: T.hyp2f1(v, 1.0, 2.0, x), lambda v, x: T.hyp2f1(1.0, v, 2.0, x),
+                                   lambda v, x: T.hyp2f1(1.0, 1.0, v, x)])
 def test_gradient_in_order_or_shape_is_not_implemented(build):
     v, x = T.dscalar("v"), T.dscalar("x")
     with pytest.raises(NullTypeGradError):
@@ -194,4 +214,5 @@ def test_cpp_forms_request_their_runtime_headers():
         assert cpp_printer.expr(fn.op.scalar_op, ["a", "b"], ["float64", "float64"], "float64") == (
             f"spf::{fn.__name__}(a, b)")
     assert T.ndtri_exp.op.scalar_op.c_runtime == ("special_normal",)
+    assert T.hyp2f1.op.scalar_op.c_runtime == ("special_hyp2f1",)
     assert T.betainc.op.scalar_op.c_runtime == T.betaincinv.op.scalar_op.c_runtime == ("special_incomplete",)

@@ -1,5 +1,5 @@
 """PyTensor's special functions beyond `transpile.tensor.math`: the elementwise functions of the
-scalar ops in transpile/scalar/{gamma_family,bessel_k,incomplete,normal}.py, and the names that
+scalar ops in transpile/scalar/{gamma_family,bessel_k,incomplete,normal,hypergeometric}.py, and the names that
 are compositions of existing ops (`digamma`, `factorial`, `kn`). Values are scipy.special's.
 
 Also Theano's names for the scalar ops of xlogx and xlogy0, `scalar_xlogx` and `scalar_xlogy0`
@@ -11,7 +11,7 @@ from transpile.tensor.basic import as_tensor_variable
 from transpile.tensor.math import elemwise_function, gamma, lt, psi, switch, trunc
 
 __all__ = ["scalar_xlogx", "scalar_xlogy0", "digamma", "polygamma", "poch", "betaln", "factorial", "kv", "kn", "kve", "ive", "betainc",
-           "betaincinv", "gammaincinv", "gammainccinv", "ndtri_exp", "owens_t"]
+           "betaincinv", "gammaincinv", "gammainccinv", "ndtri_exp", "owens_t", "hyp2f1"]
 
 scalar_xlogx = S.xlogx
 scalar_xlogy0 = S.xlogy
@@ -35,6 +35,8 @@ gammainccinv = elemwise_function(
 ndtri_exp = elemwise_function(
     S.ndtri_exp, "ndtri_exp", "ndtri_exp(y): the standard normal quantile at probability exp(y), for y <= 0.")
 owens_t = elemwise_function(S.owens_t, "owens_t", "owens_t(h, a): Owen's T function.")
+hyp2f1 = elemwise_function(
+    S.hyp2f1, "hyp2f1", "hyp2f1(a, b, c, z): the Gauss hypergeometric function 2F1 for -1 < z <= 0.9999 (nan outside).")
 
 
 def factorial(n):

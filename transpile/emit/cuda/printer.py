@@ -27,6 +27,7 @@ from transpile.scalar.basic import c_cast_inputs
 from transpile.scalar.bessel import I0, I1, Iv, Jv
 from transpile.scalar.bessel_k import Ive, Kv, Kve
 from transpile.scalar.gamma_family import BetaLn, Poch, Polygamma
+from transpile.scalar.hypergeometric import Hyp2F1
 from transpile.scalar.incomplete import BetaInc, BetaIncInv, GammaIncCInv, GammaIncInv
 from transpile.scalar.normal import NdtriExp, OwensT
 from transpile.scalar.special import Erf, Erfc, Erfinv, Gamma, GammaLn
@@ -89,6 +90,7 @@ NO_DEVICE_FORM = {
     GammaIncCInv: "the CUDA Math API has no incomplete gamma function (special_incomplete.h is host code)",
     NdtriExp: "the CUDA Math API's normcdfinv takes a probability, not its log (special_normal.h is host code)",
     OwensT: "the CUDA Math API has no Owen's T function (special_normal.h is host code)",
+    Hyp2F1: "the CUDA Math API has no hypergeometric function (special_hyp2f1.h is host code)",
 }
 
 _NONFINITE = {("float32", "inf"): "CUDART_INF_F", ("float32", "nan"): "CUDART_NAN_F",

@@ -1,7 +1,8 @@
 """Theano's smaller names: `OrderedUpdates`, `pfunc`, `function_dump`, `disconnected_type`,
 `is_flat`, `extract_constant`, and the functional spellings of advanced indexing
 (`advanced_subtensor`, `advanced_inc_subtensor`, `advanced_set_subtensor`, their boolean twins),
-each against what Theano did and numpy computes, in every mode."""
+the scalar ops `scalar_xlogx`, `scalar_xlogy0` (Theano's theano.tensor.xlogx), each against what Theano did
+and numpy computes, in every mode."""
 import pickle
 import subprocess
 import sys
@@ -110,3 +111,17 @@ def test_advanced_indexing_functions(rng):
         np.testing.assert_array_equal(got, expected)
     verify_grad(lambda a: T.advanced_subtensor(a, iv, jv) * 2, [mv], rng=rng)
     verify_grad(lambda a, b: T.advanced_inc_subtensor(a, b, iv, jv), [mv, yv], rng=rng)
+
+
+def test_scalar_xlogx_and_scalar_xlogy0_are_the_scalar_ops_of_xlogx_and_xlogy0():
+    import scipy.special as sp
+
+    from transpile import scalar as S
+
+    assert T.scalar_xlogx is S.xlogx and T.scalar_xlogy0 is S.xlogy
+    assert T.xlogx.op.scalar_op is T.scalar_xlogx and T.xlogy0.op.scalar_op is T.scalar_xlogy0
+    x, y = T.dvector("x"), T.dvector("y")
+    xv, yv = np.array([0.0, 0.5, 2.0, 0.0]), np.array([3.0, 0.25, 7.0, 0.0])
+    got = function([x, y], [T.Elemwise(T.scalar_xlogx)(x), T.Elemwise(T.scalar_xlogy0)(x, y)])(xv, yv)
+    np.testing.assert_allclose(got[0], sp.xlogy(xv, xv), rtol=1e-14)
+    np.testing.assert_allclose(got[1], sp.xlogy(xv, yv), rtol=1e-14)

@@ -3,8 +3,8 @@ every mode (the companion of tests/test_grad_coverage.py, which does the same fo
 
 The names are collected, not listed: `__all__` of `transpile.tensor.extra_ops`, of
 `nlinalg`/`slinalg`/`linalg`, of `T.nnet` (with `T.nnet.bn` and `logsumexp`), the elementwise
-functions of `transpile.tensor.math` whose scalar op lives in a special-function module, and the
-public methods of `RandomStreams`. So a new name without an entry in `VALUE_TESTS` fails
+functions of `transpile.tensor.math` and `math_special` whose scalar op lives in a special-function
+module, and the public methods of `RandomStreams`. So a new name without an entry in `VALUE_TESTS` fails
 `test_every_public_name_has_a_value_test`. A name bound to the same object as a name that has an
 entry (`xlogy0 is xlogy`) is covered by it.
 
@@ -27,6 +27,7 @@ import pytest
 import transpile.tensor as T
 from transpile.tensor import extra_ops, linalg, nlinalg, slinalg
 from transpile.tensor import math as tmath
+from transpile.tensor import math_special
 from transpile.tensor.nnet import bn
 from transpile.tensor.random.streams import RandomStreams
 
@@ -34,7 +35,8 @@ pytestmark = pytest.mark.single_mode
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECIAL_SCALAR_MODULES = ("transpile.scalar.special_more", "transpile.scalar.bessel", "transpile.scalar.xlog",
-                          "transpile.scalar.activation")
+                          "transpile.scalar.activation", "transpile.scalar.gamma_family", "transpile.scalar.bessel_k",
+                          "transpile.scalar.incomplete", "transpile.scalar.normal", "transpile.scalar.hypergeometric")
 
 
 def public_names():
@@ -49,10 +51,11 @@ def public_names():
     for mod in (T.nnet, bn, lse):
         for n in mod.__all__:
             groups["nnet"][n] = getattr(mod, n)
-    for n in tmath.__all__:
-        op = getattr(getattr(tmath, n), "op", None)
-        if op is not None and type(getattr(op, "scalar_op", None)).__module__ in SPECIAL_SCALAR_MODULES:
-            groups["special"][n] = getattr(tmath, n)
+    for mod in (tmath, math_special):
+        for n in mod.__all__:
+            op = getattr(getattr(mod, n), "op", None)
+            if op is not None and type(getattr(op, "scalar_op", None)).__module__ in SPECIAL_SCALAR_MODULES:
+                groups["special"][n] = getattr(mod, n)
     for n, member in inspect.getmembers(RandomStreams):
         if not n.startswith("_"):
             groups["random"][n] = member
@@ -80,6 +83,7 @@ SM = "tests/tensor/nnet/test_nnet_softmax.py::"
 XE = "tests/tensor/nnet/test_nnet_xent.py::"
 MATH = "tests/tensor/test_math.py::"
 SPM = "tests/scalar/test_special_more.py::"
+MS = "tests/tensor/test_math_special.py::"
 RD = "tests/tensor/test_random_distributions.py::"
 RA = "tests/tensor/test_random.py::"
 RP = "tests/tensor/test_random_pytensor.py::"
@@ -334,6 +338,20 @@ VALUE_TESTS = {
     "special.sigmoid": [MATH + "test_stable_sigmoid_softplus_log1mexp"],
     "special.softplus": [MATH + "test_stable_sigmoid_softplus_log1mexp"],
     "special.log1mexp": [MATH + "test_stable_sigmoid_softplus_log1mexp"],
+    "special.polygamma": [MS + "test_edge_values_match_scipy", MS + "test_wide_ranges_match_scipy"],
+    "special.poch": [MS + "test_edge_values_match_scipy", MS + "test_wide_ranges_match_scipy"],
+    "special.betaln": [MS + "test_edge_values_match_scipy", MS + "test_wide_ranges_match_scipy"],
+    "special.kv": [MS + "test_edge_values_match_scipy", MS + "test_wide_ranges_match_scipy"],
+    "special.kve": [MS + "test_edge_values_match_scipy", MS + "test_wide_ranges_match_scipy"],
+    "special.ive": [MS + "test_edge_values_match_scipy", MS + "test_wide_ranges_match_scipy"],
+    "special.betainc": [MS + "test_edge_values_match_scipy", MS + "test_wide_ranges_match_scipy"],
+    "special.betaincinv": [MS + "test_edge_values_match_scipy", MS + "test_wide_ranges_match_scipy"],
+    "special.gammaincinv": [MS + "test_edge_values_match_scipy", MS + "test_wide_ranges_match_scipy"],
+    "special.gammainccinv": [MS + "test_edge_values_match_scipy", MS + "test_wide_ranges_match_scipy"],
+    "special.ndtri_exp": [MS + "test_edge_values_match_scipy", MS + "test_wide_ranges_match_scipy"],
+    "special.owens_t": [MS + "test_edge_values_match_scipy", MS + "test_wide_ranges_match_scipy"],
+    "special.hyp2f1": [MS + "test_edge_values_match_scipy", MS + "test_wide_ranges_match_scipy",
+                       MS + "test_hyp2f1_is_nan_outside_its_domain"],
     # random distributions (statistical tests against scipy.stats)
     "random.uniform": [RD + "test_statistics_against_scipy"],
     "random.normal": [RD + "test_statistics_against_scipy", RA + "test_normal_statistics_with_tensor_parameters"],

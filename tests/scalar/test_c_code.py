@@ -13,7 +13,7 @@ import pytest
 
 import transpile.scalar as S
 from transpile.emit.cpp.printer import cpp_printer
-from transpile.emit.runtime import RUNTIME_DIR, ordered
+from transpile.emit.runtime import REQUIRES, header_name, ordered, runtime_source
 from transpile.scalar.dtypes import C_TYPES
 from tests.tensor.op_cases import CASES, draw
 
@@ -68,12 +68,22 @@ def _kernels():
 KERNELS = _kernels()
 
 
-def _source():
-    lines = ["#include <cmath>", "#include <cstdint>", "#include <algorithm>", "#include <limits>"]
+def _families():
+    """The runtime families the kernels' C++ forms call, with those they require, in include order."""
     families = []
     for _, op, _, _ in KERNELS:
-        families += [f for f in cpp_printer.runtimes(op) if f not in families]
-    lines += [f'#include "{RUNTIME_DIR / f"{family}.h"}"' for family in ordered(families)] + [""]
+        pending = list(cpp_printer.runtimes(op))
+        while pending:
+            family = pending.pop()
+            if family not in families:
+                families.append(family)
+                pending += REQUIRES.get(family, ())
+    return ordered(families)
+
+
+def _source():
+    lines = ["#include <cmath>", "#include <cstdint>", "#include <algorithm>", "#include <limits>"]
+    lines += [f'#include "{header_name(family)}"' for family in _families()] + [""]
     for k, (name, op, dtypes, _) in enumerate(KERNELS):
         odtype = op.output_dtypes(*dtypes)[0]
         args = [f"(a{i}[i])" for i in range(len(dtypes))]
@@ -88,6 +98,8 @@ def _source():
 @pytest.fixture(scope="module")
 def library(tmp_path_factory):
     d = tmp_path_factory.mktemp("scalar_c")
+    for family in _families():  # the headers under the names they include each other by
+        (d / header_name(family)).write_text(runtime_source(family))
     (d / "kernels.cpp").write_text(_source())
     cmd = ["g++", "-std=c++17", "-O1", "-fno-math-errno", "-shared", "-fPIC", "-w",
            str(d / "kernels.cpp"), "-o", str(d / "kernels.so")]

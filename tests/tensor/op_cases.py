@@ -74,6 +74,13 @@ def _softplus(x):
     return np.logaddexp(0, x)
 
 
+def _polygamma(n, x):
+    """scipy's polygamma with both inputs in their common float type (it is a Python function,
+    not a ufunc: psi(x) of a float32 x stays float32 even when n is float64)."""
+    dtype = np.result_type(n, x, np.float32)
+    return _sp.polygamma(np.asarray(n, dtype), np.asarray(x, dtype))
+
+
 def _cast(dtype):
     return lambda x: T.cast(x, dtype)
 
@@ -188,12 +195,30 @@ CASES = [
            2, (R, R)),
     OpCase("cast_float64", _cast("float64"), lambda x: x.astype("float64"), 1, (R,)),
     OpCase("cast_int32", _cast("int32"), lambda x: x.astype("int32"), 1, (R,), grad=False),
+    # PyTensor's special functions (transpile.tensor.math_special), last so that the random draws of
+    # the cases above stay as they were; the order n of polygamma is drawn from integers (a
+    # non-integer order gives nan)
+    OpCase("polygamma", T.polygamma, _polygamma, 2, (((0.0, 0.0), (1.0, 1.0), (2.0, 2.0), (3.0, 3.0)), POS),
+           grad=False, numpy_dtype=False),
+    OpCase("poch", T.poch, _sp.poch, 2, (POS, ((0.0, 3.0),)), numpy_dtype=False),
+    OpCase("betaln", T.betaln, _sp.betaln, 2, (POS, POS), numpy_dtype=False),
+    OpCase("kv", T.kv, _sp.kv, 2, (((0.0, 3.0),), ((0.1, 6.0),)), grad=False, numpy_dtype=False),
+    OpCase("kve", T.kve, _sp.kve, 2, (((0.0, 3.0),), ((0.1, 6.0),)), grad=False, numpy_dtype=False),
+    OpCase("ive", T.ive, _sp.ive, 2, (((0.0, 3.0),), ((0.1, 6.0),)), grad=False, numpy_dtype=False),
+    OpCase("betainc", T.betainc, _sp.betainc, 3, (POS, POS, ((0.0, 1.0),)), grad=False, numpy_dtype=False),
+    OpCase("betaincinv", T.betaincinv, _sp.betaincinv, 3, (POS, POS, ((0.0, 1.0),)), grad=False, numpy_dtype=False),
+    OpCase("gammaincinv", T.gammaincinv, _sp.gammaincinv, 2, (POS, ((0.0, 1.0),)), grad=False, numpy_dtype=False),
+    OpCase("gammainccinv", T.gammainccinv, _sp.gammainccinv, 2, (POS, ((0.0, 1.0),)), grad=False, numpy_dtype=False),
+    OpCase("ndtri_exp", T.ndtri_exp, _sp.ndtri_exp, 1, (((-20.0, -0.1),),), numpy_dtype=False),
+    OpCase("owens_t", T.owens_t, _sp.owens_t, 2, (R, R), numpy_dtype=False),
+    OpCase("hyp2f1", T.hyp2f1, _sp.hyp2f1, 4, (R, R, ((0.5, 4.0),), ((-0.9, 0.9),)), grad=False, numpy_dtype=False),
 ]
 
 CASES_BY_NAME = {case.name: case for case in CASES}
 GRAD_CASES = [case for case in CASES if case.grad]
 #: cases whose gradient is not implemented for some input (not zero: `grad` raises)
-GRAD_NOT_IMPLEMENTED = ("tri_gamma", "gammainc", "gammaincc", "iv", "jv")
+GRAD_NOT_IMPLEMENTED = ("tri_gamma", "gammainc", "gammaincc", "iv", "jv", "polygamma", "kv", "kve", "ive", "betainc",
+                        "betaincinv", "gammaincinv", "gammainccinv", "hyp2f1")
 
 
 def _integers_in(intervals, dtype):

@@ -149,17 +149,17 @@ def build_broadcasting(name):
     forms = [(T.row, (1, 4)), (T.col, (3, 1))] + [(T.matrix, (3, 4))] * 3
     inputs, outputs, values = [], [], []
     for layout in ([0, 1, 2], [2, 1, 0], [1, 2, 3]):
-        makers = [forms[i] for i in layout][:case.nin]
+        makers = [forms[i] for i in layout + [2] * case.nin][:case.nin]
         xs = [make(dtype=dtype) for make, _ in makers]
         inputs += xs
         outputs.append(case.fn(*xs))
         values += [draw(case, dtype, shape, rng)[k] for k, (_, shape) in enumerate(makers)]
     # matrix with a vector
     x, v = _var(dtype, 2), _var(dtype, 1)
-    xs = ([x, v] + [_var(dtype, 1)])[:case.nin]
+    xs = ([x, v] + [_var(dtype, 1) for _ in range(case.nin - 2)])[:case.nin]
     vals = [draw(case, dtype, (3, 4), rng)[0], draw(case, dtype, (4,), rng)[1]]
-    if case.nin == 3:
-        vals.append(draw(case, dtype, (4,), rng)[2])
+    for k in range(2, case.nin):
+        vals.append(draw(case, dtype, (4,), rng)[k])
     return inputs + xs, outputs + [case.fn(*xs)], values + vals
 
 

@@ -33,12 +33,15 @@ UNITS_DIR = TEMPLATES / "units"
 #: families listed before it)
 FAMILIES = ("index", "merge", "argmax", "complex_order", "row_max", "softmax", "logsumexp", "conv", "pool", "neighbours",
             "random", "sparse", "extra_ops", "sort", "sort_complex", "unique", "linalg", "linalg_svd_expm", "inner",
-            "scan", "special")
+            "scan", "special", "special_gamma", "special_bessel_k", "special_incomplete", "special_normal",
+            "special_hyp2f1")
 
 #: family -> the families whose headers it includes
 REQUIRES = {"softmax": ("row_max",), "logsumexp": ("row_max",), "complex_order": ("argmax",),
             "sort_complex": ("sort",), "unique": ("sort",), "linalg_svd_expm": ("linalg",),
-            "scan": ("inner",)}
+            "scan": ("inner",), "special_gamma": ("special",), "special_bessel_k": ("special",),
+            "special_incomplete": ("special", "special_gamma"), "special_normal": ("special",),
+            "special_hyp2f1": ("special",)}
 
 
 def header_name(family):

@@ -5,6 +5,8 @@ printer asks for it), which computes in double: <cmath> has none of them.
 """
 import math
 
+import numpy as np
+
 from transpile.lazy_import import lazy_module
 from transpile.scalar.basic import FloatBinaryOp, FloatUnaryOp, tensor
 
@@ -27,6 +29,16 @@ class SciPyFunction:
 
     def impl(self, *inputs):
         return type(self).fn(*self.prepare(inputs))
+
+
+class SciPyFunctionInDouble(SciPyFunction):
+    """impl: scipy.special's function computed in float64 and rounded to the output dtype, as
+    the C++ forms in the runtime headers compute (some of scipy's float32 loops, betainc's,
+    compute in float32)."""
+
+    def impl(self, *inputs):
+        args = self.prepare(inputs)
+        return np.asarray(type(self).fn(*[a.astype("float64") for a in args])).astype(args[0].dtype)
 
 
 class GammaInc(SciPyFunction, FloatBinaryOp):

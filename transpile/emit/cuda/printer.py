@@ -25,6 +25,11 @@ from transpile.emit.registry import LoweringError
 from transpile.scalar.arith import Exp, Log, Sqrt
 from transpile.scalar.basic import c_cast_inputs
 from transpile.scalar.bessel import I0, I1, Iv, Jv
+from transpile.scalar.bessel_k import Ive, Kv, Kve
+from transpile.scalar.gamma_family import BetaLn, Poch, Polygamma
+from transpile.scalar.hypergeometric import Hyp2F1
+from transpile.scalar.incomplete import BetaInc, BetaIncInv, GammaIncCInv, GammaIncInv
+from transpile.scalar.normal import NdtriExp, OwensT
 from transpile.scalar.special import Erf, Erfc, Erfinv, Gamma, GammaLn
 from transpile.scalar.special_more import Erfcinv, Erfcx, GammaInc, GammaIncC
 from transpile.scalar.transcendental import (
@@ -73,6 +78,19 @@ NO_DEVICE_FORM = {
     GammaIncC: "the CUDA Math API has no incomplete gamma function (special.h is host code)",
     Iv: "the CUDA Math API has Bessel I of orders 0 and 1 only (special.h is host code)",
     Jv: "the CUDA Math API has Bessel J of integer order only, jnf (special.h is host code)",
+    Kv: "the CUDA Math API has no Bessel K (special_bessel_k.h is host code)",
+    Kve: "the CUDA Math API has no Bessel K (special_bessel_k.h is host code)",
+    Ive: "the CUDA Math API has Bessel I of orders 0 and 1 only (special_bessel_k.h is host code)",
+    Polygamma: "the CUDA Math API has no polygamma function (special_gamma.h is host code)",
+    Poch: "the CUDA Math API has no Pochhammer symbol (special_gamma.h is host code)",
+    BetaLn: "the CUDA Math API has no log beta function (special_gamma.h is host code)",
+    BetaInc: "the CUDA Math API has no incomplete beta function (special_incomplete.h is host code)",
+    BetaIncInv: "the CUDA Math API has no incomplete beta function (special_incomplete.h is host code)",
+    GammaIncInv: "the CUDA Math API has no incomplete gamma function (special_incomplete.h is host code)",
+    GammaIncCInv: "the CUDA Math API has no incomplete gamma function (special_incomplete.h is host code)",
+    NdtriExp: "the CUDA Math API's normcdfinv takes a probability, not its log (special_normal.h is host code)",
+    OwensT: "the CUDA Math API has no Owen's T function (special_normal.h is host code)",
+    Hyp2F1: "the CUDA Math API has no hypergeometric function (special_hyp2f1.h is host code)",
 }
 
 _NONFINITE = {("float32", "inf"): "CUDART_INF_F", ("float32", "nan"): "CUDART_NAN_F",

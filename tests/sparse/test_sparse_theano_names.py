@@ -167,11 +167,15 @@ def test_structured_function_dtypes_and_errors():
         S.structured_pow(T.dmatrix(), 2)
 
 
-def test_add_s_s_data_checks_the_number_of_stored_values():
+def test_add_s_s_data_checks_the_number_of_stored_values_and_the_shapes():
     x, y = S.csr_matrix("x"), S.csr_matrix("y")
     f = function([x, y], S.add_s_s_data(x, y))
     with pytest.raises(ValueError):
         f(messy(seed=1), messy(seed=2, shape=(4, 7)))
+    a = sps.csr_matrix(np.array([[1.0, 0.0], [0.0, 2.0]]))
+    b = sps.csr_matrix(np.array([[3.0, 0.0, 0.0], [0.0, 0.0, 4.0]]))
+    with pytest.raises(AssertionError, match="different shapes"):
+        f(a, b)
 
 
 def test_square_diagonal():

@@ -89,13 +89,17 @@ def structured_add_s_v(x, y):
 
 def add_s_s_data(x, y):
     """x + y for two matrices with the same structure: their `data` added, x's structure kept
-    (Theano's AddSSData): only the number of stored values is checked, not the structures."""
+    (Theano's AddSSData). The shapes and the numbers of stored values are checked (an
+    AssertionError and a ValueError), not the structures."""
     x, y = as_sparse_variable(x), as_sparse_variable(y)
     if x.type != y.type:
         raise TypeError(f"add_s_s_data: x and y must have the same format and dtype, got {x.type} and {y.type}")
     from transpile.tensor.shape_ops import specify_shape
+    from transpile.tensor.check import assert_op
     data, indices, indptr, shape = csm_properties(x)
-    y_data = specify_shape(csm_properties(y)[0], (data.shape[0],))
+    y_data, _, _, y_shape = csm_properties(y)
+    y_data = specify_shape(y_data, (data.shape[0],))
+    shape = assert_op(shape, T.all(T.eq(shape, y_shape)), msg="add_s_s_data: x and y have different shapes")
     return CSM(x.type.format)(data + y_data, indices, indptr, shape)
 
 

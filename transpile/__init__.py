@@ -20,7 +20,7 @@ from transpile import sparse  # noqa: F401  registers shared() for scipy.sparse 
 from transpile import printing  # noqa: F401
 from transpile import d3viz  # noqa: F401  (transpile.d3viz.d3viz(f, 'graph.html'))
 from transpile import scan_module  # noqa: F401
-from transpile.scan_module import foldl, foldr, map, reduce, scan, until
+from transpile.scan_module import foldl, foldr, map, reduce, scan, scan_checkpoints, until
 from transpile import compat  # noqa: F401  (from transpile.compat.python2x import OrderedDict)
 from transpile import export  # callable: transpile.export(f, directory, name)
 
@@ -28,4 +28,4 @@ __version__ = "0.1.0"
 
 __all__ = ["In", "Mode", "OpFromGraph", "Out", "as_op", "clone_replace", "compile", "config", "export", "foldl",
            "foldr", "function", "grad", "gradient", "graph", "ifelse", "map", "printing", "reduce", "scalar", "scan",
-           "scan_module", "shared", "sparse", "tensor", "until", "verify_grad"]
+           "scan_checkpoints", "scan_module", "shared", "sparse", "tensor", "until", "verify_grad"]

@@ -4,6 +4,7 @@
 is generated C++ calling the step lowered as a function of the same source
 (transpile/emit/cpp/rules/scan.py), else (the reference, or a step holding a host-only op) it
 runs on the host and calls the step compiled once for the mode (`compile/inner.py`);
+`checkpoints.py` is Theano's memory-saving `scan_checkpoints` (a loop of loops),
 `grad.py` builds the backward loop, `shapes.py` the output shapes, `rewriting.py` moves
 loop-invariant work out, `prune.py` drops what nothing reads,
 `pushout_seqs.py` moves work on sequence entries out to whole sequences, `pushout_add.py`
@@ -14,6 +15,7 @@ forward loop save what its backward loop would recompute (registered first: it n
 steps as grad.py built them).
 """
 from transpile.scan_module.basic import scan
+from transpile.scan_module.checkpoints import scan_checkpoints
 from transpile.scan_module import save_for_backward  # noqa: F401  registers scan_save_for_backward
 from transpile.scan_module import rewriting  # noqa: F401  registers the scan rewrites
 from transpile.scan_module import prune  # noqa: F401  registers scan_remove_unused
@@ -25,4 +27,4 @@ from transpile.scan_module.op import Scan
 from transpile.scan_module.until import until
 from transpile.scan_module.views import foldl, foldr, map, reduce
 
-__all__ = ["Scan", "foldl", "foldr", "map", "reduce", "scan", "until"]
+__all__ = ["Scan", "foldl", "foldr", "map", "reduce", "scan", "scan_checkpoints", "until"]

@@ -310,6 +310,8 @@ OP_CASES = {
         lambda a, b: transpile.ifelse.ifelse(T.gt(T.sum(a), 0), [a * b, b], [b, a])[0] * 2.0, U(rng, 3, lo=0.1),
         U(rng, 3)),
     "transpile.printing.Print": lambda rng: vg(lambda a: transpile.printing.Print("")(a) * 2.0, U(rng, 2)),
+    "transpile.tensor.view_ops.ViewOp": lambda rng: vg(lambda a: transpile.compile.view_op(a) * 2.0, U(rng, 2, 3)),
+    "transpile.tensor.view_ops.CpuContiguous": lambda rng: vg(lambda a: T.cpu_contiguous(a.T) * 2.0, U(rng, 2, 3)),
     "transpile.tensor.check.Assert": lambda rng: vg(lambda a: T.assert_op(a, T.gt(T.sum(a), -100.0)) * 2.0, U(rng, 3)),
 }
 

@@ -100,6 +100,7 @@ PAD = "tests/tensor/test_pad.py::"
 LU = "tests/tensor/test_slinalg_lu.py::"
 PH = "tests/tensor/test_pytensor_helpers.py::"
 NTM = "tests/tensor/nnet/test_nnet_theano_more.py::"
+TSN = "tests/tensor/test_theano_small_names.py::"
 
 VALUE_TESTS = {
     # nnet: Theano's gradient helpers, shape checks, convolution variants, conv3d2d
@@ -126,6 +127,7 @@ VALUE_TESTS = {
     "extra_ops.slice_at_axis": [PH + "test_axes_helpers"],
     "extra_ops.interp": [PH + "test_interp_and_interpolate1d"],
     "extra_ops.interpolate1d": [PH + "test_interp_and_interpolate1d"],
+    "extra_ops.cpu_contiguous": [TSN + "test_view_op_and_cpu_contiguous"],
     "extra_ops.pad": [PAD + "test_pad_matches_numpy", PAD + "test_pad_of_a_constant_and_in_a_larger_graph"],
     "extra_ops.bartlett": [SEL + "test_bartlett"],
     "extra_ops.cumprod": [CU + "test_cumsum_cumprod"],

@@ -8,7 +8,7 @@
 from transpile.configdefaults import config
 from transpile import graph, scalar, tensor  # noqa: F401
 from transpile import compile  # noqa: F401  (shadows the builtin only as transpile.compile, as in Theano)
-from transpile.compile import In, Mode, Out, as_op, function, function_dump, shared
+from transpile.compile import In, Mode, Out, as_op, function, function_dump, shared, wrap_py
 from transpile.graph.updates import OrderedUpdates
 from transpile.graph import clone_replace
 from transpile import gradient  # noqa: F401
@@ -28,4 +28,4 @@ __version__ = "0.1.0"
 
 __all__ = ["In", "Mode", "OpFromGraph", "Out", "as_op", "clone_replace", "compile", "config", "export", "foldl",
            "foldr", "function", "grad", "gradient", "graph", "ifelse", "map", "printing", "reduce", "scalar", "scan",
-           "scan_checkpoints", "scan_module", "shared", "sparse", "tensor", "until", "verify_grad"]
+           "scan_checkpoints", "scan_module", "shared", "sparse", "tensor", "until", "verify_grad", "wrap_py"]

@@ -3,7 +3,8 @@ from transpile.compile.function import Function, FunctionMaker, UnusedInputError
 from transpile.compile.io import In, Out
 from transpile.compile.pfunc import function_dump, pfunc
 from transpile.compile.mode import FAST_COMPILE, FAST_RUN, Mode, get_default_mode, get_mode, register_linker
-from transpile.compile.ops import DeepCopyOp, FromFunctionOp, as_op, deep_copy_op
+from transpile.compile.ops import DeepCopyOp, FromFunctionOp, as_op, deep_copy_op, wrap_py
+from transpile.tensor.view_ops import ViewOp, view_op
 from transpile.compile.debugmode import (
     BadDestroyMap,
     BadOptimizationError,
@@ -22,6 +23,7 @@ DEBUG_MODE = DebugMode()
 
 __all__ = ["BadDestroyMap", "BadOptimizationError", "BadShapeError", "BadViewMap", "DEBUG_MODE", "DebugMode",
            "DebugModeError", "DeepCopyOp", "FAST_COMPILE", "FAST_RUN", "FromFunctionOp", "Function", "FunctionMaker",
-           "In", "InvalidValueError", "Mode", "Out", "MonitorMode", "NanGuardError", "NanGuardMode", "SharedVariable",
-           "TensorSharedVariable", "UnusedInputError", "as_op", "deep_copy_op", "function", "function_dump",
-           "get_default_mode", "get_mode", "pfunc", "register_linker", "shared", "shared_constructor"]
+           "In", "InvalidValueError", "Mode", "MonitorMode", "NanGuardError", "NanGuardMode", "Out", "SharedVariable",
+           "TensorSharedVariable", "UnusedInputError", "ViewOp", "as_op", "deep_copy_op", "function", "function_dump",
+           "get_default_mode", "get_mode", "pfunc", "register_linker", "shared", "shared_constructor", "view_op",
+           "wrap_py"]

@@ -92,3 +92,6 @@ def _type_list(types, what):
             raise TypeError(f"as_op: {what} must be a list of types (e.g. T.dmatrix), got {t!r}")
         out.append(t)
     return out
+
+
+wrap_py = as_op  # PyTensor's name

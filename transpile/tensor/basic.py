@@ -175,3 +175,22 @@ for _kind, _pattern in _PATTERNS.items():
         _constructors[_prefix + _PLURALS[_kind]] = _plural(_constructors[_prefix + _kind], _prefix + _PLURALS[_kind])
 globals().update(_constructors)
 CONSTRUCTOR_NAMES = sorted(_constructors)
+
+
+def tensor_from_scalar(s):
+    """Theano's conversion of a scalar to a 0-d tensor. transpile has no separate scalar type in
+    graphs (its 0-d tensors play that part), so this is `s` as a 0-d tensor: a number or a
+    0-d tensor; anything else is a TypeError."""
+    x = as_tensor_variable(s)
+    if x.ndim != 0:
+        raise TypeError(f"tensor_from_scalar: expected a scalar (0-d), got {x} ({x.type})")
+    return x
+
+
+def scalar_from_tensor(t):
+    """Theano's conversion of a 0-d tensor to a scalar: the same 0-d tensor here (see
+    `tensor_from_scalar`)."""
+    x = as_tensor_variable(t)
+    if x.ndim != 0:
+        raise TypeError(f"scalar_from_tensor: expected a 0-d tensor, got {x} ({x.type})")
+    return x

@@ -71,6 +71,7 @@ from transpile.tensor.reduce import all as _all
 from transpile.tensor.shape import shape_entries
 from transpile.tensor.shape_ops import squeeze
 from transpile.tensor.interp import interp, interpolate1d
+from transpile.tensor.view_ops import cpu_contiguous
 from transpile.tensor.pad import pad
 from transpile.tensor.selection import choose, compress, permute_row_elements
 from transpile.tensor.spacing import bartlett, geomspace, linspace, logspace
@@ -91,13 +92,14 @@ __all__ = [
     "Unique", "UnravelIndex",
     "allclose", "argsort", "argtopk", "atleast_1d", "atleast_2d", "atleast_3d", "atleast_Nd", "bartlett",
     "bincount", "broadcast_arrays", "broadcast_to", "choose", "compress", "concat_with_broadcast",
-    "cumprod", "cumsum", "diagonal", "diff", "expand_dims", "eye", "fill_diagonal", "fill_diagonal_offset",
-    "flatnonzero", "flip", "geomspace", "horizontal_stack", "identity_like", "interp", "interpolate1d",
-    "inverse_permutation", "isclose", "linspace", "logspace", "median", "moveaxis", "nan_to_num", "nonzero",
-    "nonzero_values", "pad", "permute_row_elements", "power", "ravel_multi_index", "repeat", "roll",
-    "searchsorted", "slice_at_axis", "sort", "square", "squeeze", "stacklists", "take", "take_along_axis",
-    "to_one_hot", "topk", "topk_and_argtopk", "trace", "tri", "tril", "tril_indices", "tril_indices_from",
-    "triu", "triu_indices", "triu_indices_from", "unique", "unravel_index", "vertical_stack", "where",
+    "cpu_contiguous", "cumprod", "cumsum", "diagonal", "diff", "expand_dims", "eye", "fill_diagonal",
+    "fill_diagonal_offset", "flatnonzero", "flip", "geomspace", "horizontal_stack", "identity_like",
+    "interp", "interpolate1d", "inverse_permutation", "isclose", "linspace", "logspace", "median",
+    "moveaxis", "nan_to_num", "nonzero", "nonzero_values", "pad", "permute_row_elements", "power",
+    "ravel_multi_index", "repeat", "roll", "searchsorted", "slice_at_axis", "sort", "square", "squeeze",
+    "stacklists", "take", "take_along_axis", "to_one_hot", "topk", "topk_and_argtopk", "trace", "tri",
+    "tril", "tril_indices", "tril_indices_from", "triu", "triu_indices", "triu_indices_from", "unique",
+    "unravel_index", "vertical_stack", "where",
 ]
 
 

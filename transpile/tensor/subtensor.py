@@ -18,9 +18,23 @@ __all__ = [
     "AdvancedIncSubtensor", "AdvancedIncSubtensor1", "AdvancedSubtensor", "AdvancedSubtensor1",
     "IncSubtensor", "Subtensor", "advanced_boolean_inc_subtensor", "advanced_boolean_set_subtensor",
     "advanced_boolean_subtensor", "advanced_inc_subtensor", "advanced_inc_subtensor1", "advanced_set_subtensor",
-    "advanced_set_subtensor1", "advanced_subtensor", "advanced_subtensor1", "inc_subtensor", "set_subtensor",
-    "subtensor",
+    "advanced_set_subtensor1", "advanced_subtensor", "advanced_subtensor1", "inc_subtensor", "make_slice",
+    "set_subtensor", "subtensor",
 ]
+
+
+def make_slice(start=None, stop=None, step=None):
+    """Theano's symbolic slice: `x[make_slice(a, b)]` is `x[a:b]`, the bounds ints or int scalars
+    (`make_slice(s)` with a Python slice gives it back). A Python slice of symbolic scalars is
+    what indexing takes here, so that is what this returns."""
+    if isinstance(start, slice):
+        return start
+    for name, value in (("start", start), ("stop", stop), ("step", step)):
+        if value is not None and not isinstance(value, int):
+            v = as_tensor_variable(value)
+            if v.ndim != 0 or v.dtype[0] not in "iu":
+                raise TypeError(f"make_slice: {name} must be None, an int or an int scalar, got {value} ({v.type})")
+    return slice(start, stop, step)
 
 
 def subtensor(x, key):

@@ -38,3 +38,13 @@ def test_csm_data_gradient_and_errors():
     np.testing.assert_allclose(transpile.function([x], g)(xv).toarray(), 2 * xv.toarray())
     with pytest.raises(TypeError):
         S.csm_data(T.dmatrix())
+
+
+def test_shape_of_sparse_variables():
+    x, c = S.csr_matrix("x"), S.csc_matrix("c")
+    f = transpile.function([x, c], [x.shape, x.shape[0] * 2, c.shape[1]])
+    xv = sps.random(3, 5, density=0.3, format="csr", random_state=1)
+    cv = sps.random(2, 7, density=0.3, format="csc", random_state=2)
+    shape, rows, cols = f(xv, cv)
+    np.testing.assert_array_equal(shape, [3, 5])
+    assert int(rows) == 6 and int(cols) == 7 and shape.dtype == np.int64

@@ -30,6 +30,11 @@ class _SparseOperators:
     def format(self):
         return self.type.format
 
+    @property
+    def shape(self):
+        """The (rows, cols) lengths, a symbolic int64 vector (Theano's `x.shape`)."""
+        return _S().csm_shape(self)
+
     def __add__(self, other):
         return _S().add(self, other)
 

@@ -101,6 +101,7 @@ LU = "tests/tensor/test_slinalg_lu.py::"
 PH = "tests/tensor/test_pytensor_helpers.py::"
 NTM = "tests/tensor/nnet/test_nnet_theano_more.py::"
 TSN = "tests/tensor/test_theano_small_names.py::"
+ME = "tests/tensor/test_slinalg_matrix_equations.py::"
 
 VALUE_TESTS = {
     # nnet: Theano's gradient helpers, shape checks, convolution variants, conv3d2d
@@ -225,6 +226,9 @@ VALUE_TESTS = {
     "linalg.lu_factor": [LU + "test_lu_matches_scipy", LU + "test_lu_batched_integer_empty_and_singular"],
     "linalg.lu_solve": [LU + "test_lu_matches_scipy", LU + "test_lu_batched_integer_empty_and_singular"],
     "linalg.pivot_to_permutation": [LU + "test_lu_matches_scipy"],
+    "linalg.solve_sylvester": [ME + "test_matrix_equations_match_scipy"],
+    "linalg.solve_continuous_lyapunov": [ME + "test_matrix_equations_match_scipy"],
+    "linalg.solve_discrete_lyapunov": [ME + "test_matrix_equations_match_scipy"],
     "linalg.cholesky": [SL + "test_values_match_scipy"],
     "linalg.Cholesky": [SL + "test_values_match_scipy"],
     "linalg.solve": [SL + "test_values_match_scipy"],

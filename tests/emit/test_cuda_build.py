@@ -24,6 +24,7 @@ from transpile.tensor.blas_gemm import Dot22, Gemm, Gemv, Ger
 from transpile.tensor.blas_tensordot import TensorDot
 from transpile.tensor.reduce import Sum
 from transpile.tensor.reduce_fused import FusedReduce
+from transpile.tensor.view_ops import view_op
 from transpile.tensor.random import (BinomialDraw, CategoricalDraw, ExponentialDraw, GammaDraw, IntegersDraw, NormalDraw,
                                      PoissonDraw, TruncatedNormalDraw, UniformDraw)
 from transpile.tensor.random.op import STATE_TYPE
@@ -56,6 +57,8 @@ def rule_table_graph(rows=4, cols=3):
         x.T,                                                # a strided GPU view returned (copied to the host)
         x.T.reshape((x.shape[0] * x.shape[1],)),             # reshape of a non-contiguous value (a GPU copy)
         T.specify_shape(x, (rows, cols)) * 1.5,
+        T.assert_op(T.exp(x), T.gt(k, -1), msg="k >= 0") * 2,  # a run-time check at a host scalar
+        view_op(T.exp(y)) + 1, T.cpu_contiguous(T.exp(x).T) * 3,  # a view; a contiguous GPU copy
         T.addbroadcast(T.exp(x[:1]), 0) + 1,
         T.unbroadcast(b.dimshuffle("x", 0), 0) * 2,
         T.dot(x, W), T.dot(x, v), T.dot(v, W.T), T.dot(v, v),  # Dot: 2x2, 2x1, 1x2 (strided), 1x1

@@ -102,6 +102,7 @@ PH = "tests/tensor/test_pytensor_helpers.py::"
 NTM = "tests/tensor/nnet/test_nnet_theano_more.py::"
 TSN = "tests/tensor/test_theano_small_names.py::"
 ME = "tests/tensor/test_slinalg_matrix_equations.py::"
+CTC = "tests/tensor/nnet/test_ctc.py::"
 
 VALUE_TESTS = {
     # nnet: Theano's gradient helpers, shape checks, convolution variants, conv3d2d
@@ -116,6 +117,9 @@ VALUE_TESTS = {
     "nnet.diagonal_subtensor": [NTM + "test_diagonal_subtensors"],
     "nnet.inc_diagonal_subtensor": [NTM + "test_diagonal_subtensors"],
     "nnet.get_diagonal_subtensor_view": [NTM + "test_diagonal_subtensors"],
+    "nnet.ctc": [CTC + "test_ctc_matches_the_sum_over_alignments"],
+    "nnet.ctc_available": [CTC + "test_ctc_matches_the_sum_over_alignments"],
+    "nnet.ctc_present": [CTC + "test_ctc_matches_the_sum_over_alignments"],
     "nnet.bilinear_upsampling": [NTM + "test_bilinear_upsampling"],
     "nnet.frac_bilinear_upsampling": [NTM + "test_bilinear_upsampling"],
     # extra_ops

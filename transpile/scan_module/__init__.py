@@ -14,6 +14,8 @@ two of the same length, `save_for_backward.py` makes a
 forward loop save what its backward loop would recompute (registered first: it needs both
 steps as grad.py built them).
 """
+import importlib
+
 from transpile.scan_module.basic import scan
 from transpile.scan_module.checkpoints import scan_checkpoints
 from transpile.scan_module import save_for_backward  # noqa: F401  registers scan_save_for_backward
@@ -26,5 +28,8 @@ from transpile.scan_module import merge  # noqa: F401  registers scan_merge
 from transpile.scan_module.op import Scan
 from transpile.scan_module.until import until
 from transpile.scan_module.views import foldl, foldr, map, reduce
+
+# T.nnet.ctc is a loop over time: give its module (not the function of that name) the loop builder
+importlib.import_module("transpile.tensor.nnet.ctc").loop = scan
 
 __all__ = ["Scan", "foldl", "foldr", "map", "reduce", "scan", "scan_checkpoints", "until"]

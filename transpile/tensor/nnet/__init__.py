@@ -24,6 +24,7 @@ from transpile.tensor.nnet.abstract_conv import (
 from transpile.tensor.nnet.bilinear import bilinear_kernel_1D, bilinear_kernel_2D
 from transpile.tensor.nnet.upsampling import bilinear_upsampling, frac_bilinear_upsampling
 from transpile.tensor.nnet.confusion import confusion_matrix
+from transpile.tensor.nnet.ctc import ctc, ctc_available, ctc_present
 from transpile.tensor.nnet import conv3d2d  # noqa: F401  T.nnet.conv3d2d.diagonal_subtensor, ...
 from transpile.tensor.nnet.conv3d2d import diagonal_subtensor, get_diagonal_subtensor_view, inc_diagonal_subtensor
 from transpile.tensor.nnet.conv_variants import causal_conv1d, separable_conv2d, separable_conv3d
@@ -106,12 +107,13 @@ __all__ = [
     "conv3d_grad_wrt_inputs", "conv3d_grad_wrt_weights", "conv_output_shape", "crossentropy_categorical_1hot",
     "crossentropy_categorical_1hot_grad", "crossentropy_softmax_1hot", "crossentropy_softmax_1hot_with_bias",
     "crossentropy_softmax_1hot_with_bias_dx", "crossentropy_softmax_argmax_1hot_with_bias",
-    "crossentropy_softmax_max_and_argmax_1hot", "crossentropy_softmax_max_and_argmax_1hot_with_bias",
-    "diagonal_subtensor", "elu", "frac_bilinear_upsampling", "get_conv_gradinputs_shape",
-    "get_conv_gradinputs_shape_1axis", "get_conv_gradweights_shape", "get_conv_gradweights_shape_1axis",
-    "get_conv_output_shape", "get_conv_shape_1axis", "get_diagonal_subtensor_view", "h_softmax", "hard_sigmoid",
-    "images2neibs", "inc_diagonal_subtensor", "log_softmax", "logsoftmax", "logsoftmax_op", "neibs2images",
-    "pool_2d", "pool_3d", "pool_output_shape", "relu", "scalar_sigmoid", "selu", "separable_conv2d",
-    "separable_conv3d", "sigmoid", "sigmoid_binary_crossentropy", "softmax", "softmax_grad", "softmax_graph",
-    "softmax_op", "softmax_with_bias", "softplus", "softsign", "ultra_fast_sigmoid",
+    "crossentropy_softmax_max_and_argmax_1hot", "crossentropy_softmax_max_and_argmax_1hot_with_bias", "ctc",
+    "ctc_available", "ctc_present", "diagonal_subtensor", "elu", "frac_bilinear_upsampling",
+    "get_conv_gradinputs_shape", "get_conv_gradinputs_shape_1axis", "get_conv_gradweights_shape",
+    "get_conv_gradweights_shape_1axis", "get_conv_output_shape", "get_conv_shape_1axis",
+    "get_diagonal_subtensor_view", "h_softmax", "hard_sigmoid", "images2neibs", "inc_diagonal_subtensor",
+    "log_softmax", "logsoftmax", "logsoftmax_op", "neibs2images", "pool_2d", "pool_3d", "pool_output_shape", "relu",
+    "scalar_sigmoid", "selu", "separable_conv2d", "separable_conv3d", "sigmoid", "sigmoid_binary_crossentropy",
+    "softmax", "softmax_grad", "softmax_graph", "softmax_op", "softmax_with_bias", "softplus", "softsign",
+    "ultra_fast_sigmoid",
 ]

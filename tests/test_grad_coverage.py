@@ -382,6 +382,49 @@ def _lstsq_case(rng):
             vg(lambda a, b: L.lstsq(a, b)[3] + T.sum(L.lstsq(a, b)[0]), U(rng, 2, 4), U(rng, 2))]
 
 
+def _optimize():
+    import transpile.optimize
+    return transpile.optimize
+
+
+def _minimize_case(rng):
+    """The solution of a quadratic (Newton-CG with its Hessian reaches it to rounding) as a
+    function of the parameters: the implicit gradient against finite differences."""
+    def fn(t, s):
+        x = T.dvector("x")
+        objective = ((x - t) ** 2).sum() + s * (x.sum() ** 2)
+        kwargs = {"options": {"xtol": 1e-14}}
+        solution = _optimize().minimize(objective, x, method="Newton-CG", hess=True, optimizer_kwargs=kwargs)[0]
+        return transpile.clone_replace(solution, {x: T.constant(np.zeros(3))})  # the start: a value
+    return vg(fn, U(rng, 3), np.asarray(0.3), eps=1e-4, abs_tol=1e-6, rel_tol=1e-5)
+
+
+def _minimize_scalar_case(rng):
+    """Brent's minimum is only as accurate as sqrt(eps): wide finite differences, loose tolerance."""
+    def fn(c):
+        y = T.dscalar("y")
+        solution = _optimize().minimize_scalar((y - c) ** 2 + 0.1 * T.cos(y), y, optimizer_kwargs={"tol": 1e-12})[0]
+        return transpile.clone_replace(solution, {y: T.constant(0.0)})
+    return vg(fn, np.asarray(1.5), eps=1e-2, abs_tol=1e-4, rel_tol=1e-4)
+
+
+def _root_case(rng):
+    def fn(p):
+        z = T.dvector("z")
+        equations = T.stack([z[0] + 2 * z[1] - p[0], z[0] ** 3 - z[1] - p[1]])
+        solution = _optimize().root(equations, z, optimizer_kwargs={"options": {"xtol": 1e-14}})[0]
+        return transpile.clone_replace(solution, {z: T.constant(np.ones(2))})
+    return vg(fn, np.array([3.0, 0.0]), eps=1e-5, abs_tol=1e-6, rel_tol=1e-5)
+
+
+def _root_scalar_case(rng):
+    def fn(c):
+        y = T.dscalar("y")
+        solution = _optimize().root_scalar(y ** 3 - c, y, method="newton", jac=True, optimizer_kwargs={"xtol": 1e-15})[0]
+        return transpile.clone_replace(solution, {y: T.constant(1.5)})
+    return vg(fn, np.asarray(8.0), eps=1e-5, abs_tol=1e-7, rel_tol=1e-6)
+
+
 def _diagonal_scatter_case(rng):
     from transpile.tensor.nlinalg_structure import DiagonalScatter
     return vg(lambda g: DiagonalScatter(1, 0, 1)(T.constant(np.zeros((3, 4))), g), U(rng, 3))
@@ -405,6 +448,10 @@ OP_CASES.update({
     "transpile.tensor.slinalg.Cholesky": _cholesky_case,
     "transpile.tensor.slinalg.CholeskySolve": _cho_solve_case,
     "transpile.tensor.slinalg.Expm": lambda rng: vg(_linalg().expm, U(rng, 3, 3)),
+    "transpile.optimize.MinimizeOp": _minimize_case,
+    "transpile.optimize.MinimizeScalarOp": _minimize_scalar_case,
+    "transpile.optimize.RootOp": _root_case,
+    "transpile.optimize.RootScalarOp": _root_scalar_case,
     "transpile.tensor.slinalg_lu.LUFactor": lambda rng: vg(lambda a: _linalg().lu_factor(a)[0],
                                                            _well_conditioned(rng, 2, 3, 3)),
 })

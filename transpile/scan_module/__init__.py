@@ -28,8 +28,10 @@ from transpile.scan_module import merge  # noqa: F401  registers scan_merge
 from transpile.scan_module.op import Scan
 from transpile.scan_module.until import until
 from transpile.scan_module.views import foldl, foldr, map, reduce
+from transpile.scan_module.vectorize import vectorize
 
 # T.nnet.ctc is a loop over time: give its module (not the function of that name) the loop builder
 importlib.import_module("transpile.tensor.nnet.ctc").loop = scan
+importlib.import_module("transpile.tensor").vectorize = vectorize  # PyTensor's pt.vectorize, a loop over the batch
 
-__all__ = ["Scan", "foldl", "foldr", "map", "reduce", "scan", "scan_checkpoints", "until"]
+__all__ = ["Scan", "foldl", "foldr", "map", "reduce", "scan", "scan_checkpoints", "until", "vectorize"]

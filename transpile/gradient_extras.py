@@ -107,14 +107,7 @@ def Rop(f, wrt, eval_points, disconnected_outputs="raise", return_disconnected="
         raise ValueError(f"Rop: disconnected_outputs must be 'raise', 'warn' or 'ignore', got {disconnected_outputs!r}")
     fs, single_f = _as_list(f, "Rop: f")
     wrts, single_w = _as_list(wrt, "Rop: wrt")
-    points = list(eval_points) if isinstance(eval_points, (list, tuple)) else [eval_points]
-    if len(points) != len(wrts):
-        raise ValueError(f"Rop: {len(wrts)} wrt variable(s) but {len(points)} eval_points")
-    points = [p if isinstance(p, Variable) else T.as_tensor_variable(p) for p in points]
-    for i, (w, p) in enumerate(zip(wrts, points)):
-        if getattr(p, "ndim", None) != getattr(w, "ndim", None):
-            raise TypeError(f"Rop: eval_points[{i}] ({p}, {p.type}) must have the dimensionality of wrt[{i}] "
-                            f"({w}, {w.type})")
+    points = _paired(eval_points, wrts, "Rop", "eval_points")
     fs = [v if isinstance(v, Variable) else T.as_tensor_variable(v) for v in fs]
     results = []
     for i, fi in enumerate(fs):
@@ -127,6 +120,19 @@ def Rop(f, wrt, eval_points, disconnected_outputs="raise", return_disconnected="
             continue
         results.append(_rop_one(fi, wrts, points))
     return results[0] if single_f else results
+
+
+def _paired(points, wrts, what, name):
+    """`points` (one or a list) as variables, one per wrt variable with its number of dims."""
+    points = list(points) if isinstance(points, (list, tuple)) else [points]
+    if len(points) != len(wrts):
+        raise ValueError(f"{what}: {len(wrts)} wrt variable(s) but {len(points)} {name}")
+    points = [p if isinstance(p, Variable) else T.as_tensor_variable(p) for p in points]
+    for i, (w, p) in enumerate(zip(wrts, points)):
+        if getattr(p, "ndim", None) != getattr(w, "ndim", None):
+            raise TypeError(f"{what}: {name}[{i}] ({p}, {p.type}) must have the dimensionality of wrt[{i}] "
+                            f"({w}, {w.type})")
+    return points
 
 
 def _depends_on(f, wrts):
@@ -152,13 +158,7 @@ def hessian_vector_product(cost, wrt, p, consider_constant=None):
     lists or single variables): the gradient of <grad(cost, wrt), p> (Pearlmutter), one more
     reverse pass instead of the Hessian."""
     wrts, single = _as_list(wrt, "hessian_vector_product: wrt")
-    points = list(p) if isinstance(p, (list, tuple)) else [p]
-    if len(points) != len(wrts):
-        raise ValueError(f"hessian_vector_product: {len(wrts)} wrt variable(s) but {len(points)} vectors p")
-    points = [v if isinstance(v, Variable) else T.as_tensor_variable(v) for v in points]
-    for i, (w, v) in enumerate(zip(wrts, points)):
-        if v.ndim != w.ndim:
-            raise TypeError(f"hessian_vector_product: p[{i}] ({v}, {v.type}) must have the dims of wrt[{i}] ({w.type})")
+    points = _paired(p, wrts, "hessian_vector_product", "p")
     grads = grad(cost, wrts, consider_constant=consider_constant)
     inner = T.add(*[T.sum(g * v) for g, v in zip(grads, points)]) if len(grads) > 1 else T.sum(grads[0] * points[0])
     products = grad(inner, wrts, consider_constant=consider_constant, disconnected_inputs="ignore")

@@ -18,7 +18,9 @@ def lower_dimshuffle(lc, node):
 
 
 @register_lowering(Unbroadcast)
+@register_lowering(ViewOp)
 def lower_unbroadcast(lc, node):
+    """The same shape and strides (only the type changes, or nothing: a ViewOp)."""
     (x,), (out,) = node.inputs, node.outputs
     src = lc.name(x)
     lc.view(out, x, [f"{src}.shape[{d}]" for d in range(x.ndim)], [f"{src}.strides[{d}]" for d in range(x.ndim)])
@@ -36,13 +38,6 @@ def lower_addbroadcast(lc, node):
                               "got an input of shape %s", lc.label(), f"tr::shape_text({src}.shape, {x.ndim}).text"))
     lc.view(out, x, [f"{src}.shape[{d}]" for d in range(x.ndim)],
             ["0" if out.broadcastable[d] else f"{src}.strides[{d}]" for d in range(x.ndim)])
-
-
-@register_lowering(ViewOp)
-def lower_view_op(lc, node):
-    (x,), (out,) = node.inputs, node.outputs
-    src = lc.name(x)
-    lc.view(out, x, [f"{src}.shape[{d}]" for d in range(x.ndim)], [f"{src}.strides[{d}]" for d in range(x.ndim)])
 
 
 @register_lowering(CpuContiguous)

@@ -5,7 +5,7 @@ indices are read on the host (`host_inputs`)."""
 from transpile.emit.cpp.rules.shape import lower_assert, lower_reshape, lower_specify_shape
 from transpile.emit.cpp.rules.subtensor import lower_subtensor
 from transpile.emit.cpp.rules.views import (
-    lower_addbroadcast, lower_cpu_contiguous, lower_dimshuffle, lower_unbroadcast, lower_view_op)
+    lower_addbroadcast, lower_cpu_contiguous, lower_dimshuffle, lower_unbroadcast)
 from transpile.emit.registry import register_lowering
 from transpile.tensor.check import Assert
 from transpile.tensor.elemwise import DimShuffle
@@ -17,7 +17,7 @@ from transpile.tensor.view_ops import CpuContiguous, ViewOp
 register_lowering(DimShuffle, target="cuda")(lower_dimshuffle)
 register_lowering(Unbroadcast, target="cuda")(lower_unbroadcast)
 register_lowering(AddBroadcast, target="cuda")(lower_addbroadcast)
-register_lowering(ViewOp, target="cuda")(lower_view_op)
+register_lowering(ViewOp, target="cuda")(lower_unbroadcast)
 register_lowering(CpuContiguous, target="cuda")(lower_cpu_contiguous)
 register_lowering(SpecifyShape, target="cuda", host_inputs=("1:",))(lower_specify_shape)
 register_lowering(Assert, target="cuda", host_inputs=("1:",))(lower_assert)

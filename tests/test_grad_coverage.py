@@ -452,6 +452,8 @@ OP_CASES.update({
     "transpile.optimize.MinimizeScalarOp": _minimize_scalar_case,
     "transpile.optimize.RootOp": _root_case,
     "transpile.optimize.RootScalarOp": _root_scalar_case,
+    "transpile.tensor.slinalg_matrix_equations.SolveDiscreteARE": lambda rng: vg(
+        lambda A, B: _linalg().solve_discrete_are(A, B, T.eye(3), T.eye(2)), U(rng, 3, 3, lo=-0.4, hi=0.4), U(rng, 3, 2)),
     "transpile.tensor.slinalg_lu.LUFactor": lambda rng: vg(lambda a: _linalg().lu_factor(a)[0],
                                                            _well_conditioned(rng, 2, 3, 3)),
 })

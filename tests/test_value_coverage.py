@@ -233,6 +233,7 @@ VALUE_TESTS = {
     "linalg.solve_sylvester": [ME + "test_matrix_equations_match_scipy"],
     "linalg.solve_continuous_lyapunov": [ME + "test_matrix_equations_match_scipy"],
     "linalg.solve_discrete_lyapunov": [ME + "test_matrix_equations_match_scipy"],
+    "linalg.solve_discrete_are": [ME + "test_discrete_riccati_matches_scipy"],
     "linalg.cholesky": [SL + "test_values_match_scipy"],
     "linalg.Cholesky": [SL + "test_values_match_scipy"],
     "linalg.solve": [SL + "test_values_match_scipy"],

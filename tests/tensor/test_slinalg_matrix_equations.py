@@ -1,5 +1,6 @@
-"""The Sylvester and Lyapunov solvers (transpile/tensor/slinalg_matrix_equations.py) against
-scipy.linalg in every mode, float64 and float32; gradients; errors."""
+"""The Sylvester, Lyapunov and discrete Riccati solvers (transpile/tensor/
+slinalg_matrix_equations.py) against scipy.linalg in every mode, float64 and float32; gradients;
+errors."""
 import numpy as np
 import pytest
 import scipy.linalg as sl
@@ -40,3 +41,24 @@ def test_gradients_and_errors(rng):
         L.solve_discrete_lyapunov(T.matrix(), T.matrix(), method="bilinear")
     with pytest.raises(TypeError, match="must be a matrix"):
         L.solve_sylvester(T.vector(), T.matrix(), T.matrix())
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_discrete_riccati_matches_scipy(dtype, rng):
+    A, B, Q, R = (T.tensor(dtype, (False, False), name=k) for k in "ABQR")
+    av = (0.5 * rng.standard_normal((3, 3))).astype(dtype)
+    bv = rng.standard_normal((3, 2)).astype(dtype)
+    qv, rv = np.eye(3, dtype=dtype), 2 * np.eye(2, dtype=dtype)
+    expected = sl.solve_discrete_are(av.astype("float64"), bv.astype("float64"), qv.astype("float64"),
+                                     rv.astype("float64")).astype(dtype)
+    check_table([A, B, Q, R], [av, bv, qv, rv], [("solve_discrete_are", L.solve_discrete_are(A, B, Q, R), expected)],
+                rtol=1e-3 if dtype == "float32" else 1e-8)
+
+
+def test_discrete_riccati_gradient(rng):
+    a, b = 0.5 * rng.standard_normal((3, 3)), rng.standard_normal((3, 2))
+    q, r = rng.standard_normal((3, 3)), rng.standard_normal((2, 2))
+    # the equation takes symmetric Q and R: differentiate through their symmetric parts
+    verify_grad(lambda A, B, Q, R: L.solve_discrete_are(A, B, Q @ Q.T + T.eye(3), R @ R.T + T.eye(2)),
+                [a, b, q, r], rng=rng)
+

@@ -7,7 +7,7 @@ LAPACK next to the BLAS (scipy-openblas32 has both) and configuring fails with a
 when there is none."""
 
 from transpile.emit.registry import register_host_only, register_lowering
-from transpile.tensor import nlinalg, nlinalg_decomp, slinalg, slinalg_lu
+from transpile.tensor import nlinalg, nlinalg_decomp, slinalg, slinalg_lu, slinalg_matrix_equations
 from transpile.tensor.nlinalg_structure import AllocDiag, DiagonalScatter, ExtractDiag, _axes
 
 
@@ -16,6 +16,7 @@ for _op, _why in [
     (nlinalg_decomp.QR, "QR decomposition through numpy"),
     (nlinalg_decomp.QRGrad, "the QR gradient (a triangular solve) through scipy"),
     (nlinalg.Lstsq, "least squares (an SVD-based driver) through numpy"),
+    (slinalg_matrix_equations.SolveDiscreteARE, "the discrete Riccati equation (a QZ-based solver) through scipy"),
 ]:
     register_host_only(_op, _why)
 

@@ -454,6 +454,8 @@ OP_CASES.update({
     "transpile.optimize.RootScalarOp": _root_scalar_case,
     "transpile.tensor.slinalg_matrix_equations.SolveDiscreteARE": lambda rng: vg(
         lambda A, B: _linalg().solve_discrete_are(A, B, T.eye(3), T.eye(2)), U(rng, 3, 3, lo=-0.4, hi=0.4), U(rng, 3, 2)),
+    "transpile.tensor.fft.RFFTOp": lambda rng: vg(lambda x: T.fft.rfft_op(x), U(rng, 2, 5)),
+    "transpile.tensor.fft.IRFFTOp": lambda rng: vg(lambda z: T.fft.irfft_op(z, [6]), U(rng, 2, 4, 2)),
     "transpile.tensor.slinalg_lu.LUFactor": lambda rng: vg(lambda a: _linalg().lu_factor(a)[0],
                                                            _well_conditioned(rng, 2, 3, 3)),
 })

@@ -34,7 +34,7 @@ UNITS_DIR = TEMPLATES / "units"
 FAMILIES = ("index", "merge", "argmax", "complex_order", "row_max", "softmax", "logsumexp", "conv", "pool", "neighbours",
             "random", "sparse", "extra_ops", "sort", "sort_complex", "unique", "linalg", "linalg_svd_expm", "inner",
             "scan", "special", "special_gamma", "special_bessel_k", "special_incomplete", "special_normal",
-            "special_hyp2f1")
+            "special_hyp2f1", "fft")
 
 #: family -> the families whose headers it includes
 REQUIRES = {"softmax": ("row_max",), "logsumexp": ("row_max",), "complex_order": ("argmax",),

@@ -7,3 +7,4 @@ from transpile.emit.cpp.rules import extra_ops, sort, unique  # noqa: F401  (ten
 from transpile.emit.cpp.rules import sparse_arith, sparse_basic, sparse_dot, sparse_structured  # noqa: F401  (sparse)
 from transpile.emit.cpp.rules import sparse_stack  # noqa: F401  (sparse storage: stack, remove0, sorted indices)
 from transpile.emit.cpp.rules import linalg  # noqa: F401  (LAPACK)
+from transpile.emit.cpp.rules import fft  # noqa: F401  (tensor.fft)

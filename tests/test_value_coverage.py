@@ -393,6 +393,7 @@ VALUE_TESTS = {
     "random.weibull": [RP + "test_continuous_statistics_against_scipy"],
     "random.pareto": [RP + "test_continuous_statistics_against_scipy"],
     "random.wald": [RP + "test_continuous_statistics_against_scipy"],
+    "random.vonmises": [RP + "test_continuous_statistics_against_scipy", RP + "test_vonmises_wraps_around_mu_and_tends_to_uniform"],
     "random.triangular": [RP + "test_continuous_statistics_against_scipy"],
     "random.chisquare": [RP + "test_continuous_statistics_against_scipy"],
     "random.invgamma": [RP + "test_continuous_statistics_against_scipy"],

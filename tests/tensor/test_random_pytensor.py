@@ -39,6 +39,7 @@ def _continuous(srng, m):
         ("t", srng.t(4.0, 1.0, 2.0, size=(m,)), stats.t(4.0, 1.0, 2.0), None),
         ("truncexpon", srng.truncexpon(2.0, 1.0, 3.0, size=(m,)), stats.truncexpon(2.0, 1.0, 3.0), 1.0),
         ("gengamma", srng.gengamma(2.0, 1.5, 2.0, size=(m,)), stats.gengamma(2.0 / 1.5, 1.5, scale=2.0), 0.0),
+        ("vonmises", srng.vonmises(0.0, 2.0, size=(m,)), stats.vonmises(2.0), -np.pi),
     ]
 
 
@@ -273,3 +274,16 @@ def test_module_functions_take_pytensor_order(mode):
         R.normal(rng=np.random.default_rng(0))
     with pytest.raises(TypeError, match="at most 3 positional"):
         R.geometric(0.5, (2,), RandomStreams(1), 7)
+
+
+def test_vonmises_wraps_around_mu_and_tends_to_uniform(mode):
+    srng = RandomStreams(seed=7)
+    cases = [(3.0, 50.0), (-2.0, 0.3), (1.0, 1e-4), (0.5, 0.0)]
+    values = transpile.function([], [srng.vonmises(mu, kappa, size=(M,)) for mu, kappa in cases], mode=mode)()
+    for (mu, kappa), x in zip(cases, values):
+        assert x.min() >= -np.pi and x.max() < np.pi, (mu, kappa)
+        offset = np.mod(x - mu + np.pi, 2 * np.pi) - np.pi  # scipy's vonmises is not wrapped around its loc
+        assert stats.kstest(offset, stats.vonmises(max(kappa, 1e-12)).cdf).pvalue > 1e-3, (mu, kappa)
+    with pytest.raises(ValueError, match="kappa"):
+        srng.vonmises(0.0, -1.0, size=(3,))
+

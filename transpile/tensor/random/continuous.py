@@ -20,6 +20,8 @@ from transpile.tensor.random.params import _size, check_known, float_params, kno
 __all__ = ["ContinuousDistributions"]
 
 F64 = "float64"
+#: candidates per element of `vonmises` (each accepted with probability > 0.65)
+VONMISES_TRIES = 24
 
 
 def _positive(x):
@@ -175,3 +177,32 @@ class ContinuousDistributions:
             "gengamma", dtype, size, ndim, [alpha, p, lambd],
             [(0, "alpha", _positive, "> 0"), (1, "p", _positive, "> 0"), (2, "lambd", _positive, "> 0")])
         return cast(lambd * self._g(alpha / p, size, nd) ** (1.0 / p), dtype)
+
+    def vonmises(self, mu, kappa, size=None, ndim=None, dtype=None):
+        """von Mises on [-pi, pi) around `mu` with concentration `kappa` >= 0 (numpy's), by Best and
+        Fisher's (1979) rejection, made a fixed graph: VONMISES_TRIES candidates per element (three
+        uniforms each), the first accepted one kept. Each candidate is accepted with probability
+        above 0.65, so an element keeps a rejected candidate with probability below 1e-11. Below
+        kappa = 1e-8 the angle is uniform. The draws are not differentiable in kappa."""
+        import transpile.tensor as T
+        (mu, kappa), dtype, size, nd = self._start(
+            "vonmises", dtype, size, ndim, [mu, kappa], [(1, "kappa", _non_negative, ">= 0")])
+        tries = T.concatenate([T.as_tensor_variable(np.array([VONMISES_TRIES], dtype="int64")), size])
+        u1, u2, u3 = (self._u(tries, nd + 1) for _ in range(3))
+        k = T.maximum(kappa, 1e-300)
+        s = sqrt(1.0 + 4.0 * k * k)
+        tau = 1.0 + s
+        rho = 2.0 * k * tau / ((s + 1.0) * (tau + sqrt(2.0 * tau)))  # (tau - sqrt(2 tau)) / (2 kappa), stably
+        r = (1.0 + rho * rho) / (2.0 * rho)
+        z = T.cos(np.pi * u1)
+        f = (1.0 + r * z) / (r + z)
+        c = k * (r - f)
+        accept = T.or_(T.gt(c * (2.0 - c) - u2, 0.0), T.ge(log(c / u2) + 1.0 - c, 0.0))
+        first = T.argmax(accept, axis=0, keepdims=True)
+        f_kept = T.take_along_axis(f, first, axis=0)[0]
+        side = T.take_along_axis(u3, first, axis=0)[0]
+        angle = T.sgn(side - 0.5) * T.arccos(T.clip(f_kept, -1.0, 1.0))
+        angle = switch(T.lt(kappa, 1e-8), np.pi * (2.0 * side - 1.0), angle)
+        wrapped = T.mod(mu + angle + np.pi, 2.0 * np.pi) - np.pi
+        return cast(wrapped, dtype)
+

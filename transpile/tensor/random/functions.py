@@ -16,7 +16,7 @@ default_stream = RandomStreams()
 SAME_ORDER = ("bernoulli", "beta", "betabinom", "categorical", "cauchy", "chisquare", "dirichlet", "exponential",
               "gamma", "gengamma", "geometric", "gumbel", "halfcauchy", "halfnormal", "hypergeometric", "integers",
               "invgamma", "laplace", "logistic", "lognormal", "multivariate_normal", "nbinom", "negative_binomial",
-              "pareto", "poisson", "t", "triangular", "truncexpon", "wald", "weibull")
+              "pareto", "poisson", "t", "triangular", "truncexpon", "vonmises", "wald", "weibull")
 
 __all__ = ["binomial", "default_stream", "normal", "standard_normal", "uniform", *SAME_ORDER]
 

@@ -26,13 +26,16 @@ Uniform numbers (the `size` elements in C order, element i):
 - u24(w) = (w >> 8) * 2**-24, exact in float32; u53(a, b) = ((a << 21) | (b >> 11)) * 2**-53,
   exact in float64 (the top 53 bits of the 64-bit word a:b).
 - uniform float32: u24(word i); float64: u53(word 2i, word 2i+1). Then `low + (high - low) * u`
-  in the output dtype (an ordinary elementwise graph, skipped when low=0 and high=1).
+  in the output dtype (an ordinary elementwise graph, skipped when low=0 and high=1; natively it
+  may become one multiply-add, so with such bounds the modes agree to rounding, the draws u
+  themselves bit for bit).
 
 Normal (element i uses block i, words w0..w3; computed in float64, then rounded to the dtype):
   u1 = u53(w0, w1); u2 = u53(w2, w3); z = sqrt(-2.0 * LOG(1.0 - u1)) * COS2PI(u2), then
-  `avg + std * z` in the output dtype (skipped when avg=0 and std=1). LOG and COS2PI are
-  fixed polynomials (no libm, so bits do not depend on the math library), evaluated in double
-  with each operation rounded (compile the C++ with -ffp-contract=off: no FMA):
+  `avg + std * z` in the output dtype (skipped when avg=0 and std=1; an elementwise graph, like
+  uniform's bounds). LOG and COS2PI are fixed polynomials (no libm, so bits do not depend on the
+  math library), evaluated in double with each operation rounded (the runtime's draw code is
+  compiled without FMA contraction):
 - LOG(x), x in (0, 1]: (m, e) = frexp(x); if m < SQRT_HALF: m = m * 2.0, e = e - 1;
   s = (m - 1.0) / (m + 1.0); p = Horner(LOG_COEFS, s * s); result = double(e) * LN2 + (2.0 * s) * p.
 - COS2PI(u), u in [0, 1): t = u * 4.0; q = floor(t); th = (t - q) * HALF_PI; t2 = th * th;

@@ -102,6 +102,7 @@ PH = "tests/tensor/test_pytensor_helpers.py::"
 NTM = "tests/tensor/nnet/test_nnet_theano_more.py::"
 TSN = "tests/tensor/test_theano_small_names.py::"
 ME = "tests/tensor/test_slinalg_matrix_equations.py::"
+SCH = "tests/tensor/test_slinalg_schur.py::"
 CTC = "tests/tensor/nnet/test_ctc.py::"
 
 VALUE_TESTS = {
@@ -234,6 +235,9 @@ VALUE_TESTS = {
     "linalg.solve_continuous_lyapunov": [ME + "test_matrix_equations_match_scipy"],
     "linalg.solve_discrete_lyapunov": [ME + "test_matrix_equations_match_scipy"],
     "linalg.solve_discrete_are": [ME + "test_discrete_riccati_matches_scipy"],
+    "linalg.schur": [SCH + "test_schur_qz_ordqz_match_scipy", SCH + "test_decompositions_reconstruct_and_float32"],
+    "linalg.qz": [SCH + "test_schur_qz_ordqz_match_scipy", SCH + "test_decompositions_reconstruct_and_float32"],
+    "linalg.ordqz": [SCH + "test_schur_qz_ordqz_match_scipy"],
     "linalg.cholesky": [SL + "test_values_match_scipy"],
     "linalg.Cholesky": [SL + "test_values_match_scipy"],
     "linalg.solve": [SL + "test_values_match_scipy"],

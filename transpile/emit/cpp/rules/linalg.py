@@ -7,7 +7,7 @@ LAPACK next to the BLAS (scipy-openblas32 has both) and configuring fails with a
 when there is none."""
 
 from transpile.emit.registry import register_host_only, register_lowering
-from transpile.tensor import nlinalg, nlinalg_decomp, slinalg, slinalg_lu, slinalg_matrix_equations
+from transpile.tensor import nlinalg, nlinalg_decomp, slinalg, slinalg_lu, slinalg_matrix_equations, slinalg_schur
 from transpile.tensor.nlinalg_structure import AllocDiag, DiagonalScatter, ExtractDiag, _axes
 
 
@@ -17,6 +17,9 @@ for _op, _why in [
     (nlinalg_decomp.QRGrad, "the QR gradient (a triangular solve) through scipy"),
     (nlinalg.Lstsq, "least squares (an SVD-based driver) through numpy"),
     (slinalg_matrix_equations.SolveDiscreteARE, "the discrete Riccati equation (a QZ-based solver) through scipy"),
+    (slinalg_schur.Schur, "the Schur decomposition through scipy"),
+    (slinalg_schur.QZ, "the generalized Schur decomposition through scipy"),
+    (slinalg_schur.OrdQZ, "the ordered generalized Schur decomposition through scipy"),
 ]:
     register_host_only(_op, _why)
 

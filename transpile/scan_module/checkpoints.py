@@ -7,6 +7,7 @@ Restrictions, as Theano's: outputs_info without taps (each recurrent output read
 value only; None for an output that is not fed back), sequences of the same length; the result
 holds the outputs after steps N, 2N, ... and after the last step (not every step).
 """
+import transpile.tensor as T
 from transpile.scan_module.basic import scan
 
 __all__ = ["scan_checkpoints"]
@@ -18,7 +19,6 @@ def scan_checkpoints(fn, sequences=(), outputs_info=None, non_sequences=(), name
     each output after every `save_every_N` steps and after the last one. The sequences are
     padded with zeros to whole blocks (`padding=False`: their length must be a multiple of
     save_every_N already; the padded steps never run)."""
-    import transpile.tensor as T
     sequences = list(sequences) if isinstance(sequences, (list, tuple)) else [sequences]
     outputs_info = list(outputs_info) if isinstance(outputs_info, (list, tuple)) else [outputs_info]
     non_sequences = list(non_sequences) if isinstance(non_sequences, (list, tuple)) else [non_sequences]

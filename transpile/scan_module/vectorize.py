@@ -9,6 +9,7 @@ batch, and gives the outputs with the batch dims in front. The loop is compiled 
 """
 import re
 
+import transpile.tensor as T
 from transpile.scan_module.basic import scan
 
 __all__ = ["vectorize"]
@@ -38,7 +39,6 @@ def vectorize(func, signature=None):
     core_in, core_out = _parse(signature) if signature is not None else (None, None)
 
     def vectorized(*inputs):
-        import transpile.tensor as T
         xs = [T.as_tensor_variable(x) for x in inputs]
         cores = core_in if core_in is not None else [0] * len(xs)
         if len(cores) != len(xs):

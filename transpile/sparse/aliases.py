@@ -13,7 +13,8 @@ from transpile.sparse.arith import AddSD, AddSS, MulSD, MulSS, mul, sub
 from transpile.sparse.basic import as_sparse_variable
 from transpile.sparse.csm import csm_properties
 from transpile.sparse.structured import sp_cast
-from transpile.sparse.type import SparseType
+from transpile.sparse.type import SparseType, is_sparse_value
+from transpile.tensor.basic import as_tensor_variable
 
 __all__ = ["add_s_d", "add_s_s", "as_sparse_or_tensor_variable", "as_symbolic_sparse", "bcast", "csc_dmatrix", "csc_fmatrix", "csm_data", "csm_indices", "csm_indptr",
            "csm_shape", "csr_dmatrix", "csr_fmatrix", "dcast", "fcast", "hash_from_sparse", "icast", "lcast",
@@ -60,10 +61,8 @@ multiply, subtract, as_symbolic_sparse = mul, sub, as_sparse_variable
 
 def as_sparse_or_tensor_variable(x, name=None):
     """`x` as a sparse variable when it is sparse (a variable or a scipy matrix), else as a tensor."""
-    from transpile.sparse.type import SparseType, is_sparse_value
     if is_sparse_value(x) or isinstance(getattr(x, "type", None), SparseType):
         return as_sparse_variable(x, name)
-    from transpile.tensor.basic import as_tensor_variable
     return as_tensor_variable(x, name=name)
 
 

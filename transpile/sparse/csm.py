@@ -12,8 +12,12 @@ import numpy as np
 from transpile.graph.basic import Apply
 from transpile.graph.op import Op
 from transpile.scalar import dtypes as D
+from transpile.sparse.basic import SparseFromDense, as_format, as_sparse_variable, is_sparse_variable
 from transpile.sparse.type import FORMATS, SparseType, scipy_sparse
 from transpile.tensor.basic import as_tensor_variable
+from transpile.tensor.math import cast
+from transpile.tensor.shape import shape_const
+from transpile.tensor.subtensor_basic import int_input_grads
 from transpile.tensor.type import TensorType
 
 __all__ = ["CSM", "CSMGrad", "CSMProperties", "INDEX_DTYPE", "check_parts", "csm_grad", "csm_properties", "parts_of"]
@@ -56,7 +60,6 @@ def _vector(x, what, who, dtype=None):
     if dtype is not None and x.dtype != dtype:
         if not D.is_integer(x.dtype):
             raise TypeError(f"{who}: {what} must be an integer vector, got {x.type}")
-        from transpile.tensor.math import cast
         x = cast(x, dtype)
     if x.ndim != 1:
         raise TypeError(f"{who}: {what} must be a vector, got {x.type}")
@@ -96,13 +99,10 @@ class CSM(Op):
     def grad(self, inputs, output_grads):
         """The gradient of `data`: the output gradient's values at the stored positions (summed
         where it stores duplicates, 0 where it stores nothing); the integer parts get zeros."""
-        from transpile.sparse.basic import SparseFromDense, as_format, is_sparse_variable
-        from transpile.tensor.subtensor_basic import int_input_grads
         data, indices, indptr, shape = inputs
         (gz,) = output_grads
         gz = as_format(gz, self.format) if is_sparse_variable(gz) else SparseFromDense(self.format)(gz)
         g = CSMGrad()(data, indices, indptr, shape, *CSMProperties()(gz))
-        from transpile.tensor.math import cast
         return [g if g.dtype == data.dtype else cast(g, data.dtype)] + int_input_grads([indices, indptr, shape])
 
 
@@ -113,7 +113,6 @@ class CSMProperties(Op):
     foldable = False
 
     def make_node(self, x):
-        from transpile.sparse.basic import as_sparse_variable
         x = as_sparse_variable(x)
         vec = lambda dtype: TensorType(dtype, (False,))()  # noqa: E731
         return Apply(self, [x], [vec(x.dtype), vec(INDEX_DTYPE), vec(INDEX_DTYPE), vec("int64")])
@@ -123,7 +122,6 @@ class CSMProperties(Op):
             cell[0] = part
 
     def infer_shape(self, node, input_shapes):
-        from transpile.tensor.shape import shape_const
         return [None, None, None, (shape_const(2),)]
 
     def grad(self, inputs, output_grads):

@@ -17,6 +17,7 @@ from transpile.sparse.basic import (
     transpose,
     with_data,
 )
+from transpile.sparse.structured import StructuredUnaryGrad, sp_zeros_like
 from transpile.sparse.type import SparseType, is_sparse_value
 from transpile.tensor.type import TensorType
 
@@ -79,7 +80,6 @@ class StructuredDotGradA(Op):
     def grad(self, inputs, output_grads):
         """Linear in b and gz (a's values are not read: its gradient is zero); the output
         gradient counts at a's stored positions only."""
-        from transpile.sparse.structured import StructuredUnaryGrad, sp_zeros_like
         (a, b, gz), (g,) = inputs, output_grads
         g = StructuredUnaryGrad("identity")(a, g)
         return [fit_grad(sp_zeros_like(a), a), fit_grad(structured_dot(transpose(g), gz), b),

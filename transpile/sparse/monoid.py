@@ -10,8 +10,12 @@ import functools
 
 import transpile.tensor as T
 from transpile.graph.basic import Variable
+from transpile.sparse.arith import MulSD
 from transpile.sparse.basic import as_dense, as_sparse_variable
 from transpile.sparse.csm import CSM, csm_properties
+from transpile.sparse.structured import sp_ones_like
+from transpile.tensor.check import assert_op
+from transpile.tensor.shape_ops import specify_shape
 
 __all__ = ["add_s_s_data", "rint", "square_diagonal", "structured_add", "structured_add_s_v", "structured_conjugate",
            "structured_elemwise", "structured_maximum", "structured_minimum", "structured_monoid",
@@ -76,8 +80,6 @@ def structured_conjugate(x):
 
 def structured_add_s_v(x, y):
     """y[j] added to every stored value of column j (a sparse matrix with x's structure)."""
-    from transpile.sparse.arith import MulSD
-    from transpile.sparse.structured import sp_ones_like
     x = as_sparse_variable(x)
     y = as_dense(y, "structured_add_s_v")
     if y.ndim != 1:
@@ -94,8 +96,6 @@ def add_s_s_data(x, y):
     x, y = as_sparse_variable(x), as_sparse_variable(y)
     if x.type != y.type:
         raise TypeError(f"add_s_s_data: x and y must have the same format and dtype, got {x.type} and {y.type}")
-    from transpile.tensor.shape_ops import specify_shape
-    from transpile.tensor.check import assert_op
     data, indices, indptr, shape = csm_properties(x)
     y_data, _, _, y_shape = csm_properties(y)
     y_data = specify_shape(y_data, (data.shape[0],))

@@ -4,8 +4,10 @@ broadcasts: `expand_dims`, `flip`, `moveaxis`, `atleast_1d/2d/3d`, `broadcast_ar
 import numbers
 import operator
 
+from transpile.tensor.alloc import alloc
 from transpile.tensor.basic import as_tensor_variable
 from transpile.tensor.elemwise import DimShuffle
+from transpile.tensor.join import concatenate
 from transpile.tensor.math import second
 from transpile.tensor.shape_ops import transpose
 
@@ -70,8 +72,6 @@ def moveaxis(x, source, destination):
 def concat_with_broadcast(tensor_list, axis=0):
     """Concatenate along `axis` after broadcasting each tensor's broadcastable dims (but `axis`)
     to the length the others have there (PyTensor's; numpy's concatenate needs equal lengths)."""
-    from transpile.tensor.alloc import alloc
-    from transpile.tensor.join import concatenate
     xs = [as_tensor_variable(x) for x in tensor_list]
     if not xs:
         raise ValueError("concat_with_broadcast: needs at least one tensor")

@@ -6,6 +6,7 @@ compilation and export (a constant true condition is dropped when the graph is b
 from transpile.graph.basic import Apply, Constant
 from transpile.graph.op import Op
 from transpile.tensor.basic import as_tensor_variable
+from transpile.tensor.gradient_ops import disconnected_type
 
 __all__ = ["Assert", "assert_op"]
 
@@ -37,7 +38,6 @@ class Assert(Op):
         return [input_shapes[0]]
 
     def grad(self, inputs, output_grads):
-        from transpile.tensor.gradient_ops import disconnected_type
         return [output_grads[0]] + [disconnected_type() for _ in inputs[1:]]
 
     def __str__(self):

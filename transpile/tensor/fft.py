@@ -14,7 +14,10 @@ import numpy as np
 from transpile.graph.basic import Apply
 from transpile.graph.op import Op
 from transpile.tensor.basic import as_tensor_variable
+from transpile.tensor.gradient_ops import disconnected_type
+from transpile.tensor.join import stack
 from transpile.tensor.math import cast, sqrt
+from transpile.tensor.subtensor import set_subtensor
 from transpile.tensor.type import TensorType
 
 __all__ = ["IRFFTOp", "RFFTOp", "irfft", "irfft_op", "rfft", "rfft_op"]
@@ -39,7 +42,6 @@ def _lengths(s, ndim, what):
 def _halved_frequencies(g, n, factor):
     """g (..., h, 2) with the frequencies 1 .. (n - 1) // 2 (those standing for two of the full
     spectrum) times `factor`."""
-    from transpile.tensor.subtensor import set_subtensor
     key = (Ellipsis, slice(1, (n + 1) // 2), slice(None))
     return set_subtensor(g[key], g[key] * factor)
 
@@ -99,7 +101,6 @@ class IRFFTOp(Op):
         return [(input_shapes[0][0],) + tuple(s[k] for k in range(z.ndim - 2))]
 
     def grad(self, inputs, output_grads):
-        from transpile.tensor.gradient_ops import disconnected_type
         z, s = inputs
         g = rfft_op(output_grads[0])
         return [_halved_frequencies(g, s[-1], 2.0), disconnected_type()]
@@ -150,7 +151,6 @@ def irfft(inp, norm=None, is_odd=False):
     z = _float(inp, "irfft", 3)
     n = 2 * (z.shape[z.ndim - 2] - 1) + (1 if is_odd else 0)
     lengths = [z.shape[d] for d in range(1, z.ndim - 2)] + [n]
-    from transpile.tensor.join import stack
     out = irfft_op(z, stack(lengths))
     scale = _scale(norm, _points(lengths), True, z.dtype)
     # irfft_op is unnormalized (numpy's irfftn times the points): None divides by the points

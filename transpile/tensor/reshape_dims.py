@@ -11,6 +11,7 @@ from transpile.graph.basic import Constant
 from transpile.tensor.basic import as_tensor_variable
 from transpile.tensor.join import concatenate, split, stack
 from transpile.tensor.reduce import prod
+from transpile.tensor.scalar_constant import NotScalarConstantError, get_scalar_constant_value
 from transpile.tensor.shape_ops import reshape
 
 __all__ = ["join_dims", "split_dims", "pack", "unpack"]
@@ -58,7 +59,6 @@ def split_dims(x, shape, axis=0):
 
 def _static_length(v):
     """The length of a 1-d tensor that the graph knows (a constant's, a MakeVector's, ...)."""
-    from transpile.tensor.scalar_constant import NotScalarConstantError, get_scalar_constant_value
     if isinstance(v, Constant):
         return len(v.data)
     if v.owner is not None and type(v.owner.op).__name__ == "MakeVector":

@@ -14,11 +14,13 @@ from transpile.graph.basic import Apply
 from transpile.graph.op import Op
 from transpile.lazy_import import lazy_module
 from transpile.scalar import dtypes as D
+from transpile.tensor.alloc import arange
 from transpile.tensor.basic import as_tensor_variable
 from transpile.tensor.blas import grad_like
 from transpile.tensor.elemwise import DimShuffle
 from transpile.tensor.linalg_common import (as_matrices, check_square, float_dtype, identity_of, matmul, mT, tensor_of,
                                             tri_mask)
+from transpile.tensor.math import cast, eq
 from transpile.tensor.slinalg import SolveTriangular, _b_ndim
 from transpile.tensor.type import TensorType
 
@@ -115,12 +117,11 @@ class PivotToPermutation(Op):
 
 def _permutation_matrix(p, dtype):
     """The 0/1 matrix with ones at (i, p[i]) (batched): P @ v takes row p[i] of v to row i."""
-    import transpile.tensor as T
     n = p.shape[-1]
     rows = DimShuffle(p.broadcastable, list(range(p.ndim)) + ["x"])(p)
-    cols = T.arange(n)
+    cols = arange(n)
     cols = DimShuffle(cols.broadcastable, ["x"] * p.ndim + [0])(cols) if p.ndim > 1 else cols.dimshuffle("x", 0)
-    return T.cast(T.eq(rows, cols), dtype)
+    return cast(eq(rows, cols), dtype)
 
 
 def pivot_to_permutation(p, inverse=False):
@@ -143,8 +144,7 @@ def lu(a, permute_l=False, check_finite=True, p_indices=False):
     upper = packed * (1 - strictly_lower)
     p = pivot_to_permutation(piv)
     if p_indices:
-        import transpile.tensor as T
-        return T.cast(p, "int32"), lower, upper
+            return cast(p, "int32"), lower, upper
     perm = _permutation_matrix(p, packed.dtype)
     return (matmul(perm, lower), upper) if permute_l else (perm, lower, upper)
 

@@ -8,6 +8,7 @@ import numpy as np
 
 from transpile.tensor.alloc import arange
 from transpile.tensor.basic import as_tensor_variable
+from transpile.tensor.subtensor import inc_subtensor
 
 __all__ = ["diagonal_subtensor", "get_diagonal_subtensor_view", "inc_diagonal_subtensor"]
 
@@ -51,7 +52,6 @@ def diagonal_subtensor(x, i0, i1):
 
 def inc_diagonal_subtensor(x, i0, i1, amt):
     """`x` with `amt` (shaped as diagonal_subtensor(x, i0, i1)) added to that subtensor."""
-    from transpile.tensor.subtensor import inc_subtensor
     moved, back, key = _moved(x, i0, i1)
     amt = as_tensor_variable(amt)
     order = [back.index(d) for d in range(len(back))]  # amt's axes in the moved order

@@ -5,7 +5,11 @@ integer scalar (the result is then symbolic), so a layer can compute shapes befo
 exists. `border_mode` is 'valid', 'half', 'full', a padding, or a (left, right) pair. Also its
 run-time checks of shapes, `assert_shape` and `assert_conv_shape`.
 """
+from transpile.tensor import math
+from transpile.tensor.basic import as_tensor_variable
+from transpile.tensor.check import assert_op
 from transpile.tensor.nnet import conv_kernels as K
+from transpile.tensor.scalar_constant import NotScalarConstantError, get_scalar_constant_value
 
 __all__ = ["assert_conv_shape", "assert_shape", "border_mode_to_pad", "get_conv_gradinputs_shape", "get_conv_gradinputs_shape_1axis",
            "get_conv_gradweights_shape", "get_conv_gradweights_shape_1axis", "get_conv_output_shape",
@@ -123,9 +127,7 @@ def assert_shape(x, expected_shape, msg="Unexpected shape."):
     """`x`, checked at run time to have `expected_shape` (None entries are not checked):
     Theano's helper, which checked only with its flag conv.assert_shape; this one always
     checks. A wrong length raises AssertionError with `msg`."""
-    from transpile.tensor import basic, math
-    from transpile.tensor.check import assert_op
-    x = basic.as_tensor_variable(x)
+    x = as_tensor_variable(x)
     if len(expected_shape) != x.ndim:
         raise ValueError(f"assert_shape: {x} has {x.ndim} dims, the expected shape {expected_shape!r} "
                          f"{len(expected_shape)}")
@@ -137,9 +139,6 @@ def assert_conv_shape(shape):
     """The entries of a convolution shape (batch and channels, or the filters' two channel
     counts, then the spatial lengths), each checked: the first two >= 0, the others > 0. A known
     entry raises ValueError now; a symbolic one is checked at run time (AssertionError)."""
-    from transpile.tensor import math
-    from transpile.tensor.check import assert_op
-    from transpile.tensor.scalar_constant import NotScalarConstantError, get_scalar_constant_value
     out = []
     for i, n in enumerate(shape):
         invalid = "<" if i < 2 else "<="

@@ -2,7 +2,9 @@
 (a depthwise convolution, one group per input channel, then a pointwise 1x1 one) and
 `causal_conv1d` (a 1-d convolution whose output at t sees inputs up to t only: zeros padded on
 the left of the time axis)."""
+from transpile.tensor.alloc import alloc
 from transpile.tensor.basic import as_tensor_variable
+from transpile.tensor.join import concatenate
 from transpile.tensor.nnet.conv import conv2d
 from transpile.tensor.nnet.conv3d_ops import conv3d
 
@@ -34,8 +36,6 @@ def causal_conv1d(input, filters, filter_shape=None, input_shape=None, subsample
     """input (batch, channels, time) convolved with filters (out_channels, channels / groups,
     width) so that output t depends on inputs t, t - 1, ... only: dilation * (width - 1) zeros
     are padded before the first step. `filter_shape` (3 entries) is checked when given."""
-    from transpile.tensor.alloc import alloc
-    from transpile.tensor.join import concatenate
     x, w = as_tensor_variable(input), as_tensor_variable(filters)
     if x.ndim != 3 or w.ndim != 3:
         raise TypeError(f"causal_conv1d: input and filters must be 3-d (batch/out, channels, time), got {x.type} "

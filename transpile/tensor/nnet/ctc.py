@@ -11,8 +11,14 @@ those of ordinary ops. An impossible alignment (more labels, repeats counted, th
 +inf. The loop builder is `transpile.scan`, a layer above this one: it sets `loop` when imported
 (as the gradient layer sets T.grad).
 """
+from transpile.tensor.alloc import alloc, arange, zeros
 from transpile.tensor.basic import as_tensor_variable
+from transpile.tensor.join import concatenate
+from transpile.tensor.math import and_, eq, exp, ge, gt, log, lt, maximum, neq, switch
 from transpile.tensor.nnet.softmax import log_softmax
+from transpile.tensor.reduce import sum as tsum
+from transpile.tensor.sort import take_along_axis
+from transpile.tensor.subtensor import set_subtensor
 
 __all__ = ["ctc", "ctc_available", "ctc_present"]
 
@@ -32,18 +38,16 @@ ctc_present = ctc_available
 
 def _log_add(*terms):
     """log(sum(exp(terms))) of finite terms, stable."""
-    import transpile.tensor as T
     top = terms[0]
     for t in terms[1:]:
-        top = T.maximum(top, t)
-    return top + T.log(sum(T.exp(t - top) for t in terms))
+        top = maximum(top, t)
+    return top + log(sum(exp(t - top) for t in terms))
 
 
 def ctc(activations, labels, input_lengths):
     """The CTC loss of each example: activations (time, batch, alphabet) before the softmax,
     blank = symbol 0; labels (batch, L) ints, negative entries are padding (after the labels);
     input_lengths (batch,) the time steps each example uses. Returns (batch,)."""
-    import transpile.tensor as T
     if loop is None:
         raise RuntimeError("ctc: needs transpile.scan (import transpile)")
     acts = as_tensor_variable(activations)
@@ -56,28 +60,28 @@ def ctc(activations, labels, input_lengths):
         raise TypeError(f"ctc: input_lengths must be an int vector, got {lengths} ({lengths.type})")
     log_probs = log_softmax(acts, axis=-1)
     batch, width = labels.shape[0], labels.shape[1]
-    n_labels = T.sum(T.ge(labels, 0), axis=1)
+    n_labels = tsum(ge(labels, 0), axis=1)
     states = 2 * width + 1
-    extended = T.set_subtensor(T.zeros((batch, states), dtype="int64")[:, 1::2], T.maximum(labels, 0))
-    position = T.arange(states).dimshuffle("x", 0)
-    skip = T.and_(T.eq(position % 2, 1), T.ge(position, 2))
-    skip = T.and_(skip, T.neq(extended, T.concatenate([extended[:, :2], extended[:, :-2]], axis=1)))
-    index = T.alloc(extended.dimshuffle("x", 0, 1), acts.shape[0], batch, states)
-    emissions = T.take_along_axis(log_probs, index, axis=2)                       # (time, batch, states)
-    start = T.switch(T.lt(position, 2), emissions[0], _LOG_ZERO)
-    start = T.switch(T.and_(T.eq(position, 1), T.eq(n_labels, 0).dimshuffle(0, "x")), _LOG_ZERO, start)
-    pad = T.alloc(T.as_tensor_variable(_LOG_ZERO).astype(acts.dtype), batch, 2)
+    extended = set_subtensor(zeros((batch, states), dtype="int64")[:, 1::2], maximum(labels, 0))
+    position = arange(states).dimshuffle("x", 0)
+    skip = and_(eq(position % 2, 1), ge(position, 2))
+    skip = and_(skip, neq(extended, concatenate([extended[:, :2], extended[:, :-2]], axis=1)))
+    index = alloc(extended.dimshuffle("x", 0, 1), acts.shape[0], batch, states)
+    emissions = take_along_axis(log_probs, index, axis=2)                       # (time, batch, states)
+    start = switch(lt(position, 2), emissions[0], _LOG_ZERO)
+    start = switch(and_(eq(position, 1), eq(n_labels, 0).dimshuffle(0, "x")), _LOG_ZERO, start)
+    pad = alloc(as_tensor_variable(_LOG_ZERO).astype(acts.dtype), batch, 2)
 
     def step(emission, t, alpha):
-        shifted = T.concatenate([pad, alpha], axis=1)
-        one_back, two_back = shifted[:, 1:-1], T.switch(skip, shifted[:, :-2], _LOG_ZERO)
+        shifted = concatenate([pad, alpha], axis=1)
+        one_back, two_back = shifted[:, 1:-1], switch(skip, shifted[:, :-2], _LOG_ZERO)
         new = _log_add(alpha, one_back, two_back) + emission
-        return T.switch(T.lt(t, lengths).dimshuffle(0, "x"), new, alpha)
+        return switch(lt(t, lengths).dimshuffle(0, "x"), new, alpha)
 
-    alphas, _ = loop(step, sequences=[emissions[1:], T.arange(1, acts.shape[0])], outputs_info=[start])
-    final = T.concatenate([start.dimshuffle("x", 0, 1), alphas], axis=0)[-1]
-    rows = T.arange(batch)
+    alphas, _ = loop(step, sequences=[emissions[1:], arange(1, acts.shape[0])], outputs_info=[start])
+    final = concatenate([start.dimshuffle("x", 0, 1), alphas], axis=0)[-1]
+    rows = arange(batch)
     last_blank = final[rows, 2 * n_labels]
-    last_label = T.switch(T.gt(n_labels, 0), final[rows, T.maximum(2 * n_labels - 1, 0)], _LOG_ZERO)
+    last_label = switch(gt(n_labels, 0), final[rows, maximum(2 * n_labels - 1, 0)], _LOG_ZERO)
     loss = -_log_add(last_blank, last_label)
-    return T.switch(T.gt(loss, -_LOG_ZERO / 2), float("inf"), loss)
+    return switch(gt(loss, -_LOG_ZERO / 2), float("inf"), loss)

@@ -12,6 +12,7 @@ from transpile.tensor.nnet.softmax import LogSoftmax, Softmax
 from transpile.tensor.nnet.xent import CrossentropyCategorical1HotGrad
 from transpile.tensor.nnet.xent_softmax import CrossentropySoftmax1Hot, CrossentropySoftmax1HotDx
 from transpile.tensor.reduce import max as _max
+from transpile.tensor.reduce import sum as tsum
 from transpile.tensor.stats import argmax
 
 __all__ = ["crossentropy_categorical_1hot_grad", "crossentropy_softmax_1hot", "crossentropy_softmax_1hot_with_bias",
@@ -30,7 +31,6 @@ crossentropy_softmax_1hot_with_bias_dx = CrossentropySoftmax1HotDx()
 def softmax_grad(dy, sm):
     """The gradient through a softmax along the last axis: (dy - sum(dy * sm)) * sm, `sm` the
     softmax's output (Theano's SoftmaxGrad)."""
-    from transpile.tensor.reduce import sum as tsum
     dy, sm = as_tensor_variable(dy), as_tensor_variable(sm)
     return (dy - tsum(dy * sm, axis=-1, keepdims=True)) * sm
 

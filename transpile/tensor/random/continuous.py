@@ -14,8 +14,13 @@ product the native compiler fuses into a multiply-add agree to rounding.
 """
 import numpy as np
 
-from transpile.tensor.math import abs as abs_, cast, exp, expm1, log, log1p, sqrt, switch
+from transpile.tensor.basic import as_tensor_variable
+from transpile.tensor.join import concatenate
+from transpile.tensor.math import (
+    abs as abs_, arccos, cast, clip, cos, exp, expm1, ge, gt, log, log1p, lt, maximum, mod, or_, sgn, sqrt, switch)
 from transpile.tensor.random.params import _size, check_known, float_params, known_value
+from transpile.tensor.sort import take_along_axis
+from transpile.tensor.stats import argmax
 
 __all__ = ["ContinuousDistributions"]
 
@@ -184,25 +189,24 @@ class ContinuousDistributions:
         uniforms each), the first accepted one kept. Each candidate is accepted with probability
         above 0.65, so an element keeps a rejected candidate with probability below 1e-11. Below
         kappa = 1e-8 the angle is uniform. The draws are not differentiable in kappa."""
-        import transpile.tensor as T
         (mu, kappa), dtype, size, nd = self._start(
             "vonmises", dtype, size, ndim, [mu, kappa], [(1, "kappa", _non_negative, ">= 0")])
-        tries = T.concatenate([T.as_tensor_variable(np.array([VONMISES_TRIES], dtype="int64")), size])
+        tries = concatenate([as_tensor_variable(np.array([VONMISES_TRIES], dtype="int64")), size])
         u1, u2, u3 = (self._u(tries, nd + 1) for _ in range(3))
-        k = T.maximum(kappa, 1e-300)
+        k = maximum(kappa, 1e-300)
         s = sqrt(1.0 + 4.0 * k * k)
         tau = 1.0 + s
         rho = 2.0 * k * tau / ((s + 1.0) * (tau + sqrt(2.0 * tau)))  # (tau - sqrt(2 tau)) / (2 kappa), stably
         r = (1.0 + rho * rho) / (2.0 * rho)
-        z = T.cos(np.pi * u1)
+        z = cos(np.pi * u1)
         f = (1.0 + r * z) / (r + z)
         c = k * (r - f)
-        accept = T.or_(T.gt(c * (2.0 - c) - u2, 0.0), T.ge(log(c / u2) + 1.0 - c, 0.0))
-        first = T.argmax(accept, axis=0, keepdims=True)
-        f_kept = T.take_along_axis(f, first, axis=0)[0]
-        side = T.take_along_axis(u3, first, axis=0)[0]
-        angle = T.sgn(side - 0.5) * T.arccos(T.clip(f_kept, -1.0, 1.0))
-        angle = switch(T.lt(kappa, 1e-8), np.pi * (2.0 * side - 1.0), angle)
-        wrapped = T.mod(mu + angle + np.pi, 2.0 * np.pi) - np.pi
+        accept = or_(gt(c * (2.0 - c) - u2, 0.0), ge(log(c / u2) + 1.0 - c, 0.0))
+        first = argmax(accept, axis=0, keepdims=True)
+        f_kept = take_along_axis(f, first, axis=0)[0]
+        side = take_along_axis(u3, first, axis=0)[0]
+        angle = sgn(side - 0.5) * arccos(clip(f_kept, -1.0, 1.0))
+        angle = switch(lt(kappa, 1e-8), np.pi * (2.0 * side - 1.0), angle)
+        wrapped = mod(mu + angle + np.pi, 2.0 * np.pi) - np.pi
         return cast(wrapped, dtype)
 

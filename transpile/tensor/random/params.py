@@ -6,6 +6,7 @@ import numpy as np
 from transpile.graph.basic import Constant, Variable
 from transpile.scalar import dtypes as D
 from transpile.tensor.basic import as_tensor_like, as_tensor_variable, constant
+from transpile.tensor.join import make_vector
 from transpile.tensor.math import cast
 from transpile.tensor.shape import shape_entries, static_int
 
@@ -61,7 +62,6 @@ def _size(size, ndim, params):
         if any(s < 0 for s in static):
             raise ValueError(f"size must be non-negative, got {tuple(static)}")
         return constant(np.array(static, dtype="int64")), len(entries)
-    from transpile.tensor.join import make_vector
     return make_vector(*entries, dtype="int64"), len(entries)
 
 

@@ -10,7 +10,10 @@ for any batch size, at the cost of that gathered array (batch x outputs x taps).
 longer (as numpy swaps them), "same" the length of in1, centred as scipy centres it.
 """
 from transpile.scalar import dtypes as D
+from transpile.tensor.alloc import alloc, arange, zeros
 from transpile.tensor.basic import as_tensor_variable
+from transpile.tensor.einsum import einsum
+from transpile.tensor.join import concatenate
 from transpile.tensor.math import cast, maximum, minimum
 
 __all__ = ["convolve1d", "convolve2d"]
@@ -21,7 +24,6 @@ MODES = ("full", "valid", "same")
 def _batched(in1, in2, core, what):
     """(in1, in2) with their leading dims broadcast to one shape and merged into one axis, the
     leading lengths, the float dtype computed in and the result dtype."""
-    import transpile.tensor as T
     a, b = as_tensor_variable(in1), as_tensor_variable(in2)
     if a.ndim < core or b.ndim < core:
         raise TypeError(f"{what}: inputs need at least {core} dims, got {a.type} and {b.type}")
@@ -31,8 +33,8 @@ def _batched(in1, in2, core, what):
     a = a.dimshuffle(*(["x"] * (lead + core - a.ndim) + list(range(a.ndim))))
     b = b.dimshuffle(*(["x"] * (lead + core - b.ndim) + list(range(b.ndim))))
     lengths = [a.shape[d] if not a.broadcastable[d] else b.shape[d] for d in range(lead)]
-    a = T.alloc(cast(a, work), *lengths, *[a.shape[d] for d in range(lead, a.ndim)])
-    b = T.alloc(cast(b, work), *lengths, *[b.shape[d] for d in range(lead, b.ndim)])
+    a = alloc(cast(a, work), *lengths, *[a.shape[d] for d in range(lead, a.ndim)])
+    b = alloc(cast(b, work), *lengths, *[b.shape[d] for d in range(lead, b.ndim)])
     a = a.reshape([-1] + [a.shape[d] for d in range(lead, a.ndim)], ndim=core + 1)
     b = b.reshape([-1] + [b.shape[d] for d in range(lead, b.ndim)], ndim=core + 1)
     return a, b, lengths, dtype
@@ -51,19 +53,16 @@ def _cut(full, n, m, mode, axis):
 def _taps(n, m):
     """The (n + m - 1, m) table of positions in in1 padded by m - 1 zeros on each side that
     output t meets at tap j: t + m - 1 - j."""
-    from transpile.tensor.alloc import arange
     return arange(n + m - 1).dimshuffle(0, "x") + (m - 1) - arange(m).dimshuffle("x", 0)
 
 
 def _full(a, b, core):
     """The full convolutions of a and b (batch first), (batch, n + m - 1[, ...])."""
-    import transpile.tensor as T
-    from transpile.tensor.einsum import einsum
     n, m = [a.shape[1 + k] for k in range(core)], [b.shape[1 + k] for k in range(core)]
     padded = a
     for axis in range(core):
-        z = T.zeros([padded.shape[d] if d != 1 + axis else m[axis] - 1 for d in range(padded.ndim)], dtype=a.dtype)
-        padded = T.concatenate([z, padded, z], axis=1 + axis)
+        z = zeros([padded.shape[d] if d != 1 + axis else m[axis] - 1 for d in range(padded.ndim)], dtype=a.dtype)
+        padded = concatenate([z, padded, z], axis=1 + axis)
     if core == 1:
         return einsum("btj,bj->bt", padded[:, _taps(n[0], m[0])], b)
     rows, cols = _taps(n[0], m[0]), _taps(n[1], m[1])
